@@ -1,0 +1,77 @@
+/** Backend selection: the first backend that initialises and passes a tiny warm-up wins. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export function isBackendName(s: string): s is BackendName {
+  return (BACKEND_ORDER as readonly string[]).includes(s);
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Adapter / renderer description when the backend exposes one. */
+  detail: string;
+  /** Backends tried before this one, with why they failed. */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+/** Where the WASM binaries are served from (the app's own origin; no CDN). */
+export function configureWasm(prefix: string): void {
+  setWasmPaths(prefix);
+}
+
+/** The tiny warm-up: a conv + matmul whose result we check, so a broken backend is skipped. */
+function warmup(): boolean {
+  const out = tf.tidy(() => {
+    const x = tf.ones([1, 4, 4, 1]);
+    const k = tf.ones([3, 3, 1, 1]);
+    return tf.conv2d(x, k, 1, 'same').sum().add(tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).sum());
+  });
+  const v = out.dataSync()[0];
+  out.dispose();
+  // conv of a 4×4 ones image with a 3×3 ones kernel ('same') sums to 100; the matmul to 8.
+  return v === 108;
+}
+
+function describe(name: BackendName): string {
+  try {
+    if (name === 'webgl') {
+      const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+      if (gl) {
+        const ext = gl.getExtension('WEBGL_debug_renderer_info');
+        return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      }
+    }
+    if (name === 'webgpu') {
+      const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } }).adapterInfo;
+      if (info) return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'WebGPU adapter';
+    }
+    if (name === 'wasm') return `WebAssembly${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ' + SIMD' : ''}, 1 thread`;
+    if (name === 'cpu') return 'plain JavaScript (slow)';
+  } catch {
+    /* detail is best-effort */
+  }
+  return '';
+}
+
+export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDER): Promise<BackendInfo> {
+  // Threads break in a minified build (tfjs#8513); stay single-threaded until proven otherwise.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of order) {
+    try {
+      const ok = await tf.setBackend(name);
+      if (!ok) throw new Error('did not initialise');
+      await tf.ready();
+      if (!warmup()) throw new Error('warm-up gave a wrong result');
+      return { name, detail: describe(name), skipped };
+    } catch (e) {
+      skipped.push({ name, reason: (e as Error).message || String(e) });
+    }
+  }
+  throw new Error(`no TF.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
