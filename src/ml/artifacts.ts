@@ -38,7 +38,7 @@ export function floatToHalf(v: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -71,7 +71,7 @@ export function encodeWeights(weights: NamedWeight[], quantize: Quantize): Encod
     const n = w.data.length;
     const spec: WeightSpec = { name: w.name, shape: w.shape, dtype: 'float32' };
     if (quantize === 'none') {
-      new Uint8Array(w.data.buffer, w.data.byteOffset, n * 4).forEach((b, i) => (data[off + i] = b));
+      data.set(new Uint8Array(w.data.buffer, w.data.byteOffset, n * 4), off);
     } else if (quantize === 'float16') {
       const view = new DataView(data.buffer, off, n * 2);
       for (let i = 0; i < n; i++) view.setUint16(i * 2, floatToHalf(w.data[i]!), true);
@@ -150,7 +150,7 @@ export function toArtifacts(files: ModelFiles): tf.io.ModelArtifacts {
     modelTopology: files.modelJson.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs: files.modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
     weightData: data.buffer,
-    userDefinedMetadata: files.modelJson.userDefinedMetadata as unknown as Record<string, unknown>,
+    userDefinedMetadata: files.modelJson.userDefinedMetadata as unknown as tf.io.ModelArtifacts['userDefinedMetadata'],
     format: files.modelJson.format,
     generatedBy: files.modelJson.generatedBy,
     convertedBy: files.modelJson.convertedBy,

@@ -105,7 +105,7 @@ export async function loadBackbone(source: string | tf.io.IOHandler, options: Lo
   return fromLayersModel(model, options);
 }
 
-export function fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}): Backbone {
+export async function fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}): Promise<Backbone> {
   const inputShape = model.inputs[0]?.shape ?? [];
   const outShape = model.outputs[0]?.shape ?? [];
   if (model.inputs.length !== 1 || inputShape.length !== 4 || inputShape[3] !== 3) {
@@ -121,7 +121,12 @@ export function fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}
   const backbone = new LayersBackbone(model, parsed.meta, parsed.fromFile, parsed.warnings);
   if (options.warmup !== false) {
     try {
-      tf.tidy(() => backbone.probabilities(tf.zeros([1, ...parsed.meta.inputSize, 3]) as tf.Tensor4D).dataSync());
+      const out = tf.tidy(() => backbone.probabilities(tf.zeros([1, ...parsed.meta.inputSize, 3]) as tf.Tensor4D));
+      try {
+        await out.data();
+      } finally {
+        out.dispose();
+      }
     } catch (e) {
       backbone.dispose();
       throw new ModelLoadError(`the model loaded but could not run: ${(e as Error).message}`);
@@ -133,6 +138,8 @@ export function fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}
 /** Turn TF.js's terse loader errors into something a student can act on. */
 export function explainLoadError(e: unknown): string {
   const msg = (e as Error)?.message ?? String(e);
+  // Our own fetch errors already say what went wrong.
+  if ((e as Error)?.name === 'FetchError') return msg;
   if (/404|Not Found/i.test(msg)) return `a model file is missing (HTTP 404): ${msg}`;
   if (/JSON|Unexpected token|parse/i.test(msg)) return `model.json is not valid JSON: ${msg}`;
   if (/shape|Shape/.test(msg)) return `the weights do not match the model (shape mismatch): ${msg}`;

@@ -3,6 +3,7 @@
  * browser and Node, so a prediction is the same wherever it runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MAX_IMAGE_PIXELS } from '../config';
 import { pixelScale, type Preprocess } from './metadata';
 
 /** Decoded pixels, row-major, RGB or RGBA, 0..255. */
@@ -13,8 +14,7 @@ export interface RgbImage {
   channels: 3 | 4;
 }
 
-/** The largest image we accept (pixels); bigger ones get a clear error instead of an OOM. */
-export const MAX_IMAGE_PIXELS = 50_000_000;
+export { MAX_IMAGE_PIXELS };
 /** torchvision's convention: resize the shorter side to 256 for a 224 crop. */
 export const RESIZE_RATIO = 256 / 224;
 

@@ -1,0 +1,87 @@
+/**
+ * Browser-test fixtures written next to the built app (dist/e2e-fixtures): a tiny model
+ * for the WebGPU code path, broken models, and bad images. Generated, never committed.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs';
+import { buildModelFiles } from '../src/ml/artifacts';
+import { PREPROCESS } from '../src/ml/metadata';
+import { writeModelDir } from '../scripts/lib/fsModel';
+import { initNodeBackend } from '../scripts/lib/nodeTf';
+
+const out = resolve(process.argv[2] ?? 'dist/e2e-fixtures');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await initNodeBackend();
+
+// A tiny conv net (32×32 input, 3 classes) with TransferLens metadata.
+const input = tf.input({ shape: [32, 32, 3], name: 'input' });
+let x = tf.layers.conv2d({ name: 'conv1', filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+x = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
+const y = tf.layers.dense({ name: 'fc', units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
+const model = tf.model({ inputs: input, outputs: y, name: 'tiny' });
+const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+const files = buildModelFiles(
+  model,
+  weights,
+  {
+    arch: 'tiny',
+    name: 'Tiny test net',
+    source: 'e2e fixture',
+    inputSize: [32, 32],
+    preprocess: { ...PREPROCESS.unit },
+    labels: ['red', 'green', 'blue'],
+    trunkOutput: 'pool',
+    classifierLayers: ['fc'],
+  },
+  'none',
+);
+writeModelDir(join(out, 'tiny'), files);
+
+// Broken models.
+writeModelDir(join(out, 'missing-shard'), files);
+rmSync(join(out, 'missing-shard', files.shards[0]!.name));
+mkdirSync(join(out, 'bad-json'));
+writeFileSync(join(out, 'bad-json', 'model.json'), '{"modelTopology": {"class_name": ');
+writeModelDir(join(out, 'wrong-shapes'), files);
+const wrong = JSON.parse(readFileSync(join(out, 'wrong-shapes', 'model.json'), 'utf8'));
+const fc = wrong.weightsManifest[0].weights.find((w: { name: string }) => w.name === 'fc/kernel');
+fc.shape = [3, 4]; // same byte count, wrong layout
+writeFileSync(join(out, 'wrong-shapes', 'model.json'), JSON.stringify(wrong));
+
+// Images: a text file disguised as a JPEG, a real 12000×12000 PNG, a small red PNG.
+writeFileSync(join(out, 'not-an-image.jpg'), 'This is a text file renamed to .jpg, not a photo.\n');
+
+const CRC = new Int32Array(256).map((_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+function crc32(buf: Uint8Array): number {
+  let c = -1;
+  for (const b of buf) c = CRC[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+function chunk(type: string, data: Uint8Array): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'ascii');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+function png(w: number, h: number, pixel: (x: number, y: number) => [number, number, number]): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const raw = Buffer.alloc(h * (1 + w * 3));
+  for (let yy = 0; yy < h; yy++)
+    for (let xx = 0; xx < w; xx++) raw.set(pixel(xx, yy), yy * (1 + w * 3) + 1 + xx * 3);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', new Uint8Array(0))]);
+}
+writeFileSync(join(out, 'red.png'), png(32, 32, () => [220, 30, 30]));
+writeFileSync(join(out, 'huge-12000.png'), png(12000, 12000, () => [0, 0, 0]));
+console.log(`e2e fixtures written to ${out}`);

@@ -1,0 +1,107 @@
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { FIXTURES, SHARED, progressLog, recordProgress, useBackend } from './helpers';
+
+test('the app opens with both lessons and a working backend chosen automatically', async ({ page }) => {
+  await useBackend(page, 'auto');
+  await page.goto('./');
+  await expect(page.getByRole('heading', { name: 'TransferLens' })).toBeVisible();
+  await expect(page.getByTestId('entry-saliency')).toBeVisible();
+  await expect(page.getByTestId('entry-transfer')).toBeVisible();
+  const chip = page.getByTestId('backend-chip');
+  await expect(chip).toHaveText(/WEBGPU|WEBGL|WASM|CPU/);
+  // Headless Chromium here only has software GPUs: automatic selection must say why it passed them over.
+  await chip.click();
+  await expect(page.getByText(/skipped: software-emulated GPU/).first()).toBeVisible();
+  await page.getByTestId('entry-saliency').click();
+  await expect(page.getByTestId('screen-saliency')).toBeVisible();
+  await expect(page).toHaveURL(/screen=saliency/);
+});
+
+test('the real-weights SqueezeNet loads from public/models with progress, classifies, then loads from the cache', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./');
+  await expect(page.getByTestId('backend-chip')).toHaveText(/WASM/);
+  await page.getByTestId('model-select').selectOption('squeezenet1_1-caffe');
+  await recordProgress(page);
+  await page.getByTestId('model-load').click();
+  await expect(page.getByTestId('model-info')).toBeVisible();
+  await expect(page.getByTestId('model-arch')).toHaveText('squeezenet1_1');
+  await expect(page.getByTestId('model-from')).toContainText('from the network');
+  const log = await progressLog(page);
+  expect(log.length).toBeGreaterThan(0);
+  expect(log.some((t) => /MB|KB|starting/.test(t))).toBe(true);
+
+  await page.getByTestId('classify-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
+  await expect(page.getByTestId('predictions').locator('li').first()).toContainText('flamingo');
+  await page.getByTestId('classify-input').setInputFiles(join(SHARED, 'images/doberman.png'));
+  await expect(page.getByTestId('predictions')).toContainText('Doberman');
+
+  await page.reload();
+  await page.getByTestId('model-select').selectOption('squeezenet1_1-caffe');
+  await page.getByTestId('model-load').click();
+  await expect(page.getByTestId('model-from')).toContainText('from the browser cache');
+  await page.getByTestId('clear-cache').click();
+});
+
+test('broken models and bad images get clear messages and the app keeps working', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./');
+  await page.getByTestId('model-select').selectOption('squeezenet1_1-caffe');
+  await page.getByTestId('model-load').click();
+  await expect(page.getByTestId('model-info')).toBeVisible();
+
+  const url = page.getByTestId('model-url-input');
+  const cases: [string, RegExp][] = [
+    ['e2e-fixtures/missing-shard/model.json', /weight file group1-shard1of1\.bin is missing/],
+    ['e2e-fixtures/bad-json/model.json', /not valid JSON/],
+    ['e2e-fixtures/wrong-shapes/model.json', /do not match|shape/i],
+    ['e2e-fixtures/nowhere/model.json', /404|web page/],
+  ];
+  for (const [path, msg] of cases) {
+    await url.fill(new URL(path, page.url()).href);
+    await page.getByTestId('model-url-load').click();
+    await expect(page.getByTestId('model-error')).toContainText(msg);
+  }
+  // The SqueezeNet is still loaded and still works.
+  await expect(page.getByTestId('model-arch')).toHaveText('squeezenet1_1');
+  await page.getByTestId('classify-input').setInputFiles(join(FIXTURES, 'not-an-image.jpg'));
+  await expect(page.getByTestId('classify-error')).toContainText(/not an image/);
+  await page.getByTestId('classify-input').setInputFiles(join(FIXTURES, 'huge-12000.png'));
+  await expect(page.getByTestId('classify-error')).toContainText(/too large: 12000×12000/);
+  await page.getByTestId('classify-input').setInputFiles(join(SHARED, 'images/cat.jpg'));
+  await expect(page.getByTestId('predictions')).toContainText(/cat/);
+});
+
+test('a plain TF.js model without metadata loads from disk with editable defaults', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./');
+  const dir = join(SHARED, 'models/darknet-tiny');
+  const { readdirSync } = await import('node:fs');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') || f.endsWith('.bin')).map((f) => join(dir, f));
+  await page.getByTestId('open-model-input').setInputFiles(files);
+  await expect(page.getByTestId('model-info')).toBeVisible();
+  await expect(page.getByTestId('model-from')).toContainText('your files');
+  const editor = page.getByTestId('meta-editor');
+  await expect(editor).toContainText('no TransferLens metadata');
+  await expect(page.getByTestId('meta-preprocess')).toHaveValue('unit');
+  await page.getByTestId('classify-input').setInputFiles(join(SHARED, 'images/owl.jpg'));
+  await expect(page.getByTestId('predictions').locator('li')).toHaveCount(5);
+  await expect(page.getByTestId('predictions')).toContainText('class ');
+  // A label file with the wrong count is refused, not half-applied.
+  await page.getByTestId('meta-labels').setInputFiles({ name: 'labels.txt', mimeType: 'text/plain', buffer: Buffer.from('a\nb\n') });
+  await expect(editor.getByRole('alert')).toContainText('2 names but the model has 1000 outputs');
+});
+
+test('the WebGPU code path runs a tiny model when the user picks WebGPU', async ({ page }) => {
+  await useBackend(page, 'webgpu');
+  await page.goto('./');
+  await expect(page.getByTestId('backend-chip')).toHaveText(/WEBGPU/, { timeout: 90_000 });
+  await page.getByTestId('model-url-input').fill(new URL('e2e-fixtures/tiny/model.json', page.url()).href);
+  await page.getByTestId('model-url-load').click();
+  await expect(page.getByTestId('model-arch')).toHaveText('tiny');
+  await page.getByTestId('classify-input').setInputFiles(join(FIXTURES, 'red.png'));
+  await expect(page.getByTestId('predictions').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('predictions')).toContainText(/red|green|blue/);
+  await expect(page.getByText(/on webgpu/)).toBeVisible();
+});

@@ -1,0 +1,47 @@
+import { useRef, useState } from 'react';
+import { loadModel } from '../../state/actions';
+
+/** "Open model…": model.json + weight shards, picked or dropped. */
+export function OpenModel({ disabled }: { disabled: boolean }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const open = (list: FileList | null) => {
+    const files = list ? Array.from(list) : [];
+    if (files.length === 0) return;
+    const json = files.find((f) => f.name.endsWith('.json'));
+    void loadModel({ kind: 'files', files }, json?.name.replace(/\.json$/, '') ?? 'local model');
+  };
+  return (
+    <div
+      className={`dropzone ${over ? 'over' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (!disabled) open(e.dataTransfer.files);
+      }}
+    >
+      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
+        Open model…
+      </button>{' '}
+      <span className="small">or drop a TF.js model here (model.json together with its .bin weight files)</span>
+      <input
+        ref={input}
+        data-testid="open-model-input"
+        type="file"
+        multiple
+        accept=".json,.bin,application/json,application/octet-stream"
+        hidden
+        aria-label="Model files (model.json and .bin shards)"
+        onChange={(e) => {
+          open(e.target.files);
+          e.target.value = '';
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect } from 'react';
+import { MEMORY_POLL_MS } from '../../config';
+import { formatBytes } from '../../lib/format';
+import { chooseBackend, refreshMemory } from '../../state/actions';
+import { useStore } from '../../state/store';
+import type { BackendChoice } from '../../worker/protocol';
+
+const CHOICES: { value: BackendChoice; label: string }[] = [
+  { value: 'auto', label: 'Automatic (best available)' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'webgl', label: 'WebGL' },
+  { value: 'wasm', label: 'WebAssembly (WASM)' },
+  { value: 'cpu', label: 'CPU (plain JavaScript)' },
+];
+
+/** Which TF.js backend runs the models, what it is, and how much memory it holds. */
+export function BackendChip() {
+  const backend = useStore((s) => s.backend);
+  const error = useStore((s) => s.backendError);
+  const choice = useStore((s) => s.backendChoice);
+  const memory = useStore((s) => s.memory);
+
+  useEffect(() => {
+    const t = setInterval(() => void refreshMemory(), MEMORY_POLL_MS);
+    return () => clearInterval(t);
+  }, []);
+
+  const label = error ? 'no backend' : backend ? backend.name.toUpperCase() : 'starting…';
+  return (
+    <details className={`chip ${error ? 'chip-error' : ''}`}>
+      <summary data-testid="backend-chip" aria-label={`Compute backend: ${label}. Open for details and to change it.`}>
+        <span className="chip-dot" aria-hidden="true" data-state={error ? 'error' : backend ? 'ok' : 'busy'} />
+        {label}
+        {memory && <span className="chip-mem"> · {formatBytes(memory.numBytes)}</span>}
+      </summary>
+      <div className="chip-panel">
+        {error && <p role="alert">{error}</p>}
+        {backend && (
+          <p>
+            <strong>{backend.name}</strong>
+            {backend.detail && <> — {backend.detail}</>}
+          </p>
+        )}
+        {backend?.skipped.length ? (
+          <ul className="small">
+            {backend.skipped.map((s) => (
+              <li key={s.name}>
+                {s.name} skipped: {s.reason}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {memory && (
+          <p className="small">
+            tf.memory(): {memory.numTensors} tensors, {formatBytes(memory.numBytes)}
+            {memory.backendBytes !== undefined && <> · {backend?.name === 'wasm' ? 'WASM heap' : 'GPU memory'} {formatBytes(memory.backendBytes)}</>}
+          </p>
+        )}
+        <label>
+          Backend{' '}
+          <select value={choice} onChange={(e) => void chooseBackend(e.target.value as BackendChoice)} data-testid="backend-select">
+            {CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="small">Your choice is remembered. Switching restarts the model worker and reloads the model.</p>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,40 @@
+/** Browser image decoding with size checks before any pixels are allocated. */
+import { readImageHeader } from '../ml/imageHeader';
+import { MAX_IMAGE_PIXELS } from '../config';
+import type { ImagePixels } from '../worker/protocol';
+
+export class ImageFileError extends Error {
+  override name = 'ImageFileError';
+}
+
+export async function decodeImageFile(file: Blob & { name?: string }): Promise<ImagePixels> {
+  const name = file.name ?? 'the file';
+  const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
+  const header = readImageHeader(head);
+  if (!header && !(file.type.startsWith('image/') && file.type !== 'image/svg+xml'))
+    throw new ImageFileError(`${name} is not an image TransferLens can read (JPEG, PNG, GIF, WebP or BMP)`);
+  if (header && header.width * header.height > MAX_IMAGE_PIXELS)
+    throw new ImageFileError(
+      `${name} is too large: ${header.width}×${header.height} pixels (${((header.width * header.height) / 1e6).toFixed(0)} MP; the limit is ${MAX_IMAGE_PIXELS / 1e6} MP). Scale it down and try again.`,
+    );
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    if (!header)
+      throw new ImageFileError(`${name} is not an image TransferLens can read: its content is not JPEG, PNG, GIF, WebP or BMP, whatever its name says`);
+    throw new ImageFileError(`${name} could not be decoded: the ${header.format.toUpperCase()} file is damaged`);
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width * height > MAX_IMAGE_PIXELS) throw new ImageFileError(`${name} is too large: ${width}×${height} pixels`);
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new ImageFileError('this browser cannot read image pixels (no 2D canvas)');
+    ctx.drawImage(bitmap, 0, 0);
+    const img = ctx.getImageData(0, 0, width, height);
+    return { data: img.data, width, height };
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Image dimensions from the file header, before decoding, so a 12000×12000 PNG is
+ * refused with a clear message instead of allocating 576 MB of pixels.
+ */
+export interface HeaderInfo {
+  format: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
+  width: number;
+  height: number;
+}
+
+export function readImageHeader(b: Uint8Array): HeaderInfo | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47)
+    return { format: 'png', width: dv.getUint32(16), height: dv.getUint32(20) };
+  if (b.length >= 10 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46)
+    return { format: 'gif', width: dv.getUint16(6, true), height: dv.getUint16(8, true) };
+  if (b.length >= 26 && b[0] === 0x42 && b[1] === 0x4d)
+    return { format: 'bmp', width: Math.abs(dv.getInt32(18, true)), height: Math.abs(dv.getInt32(22, true)) };
+  if (b.length >= 30 && b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57 && b[9] === 0x45) {
+    const chunk = String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!);
+    if (chunk === 'VP8X') return { format: 'webp', width: 1 + (dv.getUint32(24, true) & 0xffffff), height: 1 + (dv.getUint32(27, true) & 0xffffff) };
+    if (chunk === 'VP8 ') return { format: 'webp', width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+    if (chunk === 'VP8L') {
+      const v = dv.getUint32(21, true);
+      return { format: 'webp', width: (v & 0x3fff) + 1, height: ((v >> 14) & 0x3fff) + 1 };
+    }
+    return null;
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) {
+        i++;
+        continue;
+      }
+      const marker = b[i + 1]!;
+      if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        i += 2;
+        continue;
+      }
+      const len = dv.getUint16(i + 2);
+      // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC) carry the frame size.
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+        return { format: 'jpeg', height: dv.getUint16(i + 5), width: dv.getUint16(i + 7) };
+      i += 2 + len;
+    }
+    return null;
+  }
+  return null;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseLabels, parseMeta, PREPROCESS } from './metadata';
+
+const info = { inputShape: [null, 192, 160, 3], numOutputs: 4, name: 'mine' };
+
+describe('parseMeta', () => {
+  it('a model without metadata gets defaults the user can change', () => {
+    const { meta, fromFile, warnings } = parseMeta(undefined, info);
+    expect(fromFile).toBe(false);
+    expect(warnings).toEqual([]);
+    expect(meta.inputSize).toEqual([192, 160]);
+    expect(meta.preprocess).toEqual(PREPROCESS.unit);
+    expect(meta.labels).toEqual(['class 0', 'class 1', 'class 2', 'class 3']);
+    expect(meta.trunkOutput).toBeNull();
+  });
+
+  it('keeps valid fields and reports bad ones instead of failing', () => {
+    const { meta, warnings } = parseMeta(
+      { transferlens: { arch: 'x', inputSize: 'big', preprocess: { mode: 'torch', std: [0, 1, 1] }, labels: ['a', 'b'] } },
+      info,
+    );
+    expect(meta.arch).toBe('x');
+    expect(meta.inputSize).toEqual([192, 160]);
+    expect(meta.preprocess.std).toEqual(PREPROCESS.torch.std); // a zero std would divide by zero
+    expect(meta.labels).toHaveLength(4);
+    expect(warnings.join(' ')).toMatch(/inputSize/);
+    expect(warnings.join(' ')).toMatch(/2 labels/);
+  });
+
+  it('parses label files, one class per non-empty line', () => {
+    expect(parseLabels('tench, Tinca tinca\r\ngoldfish\n\n')).toEqual(['tench, Tinca tinca', 'goldfish']);
+  });
+});

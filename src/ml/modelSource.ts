@@ -1,0 +1,175 @@
+/**
+ * Loading TF.js layers models from a URL with byte-accurate progress, and caching the
+ * artifacts (still quantized) in IndexedDB through TF.js's own `indexeddb://` store.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type Progress = (loaded: number, total: number) => void;
+
+const CACHE_PREFIX = 'indexeddb://transferlens/';
+
+export function specBytes(spec: tf.io.WeightsManifestEntry): number {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const q = spec.quantization?.dtype;
+  if (q === 'uint8') return n;
+  if (q === 'uint16' || q === 'float16') return n * 2;
+  return n * (spec.dtype === 'bool' ? 1 : 4);
+}
+
+/** FNV-1a, enough to tell model.json versions apart in a cache key. */
+export function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+export class FetchError extends Error {
+  override name = 'FetchError';
+}
+
+export interface FetchedModel {
+  artifacts: tf.io.ModelArtifacts;
+  jsonText: string;
+  bytes: number;
+}
+
+async function readBody(res: Response, onChunk: (n: number) => void): Promise<Uint8Array> {
+  if (!res.body) {
+    const b = new Uint8Array(await res.arrayBuffer());
+    onChunk(b.length);
+    return b;
+  }
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    size += value.length;
+    onChunk(value.length);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export async function fetchModelJson(url: string, fetchFn: typeof fetch = fetch): Promise<{ json: tf.io.ModelJSON; text: string }> {
+  let res: Response;
+  try {
+    res = await fetchFn(url);
+  } catch (e) {
+    throw new FetchError(`could not reach ${url}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new FetchError(`${url}: HTTP ${res.status} ${res.statusText || ''}`.trim());
+  const text = await res.text();
+  if (/^\s*<(!doctype|html)/i.test(text)) throw new FetchError(`${url} returned a web page, not model.json: check the address`);
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(text) as tf.io.ModelJSON;
+  } catch (e) {
+    throw new FetchError(`model.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (!json || typeof json !== 'object' || !json.modelTopology) throw new FetchError('model.json has no modelTopology: not a TF.js layers model');
+  if (!Array.isArray(json.weightsManifest)) throw new FetchError('model.json has no weightsManifest');
+  return { json, text };
+}
+
+/** Fetch model.json and every shard, reporting bytes as they arrive. */
+export async function fetchModel(
+  url: string,
+  onProgress?: Progress,
+  fetchFn: typeof fetch = fetch,
+  prefetched?: { json: tf.io.ModelJSON; text: string },
+): Promise<FetchedModel> {
+  const { json, text } = prefetched ?? (await fetchModelJson(url, fetchFn));
+  const base = new URL('.', new URL(url, globalThis.location?.href ?? 'http://localhost/')).href;
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  const total = specs.reduce((a, s) => a + specBytes(s), 0);
+  let loaded = 0;
+  onProgress?.(0, total);
+  const shards: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) {
+      const shardUrl = new URL(p, base).href;
+      let res: Response;
+      try {
+        res = await fetchFn(shardUrl);
+      } catch (e) {
+        throw new FetchError(`could not download weight file ${p}: ${(e as Error).message}`);
+      }
+      if (!res.ok) throw new FetchError(`weight file ${p} is missing (HTTP ${res.status})`);
+      // Single-page-app servers answer a missing file with index.html and a 200.
+      if (/text\/html/i.test(res.headers.get('content-type') ?? '')) throw new FetchError(`weight file ${p} is missing (the server sent a web page instead)`);
+      shards.push(
+        await readBody(res, (n) => {
+          loaded += n;
+          onProgress?.(loaded, total);
+        }),
+      );
+    }
+  }
+  const size = shards.reduce((a, s) => a + s.length, 0);
+  if (size !== total) throw new FetchError(`the weight files hold ${size} bytes but model.json describes ${total}: files are truncated or do not belong together`);
+  const data = new Uint8Array(size);
+  let off = 0;
+  for (const s of shards) {
+    data.set(s, off);
+    off += s.length;
+  }
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs: specs,
+    weightData: data.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    userDefinedMetadata: json.userDefinedMetadata,
+    trainingConfig: json.trainingConfig,
+  };
+  return { artifacts, jsonText: text, bytes: size };
+}
+
+export function cacheUrlPrefix(url: string): string {
+  return `${CACHE_PREFIX}${fnv1a(url)}-`;
+}
+
+export function cacheKey(url: string, jsonText: string): string {
+  return `${cacheUrlPrefix(url)}${fnv1a(jsonText)}`;
+}
+
+export async function listCached(): Promise<{ key: string; bytes: number; date: string }[]> {
+  const all = await tf.io.listModels();
+  return Object.entries(all)
+    .filter(([k]) => k.startsWith(CACHE_PREFIX))
+    .map(([key, info]) => ({
+      key,
+      bytes: (info.weightDataBytes ?? 0) + (info.modelTopologyBytes ?? 0),
+      date: info.dateSaved instanceof Date ? info.dateSaved.toISOString() : String(info.dateSaved),
+    }));
+}
+
+export async function saveToCache(key: string, artifacts: tf.io.ModelArtifacts): Promise<void> {
+  const handler = tf.io.getSaveHandlers(key)[0];
+  if (!handler?.save) throw new Error('IndexedDB is not available');
+  await handler.save(artifacts);
+}
+
+export async function loadArtifactsFromCache(key: string): Promise<tf.io.ModelArtifacts> {
+  const handler = tf.io.getLoadHandlers(key)[0];
+  if (!handler?.load) throw new Error('IndexedDB is not available');
+  return handler.load();
+}
+
+export async function clearCache(): Promise<number> {
+  const entries = await listCached();
+  for (const e of entries) await tf.io.removeModel(e.key);
+  return entries.length;
+}

@@ -1,0 +1,157 @@
+/**
+ * Module-level actions (Zustand's "no store actions" pattern): the UI and the worker
+ * client call them without hooks. They own the one ModelClient.
+ */
+import { MODELS_INDEX_URL, TOP_K } from '../config';
+import type { ModelMeta } from '../ml/metadata';
+import { decodeImageFile } from '../lib/imageFile';
+import { ModelClient } from '../worker/client';
+import type { BackendChoice, ModelSource } from '../worker/protocol';
+import { BACKEND_STORAGE_KEY, useStore, type ModelIndexEntry, type Screen } from './store';
+
+const set = useStore.setState;
+const get = useStore.getState;
+
+let client: ModelClient | null = null;
+let lastSource: { source: ModelSource; label: string } | null = null;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function getClient(): ModelClient {
+  client ??= new ModelClient((msg) => set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false }));
+  return client;
+}
+
+export async function startBackend(): Promise<void> {
+  set({ backend: null, backendError: null });
+  try {
+    const info = await getClient().init(get().backendChoice);
+    set({ backend: info });
+    void refreshMemory();
+    void refreshCacheSize();
+  } catch (e) {
+    set({ backendError: message(e) });
+  }
+}
+
+/** Switch backend: a fresh worker, then the current model again. */
+export async function chooseBackend(choice: BackendChoice): Promise<void> {
+  try {
+    if (choice === 'auto') localStorage.removeItem(BACKEND_STORAGE_KEY);
+    else localStorage.setItem(BACKEND_STORAGE_KEY, choice);
+  } catch {
+    /* not persisted, still applied */
+  }
+  set({ backendChoice: choice, current: null, predictions: null });
+  getClient().restart();
+  await startBackend();
+  if (lastSource) await loadModel(lastSource.source, lastSource.label);
+}
+
+export async function refreshMemory(): Promise<void> {
+  if (!get().backend) return;
+  try {
+    set({ memory: await getClient().request<'memory'>({ type: 'memory' }) });
+  } catch {
+    /* the chip just keeps the last value */
+  }
+}
+
+export async function refreshCacheSize(): Promise<void> {
+  try {
+    const entries = await getClient().request<'listCache'>({ type: 'listCache' });
+    set({ cacheBytes: entries.reduce((a, e) => a + e.bytes, 0) });
+  } catch {
+    set({ cacheBytes: null });
+  }
+}
+
+export async function clearModelCache(): Promise<void> {
+  try {
+    await getClient().request<'clearCache'>({ type: 'clearCache' });
+  } finally {
+    await refreshCacheSize();
+  }
+}
+
+export async function loadIndex(): Promise<void> {
+  set({ indexState: 'loading', indexError: null });
+  try {
+    const res = await fetch(MODELS_INDEX_URL, { cache: 'no-cache' });
+    if (res.status === 404) {
+      set({ index: [], indexState: 'missing' });
+      return;
+    }
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const json = (await res.json()) as { models?: ModelIndexEntry[] };
+    const index = Array.isArray(json.models) ? json.models.filter((m) => typeof m.url === 'string' && typeof m.name === 'string') : [];
+    set({ index, indexState: index.length ? 'ready' : 'missing' });
+  } catch (e) {
+    set({ index: [], indexState: 'error', indexError: `models/index.json could not be read: ${message(e)}` });
+  }
+}
+
+export async function loadModel(source: ModelSource, label: string): Promise<boolean> {
+  if (get().loading) return false;
+  set({ loading: { label, loaded: 0, total: 0, phase: 'start' }, loadError: null });
+  // The worker would resolve a relative URL against its own script; resolve it against the page.
+  if (source.kind === 'url') {
+    try {
+      source = { ...source, url: new URL(source.url, document.baseURI).href };
+    } catch {
+      set({ loading: null, loadError: `"${source.url}" is not a valid URL` });
+      return false;
+    }
+  }
+  try {
+    const info = await getClient().request<'loadModel'>({ type: 'loadModel', source, useCache: true }, (loaded, total, phase) =>
+      set({ loading: { label, loaded, total, phase } }),
+    );
+    const origin = source.kind === 'url' ? source.url : `${source.files.length} local files`;
+    set({ current: { label, origin, info }, loading: null, predictions: null, classifyError: null });
+    lastSource = { source, label };
+    void refreshMemory();
+    void refreshCacheSize();
+    return true;
+  } catch (e) {
+    set({ loading: null, loadError: message(e) });
+    return false;
+  }
+}
+
+export async function updateMeta(patch: Partial<ModelMeta>): Promise<void> {
+  const cur = get().current;
+  if (!cur) return;
+  try {
+    const meta = await getClient().request<'updateMeta'>({ type: 'updateMeta', patch });
+    set({ current: { ...cur, info: { ...cur.info, meta } }, predictions: null });
+  } catch (e) {
+    set({ loadError: message(e) });
+  }
+}
+
+export async function classifyFile(file: File): Promise<void> {
+  set({ busy: true, classifyError: null, imageName: file.name });
+  try {
+    const image = await decodeImageFile(file);
+    const { top, ms } = await getClient().request<'classify'>({ type: 'classify', image, topK: TOP_K }, undefined, [image.data.buffer]);
+    set({ predictions: top, classifyMs: ms, busy: false });
+    void refreshMemory();
+  } catch (e) {
+    set({ classifyError: message(e), predictions: null, busy: false });
+  }
+}
+
+export function goTo(screen: Screen): void {
+  set({ screen });
+  try {
+    const url = new URL(location.href);
+    if (screen === 'home') url.searchParams.delete('screen');
+    else url.searchParams.set('screen', screen);
+    history.replaceState(null, '', url);
+  } catch {
+    /* non-browser */
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The model worker's message handler: a plain function over the protocol, so it is
+ * unit-tested in Node without a Worker. It owns the one loaded Backbone.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fromLayersModel, explainLoadError, ModelLoadError, type Backbone } from '../ml/backbone';
+import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '../ml/backend';
+import {
+  cacheKey,
+  cacheUrlPrefix,
+  clearCache,
+  FetchError,
+  fetchModel,
+  fetchModelJson,
+  listCached,
+  loadArtifactsFromCache,
+  saveToCache,
+} from '../ml/modelSource';
+import type { LoadedModel, MemoryInfo, Request, ResultMap, SerializedError, WorkerEvent } from './protocol';
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: 'Error', message: String(e) };
+}
+
+export type Post = (event: WorkerEvent) => void;
+
+export function createModelHandler(post: Post) {
+  let backbone: Backbone | null = null;
+
+  function requireModel(): Backbone {
+    if (!backbone) throw new Error('no model is loaded yet');
+    return backbone;
+  }
+
+  async function loadModel(req: Extract<Request, { type: 'loadModel' }>): Promise<LoadedModel> {
+    const t0 = performance.now();
+    const progress = (loaded: number, total: number, phase = 'download') =>
+      post({ type: 'progress', id: req.id, loaded, total, phase });
+    let artifacts: tf.io.ModelArtifacts;
+    let from: LoadedModel['from'];
+    let bytes = 0;
+    let saveKey: string | null = null;
+    const warnings: string[] = [];
+    if (req.source.kind === 'files') {
+      const files = req.source.files;
+      const json = files.find((f) => f.name.endsWith('.json'));
+      if (!json) throw new ModelLoadError('pick the model.json together with its .bin weight files');
+      const weights = files.filter((f) => f !== json);
+      bytes = weights.reduce((a, f) => a + f.size, 0);
+      progress(0, bytes, 'read');
+      try {
+        const handler = tf.io.browserFiles([json, ...weights]);
+        if (!handler.load) throw new Error('the browser cannot read local files');
+        artifacts = await handler.load();
+      } catch (e) {
+        throw new ModelLoadError(explainLoadError(e));
+      }
+      progress(bytes, bytes, 'read');
+      from = 'files';
+    } else {
+      const { url } = req.source;
+      let pre: Awaited<ReturnType<typeof fetchModelJson>> | null = null;
+      try {
+        pre = await fetchModelJson(url);
+      } catch (e) {
+        // Offline or server gone: a cached copy of the same URL is still good.
+        const cached = req.useCache ? (await listCached().catch(() => [])).find((c) => c.key.startsWith(cacheUrlPrefix(url))) : undefined;
+        if (!cached || !(e instanceof FetchError) || /HTTP 404|JSON|modelTopology|weightsManifest/.test(e.message)) throw new ModelLoadError(explainLoadError(e));
+        warnings.push(`the server could not be reached (${e.message}); using the cached copy`);
+        artifacts = await loadArtifactsFromCache(cached.key);
+        from = 'cache';
+        bytes = cached.bytes;
+        pre = null;
+      }
+      if (pre) {
+        const key = cacheKey(url, pre.text);
+        const cached = req.useCache ? (await listCached().catch(() => [])).find((c) => c.key === key) : undefined;
+        if (cached) {
+          progress(0, cached.bytes, 'cache');
+          artifacts = await loadArtifactsFromCache(key);
+          progress(cached.bytes, cached.bytes, 'cache');
+          from = 'cache';
+          bytes = cached.bytes;
+        } else {
+          try {
+            const fetched = await fetchModel(url, (l, t) => progress(l, t), fetch, pre);
+            artifacts = fetched.artifacts;
+            bytes = fetched.bytes;
+          } catch (e) {
+            throw new ModelLoadError(explainLoadError(e));
+          }
+          from = 'network';
+          if (req.useCache) saveKey = key;
+        }
+      }
+    }
+    let model: tf.LayersModel;
+    try {
+      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    } catch (e) {
+      throw new ModelLoadError(explainLoadError(e));
+    }
+    const next = await fromLayersModel(model);
+    // Only now replace the old model: a failed load leaves the working one in place.
+    backbone?.dispose();
+    backbone = next;
+    if (saveKey) {
+      try {
+        for (const old of await listCached()) if (old.key.startsWith(cacheUrlPrefix((req.source as { url: string }).url)) && old.key !== saveKey) await tf.io.removeModel(old.key);
+        await saveToCache(saveKey, artifacts!);
+      } catch (e) {
+        warnings.push(`could not cache the model in IndexedDB: ${(e as Error).message}`);
+      }
+    }
+    const params = model.countParams();
+    return { meta: next.meta, metaFromFile: next.metaFromFile, warnings: [...next.warnings, ...warnings], from: from!, bytes, ms: performance.now() - t0, params };
+  }
+
+  function memory(): MemoryInfo {
+    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+    const info: MemoryInfo = { numTensors: m.numTensors, numBytes: m.numBytes };
+    try {
+      const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+      if (wasm?.HEAPU8) info.backendBytes = wasm.HEAPU8.buffer.byteLength;
+      else if (typeof m.numBytesInGPU === 'number') info.backendBytes = m.numBytesInGPU;
+    } catch {
+      /* best effort */
+    }
+    return info;
+  }
+
+  async function dispatch(req: Request): Promise<ResultMap[Request['type']]> {
+    switch (req.type) {
+      case 'init': {
+        if (Object.keys(req.wasmPaths).length > 0) configureWasm(req.wasmPaths);
+        const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((b) => b !== req.backend)];
+        return selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+      }
+      case 'loadModel':
+        return loadModel(req);
+      case 'updateMeta': {
+        const b = requireModel();
+        b.updateMeta(req.patch);
+        return b.meta;
+      }
+      case 'classify': {
+        const b = requireModel();
+        const t0 = performance.now();
+        const top = await b.classify({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 }, req.topK);
+        return { top, ms: performance.now() - t0 };
+      }
+      case 'memory':
+        return memory();
+      case 'listCache':
+        return (await listCached()).map((c) => ({ ...c, url: '' }));
+      case 'clearCache':
+        return { removed: await clearCache() };
+      default: {
+        const never: never = req;
+        throw new Error(`unknown request ${(never as { type: string }).type}`);
+      }
+    }
+  }
+
+  return async function handle(req: Request): Promise<void> {
+    try {
+      const result = await dispatch(req);
+      post({ type: 'result', id: req.id, request: req.type, result } as WorkerEvent);
+    } catch (e) {
+      post({ type: 'error', id: req.id, error: serializeError(e) });
+    }
+  };
+}

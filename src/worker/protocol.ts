@@ -1,0 +1,80 @@
+/**
+ * The typed protocol between the page and the model worker. Types only: no runtime
+ * code, so React can import it without pulling in TF.js.
+ */
+import type { BackendInfo, BackendName } from '../ml/backend';
+import type { Prediction } from '../ml/backbone';
+import type { ModelMeta } from '../ml/metadata';
+
+export type BackendChoice = BackendName | 'auto';
+
+export type ModelSource =
+  | { kind: 'url'; url: string; name?: string }
+  /** model.json first, then the weight shards, as picked or dropped by the user. */
+  | { kind: 'files'; files: File[] };
+
+export interface ImagePixels {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface LoadedModel {
+  meta: ModelMeta;
+  metaFromFile: boolean;
+  warnings: string[];
+  /** Where the weights came from this time. */
+  from: 'network' | 'cache' | 'files';
+  bytes: number;
+  ms: number;
+  params: number;
+}
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  /** WASM heap or GPU bytes when the backend reports them. */
+  backendBytes?: number;
+}
+
+export interface CacheEntry {
+  key: string;
+  url: string;
+  bytes: number;
+  date: string;
+}
+
+/** Requests, keyed on `type`; each carries an `id` the answer echoes. */
+export type Request =
+  | { type: 'init'; id: number; backend: BackendChoice; wasmPaths: Record<string, string> }
+  | { type: 'loadModel'; id: number; source: ModelSource; useCache: boolean }
+  | { type: 'updateMeta'; id: number; patch: Partial<ModelMeta> }
+  | { type: 'classify'; id: number; image: ImagePixels; topK: number }
+  | { type: 'memory'; id: number }
+  | { type: 'listCache'; id: number }
+  | { type: 'clearCache'; id: number };
+
+/** The result type of each request type. */
+export interface ResultMap {
+  init: BackendInfo;
+  loadModel: LoadedModel;
+  updateMeta: ModelMeta;
+  classify: { top: Prediction[]; ms: number };
+  memory: MemoryInfo;
+  listCache: CacheEntry[];
+  clearCache: { removed: number };
+}
+
+export type RequestType = Request['type'];
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type WorkerEvent =
+  | { [T in RequestType]: { type: 'result'; id: number; request: T; result: ResultMap[T] } }[RequestType]
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'progress'; id: number; loaded: number; total: number; phase: string };
