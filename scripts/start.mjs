@@ -4,7 +4,7 @@
  * build, and serve the app on 127.0.0.1. Plain Node (no tsx) so it runs before npm ci.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,15 @@ function run(cmd, args, { optional = false } = {}) {
 
 if (!existsSync('node_modules/.bin/vite')) run('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund']);
 
-if (!existsSync('public/models/index.json')) {
+function hasModels() {
+  try {
+    return JSON.parse(readFileSync('public/models/index.json', 'utf8')).models.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+if (!hasModels()) {
   const shared = resolve(process.env.SHARED_DIR ?? '../shared');
   const from = existsSync(shared) ? ['--', '--from', shared] : [];
   // Assets are a convenience: without them the app still opens and explains how to add a model.

@@ -38,7 +38,8 @@ function harness() {
   const events: WorkerEvent[] = [];
   const handle = createModelHandler((e) => events.push(e));
   let id = 0;
-  const send = async (req: Omit<Request, 'id'>) => {
+  type Req = Request extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+  const send = async (req: Req) => {
     const rid = ++id;
     await handle({ ...req, id: rid } as Request);
     const mine = events.filter((e) => e.id === rid);

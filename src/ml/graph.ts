@@ -1,0 +1,61 @@
+/** Cutting a layers model at a named layer: the part before it and the part after it. */
+import * as tf from '@tensorflow/tfjs';
+
+type Node = { inboundLayers?: tf.layers.Layer[]; inputTensors?: tf.SymbolicTensor[] };
+
+function inbound(layer: tf.layers.Layer): tf.SymbolicTensor[] {
+  const nodes = (layer as unknown as { inboundNodes: Node[] }).inboundNodes;
+  return nodes[0]?.inputTensors ?? [];
+}
+
+/** Model from the input to `layerName`'s output. Shares the weights. */
+export function modelUpTo(model: tf.LayersModel, layerName: string): tf.LayersModel {
+  const layer = model.getLayer(layerName);
+  return tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor, name: `${model.name}_to_${layerName}` });
+}
+
+/**
+ * Model from `layerName`'s output to the model's output, re-applying the same layer
+ * objects (so weights are shared). Works for chains and DAGs whose later part depends
+ * only on that layer (VGG, AlexNet, SqueezeNet after any fire module).
+ */
+export function modelFrom(model: tf.LayersModel, layerName: string): tf.LayersModel {
+  const start = model.getLayer(layerName);
+  const startOut = start.output as tf.SymbolicTensor;
+  const input = tf.input({ shape: startOut.shape.slice(1) as number[], name: `${layerName}_in` });
+  const mapped = new Map<number, tf.SymbolicTensor>([[startOut.id, input]]);
+  const startIndex = model.layers.indexOf(start);
+  for (const layer of model.layers.slice(startIndex + 1)) {
+    const ins = inbound(layer);
+    if (ins.length === 0) continue;
+    const args = ins.map((t) => mapped.get(t.id));
+    if (args.some((a) => a === undefined)) {
+      if (args.some((a) => a !== undefined))
+        throw new Error(`cannot cut the model at ${layerName}: layer ${layer.name} also takes tensors from before it (a skip connection)`);
+      continue;
+    }
+    const out = layer.apply(args.length === 1 ? args[0]! : (args as tf.SymbolicTensor[])) as tf.SymbolicTensor;
+    mapped.set((layer.output as tf.SymbolicTensor).id, out);
+  }
+  const finalOut = mapped.get((model.outputs[0] as tf.SymbolicTensor).id);
+  if (!finalOut) throw new Error(`the model's output does not depend on layer ${layerName}`);
+  return tf.model({ inputs: input, outputs: finalOut, name: `${model.name}_from_${layerName}` });
+}
+
+/** Layers whose output is a 4-D feature map, input → output (Grad-CAM candidates). */
+export function spatialLayers(model: tf.LayersModel): string[] {
+  return model.layers.filter((l) => {
+    const s = (l.outputShape as (number | null)[]) ?? [];
+    return Array.isArray(s) && s.length === 4 && l.getClassName() !== 'InputLayer';
+  }).map((l) => l.name);
+}
+
+/** The last conv-like layer: Grad-CAM's default when the metadata does not name one. */
+export function lastSpatialLayer(model: tf.LayersModel): string | null {
+  const names = spatialLayers(model);
+  for (let i = names.length - 1; i >= 0; i--) {
+    const s = model.getLayer(names[i]!).outputShape as number[];
+    if (s[1]! > 1 || s[2]! > 1) return names[i]!;
+  }
+  return null;
+}

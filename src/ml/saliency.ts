@@ -1,0 +1,297 @@
+/**
+ * Saliency methods over a model's unnormalised class scores (pre-softmax logits).
+ * Simonyan et al. 2014 (vanilla gradient, class model visualisation), SmoothGrad
+ * (Smilkov et al. 2017), Integrated Gradients (Sundararajan et al. 2017),
+ * Gradient × Input, and Grad-CAM (Selvaraju et al. 2017).
+ *
+ * Inputs are preprocessed tensors [1, H, W, 3]; maps come back as Float32Arrays
+ * (H × W, non-negative) so they can leave the worker without tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { lastSpatialLayer, modelFrom, modelUpTo } from './graph';
+import { normalize } from './preprocess';
+import type { Preprocess } from './metadata';
+
+export type SaliencyMethod = 'vanilla' | 'smoothgrad' | 'integrated-gradients' | 'gradient-x-input' | 'gradcam';
+export const SALIENCY_METHODS: readonly SaliencyMethod[] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
+export type Aggregate = 'max' | 'sum';
+export type ScoreTarget = 'logit' | 'prob';
+
+export function isSaliencyMethod(s: string): s is SaliencyMethod {
+  return (SALIENCY_METHODS as readonly string[]).includes(s);
+}
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface SaliencyOptions {
+  method: SaliencyMethod;
+  classIndex: number;
+  /** Channel aggregation: max |·| (the paper) or sum |·| (PAIR / Captum). */
+  aggregate?: Aggregate;
+  /** Differentiate the logit (the paper) or the softmax probability. */
+  target?: ScoreTarget;
+  /** SmoothGrad: number of noisy samples and noise σ as % of the input range. */
+  samples?: number;
+  noisePct?: number;
+  /** Integrated Gradients: number of steps and baseline. */
+  steps?: number;
+  baseline?: 'black' | 'blur';
+  /** Needed for the black baseline (black pixels in the model's input space). */
+  preprocess?: Preprocess;
+  /** Grad-CAM layer (default: the last spatial layer). */
+  layer?: string;
+  /** Images per gradient pass for the multi-pass methods. */
+  batchSize?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface SaliencyMap {
+  map: Float32Array;
+  width: number;
+  height: number;
+  /** The class's logit at the input. */
+  score: number;
+  /** Largest |∂S_c/∂I| over the image (vanilla gradient), for the formula panel. */
+  maxGrad: number;
+  method: SaliencyMethod;
+  classIndex: number;
+}
+
+/** Logits of `model` for input x, [N, classes]. */
+function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
+  const out = model.apply(x, { training: false }) as tf.Tensor;
+  return out.reshape([out.shape[0]!, -1]) as tf.Tensor2D;
+}
+
+/** Sum over the batch of the class score, so one gradient call serves N images. */
+function scoreFn(model: tf.LayersModel, classIndex: number, target: ScoreTarget) {
+  return (x: tf.Tensor) => {
+    const z = logits(model, x);
+    const s = target === 'prob' ? tf.softmax(z) : z;
+    return s.slice([0, classIndex], [-1, 1]).sum() as tf.Scalar;
+  };
+}
+
+/** ∂S_c/∂x for a batch x [N,H,W,3]. Caller owns the result. */
+export function inputGradient(model: tf.LayersModel, x: tf.Tensor4D, classIndex: number, target: ScoreTarget = 'logit'): tf.Tensor4D {
+  return tf.tidy(() => tf.grad(scoreFn(model, classIndex, target))(x) as tf.Tensor4D);
+}
+
+/** [N,H,W,3] → [N,H,W] of max|·| or sum|·| over channels. */
+export function aggregateChannels(g: tf.Tensor4D, how: Aggregate): tf.Tensor3D {
+  return tf.tidy(() => (how === 'max' ? g.abs().max(-1) : g.abs().sum(-1)) as tf.Tensor3D);
+}
+
+function checkClass(model: tf.LayersModel, classIndex: number): void {
+  const shape = model.outputs[0]!.shape;
+  const n = shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= n) throw new RangeError(`class index ${classIndex} is out of range 0..${n - 1}`);
+}
+
+const stopCheck = (o: SaliencyOptions) => {
+  if (o.shouldStop?.()) throw new CancelledError();
+};
+
+async function toArray(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
+/** Mean of f(batch) over `total` items made `batchSize` at a time by `make(start, n)`. */
+async function averageGradients(
+  model: tf.LayersModel,
+  o: SaliencyOptions,
+  total: number,
+  make: (start: number, n: number) => tf.Tensor4D,
+): Promise<tf.Tensor4D> {
+  const batch = Math.max(1, o.batchSize ?? 1);
+  let acc: tf.Tensor4D | null = null;
+  try {
+    for (let start = 0; start < total; start += batch) {
+      stopCheck(o);
+      const n = Math.min(batch, total - start);
+      const g = tf.tidy(() => {
+        const xs = make(start, n);
+        return inputGradient(model, xs, o.classIndex, o.target ?? 'logit').sum(0, true) as tf.Tensor4D;
+      });
+      const next: tf.Tensor4D = acc ? tf.tidy(() => acc!.add(g) as tf.Tensor4D) : g;
+      if (acc) {
+        acc.dispose();
+        g.dispose();
+      }
+      acc = next;
+      await acc.data(); // lets the event loop breathe (progress, cancel) and bounds queued GPU work
+      o.onProgress?.(Math.min(start + n, total), total);
+    }
+    const mean = tf.tidy(() => acc!.div(total) as tf.Tensor4D);
+    return mean;
+  } finally {
+    acc?.dispose();
+  }
+}
+
+/** A separable Gaussian blur, for the Integrated Gradients "blurred" baseline. */
+export function gaussianBlur(x: tf.Tensor4D, sigma: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const r = Math.max(1, Math.ceil(3 * sigma));
+    const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+    const s = k.reduce((a, b) => a + b, 0);
+    const k1 = tf.tensor1d(k.map((v) => v / s));
+    const c = x.shape[3];
+    const kh = k1.reshape([2 * r + 1, 1, 1, 1]).tile([1, 1, c, 1]) as tf.Tensor4D;
+    const kw = k1.reshape([1, 2 * r + 1, 1, 1]).tile([1, 1, c, 1]) as tf.Tensor4D;
+    // Reflect-pad so the borders are not darkened.
+    const padded = tf.mirrorPad(x, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
+    return tf.depthwiseConv2d(tf.depthwiseConv2d(padded, kh, 1, 'valid'), kw, 1, 'valid') as tf.Tensor4D;
+  });
+}
+
+function blackBaseline(x: tf.Tensor4D, p?: Preprocess): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w] = x.shape;
+    if (!p) return tf.zerosLike(x);
+    return normalize(tf.zeros([h, w, 3]) as tf.Tensor3D, p).expandDims(0) as tf.Tensor4D;
+  });
+}
+
+async function gradCam(model: tf.LayersModel, x: tf.Tensor4D, o: SaliencyOptions): Promise<tf.Tensor2D> {
+  const layer = o.layer ?? lastSpatialLayer(model);
+  if (!layer) throw new Error('Grad-CAM needs a layer with a spatial output; this model has none');
+  const lower = modelUpTo(model, layer);
+  const upper = modelFrom(model, layer);
+  return tf.tidy(() => {
+    const a = lower.apply(x, { training: false }) as tf.Tensor4D;
+    if (a.rank !== 4) throw new Error(`Grad-CAM layer ${layer} has no spatial output`);
+    const g = tf.grad((act: tf.Tensor) => scoreFn(upper, o.classIndex, o.target ?? 'logit')(act))(a) as tf.Tensor4D;
+    const alpha = g.mean([1, 2], true); // [1,1,1,K]
+    const cam = tf.relu(a.mul(alpha).sum(-1, true)) as tf.Tensor4D; // [1,h,w,1]
+    const [, H, W] = x.shape;
+    return tf.image.resizeBilinear(cam, [H, W], false, true).reshape([H, W]) as tf.Tensor2D;
+  });
+}
+
+/** Any method → an H×W non-negative map. `model` must output logits (see `logitsModel`). */
+export async function computeSaliency(model: tf.LayersModel, x: tf.Tensor4D, o: SaliencyOptions): Promise<SaliencyMap> {
+  checkClass(model, o.classIndex);
+  if (x.shape[0] !== 1) throw new Error('computeSaliency takes one image [1, H, W, 3]');
+  const [, H, W] = x.shape;
+  const agg = o.aggregate ?? 'max';
+  const target = o.target ?? 'logit';
+  const scoreT = tf.tidy(() => logits(model, x).slice([0, o.classIndex], [1, 1]).reshape([]));
+  const score = (await toArray(scoreT))[0]!;
+  let mapT: tf.Tensor;
+  let maxGrad = NaN;
+  switch (o.method) {
+    case 'vanilla': {
+      const g = inputGradient(model, x, o.classIndex, target);
+      maxGrad = (await toArray(tf.tidy(() => g.abs().max()))).at(0)!;
+      mapT = tf.tidy(() => aggregateChannels(g, agg).reshape([H, W]));
+      g.dispose();
+      o.onProgress?.(1, 1);
+      break;
+    }
+    case 'gradient-x-input': {
+      const g = inputGradient(model, x, o.classIndex, target);
+      mapT = tf.tidy(() => aggregateChannels(g.mul(x) as tf.Tensor4D, agg).reshape([H, W]));
+      g.dispose();
+      o.onProgress?.(1, 1);
+      break;
+    }
+    case 'smoothgrad': {
+      const n = Math.max(1, o.samples ?? 25);
+      const range = tf.tidy(() => x.max().sub(x.min()));
+      const sigma = ((o.noisePct ?? 15) / 100) * (await toArray(range))[0]!;
+      const seed = o.seed ?? 0;
+      const mean = await averageGradients(model, o, n, (start, k) =>
+        tf.tidy(() => x.tile([k, 1, 1, 1]).add(tf.randomNormal([k, H, W, 3], 0, sigma, 'float32', seed + start)) as tf.Tensor4D),
+      );
+      mapT = tf.tidy(() => aggregateChannels(mean, agg).reshape([H, W]));
+      mean.dispose();
+      break;
+    }
+    case 'integrated-gradients': {
+      const m = Math.max(1, o.steps ?? 32);
+      const base = o.baseline === 'blur' ? gaussianBlur(x, Math.max(H, W) / 32) : blackBaseline(x, o.preprocess);
+      const diff = tf.tidy(() => x.sub(base) as tf.Tensor4D);
+      try {
+        // Midpoint Riemann sum over α ∈ (0, 1).
+        const mean = await averageGradients(model, o, m, (start, k) =>
+          tf.tidy(() => {
+            const alphas = tf.tensor1d(Array.from({ length: k }, (_, i) => (start + i + 0.5) / m)).reshape([k, 1, 1, 1]);
+            return base.add(diff.mul(alphas)) as tf.Tensor4D;
+          }),
+        );
+        mapT = tf.tidy(() => aggregateChannels(mean.mul(diff) as tf.Tensor4D, agg).reshape([H, W]));
+        mean.dispose();
+      } finally {
+        base.dispose();
+        diff.dispose();
+      }
+      break;
+    }
+    case 'gradcam': {
+      mapT = await gradCam(model, x, o);
+      o.onProgress?.(1, 1);
+      break;
+    }
+    default: {
+      const never: never = o.method;
+      throw new Error(`unknown saliency method ${String(never)}; valid: ${SALIENCY_METHODS.join(', ')}`);
+    }
+  }
+  const map = await toArray(mapT);
+  if (Number.isNaN(maxGrad)) maxGrad = map.reduce((a, b) => Math.max(a, b), 0);
+  return { map, width: W, height: H, score, maxGrad, method: o.method, classIndex: o.classIndex };
+}
+
+export interface LogitsModel {
+  model: tf.LayersModel;
+  /** True when the original ended in a softmax and a logits head was built. */
+  rebuilt: boolean;
+  dispose(): void;
+}
+
+/**
+ * A model with the same weights that outputs pre-softmax scores. Differentiating
+ * through a softmax by accident would give the probability's gradient, which mixes in
+ * every other class (Simonyan et al. use the unnormalised score).
+ */
+export function logitsModel(model: tf.LayersModel): LogitsModel {
+  const last = model.layers[model.layers.length - 1]!;
+  const cls = last.getClassName();
+  const cfg = last.getConfig() as { activation?: string; name?: string };
+  const ins = (last as unknown as { inboundNodes: { inputTensors: tf.SymbolicTensor[] }[] }).inboundNodes[0]?.inputTensors ?? [];
+  if (cls === 'Softmax' || (cls === 'Activation' && cfg.activation === 'softmax')) {
+    const m = tf.model({ inputs: model.inputs, outputs: ins[0]!, name: `${model.name}_logits` });
+    return { model: m, rebuilt: true, dispose: () => {} };
+  }
+  if (cfg.activation === 'softmax') {
+    const Ctor = last.constructor as unknown as {
+      new (c: Record<string, unknown>): tf.layers.Layer;
+    };
+    const clone = new Ctor({ ...cfg, activation: 'linear', name: `${cfg.name}_logits` });
+    const out = clone.apply(ins.length === 1 ? ins[0]! : ins) as tf.SymbolicTensor;
+    clone.setWeights(last.getWeights());
+    const m = tf.model({ inputs: model.inputs, outputs: out, name: `${model.name}_logits` });
+    return { model: m, rebuilt: true, dispose: () => clone.weights.forEach((w) => w.dispose()) };
+  }
+  return { model, rebuilt: false, dispose: () => {} };
+}
+
+/** Percentile of a map (0..100), for clipping bright outliers before display. */
+export function percentile(map: ArrayLike<number>, p: number): number {
+  const sorted = Float32Array.from(map).sort();
+  if (sorted.length === 0) return 0;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))));
+  return sorted[idx]!;
+}
