@@ -8,10 +8,25 @@ function inbound(layer: tf.layers.Layer): tf.SymbolicTensor[] {
   return nodes[0]?.inputTensors ?? [];
 }
 
-/** Model from the input to `layerName`'s output. Shares the weights. */
+/** A layer's output in the model's own graph (node 0; cutting adds more nodes). */
+function outputOf(layer: tf.layers.Layer): tf.SymbolicTensor {
+  return layer.getOutputAt(0) as tf.SymbolicTensor;
+}
+
+const cache = new WeakMap<tf.LayersModel, Map<string, tf.LayersModel>>();
+function cached(model: tf.LayersModel, key: string, make: () => tf.LayersModel): tf.LayersModel {
+  let m = cache.get(model);
+  if (!m) cache.set(model, (m = new Map()));
+  let out = m.get(key);
+  if (!out) m.set(key, (out = make()));
+  return out;
+}
+
+/** Model from the input to `layerName`'s output. Shares the weights; cached per model. */
 export function modelUpTo(model: tf.LayersModel, layerName: string): tf.LayersModel {
-  const layer = model.getLayer(layerName);
-  return tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor, name: `${model.name}_to_${layerName}` });
+  return cached(model, `up:${layerName}`, () =>
+    tf.model({ inputs: model.inputs, outputs: outputOf(model.getLayer(layerName)), name: `${model.name}_to_${layerName}` }),
+  );
 }
 
 /**
@@ -20,8 +35,12 @@ export function modelUpTo(model: tf.LayersModel, layerName: string): tf.LayersMo
  * only on that layer (VGG, AlexNet, SqueezeNet after any fire module).
  */
 export function modelFrom(model: tf.LayersModel, layerName: string): tf.LayersModel {
+  return cached(model, `from:${layerName}`, () => buildFrom(model, layerName));
+}
+
+function buildFrom(model: tf.LayersModel, layerName: string): tf.LayersModel {
   const start = model.getLayer(layerName);
-  const startOut = start.output as tf.SymbolicTensor;
+  const startOut = outputOf(start);
   const input = tf.input({ shape: startOut.shape.slice(1) as number[], name: `${layerName}_in` });
   const mapped = new Map<number, tf.SymbolicTensor>([[startOut.id, input]]);
   const startIndex = model.layers.indexOf(start);
@@ -35,7 +54,7 @@ export function modelFrom(model: tf.LayersModel, layerName: string): tf.LayersMo
       continue;
     }
     const out = layer.apply(args.length === 1 ? args[0]! : (args as tf.SymbolicTensor[])) as tf.SymbolicTensor;
-    mapped.set((layer.output as tf.SymbolicTensor).id, out);
+    mapped.set(outputOf(layer).id, out);
   }
   const finalOut = mapped.get((model.outputs[0] as tf.SymbolicTensor).id);
   if (!finalOut) throw new Error(`the model's output does not depend on layer ${layerName}`);

@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tfReady } from '../../test/tfSetup';
+import { inputGradientsOnlySync } from './wasmKernels';
+
+beforeAll(tfReady);
+
+/** Filter gradient computed on the CPU backend (the reference kernel) vs ours on WASM. */
+async function compare(xShape: [number, number, number, number], fShape: [number, number, number, number], strides: number, pad: 'same' | 'valid') {
+  const x = tf.randomNormal(xShape, 0, 1, 'float32', 1).arraySync();
+  const f = tf.randomNormal(fShape, 0, 1, 'float32', 2).arraySync();
+  const run = () =>
+    tf.tidy(() => {
+      const g = tf.grad((w: tf.Tensor) => tf.conv2d(tf.tensor4d(x as number[][][][]), w as tf.Tensor4D, strides, pad).square().sum())(tf.tensor4d(f as number[][][][]));
+      return Array.from(g.dataSync());
+    });
+  expect(tf.getBackend()).toBe('wasm');
+  const ours = run();
+  await tf.setBackend('cpu');
+  const ref = run();
+  await tf.setBackend('wasm');
+  expect(ours.length).toBe(ref.length);
+  const scale = Math.max(...ref.map(Math.abs));
+  ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
+}
+
+describe('WASM Conv2DBackpropFilter', () => {
+  it('matches the CPU kernel: stride 1, same padding', () => compare([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
+  it('matches the CPU kernel: stride 2, valid, with a leftover row (floor)', () => compare([1, 12, 11, 2], [3, 3, 2, 5], 2, 'valid'));
+  it('matches the CPU kernel: AlexNet-like 11×11 stride 4', () => compare([1, 31, 31, 3], [11, 11, 3, 2], 4, 'valid'));
+  it('returns zeros inside inputGradientsOnly, and the input gradient is unchanged', () => {
+    const x = tf.randomNormal([1, 6, 6, 2], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 1, 'same').square().sum() as tf.Scalar;
+    const full = tf.grads(f)([x, w]);
+    const fast = inputGradientsOnlySync(() => tf.grads(f)([x, w]));
+    expect(Array.from(fast[1]!.dataSync()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(fast[0]!.dataSync())).toEqual(Array.from(full[0]!.dataSync()));
+    tf.dispose([x, w, ...full, ...fast]);
+  });
+  it('leaks no tensors', () => {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 5, 5, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').sum())(tf.ones([3, 3, 1, 1]));
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
