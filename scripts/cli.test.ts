@@ -1,0 +1,86 @@
+/** The CLIs as graders and instructors run them: real processes, real files. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, sharedFile } from '../test/shared';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+const model = join(tmp, 'sq');
+
+function cli(script: string, args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout.trim(), err: r.stderr };
+}
+
+beforeAll(() => {
+  const r = cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--out', model, '--preprocess', 'caffe', '--labels', sharedFile('labels/imagenet-classes.txt'), '--quantize', 'float16']);
+  expect(r.code, r.err).toBe(0);
+  expect(r.out).toMatch(/converted squeezenet1_1 \(float16\)/);
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('npm run predict', () => {
+  it('prints one JSON line with the top classes, backend and time', () => {
+    const r = cli('predict.ts', ['--model', model, '--image', sharedFile('images/flamingo.jpg'), '--top', '3', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { top: { index: number; label: string; prob: number }[]; backend: string; ms: number };
+    expect(j.top).toHaveLength(3);
+    expect(j.top[0]).toMatchObject({ index: 130, label: 'flamingo' });
+    expect(j.backend).toBe('wasm');
+    expect(j.ms).toBeGreaterThan(0);
+  });
+  it('fails clearly on a non-image', () => {
+    const r = cli('predict.ts', ['--model', model, '--image', join(ROOT, 'package.json'), '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/not a JPEG or PNG/);
+  });
+});
+
+describe('npm run saliency', () => {
+  it('writes an 8-bit grayscale PNG at the input size, max 255, and the top-1 class by default', () => {
+    const out = join(tmp, 'map.png');
+    const r = cli('saliency.ts', ['--model', model, '--image', sharedFile('images/flamingo.jpg'), '--out', out, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as Record<string, unknown>;
+    expect(j).toMatchObject({ class: 130, label: 'flamingo', method: 'vanilla', backend: 'wasm' });
+    expect(typeof j.ms).toBe('number');
+    const png = PNG.sync.read(readFileSync(out));
+    expect([png.width, png.height]).toEqual([224, 224]);
+    const buf = readFileSync(out);
+    expect(buf[25]).toBe(0); // IHDR colour type 0 = grayscale
+    expect(buf[24]).toBe(8); // bit depth
+    let max = 0;
+    let nonzero = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      max = Math.max(max, png.data[i]!);
+      if (png.data[i]! > 0) nonzero++;
+    }
+    expect(max).toBe(255);
+    expect(nonzero).toBeGreaterThan(1000);
+  }, 60_000);
+  it('honours --class and --method', () => {
+    const out = join(tmp, 'gc.png');
+    const r = cli('saliency.ts', ['--model', model, '--image', sharedFile('images/doberman.png'), '--class', '236', '--method', 'gradcam', '--out', out, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ class: 236, label: 'Doberman, Doberman pinscher', method: 'gradcam' });
+  }, 60_000);
+  it('rejects an unknown method, listing the valid ones', () => {
+    const r = cli('saliency.ts', ['--model', model, '--image', sharedFile('images/doberman.png'), '--method', 'magic', '--out', join(tmp, 'x.png')]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/valid: vanilla, smoothgrad, integrated-gradients, gradient-x-input, gradcam/);
+  });
+});
+
+describe('npm run convert', () => {
+  it('names the problem for a wrong architecture and a legacy/garbage file', () => {
+    const wrong = cli('convert.ts', ['--arch', 'vgg16', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--out', join(tmp, 'w')]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/looks like squeezenet1_1/);
+    const junk = cli('convert.ts', ['--arch', 'vgg16', '--weights', join(ROOT, 'package.json'), '--out', join(tmp, 'j')]);
+    expect(junk.code).not.toBe(0);
+    expect(junk.err).toMatch(/not a PyTorch checkpoint/);
+  });
+});
