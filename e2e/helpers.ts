@@ -27,3 +27,33 @@ export async function recordProgress(page: Page): Promise<void> {
 export function progressLog(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
 }
+
+/** Dispatches a real drop (or paste) event carrying files, as a user's drag from the desktop would. */
+export async function dropFiles(page: Page, paths: string[], kind: 'drop' | 'paste' = 'drop'): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const { basename } = await import('node:path');
+  const files = paths.map((p) => ({ name: basename(p), b64: readFileSync(p).toString('base64') }));
+  await page.evaluate(
+    ({ files, kind }) => {
+      const dt = new DataTransfer();
+      for (const f of files) {
+        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+        const type = f.name.endsWith('.png') ? 'image/png' : f.name.endsWith('.jpg') ? 'image/jpeg' : 'application/octet-stream';
+        dt.items.add(new File([bytes], f.name, { type }));
+      }
+      if (kind === 'paste') document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+      else document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { files, kind },
+  );
+}
+
+/** Pixels of a canvas, as a plain array of RGBA bytes. */
+export function canvasPixels(page: Page, testId: string): Promise<number[]> {
+  return page.getByTestId(testId).evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));
+}
+
+export function stdDev(values: number[]): number {
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
+}

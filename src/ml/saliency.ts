@@ -100,6 +100,9 @@ const stopCheck = (o: SaliencyOptions) => {
   if (o.shouldStop?.()) throw new CancelledError();
 };
 
+/** A macrotask break, so a worker can receive a cancel message between passes. */
+export const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
 async function toArray(t: tf.Tensor): Promise<Float32Array> {
   try {
     return (await t.data()) as Float32Array;
@@ -119,6 +122,7 @@ async function averageGradients(
   let acc: tf.Tensor4D | null = null;
   try {
     for (let start = 0; start < total; start += batch) {
+      await yieldToEvents();
       stopCheck(o);
       const n = Math.min(batch, total - start);
       const g = tf.tidy(() => {
@@ -294,14 +298,6 @@ export function logitsModel(model: tf.LayersModel): LogitsModel {
   return { model, rebuilt: false, dispose: () => {} };
 }
 
-/** Percentile of a map (0..100), for clipping bright outliers before display. */
-export function percentile(map: ArrayLike<number>, p: number): number {
-  const sorted = Float32Array.from(map).sort();
-  if (sorted.length === 0) return 0;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))));
-  return sorted[idx]!;
-}
-
 export interface ClassModelOptions {
   classIndex: number;
   inputSize: [number, number];
@@ -347,6 +343,7 @@ export async function classModelVisualisation(model: tf.LayersModel, o: ClassMod
   try {
     await inputGradientsOnly(async () => {
       for (let i = 1; i <= steps; i++) {
+        if (i % every === 1 || every === 1) await yieldToEvents();
         if (o.shouldStop?.()) break;
         const next = tf.tidy(() => {
           const g = tf.grad(objective)(img);

@@ -14,12 +14,18 @@ const get = useStore.getState;
 
 let client: ModelClient | null = null;
 let lastSource: { source: ModelSource; label: string } | null = null;
+const modelListeners = new Set<() => void>();
+/** Called after every successful model load (the saliency screen recomputes its maps). */
+export function onModelLoaded(fn: () => void): () => void {
+  modelListeners.add(fn);
+  return () => modelListeners.delete(fn);
+}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function getClient(): ModelClient {
+export function getClient(): ModelClient {
   client ??= new ModelClient((msg) => set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false }));
   return client;
 }
@@ -110,7 +116,8 @@ export async function loadModel(source: ModelSource, label: string): Promise<boo
       set({ loading: { label, loaded, total, phase } }),
     );
     const origin = source.kind === 'url' ? source.url : `${source.files.length} local files`;
-    set({ current: { label, origin, info }, loading: null, predictions: null, classifyError: null });
+    set({ current: { label, origin, info }, loading: null, predictions: null, classifyError: null, salResults: {}, salClass: null });
+    for (const l of modelListeners) l();
     lastSource = { source, label };
     void refreshMemory();
     void refreshCacheSize();

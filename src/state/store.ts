@@ -5,7 +5,8 @@
 import { create } from 'zustand';
 import type { BackendInfo } from '../ml/backend';
 import type { Prediction } from '../ml/backbone';
-import type { BackendChoice, LoadedModel, MemoryInfo } from '../worker/protocol';
+import type { BackendChoice, LoadedModel, MemoryInfo, SaliencyParams, SaliencyResult } from '../worker/protocol';
+import type { Colormap } from '../viz/colormap';
 
 export type Screen = 'home' | 'saliency' | 'transfer';
 
@@ -49,7 +50,43 @@ export interface UiSlice {
   screen: Screen;
 }
 
-export type AppState = BackendSlice & ModelsSlice & ClassifySlice & UiSlice;
+export interface SalImage {
+  id: string;
+  name: string;
+  width: number;
+  height: number;
+  /** Decoded RGBA pixels, kept to recompute maps for other classes or methods. */
+  pixels: Uint8ClampedArray;
+  /** Object URL of the original file, for the thumbnail. */
+  thumb: string;
+}
+
+export interface SaliencySlice {
+  salImages: SalImage[];
+  salActive: string | null;
+  salResults: Record<string, SaliencyResult>;
+  salParams: SaliencyParams;
+  /** The class the maps explain; null = each image's top-1 class. */
+  salClass: number | null;
+  salDisplay: { colormap: Colormap; opacity: number; clip: number };
+  salBusy: { imageId: string; done: number; total: number; method: string } | null;
+  salError: string | null;
+  salClassModel: { running: boolean; rgba: Uint8ClampedArray | null; width: number; height: number; step: number; score: number; classIndex: number | null };
+}
+
+export type AppState = BackendSlice & ModelsSlice & ClassifySlice & UiSlice & SaliencySlice;
+
+export const DEFAULT_SALIENCY_PARAMS: SaliencyParams = {
+  method: 'vanilla',
+  aggregate: 'max',
+  target: 'logit',
+  samples: 25,
+  noisePct: 15,
+  steps: 32,
+  baseline: 'black',
+  layer: null,
+  batchSize: 1,
+};
 
 export const BACKEND_STORAGE_KEY = 'transferlens.backend';
 
@@ -81,6 +118,15 @@ export const initialState = (): AppState => ({
   imageName: null,
   busy: false,
   screen: 'home',
+  salImages: [],
+  salActive: null,
+  salResults: {},
+  salParams: { ...DEFAULT_SALIENCY_PARAMS },
+  salClass: null,
+  salDisplay: { colormap: 'viridis', opacity: 0.7, clip: 99 },
+  salBusy: null,
+  salError: null,
+  salClassModel: { running: false, rgba: null, width: 0, height: 0, step: 0, score: 0, classIndex: null },
 });
 
 export const useStore = create<AppState>()(() => initialState());

@@ -14,11 +14,13 @@ export class WorkerError extends Error {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type Progress = (loaded: number, total: number, phase: string) => void;
+export type FrameEvent = Extract<WorkerEvent, { type: 'frame' }>;
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: Progress;
+  onFrame?: (f: FrameEvent) => void;
 }
 
 /** Absolute URLs, so the worker resolves them the same wherever the app is hosted. */
@@ -55,6 +57,7 @@ export class ModelClient {
     const p = this.pending.get(ev.id);
     if (!p) return;
     if (ev.type === 'progress') p.onProgress?.(ev.loaded, ev.total, ev.phase);
+    else if (ev.type === 'frame') p.onFrame?.(ev);
     else {
       this.pending.delete(ev.id);
       if (ev.type === 'result') p.resolve(ev.result);
@@ -68,11 +71,24 @@ export class ModelClient {
   }
 
   request<T extends RequestType>(msg: DistributiveOmit<Extract<Request, { type: T }>, 'id'>, onProgress?: Progress, transfer: Transferable[] = []): Promise<ResultMap[T]> {
+    return this.start<T>(msg, { onProgress, transfer }).promise;
+  }
+
+  /** Like `request`, but also returns the id so the work can be cancelled. */
+  start<T extends RequestType>(
+    msg: DistributiveOmit<Extract<Request, { type: T }>, 'id'>,
+    opts: { onProgress?: Progress; onFrame?: (f: FrameEvent) => void; transfer?: Transferable[] } = {},
+  ): { id: number; promise: Promise<ResultMap[T]> } {
     const id = this.nextId++;
-    return new Promise<ResultMap[T]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
-      this.worker.postMessage({ ...msg, id }, transfer);
+    const promise = new Promise<ResultMap[T]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress, onFrame: opts.onFrame });
+      this.worker.postMessage({ ...msg, id }, opts.transfer ?? []);
     });
+    return { id, promise };
+  }
+
+  cancel(target: number): void {
+    void this.request<'cancel'>({ type: 'cancel', target }).catch(() => {});
   }
 
   init(backend: BackendChoice) {

@@ -93,4 +93,38 @@ describe('model worker handler', () => {
     const labels = (cls.final as { result: { top: { label: string }[] } }).result.top.map((t) => t.label).sort();
     expect(labels).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
   });
+
+  it('computes a saliency map (top-1 by default) and returns it with the network input', async () => {
+    const { send } = harness();
+    await send({ type: 'init', backend: 'wasm', wasmPaths: {} });
+    await send({ type: 'loadModel', source: { kind: 'url', url: `${base}/sq/model.json` }, useCache: false });
+    const params = { method: 'vanilla', aggregate: 'max', target: 'logit', samples: 3, noisePct: 10, steps: 3, baseline: 'black', layer: null, batchSize: 1 } as const;
+    const r = await send({ type: 'saliency', image: pixels(), classIndex: null, params });
+    expect(r.final.type).toBe('result');
+    const res = (r.final as Extract<WorkerEvent, { type: 'result'; request: 'saliency' }>).result;
+    expect(res.classIndex).toBe(res.top[0]!.index);
+    expect(res.map).toHaveLength(224 * 224);
+    expect(res.input).toHaveLength(224 * 224 * 4);
+    expect(Math.max(...res.map)).toBeGreaterThan(0);
+    const other = await send({ type: 'saliency', image: pixels(), classIndex: 3, params: { ...params, method: 'gradcam' } });
+    expect((other.final as Extract<WorkerEvent, { type: 'result'; request: 'saliency' }>).result).toMatchObject({ classIndex: 3, label: 'd', method: 'gradcam' });
+  });
+
+  it('a cancel request stops a multi-pass map at its next step', async () => {
+    const events: WorkerEvent[] = [];
+    const handle = createModelHandler((e) => events.push(e));
+    await handle({ type: 'init', id: 1, backend: 'wasm', wasmPaths: {} });
+    await handle({ type: 'loadModel', id: 2, source: { kind: 'url', url: `${base}/sq/model.json` }, useCache: false });
+    const params = { method: 'smoothgrad', aggregate: 'max', target: 'logit', samples: 50, noisePct: 10, steps: 3, baseline: 'black', layer: null, batchSize: 1 } as const;
+    const running = handle({ type: 'saliency', id: 3, image: pixels(), classIndex: 0, params });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(handle.isImmediate({ type: 'cancel', id: 4, target: 3 })).toBe(true);
+    await handle({ type: 'cancel', id: 4, target: 3 });
+    await running;
+    const final = events.filter((e) => e.id === 3).at(-1)!;
+    expect(final).toMatchObject({ type: 'error', error: { name: 'CancelledError' } });
+    const steps = events.filter((e) => e.id === 3 && e.type === 'progress').length;
+    expect(steps).toBeLessThan(50);
+  });
 });
+

@@ -3,7 +3,10 @@
  * unit-tested in Node without a Worker. It owns the one loaded Backbone.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fromLayersModel, explainLoadError, ModelLoadError, type Backbone } from '../ml/backbone';
+import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone } from '../ml/backbone';
+import { lastSpatialLayer, spatialLayers } from '../ml/graph';
+import { denormalize } from '../ml/preprocess';
+import { classModelVisualisation, computeSaliency, logitsModel, type LogitsModel } from '../ml/saliency';
 import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '../ml/backend';
 import {
   cacheKey,
@@ -16,7 +19,7 @@ import {
   loadArtifactsFromCache,
   saveToCache,
 } from '../ml/modelSource';
-import type { LoadedModel, MemoryInfo, Request, ResultMap, SerializedError, WorkerEvent } from './protocol';
+import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, SerializedError, WorkerEvent } from './protocol';
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
@@ -27,6 +30,9 @@ export type Post = (event: WorkerEvent) => void;
 
 export function createModelHandler(post: Post) {
   let backbone: Backbone | null = null;
+  let logits: LogitsModel | null = null;
+  let backendName = '';
+  const cancelled = new Set<number>();
 
   function requireModel(): Backbone {
     if (!backbone) throw new Error('no model is loaded yet');
@@ -103,8 +109,10 @@ export function createModelHandler(post: Post) {
     }
     const next = await fromLayersModel(model);
     // Only now replace the old model: a failed load leaves the working one in place.
+    logits?.dispose();
     backbone?.dispose();
     backbone = next;
+    logits = logitsModel(next.model);
     if (saveKey) {
       try {
         for (const old of await listCached()) if (old.key.startsWith(cacheUrlPrefix((req.source as { url: string }).url)) && old.key !== saveKey) await tf.io.removeModel(old.key);
@@ -114,7 +122,60 @@ export function createModelHandler(post: Post) {
       }
     }
     const params = model.countParams();
-    return { meta: next.meta, metaFromFile: next.metaFromFile, warnings: [...next.warnings, ...warnings], from: from!, bytes, ms: performance.now() - t0, params };
+    const spatial = spatialLayers(model);
+    const camLayer = next.meta.trunkOutput && spatial.includes(next.meta.trunkOutput) ? next.meta.trunkOutput : lastSpatialLayer(model);
+    return {
+      meta: next.meta,
+      metaFromFile: next.metaFromFile,
+      warnings: [...next.warnings, ...warnings],
+      from: from!,
+      bytes,
+      ms: performance.now() - t0,
+      params,
+      spatialLayers: spatial,
+      camLayer,
+    };
+  }
+
+  async function saliency(req: Extract<Request, { type: 'saliency' }>): Promise<SaliencyResult> {
+    const b = requireModel();
+    const lm = logits!;
+    const x = b.preprocess({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 });
+    try {
+      const probs = b.probabilities(x);
+      const p = (await probs.data()) as Float32Array;
+      probs.dispose();
+      const top = topK(p, 5, b.meta.labels);
+      const classIndex = req.classIndex ?? top[0]!.index;
+      const t0 = performance.now();
+      const { params } = req;
+      const r = await computeSaliency(lm.model, x, {
+        method: params.method,
+        classIndex,
+        aggregate: params.aggregate,
+        target: params.target,
+        samples: params.samples,
+        noisePct: params.noisePct,
+        steps: params.steps,
+        baseline: params.baseline,
+        preprocess: b.meta.preprocess,
+        layer: params.layer ?? undefined,
+        batchSize: params.batchSize,
+        onProgress: (done, total) => post({ type: 'progress', id: req.id, loaded: done, total, phase: params.method }),
+        shouldStop: () => cancelled.has(req.id),
+      });
+      const ms = performance.now() - t0;
+      const rgba = tf.tidy(() => {
+        const rgb = denormalize(x.squeeze([0]) as tf.Tensor3D, b.meta.preprocess);
+        return tf.concat([rgb, tf.fill([r.height, r.width, 1], 255)], -1).round().toInt();
+      });
+      const input = Uint8ClampedArray.from(await rgba.data());
+      rgba.dispose();
+      return { ...r, label: b.meta.labels[classIndex] ?? `class ${classIndex}`, top, input, ms, backend: backendName };
+    } finally {
+      x.dispose();
+      cancelled.delete(req.id);
+    }
   }
 
   function memory(): MemoryInfo {
@@ -135,7 +196,9 @@ export function createModelHandler(post: Post) {
       case 'init': {
         if (Object.keys(req.wasmPaths).length > 0) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((b) => b !== req.backend)];
-        return selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        backendName = info.name;
+        return info;
       }
       case 'loadModel':
         return loadModel(req);
@@ -156,6 +219,27 @@ export function createModelHandler(post: Post) {
         return (await listCached()).map((c) => ({ ...c, url: '' }));
       case 'clearCache':
         return { removed: await clearCache() };
+      case 'saliency':
+        return saliency(req);
+      case 'classModel': {
+        const b = requireModel();
+        const [h, w] = b.meta.inputSize;
+        try {
+          const r = await classModelVisualisation(logits!.model, {
+            ...req.params,
+            inputSize: [h, w],
+            preprocess: b.meta.preprocess,
+            onFrame: (f) => post({ type: 'frame', id: req.id, rgba: f.rgba, width: w, height: h, step: f.step, score: f.score }),
+            shouldStop: () => cancelled.has(req.id),
+          });
+          return { ...r, width: w, height: h };
+        } finally {
+          cancelled.delete(req.id);
+        }
+      }
+      case 'cancel':
+        cancelled.add(req.target);
+        return { cancelled: true };
       default: {
         const never: never = req;
         throw new Error(`unknown request ${(never as { type: string }).type}`);
@@ -163,7 +247,12 @@ export function createModelHandler(post: Post) {
     }
   }
 
-  return async function handle(req: Request): Promise<void> {
+  /** Cancel requests must not wait behind the work they cancel. */
+  function isImmediate(req: Request): boolean {
+    return req.type === 'cancel';
+  }
+
+  const handle = async function handle(req: Request): Promise<void> {
     try {
       const result = await dispatch(req);
       post({ type: 'result', id: req.id, request: req.type, result } as WorkerEvent);
@@ -171,4 +260,5 @@ export function createModelHandler(post: Post) {
       post({ type: 'error', id: req.id, error: serializeError(e) });
     }
   };
+  return Object.assign(handle, { isImmediate });
 }

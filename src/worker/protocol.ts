@@ -5,6 +5,7 @@
 import type { BackendInfo, BackendName } from '../ml/backend';
 import type { Prediction } from '../ml/backbone';
 import type { ModelMeta } from '../ml/metadata';
+import type { Aggregate, SaliencyMethod, ScoreTarget } from '../ml/saliency';
 
 export type BackendChoice = BackendName | 'auto';
 
@@ -28,6 +29,47 @@ export interface LoadedModel {
   bytes: number;
   ms: number;
   params: number;
+  /** Layers with a spatial output (Grad-CAM candidates), input → output. */
+  spatialLayers: string[];
+  /** Grad-CAM's default layer: the metadata's trunk output, else the last spatial layer. */
+  camLayer: string | null;
+}
+
+export interface SaliencyParams {
+  method: SaliencyMethod;
+  aggregate: Aggregate;
+  target: ScoreTarget;
+  samples: number;
+  noisePct: number;
+  steps: number;
+  baseline: 'black' | 'blur';
+  layer: string | null;
+  batchSize: number;
+}
+
+export interface SaliencyResult {
+  map: Float32Array;
+  width: number;
+  height: number;
+  classIndex: number;
+  label: string;
+  /** The class's logit (unnormalised score). */
+  score: number;
+  maxGrad: number;
+  top: Prediction[];
+  /** The network input after resize/crop, back in 0..255 RGBA, to show what the net sees. */
+  input: Uint8ClampedArray;
+  method: SaliencyMethod;
+  ms: number;
+  backend: string;
+}
+
+export interface ClassModelParams {
+  classIndex: number;
+  steps: number;
+  l2: number;
+  lr: number;
+  every: number;
 }
 
 export interface MemoryInfo {
@@ -52,7 +94,12 @@ export type Request =
   | { type: 'classify'; id: number; image: ImagePixels; topK: number }
   | { type: 'memory'; id: number }
   | { type: 'listCache'; id: number }
-  | { type: 'clearCache'; id: number };
+  | { type: 'clearCache'; id: number }
+  /** classIndex null = the top-1 class. */
+  | { type: 'saliency'; id: number; image: ImagePixels; classIndex: number | null; params: SaliencyParams }
+  | { type: 'classModel'; id: number; params: ClassModelParams }
+  /** Handled at once, not queued: stops the multi-pass request `target` at its next step. */
+  | { type: 'cancel'; id: number; target: number };
 
 /** The result type of each request type. */
 export interface ResultMap {
@@ -63,6 +110,9 @@ export interface ResultMap {
   memory: MemoryInfo;
   listCache: CacheEntry[];
   clearCache: { removed: number };
+  saliency: SaliencyResult;
+  classModel: { rgba: Uint8ClampedArray; width: number; height: number; score: number; steps: number };
+  cancel: { cancelled: boolean };
 }
 
 export type RequestType = Request['type'];
@@ -77,4 +127,5 @@ export interface SerializedError {
 export type WorkerEvent =
   | { [T in RequestType]: { type: 'result'; id: number; request: T; result: ResultMap[T] } }[RequestType]
   | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'progress'; id: number; loaded: number; total: number; phase: string };
+  | { type: 'progress'; id: number; loaded: number; total: number; phase: string }
+  | { type: 'frame'; id: number; rgba: Uint8ClampedArray; width: number; height: number; step: number; score: number };

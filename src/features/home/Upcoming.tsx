@@ -1,10 +1,6 @@
 import { goTo } from '../../state/actions';
 
 const TEXT = {
-  saliency: {
-    title: 'Saliency maps',
-    body: 'The saliency explorer (vanilla gradients, SmoothGrad, Integrated Gradients, Grad-CAM) is not built yet. The model loader and classifier on the home screen already work with any model, VGG16 included.',
-  },
   transfer: {
     title: 'Transfer learning',
     body: 'The fine-tuning studio (datasets, model surgery, training in a worker with live curves) is not built yet. Converted AlexNet models already carry the layer names it will use (trunk output and classifier layers).',

@@ -1,0 +1,77 @@
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { canvasPixels, dropFiles, FIXTURES, SHARED, stdDev, useBackend } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+});
+
+const red = (px: number[]) => px.filter((_, i) => i % 4 === 0);
+
+test('drop doberman.png → Doberman in the predictions, a non-uniform map; another class → another map', async ({ page }) => {
+  await dropFiles(page, [join(SHARED, 'images/doberman.png')]);
+  await expect(page.getByTestId('saliency-predictions')).toContainText('Doberman');
+  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+  const first = red(await canvasPixels(page, 'saliency-canvas'));
+  expect(first).toHaveLength(224 * 224);
+  expect(stdDev(first)).toBeGreaterThan(5);
+  await expect(page.getByTestId('map-info')).toContainText(/ms on wasm|s on wasm/);
+  await expect(page.getByTestId('network-input')).toBeVisible();
+
+  // Another class, from the searchable picker over all 1000.
+  await page.getByTestId('class-search').fill('130: flamingo');
+  await page.getByTestId('class-search').press('Enter');
+  await expect(page.getByTestId('map-info')).toContainText('class 130');
+  const second = red(await canvasPixels(page, 'saliency-canvas'));
+  const changed = first.filter((v, i) => Math.abs(v - second[i]!) > 8).length / first.length;
+  expect(changed).toBeGreaterThan(0.2);
+
+  // The top-5 entries are buttons too.
+  await page.getByTestId('saliency-predictions').getByRole('button', { name: /Doberman/ }).click();
+  await expect(page.getByTestId('map-info')).toContainText('class 236');
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('download-map').click();
+  expect((await download).suggestedFilename()).toMatch(/doberman-vanilla-class236-map\.png/);
+});
+
+test('a .txt renamed to .jpg and a 12000×12000 PNG get clear messages; the page keeps working', async ({ page }) => {
+  await dropFiles(page, [join(FIXTURES, 'not-an-image.jpg')]);
+  await expect(page.getByTestId('saliency-error')).toContainText('not an image');
+  await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'huge-12000.png'));
+  await expect(page.getByTestId('saliency-error')).toContainText('too large: 12000×12000');
+  await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
+  await expect(page.getByTestId('saliency-predictions').locator('li').first()).toContainText('flamingo');
+  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+});
+
+test('paste, samples and several images at once (grid); SmoothGrad shows progress', async ({ page }) => {
+  await dropFiles(page, [join(SHARED, 'images/cat.jpg')], 'paste');
+  await expect(page.getByTestId('saliency-predictions')).toContainText(/cat/);
+  await page.getByTestId('sample-owl.jpg').click();
+  await page.getByTestId('saliency-input').setInputFiles([join(SHARED, 'images/tabby.jpg'), join(SHARED, 'images/husky.jpg')]);
+  await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(4);
+  await expect(page.getByTestId('batch-grid').locator('canvas')).toHaveCount(4);
+
+  await page.getByTestId('method-select').selectOption('smoothgrad');
+  await expect(page.getByTestId('saliency-progress')).toBeVisible();
+  await expect(page.getByTestId('saliency-progress')).toContainText(/\d+\/25/);
+  await expect(page.getByTestId('map-info')).toContainText('smoothgrad', { timeout: 120_000 });
+  await page.getByTestId('saliency-progress').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('saliency-progress')).toBeHidden();
+});
+
+test('class model visualisation evolves live and stops on request', async ({ page }) => {
+  await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
+  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+  await page.getByText('Class model visualisation').click();
+  await page.getByTestId('classmodel-start').click();
+  await expect(page.getByTestId('classmodel-canvas')).toBeVisible();
+  await expect(page.getByText(/step \d+ · S_c/)).toBeVisible();
+  await page.getByTestId('classmodel-stop').click();
+  await expect(page.getByTestId('classmodel-start')).toBeVisible();
+  const px = await canvasPixels(page, 'classmodel-canvas');
+  expect(stdDev(red(px))).toBeGreaterThan(1);
+});

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-background-networking','--disable-dev-shm-usage'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+p.on('console', m => { if (m.type() === 'error') console.log('console:', m.text()); });
+p.on('pageerror', e => console.log('pageerror:', e.message));
+await p.addInitScript(() => localStorage.setItem('transferlens.backend','wasm'));
+await p.goto('http://127.0.0.1:4179/?screen=saliency');
+await p.waitForSelector('text=SqueezeNet', { timeout: 30000 });
+await p.getByTestId('saliency-input').setInputFiles('/work/shared/images/doberman.png');
+await p.waitForSelector('[data-testid=saliency-canvas]', { timeout: 60000 });
+await p.waitForTimeout(500);
+await p.screenshot({ path: '/tmp/sal1.png', fullPage: true });
+console.log(await p.getByTestId('map-info').innerText());
+await b.close();

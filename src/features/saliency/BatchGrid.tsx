@@ -1,0 +1,43 @@
+import { useMemo } from 'react';
+import { removeImage, selectImage } from '../../state/saliencyActions';
+import { useStore, type SalImage } from '../../state/store';
+import { normalizeMap, overlay } from '../../viz/colormap';
+import { PixelCanvas } from './PixelCanvas';
+
+function Card({ img }: { img: SalImage }) {
+  const result = useStore((s) => s.salResults[img.id]);
+  const active = useStore((s) => s.salActive === img.id);
+  const busy = useStore((s) => s.salBusy?.imageId === img.id);
+  const cm = useStore((s) => s.salDisplay.colormap);
+  const pixels = useMemo(() => (result ? overlay(result.input, normalizeMap(result.map, 99), cm, 0.8) : null), [result, cm]);
+  return (
+    <li className={`card ${active ? 'active' : ''}`}>
+      <button type="button" className="card-main" aria-pressed={active} onClick={() => selectImage(img.id)}>
+        {pixels && result ? (
+          <PixelCanvas rgba={pixels} width={result.width} height={result.height} label={`${img.name}: ${result.label}`} />
+        ) : (
+          <img src={img.thumb} alt={img.name} className="pixels" />
+        )}
+        <span className="small">{result ? result.label.split(',')[0] : busy ? 'computing…' : 'waiting…'}</span>
+      </button>
+      <button type="button" className="link" aria-label={`Remove ${img.name}`} onClick={() => removeImage(img.id)}>
+        remove
+      </button>
+    </li>
+  );
+}
+
+/** Several images: one map each. */
+export function BatchGrid() {
+  const images = useStore((s) => s.salImages);
+  if (images.length < 2) return null;
+  return (
+    <section aria-label="All images">
+      <ul className="grid" data-testid="batch-grid">
+        {images.map((img) => (
+          <Card key={img.id} img={img} />
+        ))}
+      </ul>
+    </section>
+  );
+}

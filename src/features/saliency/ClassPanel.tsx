@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { pickClass } from '../../state/saliencyActions';
+import { useStore } from '../../state/store';
+import type { SaliencyResult } from '../../worker/protocol';
+
+/** A stable empty list: a selector must not return a new array each render. */
+const EMPTY: string[] = [];
+
+/** Top-5 with softmax probabilities, and a searchable picker over every class. */
+export function ClassPanel({ result }: { result: SaliencyResult | undefined }) {
+  const labels = useStore((s) => s.current?.info.meta.labels ?? EMPTY);
+  const chosen = useStore((s) => s.salClass);
+  const [text, setText] = useState('');
+  const choose = (value: string) => {
+    const m = /^(\d+)/.exec(value.trim());
+    const idx = m ? Number(m[1]) : labels.findIndex((l) => l.toLowerCase() === value.trim().toLowerCase());
+    if (idx >= 0 && idx < labels.length) {
+      pickClass(idx);
+      setText('');
+    }
+  };
+  return (
+    <section className="class-panel" aria-labelledby="pred-h">
+      <h3 id="pred-h">Predictions</h3>
+      {result ? (
+        <ol className="predictions" data-testid="saliency-predictions">
+          {result.top.map((p) => (
+            <li key={p.index}>
+              <button
+                type="button"
+                className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
+                aria-pressed={p.index === result.classIndex}
+                onClick={() => pickClass(p.index)}
+                title="Explain this class"
+              >
+                {p.label}
+              </button>
+              <span className="bar" aria-hidden="true">
+                <span style={{ width: `${(p.prob * 100).toFixed(1)}%` }} />
+              </span>
+              <span className="pred-prob">{(p.prob * 100).toFixed(1)}%</span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="small">Add an image to see what the network predicts.</p>
+      )}
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          choose(text);
+        }}
+      >
+        <label>
+          Explain class{' '}
+          <input
+            data-testid="class-search"
+            list="class-options"
+            value={text}
+            placeholder="type to search all classes…"
+            onChange={(e) => {
+              setText(e.target.value);
+              // Picking from the list fills the whole "index: label" value.
+              if (/^\d+: /.test(e.target.value) && labels[Number(e.target.value.split(':')[0])] === e.target.value.replace(/^\d+: /, '')) choose(e.target.value);
+            }}
+            size={32}
+          />
+        </label>
+        <datalist id="class-options">
+          {labels.map((l, i) => (
+            <option key={i} value={`${i}: ${l}`} />
+          ))}
+        </datalist>
+        <button type="submit" disabled={!text.trim()}>
+          Explain
+        </button>
+        {chosen !== null && (
+          <button type="button" className="link" onClick={() => pickClass(null)}>
+            back to top-1
+          </button>
+        )}
+      </form>
+    </section>
+  );
+}

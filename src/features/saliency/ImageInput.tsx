@@ -1,0 +1,47 @@
+import { useEffect, useRef, useState } from 'react';
+import { addImageFiles, addSample } from '../../state/saliencyActions';
+
+
+/** File picker, sample strip; drop and paste are handled page-wide by the screen. */
+export function ImageInput() {
+  const input = useRef<HTMLInputElement>(null);
+  const [samples, setSamples] = useState<string[]>([]);
+  useEffect(() => {
+    fetch('sample-images/index.json')
+      .then((r) => (r.ok ? r.json() : { images: [] }))
+      .then((j: { images?: string[] }) => setSamples(j.images ?? []))
+      .catch(() => setSamples([]));
+  }, []);
+  return (
+    <div className="image-input">
+      <div className="dropzone" data-testid="saliency-drop">
+        <button type="button" onClick={() => input.current?.click()}>
+          Choose images…
+        </button>{' '}
+        <span className="small">or drop photos anywhere on this page, or paste one (Ctrl+V). Several images make a grid.</span>
+        <input
+          ref={input}
+          type="file"
+          accept="image/*"
+          multiple
+          hidden
+          data-testid="saliency-input"
+          aria-label="Images for saliency maps"
+          onChange={(e) => {
+            void addImageFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+      </div>
+      {samples.length > 0 && (
+        <div className="samples" role="group" aria-label="Sample images">
+          {samples.map((s) => (
+            <button key={s} type="button" className="sample" onClick={() => void addSample(s)} data-testid={`sample-${s}`} title={s}>
+              <img src={`sample-images/${s}`} alt={s.replace(/\.\w+$/, '')} loading="lazy" />
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { setSalParams } from '../../state/saliencyActions';
+import { useStore } from '../../state/store';
+import type { SaliencyParams } from '../../worker/protocol';
+
+/** A stable empty list: a selector must not return a new array each render. */
+const EMPTY: string[] = [];
+
+const METHODS: { value: SaliencyParams['method']; label: string; note: string }[] = [
+  { value: 'vanilla', label: 'Vanilla gradient (Simonyan et al. 2014)', note: 'One backward pass: |∂S_c/∂I| at the image, max over colour channels.' },
+  { value: 'smoothgrad', label: 'SmoothGrad', note: 'Average the gradient over noisy copies of the image: less speckle, same idea.' },
+  { value: 'integrated-gradients', label: 'Integrated Gradients', note: 'Accumulate gradients along a path from a baseline image to yours.' },
+  { value: 'gradient-x-input', label: 'Gradient × Input', note: 'Gradient times pixel value: where a change matters and the pixel contributes.' },
+  { value: 'gradcam', label: 'Grad-CAM', note: 'Class-weighted feature maps of a conv layer, upsampled: coarse but object-shaped.' },
+];
+
+export function MethodPanel() {
+  const p = useStore((s) => s.salParams);
+  const layers = useStore((s) => s.current?.info.spatialLayers ?? EMPTY);
+  const camDefault = useStore((s) => s.current?.info.camLayer ?? null);
+  const m = METHODS.find((x) => x.value === p.method)!;
+  return (
+    <fieldset className="method">
+      <legend>Method</legend>
+      <label>
+        <span className="sr-only">Saliency method</span>
+        <select data-testid="method-select" value={p.method} onChange={(e) => setSalParams({ method: e.target.value as SaliencyParams['method'] })}>
+          {METHODS.map((x) => (
+            <option key={x.value} value={x.value}>
+              {x.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="small">{m.note}</p>
+      {p.method === 'smoothgrad' && (
+        <div className="row">
+          <label>
+            Samples <input type="number" min={1} max={200} value={p.samples} onChange={(e) => setSalParams({ samples: clampInt(e.target.value, 1, 200) })} />
+          </label>
+          <label>
+            Noise σ (% of range) <input type="number" min={0} max={100} value={p.noisePct} onChange={(e) => setSalParams({ noisePct: clampInt(e.target.value, 0, 100) })} />
+          </label>
+        </div>
+      )}
+      {p.method === 'integrated-gradients' && (
+        <div className="row">
+          <label>
+            Steps <input type="number" min={1} max={300} value={p.steps} onChange={(e) => setSalParams({ steps: clampInt(e.target.value, 1, 300) })} />
+          </label>
+          <label>
+            Baseline{' '}
+            <select value={p.baseline} onChange={(e) => setSalParams({ baseline: e.target.value as 'black' | 'blur' })}>
+              <option value="black">black image</option>
+              <option value="blur">blurred image</option>
+            </select>
+          </label>
+        </div>
+      )}
+      {p.method === 'gradcam' && (
+        <label>
+          Layer{' '}
+          <select value={p.layer ?? camDefault ?? ''} onChange={(e) => setSalParams({ layer: e.target.value })}>
+            {layers.map((l) => (
+              <option key={l} value={l}>
+                {l}
+                {l === camDefault ? ' (default)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {p.method !== 'gradcam' && (
+        <details className="teaching">
+          <summary>Teaching toggles</summary>
+          <div className="row">
+            <label>
+              Channels{' '}
+              <select data-testid="aggregate-select" value={p.aggregate} onChange={(e) => setSalParams({ aggregate: e.target.value as 'max' | 'sum' })}>
+                <option value="max">max |·| (the paper)</option>
+                <option value="sum">sum |·| (PAIR, Captum)</option>
+              </select>
+            </label>
+            <label>
+              Differentiate{' '}
+              <select data-testid="target-select" value={p.target} onChange={(e) => setSalParams({ target: e.target.value as 'logit' | 'prob' })}>
+                <option value="logit">class score S_c (the paper)</option>
+                <option value="prob">softmax probability</option>
+              </select>
+            </label>
+          </div>
+          <p className="small">
+            The probability P_c = e^S_c / Σ e^S_k also rises when other classes' scores fall, so its gradient mixes in evidence
+            <em> against</em> the other classes; the score's gradient shows evidence for class c alone.
+          </p>
+        </details>
+      )}
+    </fieldset>
+  );
+}
+
+function clampInt(v: string, lo: number, hi: number): number {
+  const n = Math.round(Number(v));
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
+}

@@ -1,0 +1,107 @@
+import { useEffect } from 'react';
+import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
+import { useStore } from '../../state/store';
+import { LoadProgress } from '../models/LoadProgress';
+import { BatchGrid } from './BatchGrid';
+import { ClassModelPanel } from './ClassModelPanel';
+import { ClassPanel } from './ClassPanel';
+import { ImageInput } from './ImageInput';
+import { MapPanels } from './MapPanels';
+import { MethodPanel } from './MethodPanel';
+
+
+export function SaliencyScreen() {
+  const backend = useStore((s) => s.backend);
+  const indexState = useStore((s) => s.indexState);
+  const current = useStore((s) => s.current);
+  const loading = useStore((s) => s.loading);
+  const loadError = useStore((s) => s.loadError);
+  const busy = useStore((s) => s.salBusy);
+  const error = useStore((s) => s.salError);
+  const active = useStore((s) => s.salImages.find((i) => i.id === s.salActive));
+  const result = useStore((s) => (s.salActive ? s.salResults[s.salActive] : undefined));
+  const salClass = useStore((s) => s.salClass);
+
+  useEffect(() => {
+    void ensureSaliencyModel();
+  }, [backend, indexState]);
+
+  // Drop anywhere on the page, or paste.
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (files.length) void addImageFiles(files);
+    };
+    const paste = (e: ClipboardEvent) => {
+      const files = Array.from(e.clipboardData?.files ?? []);
+      if (files.length) {
+        e.preventDefault();
+        void addImageFiles(files);
+      }
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    window.addEventListener('paste', paste);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+      window.removeEventListener('paste', paste);
+    };
+  }, []);
+
+  return (
+    <div className="saliency" data-testid="screen-saliency">
+      <section className="panel" aria-labelledby="sal-h">
+        <h2 id="sal-h">Saliency maps</h2>
+        <p className="small">
+          Which pixels would change the class score S_c most if they changed? The map is |∂S_c/∂I|, the gradient of the unnormalised score with respect to the
+          image, taken at your image (Simonyan, Vedaldi &amp; Zisserman, 2014).
+        </p>
+        <p className="small" data-testid="saliency-model">
+          Model: {current ? <strong>{current.info.meta.name}</strong> : loading ? `loading ${loading.label}…` : 'none loaded'}
+          {current && current.info.meta.arch !== 'vgg16' && indexState === 'ready' && ' (VGG16 is the default when installed; change models on the Models screen)'}
+        </p>
+        {!current && !loading && indexState === 'missing' && (
+          <p className="hint">No model is installed. Go to the Models screen to open one, or run npm run assets.</p>
+        )}
+        {loading && <LoadProgress {...loading} />}
+        {loadError && !current && (
+          <p className="error" role="alert">
+            {loadError}
+          </p>
+        )}
+        <ImageInput />
+        {error && (
+          <p className="error" role="alert" data-testid="saliency-error">
+            {error}
+          </p>
+        )}
+        {busy && (
+          <div className="progress" aria-live="polite" data-testid="saliency-progress">
+            <span>
+              Computing {busy.method}
+              {busy.total > 1 ? ` (${busy.done}/${busy.total})` : ''}…
+            </span>
+            <progress max={busy.total || 1} value={busy.total > 1 ? busy.done : undefined} aria-label="Saliency progress" />
+            <button type="button" onClick={cancelSaliency}>
+              Cancel
+            </button>
+          </div>
+        )}
+      </section>
+      <BatchGrid />
+      <div className="columns sal-columns">
+        <div className="panel">
+          <MethodPanel />
+          <ClassPanel result={result} />
+        </div>
+        <div className="panel">
+          {result && active ? <MapPanels result={result} thumb={active.thumb} name={active.name} /> : <p className="small">The maps appear here.</p>}
+        </div>
+      </div>
+      <ClassModelPanel classIndex={salClass ?? result?.classIndex ?? null} />
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+/** Saliency screen actions: images in, maps out, one worker job at a time. */
+import { decodeImageFile } from '../lib/imageFile';
+import type { SaliencyParams } from '../worker/protocol';
+import { getClient, loadModel, onModelLoaded } from './actions';
+import { useStore, type SalImage, type SaliencySlice } from './store';
+
+const set = useStore.setState;
+const get = useStore.getState;
+
+let job: { id: number; imageId: string } | null = null;
+let classModelJob: number | null = null;
+let pending: string[] = [];
+let nextImage = 1;
+/** Bumped when settings change, so a result computed with the old ones is dropped. */
+let generation = 0;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** VGG16 by default (the index lists it first when installed), else the first model. */
+export async function ensureSaliencyModel(): Promise<void> {
+  const s = get();
+  if (s.current || s.loading || !s.backend || s.index.length === 0) return;
+  const first = s.index[0]!;
+  await loadModel({ kind: 'url', url: first.url, name: first.name }, first.name);
+}
+
+export async function addImageFiles(files: File[]): Promise<void> {
+  const errors: string[] = [];
+  const added: SalImage[] = [];
+  for (const file of files) {
+    try {
+      const px = await decodeImageFile(file);
+      added.push({ id: `img${nextImage++}`, name: file.name || 'pasted image', width: px.width, height: px.height, pixels: px.data, thumb: URL.createObjectURL(file) });
+    } catch (e) {
+      errors.push(message(e));
+    }
+  }
+  set({ salError: errors.length ? errors.join(' ') : null });
+  if (added.length === 0) return;
+  set((s) => ({ salImages: [...s.salImages, ...added], salActive: added[0]!.id }));
+  pending.push(...added.map((a) => a.id));
+  void pump();
+}
+
+export async function addSample(name: string): Promise<void> {
+  try {
+    const res = await fetch(`sample-images/${encodeURIComponent(name)}`);
+    if (!res.ok) throw new Error(`sample ${name}: HTTP ${res.status}`);
+    const blob = await res.blob();
+    await addImageFiles([new File([blob], name, { type: blob.type })]);
+  } catch (e) {
+    set({ salError: message(e) });
+  }
+}
+
+export function selectImage(id: string): void {
+  set({ salActive: id });
+  if (!get().salResults[id]) enqueue(id, true);
+}
+
+export function removeImage(id: string): void {
+  const img = get().salImages.find((i) => i.id === id);
+  if (img) URL.revokeObjectURL(img.thumb);
+  if (job?.imageId === id) getClient().cancel(job.id);
+  pending = pending.filter((p) => p !== id);
+  set((s) => {
+    const salImages = s.salImages.filter((i) => i.id !== id);
+    const salResults = { ...s.salResults };
+    delete salResults[id];
+    return { salImages, salResults, salActive: s.salActive === id ? (salImages[0]?.id ?? null) : s.salActive };
+  });
+}
+
+function enqueue(id: string, first = false): void {
+  pending = pending.filter((p) => p !== id);
+  if (first) pending.unshift(id);
+  else pending.push(id);
+  void pump();
+}
+
+/** Everything computed again: the class, the method or the model changed. */
+export function recomputeAll(): void {
+  if (job) getClient().cancel(job.id);
+  generation++;
+  const s = get();
+  set({ salResults: {} });
+  pending = s.salImages.map((i) => i.id);
+  if (s.salActive) pending = [s.salActive, ...pending.filter((p) => p !== s.salActive)];
+  void pump();
+}
+
+async function pump(): Promise<void> {
+  if (job) return;
+  const s = get();
+  if (!s.current) {
+    await ensureSaliencyModel();
+    if (!get().current) return;
+  }
+  const id = pending.shift();
+  if (!id) return;
+  const img = get().salImages.find((i) => i.id === id);
+  if (!img) return void pump();
+  const params = get().salParams;
+  const gen = generation;
+  const started = getClient().start<'saliency'>(
+    { type: 'saliency', image: { data: img.pixels.slice(), width: img.width, height: img.height }, classIndex: get().salClass, params },
+    { onProgress: (done, total, method) => set({ salBusy: { imageId: id, done, total, method } }) },
+  );
+  job = { id: started.id, imageId: id };
+  set({ salBusy: { imageId: id, done: 0, total: 0, method: params.method }, salError: null });
+  try {
+    const result = await started.promise;
+    if (gen === generation) set((st) => ({ salResults: { ...st.salResults, [id]: result } }));
+  } catch (e) {
+    if (!/cancelled|restarted/.test(message(e))) set({ salError: `${img.name}: ${message(e)}` });
+  } finally {
+    job = null;
+    set({ salBusy: null });
+    void pump();
+  }
+}
+
+export function cancelSaliency(): void {
+  if (job) getClient().cancel(job.id);
+  pending = [];
+}
+
+export function setSalParams(patch: Partial<SaliencyParams>): void {
+  set((s) => ({ salParams: { ...s.salParams, ...patch } }));
+  recomputeAll();
+}
+
+export function pickClass(index: number | null): void {
+  set({ salClass: index });
+  recomputeAll();
+}
+
+export function setDisplay(patch: Partial<SaliencySlice['salDisplay']>): void {
+  set((s) => ({ salDisplay: { ...s.salDisplay, ...patch } }));
+}
+
+export async function startClassModel(classIndex: number, steps = 200): Promise<void> {
+  if (classModelJob !== null || !get().current) return;
+  const started = getClient().start<'classModel'>(
+    { type: 'classModel', params: { classIndex, steps, l2: 1e-4, lr: 0.01, every: 5 } },
+    { onFrame: (f) => set({ salClassModel: { running: true, rgba: f.rgba, width: f.width, height: f.height, step: f.step, score: f.score, classIndex } }) },
+  );
+  classModelJob = started.id;
+  set((s) => ({ salClassModel: { ...s.salClassModel, running: true, step: 0, classIndex }, salError: null }));
+  try {
+    const r = await started.promise;
+    set({ salClassModel: { running: false, rgba: r.rgba, width: r.width, height: r.height, step: r.steps, score: r.score, classIndex } });
+  } catch (e) {
+    set((s) => ({ salClassModel: { ...s.salClassModel, running: false }, salError: message(e) }));
+  } finally {
+    classModelJob = null;
+  }
+}
+
+export function stopClassModel(): void {
+  if (classModelJob !== null) getClient().cancel(classModelJob);
+}
+
+onModelLoaded(() => {
+  if (get().salImages.length) recomputeAll();
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { colorize, lut, normalizeMap, overlay, percentile } from './colormap';
+
+describe('colormaps', () => {
+  it('viridis and inferno match matplotlib at 0, ½ and 1 (within 0.03)', () => {
+    const anchors = {
+      viridis: [
+        [0.267, 0.005, 0.329],
+        [0.128, 0.567, 0.551],
+        [0.993, 0.906, 0.144],
+      ],
+      inferno: [
+        [0.001, 0.0, 0.014],
+        [0.735, 0.216, 0.33],
+        [0.988, 0.998, 0.645],
+      ],
+    } as const;
+    for (const [cm, rows] of Object.entries(anchors)) {
+      const t = lut(cm as 'viridis');
+      rows.forEach((rgb, j) => {
+        const i = [0, 128, 255][j]!;
+        rgb.forEach((v, c) => expect(Math.abs(t[i * 3 + c]! / 255 - v), `${cm}[${i}][${c}]`).toBeLessThan(0.03));
+      });
+    }
+  });
+
+  it('viridis is monotone in lightness (perceptually ordered)', () => {
+    const t = lut('viridis');
+    const lum = (i: number) => 0.2126 * t[i * 3]! + 0.7152 * t[i * 3 + 1]! + 0.0722 * t[i * 3 + 2]!;
+    for (let i = 8; i < 256; i += 8) expect(lum(i)).toBeGreaterThan(lum(i - 8));
+  });
+
+  it('gray maps v to (v, v, v)', () => {
+    expect(Array.from(colorize([0, 1, 0.5], 'gray'))).toEqual([0, 0, 0, 255, 255, 255, 255, 255, 128, 128, 128, 255]);
+  });
+});
+
+describe('map rendering', () => {
+  it('clips at the percentile and scales to [0, 1]', () => {
+    const map = Float32Array.from({ length: 100 }, (_, i) => i);
+    map[99] = 1e6; // one outlier
+    const n = normalizeMap(map, 98);
+    expect(percentile(map, 98)).toBe(97);
+    expect(n[97]).toBe(1);
+    expect(n[99]).toBe(1);
+    expect(n[50]).toBeCloseTo(50 / 97, 6);
+    expect(Array.from(normalizeMap(new Float32Array(4)))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('overlay keeps the photo where saliency is 0 and shows the colour where it is 1', () => {
+    const base = new Uint8ClampedArray([10, 20, 30, 255, 10, 20, 30, 255]);
+    const out = overlay(base, [0, 1], 'gray', 1);
+    expect(Array.from(out.slice(0, 3))).toEqual([10, 20, 30]);
+    expect(Array.from(out.slice(4, 7))).toEqual([255, 255, 255]);
+    expect(() => overlay(base, [0], 'gray', 1)).toThrow(/sizes differ/);
+  });
+});
