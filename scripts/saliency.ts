@@ -8,7 +8,6 @@
  * maximum is 255. Prints {"class", "label", "method", "ms", "backend"} with --json.
  */
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { loadBackbone } from '../src/ml/backbone';
 import { computeSaliency, isSaliencyMethod, logitsModel, SALIENCY_METHODS } from '../src/ml/saliency';
 import { fail, parseArgs, str } from './lib/args';
@@ -41,18 +40,13 @@ try {
   const backend = await initNodeBackend();
   const net = await loadBackbone(fileSystemHandler(modelDir));
   const x = net.preprocess(decodeImageFile(image));
-  let cls = int('class');
-  if (cls === undefined) {
-    const p = tf.tidy(() => net.probabilities(x).argMax(-1));
-    cls = (await p.data())[0]!;
-    p.dispose();
-  }
-  if (cls >= net.meta.labels.length) fail(`--class ${cls} is out of range 0..${net.meta.labels.length - 1}`);
+  const requested = int('class');
+  if (requested !== undefined && requested >= net.meta.labels.length) fail(`--class ${requested} is out of range 0..${net.meta.labels.length - 1}`);
   const logits = logitsModel(net.model);
   const t0 = performance.now();
   const r = await computeSaliency(logits.model, x, {
     method,
-    classIndex: cls,
+    classIndex: requested ?? 'top1',
     aggregate,
     samples: int('samples'),
     steps: int('steps'),
@@ -64,6 +58,7 @@ try {
   });
   const ms = Math.round(performance.now() - t0);
   writeGrayPng(out, r.map, r.width, r.height);
+  const cls = r.classIndex;
   const result = { class: cls, label: net.meta.labels[cls], method, ms, backend: backend.name };
   if (args.has('json')) console.log(JSON.stringify(result));
   else console.log(`${method} map for class ${cls} (${result.label}) → ${out} in ${ms} ms on ${backend.name}`);

@@ -177,4 +177,19 @@ describe('other methods', () => {
     await expect(computeSaliency(model, x, { method: 'vanilla', classIndex: 5 })).rejects.toThrow(/out of range 0\.\.4/);
     x.dispose();
   });
+
+  it("'top1' explains the argmax class in the same pass that computes the logits", async () => {
+    const model = smallConvNet('linear', 8);
+    const x = image([1, 8, 8, 3]);
+    const auto = await computeSaliency(model, x, { method: 'vanilla', classIndex: 'top1' });
+    const z = (model.predict(x) as tf.Tensor).dataSync();
+    const best = Array.from(z).indexOf(Math.max(...z));
+    expect(auto.classIndex).toBe(best);
+    Array.from(z).forEach((v, i) => expect(auto.logits[i]).toBeCloseTo(v, 5));
+    const explicit = await computeSaliency(model, x, { method: 'vanilla', classIndex: best });
+    expect(Array.from(auto.map)).toEqual(Array.from(explicit.map));
+    expect(auto.score).toBeCloseTo(z[best]!, 5);
+    x.dispose();
+  });
 });
+

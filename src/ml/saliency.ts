@@ -31,7 +31,8 @@ export class CancelledError extends Error {
 
 export interface SaliencyOptions {
   method: SaliencyMethod;
-  classIndex: number;
+  /** The class to explain; 'top1' = the model's top class for this image. */
+  classIndex: number | 'top1';
   /** Channel aggregation: max |·| (the paper) or sum |·| (PAIR / Captum). */
   aggregate?: Aggregate;
   /** Differentiate the logit (the paper) or the softmax probability. */
@@ -63,7 +64,11 @@ export interface SaliencyMap {
   maxGrad: number;
   method: SaliencyMethod;
   classIndex: number;
+  /** All logits at the input (one forward pass shared with the map). */
+  logits: Float32Array;
 }
+
+type Resolved = Omit<SaliencyOptions, 'classIndex'> & { classIndex: number };
 
 /** Logits of `model` for input x, [N, classes]. */
 function logits(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
@@ -90,13 +95,20 @@ export function aggregateChannels(g: tf.Tensor4D, how: Aggregate): tf.Tensor3D {
   return tf.tidy(() => (how === 'max' ? g.abs().max(-1) : g.abs().sum(-1)) as tf.Tensor3D);
 }
 
-function checkClass(model: tf.LayersModel, classIndex: number): void {
+function argmax(a: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
+  return best;
+}
+
+function checkClass(model: tf.LayersModel, classIndex: number | 'top1'): void {
+  if (classIndex === 'top1') return;
   const shape = model.outputs[0]!.shape;
   const n = shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
   if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= n) throw new RangeError(`class index ${classIndex} is out of range 0..${n - 1}`);
 }
 
-const stopCheck = (o: SaliencyOptions) => {
+const stopCheck = (o: Pick<SaliencyOptions, 'shouldStop'>) => {
   if (o.shouldStop?.()) throw new CancelledError();
 };
 
@@ -114,7 +126,7 @@ async function toArray(t: tf.Tensor): Promise<Float32Array> {
 /** Mean of f(batch) over `total` items made `batchSize` at a time by `make(start, n)`. */
 async function averageGradients(
   model: tf.LayersModel,
-  o: SaliencyOptions,
+  o: Resolved,
   total: number,
   make: (start: number, n: number) => tf.Tensor4D,
 ): Promise<tf.Tensor4D> {
@@ -169,7 +181,7 @@ function blackBaseline(x: tf.Tensor4D, p?: Preprocess): tf.Tensor4D {
   });
 }
 
-async function gradCam(model: tf.LayersModel, x: tf.Tensor4D, o: SaliencyOptions): Promise<tf.Tensor2D> {
+async function gradCam(model: tf.LayersModel, x: tf.Tensor4D, o: Resolved): Promise<tf.Tensor2D> {
   const layer = o.layer ?? lastSpatialLayer(model);
   if (!layer) throw new Error('Grad-CAM needs a layer with a spatial output; this model has none');
   const lower = modelUpTo(model, layer);
@@ -191,32 +203,66 @@ export function computeSaliency(model: tf.LayersModel, x: tf.Tensor4D, o: Salien
   return inputGradientsOnly(() => saliencyImpl(model, x, o));
 }
 
-async function saliencyImpl(model: tf.LayersModel, x: tf.Tensor4D, o: SaliencyOptions): Promise<SaliencyMap> {
-  checkClass(model, o.classIndex);
+/**
+ * One forward + backward pass: the class score's input gradient, the score, and all
+ * logits (kept from inside the pass, so no second forward is needed for the top-5).
+ * With classIndex 'top1' the class is picked in-graph as argmax of the logits.
+ */
+async function singlePass(model: tf.LayersModel, x: tf.Tensor4D, classIndex: number | 'top1', target: ScoreTarget) {
+  let kept: tf.Tensor2D | null = null;
+  const f = (input: tf.Tensor) => {
+    const z = logits(model, input);
+    kept = tf.keep(z);
+    const s = target === 'prob' ? tf.softmax(z) : z;
+    // A one-hot mask, not gather: gather's gradient needs a kernel WASM does not have.
+    const idx = classIndex === 'top1' ? z.argMax(-1) : tf.fill([z.shape[0]], classIndex, 'int32');
+    return s.mul(tf.oneHot(idx as tf.Tensor1D, z.shape[1])).sum() as tf.Scalar;
+  };
+  const { grad, value } = tf.valueAndGrad(f)(x);
+  value.dispose();
+  const z = await toArray(kept!);
+  const c = classIndex === 'top1' ? argmax(z) : classIndex;
+  return { grad: grad as tf.Tensor4D, logits: z, classIndex: c, score: z[c]! };
+}
+
+async function forwardLogits(model: tf.LayersModel, x: tf.Tensor4D): Promise<Float32Array> {
+  return toArray(tf.tidy(() => logits(model, x).reshape([-1])));
+}
+
+async function saliencyImpl(model: tf.LayersModel, x: tf.Tensor4D, opts: SaliencyOptions): Promise<SaliencyMap> {
+  checkClass(model, opts.classIndex);
   if (x.shape[0] !== 1) throw new Error('computeSaliency takes one image [1, H, W, 3]');
   const [, H, W] = x.shape;
-  const agg = o.aggregate ?? 'max';
-  const target = o.target ?? 'logit';
-  const scoreT = tf.tidy(() => logits(model, x).slice([0, o.classIndex], [1, 1]).reshape([]));
-  const score = (await toArray(scoreT))[0]!;
+  const agg = opts.aggregate ?? 'max';
+  const target = opts.target ?? 'logit';
   let mapT: tf.Tensor;
   let maxGrad = NaN;
+  let z: Float32Array;
+  let o: Resolved;
+  if (opts.method === 'vanilla' || opts.method === 'gradient-x-input') {
+    const r = await singlePass(model, x, opts.classIndex, target);
+    z = r.logits;
+    o = { ...opts, classIndex: r.classIndex };
+    if (opts.method === 'vanilla') {
+      maxGrad = (await toArray(tf.tidy(() => r.grad.abs().max())))[0]!;
+      mapT = tf.tidy(() => aggregateChannels(r.grad, agg).reshape([H, W]));
+    } else mapT = tf.tidy(() => aggregateChannels(r.grad.mul(x) as tf.Tensor4D, agg).reshape([H, W]));
+    r.grad.dispose();
+    o.onProgress?.(1, 1);
+  } else {
+    z = await forwardLogits(model, x);
+    o = { ...opts, classIndex: opts.classIndex === 'top1' ? argmax(z) : opts.classIndex };
+    mapT = await multiPass(model, x, o, agg);
+  }
+  const map = await toArray(mapT);
+  if (Number.isNaN(maxGrad)) maxGrad = map.reduce((a, b) => Math.max(a, b), 0);
+  return { map, width: W, height: H, score: z[o.classIndex]!, maxGrad, method: o.method, classIndex: o.classIndex, logits: z };
+}
+
+async function multiPass(model: tf.LayersModel, x: tf.Tensor4D, o: Resolved, agg: Aggregate): Promise<tf.Tensor> {
+  const [, H, W] = x.shape;
+  let mapT: tf.Tensor;
   switch (o.method) {
-    case 'vanilla': {
-      const g = inputGradient(model, x, o.classIndex, target);
-      maxGrad = (await toArray(tf.tidy(() => g.abs().max()))).at(0)!;
-      mapT = tf.tidy(() => aggregateChannels(g, agg).reshape([H, W]));
-      g.dispose();
-      o.onProgress?.(1, 1);
-      break;
-    }
-    case 'gradient-x-input': {
-      const g = inputGradient(model, x, o.classIndex, target);
-      mapT = tf.tidy(() => aggregateChannels(g.mul(x) as tf.Tensor4D, agg).reshape([H, W]));
-      g.dispose();
-      o.onProgress?.(1, 1);
-      break;
-    }
     case 'smoothgrad': {
       const n = Math.max(1, o.samples ?? 25);
       const range = tf.tidy(() => x.max().sub(x.min()));
@@ -254,14 +300,10 @@ async function saliencyImpl(model: tf.LayersModel, x: tf.Tensor4D, o: SaliencyOp
       o.onProgress?.(1, 1);
       break;
     }
-    default: {
-      const never: never = o.method;
-      throw new Error(`unknown saliency method ${String(never)}; valid: ${SALIENCY_METHODS.join(', ')}`);
-    }
+    default:
+      throw new Error(`unknown saliency method ${String(o.method)}; valid: ${SALIENCY_METHODS.join(', ')}`);
   }
-  const map = await toArray(mapT);
-  if (Number.isNaN(maxGrad)) maxGrad = map.reduce((a, b) => Math.max(a, b), 0);
-  return { map, width: W, height: H, score, maxGrad, method: o.method, classIndex: o.classIndex };
+  return mapT;
 }
 
 export interface LogitsModel {

@@ -24,6 +24,34 @@ async function compare(xShape: [number, number, number, number], fShape: [number
   ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
 }
 
+/** Input gradient on the CPU backend (reference) vs WASM with our stride-1 kernel. */
+async function compareInput(xShape: [number, number, number, number], fShape: [number, number, number, number], strides: number, pad: 'same' | 'valid') {
+  const x = tf.randomNormal(xShape, 0, 1, 'float32', 5).arraySync();
+  const f = tf.randomNormal(fShape, 0, 1, 'float32', 6).arraySync();
+  const run = () =>
+    tf.tidy(() => {
+      const w = tf.tensor4d(f as number[][][][]);
+      const g = tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, strides, pad).square().sum())(tf.tensor4d(x as number[][][][]));
+      return Array.from(g.dataSync());
+    });
+  const ours = run();
+  await tf.setBackend('cpu');
+  const ref = run();
+  await tf.setBackend('wasm');
+  const scale = Math.max(...ref.map(Math.abs));
+  ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
+}
+
+describe('WASM Conv2DBackpropInput (stride 1 as a forward conv)', () => {
+  it('matches the CPU kernel: 3×3 same', () => compareInput([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
+  it('matches the CPU kernel: 5×5 valid', () => compareInput([1, 10, 8, 2], [5, 5, 2, 3], 1, 'valid'));
+  it('matches the CPU kernel: 1×1 and 2×4 kernels', async () => {
+    await compareInput([1, 6, 6, 4], [1, 1, 4, 5], 1, 'same');
+    await compareInput([1, 7, 9, 2], [2, 4, 2, 3], 1, 'same');
+  });
+  it('falls back to the stock kernel for stride 2 (still correct)', () => compareInput([1, 11, 10, 3], [3, 3, 3, 2], 2, 'same'));
+});
+
 describe('WASM Conv2DBackpropFilter', () => {
   it('matches the CPU kernel: stride 1, same padding', () => compare([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
   it('matches the CPU kernel: stride 2, valid, with a leftover row (floor)', () => compare([1, 12, 11, 2], [3, 3, 2, 5], 2, 'valid'));
@@ -46,3 +74,17 @@ describe('WASM Conv2DBackpropFilter', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('WASM Identity', () => {
+  it('aliases instead of copying, and disposing either side keeps the other intact', () => {
+    const a = tf.tensor1d([1, 2, 3]);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const b = tf.clone(a);
+    expect(backend.numDataIds()).toBe(before); // no new buffer in the WASM heap
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+  });
+});
+

@@ -28,6 +28,16 @@ export function serializeError(e: unknown): SerializedError {
 
 export type Post = (event: WorkerEvent) => void;
 
+function softmax(z: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v);
+  const out = new Float32Array(z.length);
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) sum += out[i] = Math.exp(z[i]! - max);
+  for (let i = 0; i < z.length; i++) out[i]! /= sum;
+  return out;
+}
+
 export function createModelHandler(post: Post) {
   let backbone: Backbone | null = null;
   let logits: LogitsModel | null = null;
@@ -142,16 +152,11 @@ export function createModelHandler(post: Post) {
     const lm = logits!;
     const x = b.preprocess({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 });
     try {
-      const probs = b.probabilities(x);
-      const p = (await probs.data()) as Float32Array;
-      probs.dispose();
-      const top = topK(p, 5, b.meta.labels);
-      const classIndex = req.classIndex ?? top[0]!.index;
       const t0 = performance.now();
       const { params } = req;
       const r = await computeSaliency(lm.model, x, {
         method: params.method,
-        classIndex,
+        classIndex: req.classIndex ?? 'top1',
         aggregate: params.aggregate,
         target: params.target,
         samples: params.samples,
@@ -165,13 +170,16 @@ export function createModelHandler(post: Post) {
         shouldStop: () => cancelled.has(req.id),
       });
       const ms = performance.now() - t0;
+      const classIndex = r.classIndex;
+      const top = topK(softmax(r.logits), 5, b.meta.labels);
       const rgba = tf.tidy(() => {
         const rgb = denormalize(x.squeeze([0]) as tf.Tensor3D, b.meta.preprocess);
         return tf.concat([rgb, tf.fill([r.height, r.width, 1], 255)], -1).round().toInt();
       });
       const input = Uint8ClampedArray.from(await rgba.data());
       rgba.dispose();
-      return { ...r, label: b.meta.labels[classIndex] ?? `class ${classIndex}`, top, input, ms, backend: backendName };
+      const { logits: _logits, ...rest } = r;
+      return { ...rest, label: b.meta.labels[classIndex] ?? `class ${classIndex}`, top, input, ms, backend: backendName };
     } finally {
       x.dispose();
       cancelled.delete(req.id);
