@@ -84,3 +84,26 @@ describe('npm run convert', () => {
     expect(junk.err).toMatch(/not a PyTorch checkpoint/);
   });
 });
+
+describe('npm run train', () => {
+  it('fine-tunes on a folder of class folders, prints the run as JSON, and writes a model predict can load', () => {
+    const out = join(tmp, 'ft');
+    const r = cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--strategy', 'fc8', '--limit', '12', '--epochs', '3', '--batch', '16', '--out', out, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/epoch 3: train loss/);
+    const j = JSON.parse(r.out.split('\n').at(-1)!) as { epochs: { epoch: number; trainLoss: number; valAcc: number; ms: number }[]; best: { epoch: number; valAcc: number }; featureMs: number; ms: number };
+    expect(j.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(j.best.valAcc).toBeGreaterThanOrEqual(0);
+    expect(j.featureMs).toBeGreaterThan(0);
+    const p = cli('predict.ts', ['--model', out, '--image', sharedFile('datasets/wikiart7/Baroque/1_0.jpg'), '--top', '7', '--json']);
+    expect(p.code, p.err).toBe(0);
+    expect((JSON.parse(p.out) as { top: { label: string }[] }).top.map((t) => t.label).sort()).toEqual(['Art_Nouveau', 'Baroque', 'Expressionism', 'Impressionism', 'Post_Impressionism', 'Romanticism', 'Symbolism']);
+  }, 120_000);
+
+  it('rejects a strategy the model cannot do, naming the valid ones', () => {
+    const r = cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--strategy', 'fc7-fc8', '--limit', '3', '--out', join(tmp, 'x')]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/valid: fc8/);
+  }, 60_000);
+});
+

@@ -1,0 +1,200 @@
+/**
+ * Datasets for fine-tuning: classes + labelled items from a folder of class folders, a
+ * JSON manifest, or the course's wikiart.csv(.gz). Pure data: no image decoding here.
+ */
+import { gunzipSync } from 'fflate';
+import Papa from 'papaparse';
+import { mulberry32 } from './random';
+
+export type Split = 'train' | 'val';
+
+export interface DatasetItem {
+  /** A URL, a path, or a key into a file map, depending on where the dataset came from. */
+  source: string;
+  label: number;
+  split?: Split;
+}
+
+export interface Dataset {
+  name: string;
+  classes: string[];
+  items: DatasetItem[];
+  /** Entries left out, with why (non-images, unknown labels…). */
+  skipped: { reason: string; count: number }[];
+}
+
+/** The course's ten styles, in the order of wikiart.csv's `label` column. */
+export const WIKIART_CLASSES = [
+  'Art Nouveau (Modern)',
+  'Baroque',
+  'Expressionism',
+  'Impressionism',
+  'Neoclassicism',
+  'Post-Impressionism',
+  'Realism',
+  'Romanticism',
+  'Surrealism',
+  'Symbolism',
+];
+
+export const IMAGE_FILE = /\.(jpe?g|png|gif|webp|bmp)$/i;
+
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+}
+
+function count(skipped: Map<string, number>): Dataset['skipped'] {
+  return [...skipped].map(([reason, count]) => ({ reason, count }));
+}
+
+/**
+ * Relative paths like `Baroque/1_0.jpg` or `wikiart7/Baroque/1_0.jpg` (as a dropped folder
+ * or a zip lists them): the class is the image's parent folder. Several dropped folders
+ * simply contribute their class folders.
+ */
+export function fromPaths(paths: string[], name = 'dataset'): Dataset {
+  const skipped = new Map<string, number>();
+  const byClass = new Map<string, string[]>();
+  for (const raw of paths) {
+    const p = raw.replace(/\\/g, '/').replace(/^\/+/, '');
+    const parts = p.split('/').filter(Boolean);
+    const file = parts.at(-1) ?? '';
+    if (file.startsWith('.') || parts.some((x) => x === '__MACOSX')) continue; // OS metadata, not data
+    if (!IMAGE_FILE.test(file)) {
+      skipped.set('not an image', (skipped.get('not an image') ?? 0) + 1);
+      continue;
+    }
+    if (parts.length < 2) {
+      skipped.set('image not inside a class folder', (skipped.get('image not inside a class folder') ?? 0) + 1);
+      continue;
+    }
+    const cls = parts[parts.length - 2]!;
+    if (!byClass.has(cls)) byClass.set(cls, []);
+    byClass.get(cls)!.push(raw);
+  }
+  const classes = [...byClass.keys()].sort((a, b) => a.localeCompare(b));
+  const items = classes.flatMap((c, label) => byClass.get(c)!.sort().map((source) => ({ source, label })));
+  return { name, classes, items, skipped: count(skipped) };
+}
+
+/** `{ "classes": [...], "items": [{ "url", "label", "split"? }] }`, URLs relative to the manifest. */
+export function parseJsonManifest(text: string, manifestUrl?: string, name = 'manifest'): Dataset {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new DatasetError(`the manifest is not valid JSON: ${(e as Error).message}`);
+  }
+  const m = j as { classes?: unknown; items?: unknown };
+  if (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'string')) throw new DatasetError('the manifest needs "classes": an array of names');
+  if (!Array.isArray(m.items)) throw new DatasetError('the manifest needs "items": [{ "url", "label", "split"? }]');
+  const classes = m.classes as string[];
+  const skipped = new Map<string, number>();
+  const items: DatasetItem[] = [];
+  for (const it of m.items as { url?: unknown; label?: unknown; split?: unknown }[]) {
+    const label = typeof it.label === 'string' ? classes.indexOf(it.label) : Number(it.label);
+    if (typeof it.url !== 'string' || !Number.isInteger(label) || label < 0 || label >= classes.length) {
+      skipped.set('bad manifest entry', (skipped.get('bad manifest entry') ?? 0) + 1);
+      continue;
+    }
+    const source = manifestUrl ? new URL(it.url, manifestUrl).href : it.url;
+    const split = it.split === 'val' || it.split === 'test' ? 'val' : it.split === 'train' ? 'train' : undefined;
+    items.push({ source, label, split });
+  }
+  return { name, classes, items, skipped: count(skipped) };
+}
+
+/** Replace scheme and host of an image URL by `base`, keeping the path (a mirror or a local server). */
+export function rebase(url: string, base: string | undefined): string {
+  if (!base) return url;
+  const u = new URL(url);
+  return new URL(u.pathname.replace(/^\//, '') + u.search, base.endsWith('/') ? base : `${base}/`).href;
+}
+
+/** The course's wikiart.csv (or .gz bytes): image_id, page_url, image_url, label, _split. */
+export function parseWikiartCsv(data: string | Uint8Array, opts: { baseUrl?: string } = {}): Dataset {
+  let text: string;
+  if (typeof data === 'string') text = data;
+  else if (data[0] === 0x1f && data[1] === 0x8b) text = new TextDecoder().decode(gunzipSync(data));
+  else text = new TextDecoder().decode(data);
+  const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true });
+  const need = ['image_url', 'label'];
+  const fields = parsed.meta.fields ?? [];
+  for (const f of need) if (!fields.includes(f)) throw new DatasetError(`the CSV has no "${f}" column (columns: ${fields.join(', ')})`);
+  const skipped = new Map<string, number>();
+  const items: DatasetItem[] = [];
+  for (const row of parsed.data) {
+    const label = Number(row.label);
+    if (!row.image_url || !Number.isInteger(label) || label < 0 || label >= WIKIART_CLASSES.length) {
+      skipped.set('bad CSV row', (skipped.get('bad CSV row') ?? 0) + 1);
+      continue;
+    }
+    const split = row._split === 'test' || row._split === 'val' ? 'val' : row._split === 'train' ? 'train' : undefined;
+    items.push({ source: rebase(row.image_url, opts.baseUrl), label, split });
+  }
+  return { name: 'wikiart', classes: [...WIKIART_CLASSES], items, skipped: count(skipped) };
+}
+
+/**
+ * Seeded, stratified train/validation split (each class split in the same proportion).
+ * Items that already carry a split (the manifest's) keep it unless `override`.
+ */
+export function stratifiedSplit(ds: Dataset, valFraction = 0.2, seed = 0, override = false): Dataset {
+  if (!override && ds.items.length > 0 && ds.items.every((i) => i.split)) return ds;
+  const rand = mulberry32(seed);
+  const items = ds.items.map((i) => ({ ...i }));
+  for (let c = 0; c < ds.classes.length; c++) {
+    const idx = items.map((it, i) => (it.label === c ? i : -1)).filter((i) => i >= 0);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    const nVal = idx.length > 1 ? Math.max(1, Math.round(idx.length * valFraction)) : 0;
+    idx.forEach((k, n) => (items[k]!.split = n < nVal ? 'val' : 'train'));
+  }
+  return { ...ds, items };
+}
+
+/** Take at most `perClass` items of each class (seeded), e.g. the course's 4,000 of 10,000. */
+export function limitPerClass(ds: Dataset, perClass: number, seed = 0): Dataset {
+  const rand = mulberry32(seed);
+  const shuffled = ds.items.map((it) => ({ it, k: rand() }));
+  shuffled.sort((a, b) => a.k - b.k);
+  const seen = new Map<number, number>();
+  const items = shuffled
+    .filter(({ it }) => {
+      const n = seen.get(it.label) ?? 0;
+      seen.set(it.label, n + 1);
+      return n < perClass;
+    })
+    .map(({ it }) => it);
+  return { ...ds, items };
+}
+
+export function classCounts(ds: Dataset): number[] {
+  const counts = new Array<number>(ds.classes.length).fill(0);
+  for (const it of ds.items) counts[it.label]!++;
+  return counts;
+}
+
+/** Problems a student should see before training. */
+export function datasetWarnings(ds: Dataset): string[] {
+  const w: string[] = [];
+  const counts = classCounts(ds);
+  const used = counts.filter((c) => c > 0).length;
+  if (ds.items.length === 0) w.push('no images found: the dataset needs one sub-folder of images per class');
+  else if (used < 2) w.push(`only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two`);
+  counts.forEach((c, i) => {
+    if (c > 0 && c < 5) w.push(`class "${ds.classes[i]}" has only ${c} image${c === 1 ? '' : 's'} (fewer than 5)`);
+    if (c === 0) w.push(`class "${ds.classes[i]}" has no images`);
+  });
+  const seen = new Set<string>();
+  let dup = 0;
+  for (const it of ds.items) {
+    if (seen.has(it.source)) dup++;
+    seen.add(it.source);
+  }
+  if (dup) w.push(`${dup} duplicate entr${dup === 1 ? 'y' : 'ies'}`);
+  for (const s of ds.skipped) w.push(`${s.count} skipped: ${s.reason}`);
+  return w;
+}

@@ -1,0 +1,107 @@
+/** The whole fine-tuning pipeline over decoded images: used by the CLI and the tests (and the studio's worker). */
+import * as tf from '@tensorflow/tfjs';
+import type { Backbone } from './backbone';
+import type { Dataset } from './dataset';
+import { applyFrozen, extractFeatures, fitStandardizer, foldStandardizer, standardize, subset, type FeatureSet, type Standardizer } from './features';
+import type { RgbImage } from './preprocess';
+import { planFor, type Plan, type Strategy } from './surgery';
+import { cachedSource, createHead, evaluate, trainHead, type EvalResult, type Head, type TrainCallbacks, type TrainConfig, type TrainResult } from './train';
+
+export interface FineTuneOptions extends TrainCallbacks {
+  strategy: Strategy;
+  config: TrainConfig;
+  /** Decoded pixels of item i, or null when it could not be read (skipped and counted). */
+  image: (i: number) => RgbImage | null | Promise<RgbImage | null>;
+  featureBatch?: number;
+  onFeatures?: (done: number, total: number) => void;
+  /**
+   * Standardise the head's input features on the training split (default true): raw trunk
+   * features can be large (‖x‖ ≈ 67 for SqueezeNet), which makes SGD at lr 0.01 oscillate.
+   * The statistics are folded into the first head layer afterwards, so nothing changes for
+   * whoever uses the exported model.
+   */
+  standardize?: boolean;
+  /** Trunk features computed earlier for the same model, dataset and preprocessing. */
+  cachedTrunk?: { x: Float32Array; dim: number; used: number[] };
+}
+
+export interface FineTuneResult {
+  plan: Plan;
+  head: Head;
+  train: TrainResult;
+  evaluation: EvalResult;
+  /** Indices (into dataset.items) actually used, train then validation. */
+  trainItems: number[];
+  valItems: number[];
+  unreadable: number;
+  featureMs: number;
+  trunk: { x: Float32Array; dim: number; used: number[] };
+  fromCache: boolean;
+}
+
+export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptions): Promise<FineTuneResult> {
+  const plan = planFor(backbone.model, backbone.meta, o.strategy, ds.classes.length);
+  const t0 = performance.now();
+  let trunk = o.cachedTrunk;
+  const fromCache = !!trunk;
+  let unreadable = 0;
+  if (!trunk) {
+    // Decode first so unreadable files are skipped, not fed to the network.
+    const used: number[] = [];
+    const pixels: RgbImage[] = [];
+    for (let i = 0; i < ds.items.length; i++) {
+      const img = await o.image(i);
+      if (img) {
+        used.push(i);
+        pixels.push(img);
+      } else unreadable++;
+    }
+    const { x, dim } = await extractFeatures(
+      backbone.model,
+      plan,
+      used.length,
+      (start, n) => tf.tidy(() => tf.concat(pixels.slice(start, start + n).map((p) => backbone.preprocess(p))) as tf.Tensor4D),
+      { batchSize: o.featureBatch ?? 32, onProgress: o.onFeatures, shouldStop: o.shouldStop },
+    );
+    trunk = { x, dim, used };
+  }
+  const featureMs = performance.now() - t0;
+  const all: FeatureSet = { x: trunk.x, dim: trunk.dim, n: trunk.used.length, y: Int32Array.from(trunk.used.map((i) => ds.items[i]!.label)) };
+  const frozen = await applyFrozen(backbone.model, plan, all);
+  const tr: number[] = [];
+  const va: number[] = [];
+  trunk.used.forEach((item, k) => (ds.items[item]!.split === 'val' ? va : tr).push(k));
+  if (tr.length === 0 || va.length === 0) throw new Error('both the training and the validation split need images');
+  let trainSet = subset(frozen, tr);
+  let valSet = subset(frozen, va);
+  let stats: Standardizer | null = null;
+  if (o.standardize !== false) {
+    stats = fitStandardizer(trainSet);
+    trainSet = standardize(trainSet, stats);
+    valSet = standardize(valSet, stats);
+  }
+  const head = createHead(backbone.model, plan, frozen.dim, o.config.seed);
+  const result = await trainHead(head, cachedSource(trainSet), valSet, ds.classes.length, o.config, o);
+  const evaluation = await evaluate(head, valSet, ds.classes.length);
+  if (stats) {
+    // From here on the head takes raw features, like the exported model.
+    const units = head.layers[0]!.w.shape[1]!;
+    const fold = (weights: Float32Array[]) => foldStandardizer(weights[0]!, weights[1]!, units, stats!);
+    const now = head.snapshot();
+    fold(now);
+    head.restore(now);
+    if (result.bestWeights) fold(result.bestWeights);
+  }
+  return {
+    plan,
+    head,
+    train: result,
+    evaluation,
+    trainItems: tr.map((k) => trunk.used[k]!),
+    valItems: va.map((k) => trunk.used[k]!),
+    unreadable,
+    featureMs,
+    trunk,
+    fromCache,
+  };
+}
