@@ -2,7 +2,7 @@
  * Browser-test fixtures written next to the built app (dist/e2e-fixtures): a tiny model
  * for the WebGPU code path, broken models, and bad images. Generated, never committed.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
@@ -84,4 +84,20 @@ function png(w: number, h: number, pixel: (x: number, y: number) => [number, num
 }
 writeFileSync(join(out, 'red.png'), png(32, 32, () => [220, 30, 30]));
 writeFileSync(join(out, 'huge-12000.png'), png(12000, 12000, () => [0, 0, 0]));
+// A 3-style × 20-painting subset of wikiart7, served as a JSON manifest (the fetched-batches path).
+const shared = resolve(process.env.SHARED_DIR ?? resolve(import.meta.dirname, '../../shared'));
+const wikiart = join(shared, 'datasets/wikiart7');
+if (existsSync(wikiart)) {
+  const classes = ['Baroque', 'Impressionism', 'Symbolism'];
+  const items: { url: string; label: string }[] = [];
+  for (const c of classes) {
+    mkdirSync(join(out, 'wikiart-mini', c), { recursive: true });
+    for (const f of readdirSync(join(wikiart, c)).sort().slice(0, 20)) {
+      copyFileSync(join(wikiart, c, f), join(out, 'wikiart-mini', c, f));
+      items.push({ url: `${c}/${f}`, label: c });
+    }
+  }
+  writeFileSync(join(out, 'wikiart-mini', 'manifest.json'), JSON.stringify({ classes, items }));
+  writeFileSync(join(out, 'one-class.json'), JSON.stringify({ classes: ['Baroque'], items: items.filter((i) => i.label === 'Baroque').map((i) => ({ ...i, url: `wikiart-mini/${i.url}` })) }));
+}
 console.log(`e2e fixtures written to ${out}`);

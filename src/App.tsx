@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import { BackendChip } from './features/status/BackendChip';
 import { Home } from './features/home/Home';
-import { Upcoming } from './features/home/Upcoming';
 import { SaliencyScreen } from './features/saliency/SaliencyScreen';
+import { TransferScreen } from './features/transfer/TransferScreen';
 import { goTo, loadIndex, startBackend } from './state/actions';
 import { useStore, type Screen } from './state/store';
 
@@ -41,7 +41,7 @@ export function App() {
         <BackendChip />
       </header>
       <main id="main" tabIndex={-1}>
-        {screen === 'home' ? <Home /> : screen === 'saliency' ? <SaliencyScreen /> : <Upcoming screen="transfer" />}
+        {screen === 'home' ? <Home /> : screen === 'saliency' ? <SaliencyScreen /> : <TransferScreen />}
       </main>
     </div>
   );

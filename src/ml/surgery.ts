@@ -9,13 +9,6 @@ import type { ModelMeta } from './metadata';
 export type Strategy = 'fc8' | 'fc7-fc8' | 'fc6-head' | 'all-fc';
 export const STRATEGIES: readonly Strategy[] = ['fc8', 'fc7-fc8', 'fc6-head', 'all-fc'];
 
-export const STRATEGY_LABELS: Record<Strategy, string> = {
-  fc8: 'Replace last FC (new fc8; trunk, fc6, fc7 frozen)',
-  'fc7-fc8': 'Replace last two FC (new fc7 + fc8; trunk, fc6 frozen) — the course recipe',
-  'fc6-head': 'Remove fc7 + fc8, new classifier on fc6',
-  'all-fc': 'Fine-tune all FC layers (pretrained fc6, fc7 + new fc8)',
-};
-
 export function isStrategy(s: string): s is Strategy {
   return (STRATEGIES as readonly string[]).includes(s);
 }

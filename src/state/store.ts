@@ -7,6 +7,7 @@ import type { BackendInfo } from '../ml/backend';
 import type { Prediction } from '../ml/backbone';
 import type { BackendChoice, LoadedModel, MemoryInfo, SaliencyParams, SaliencyResult } from '../worker/protocol';
 import type { Colormap } from '../viz/colormap';
+import type { TransferSlice } from './transferSlice';
 
 export type Screen = 'home' | 'saliency' | 'transfer';
 
@@ -74,7 +75,7 @@ export interface SaliencySlice {
   salClassModel: { running: boolean; rgba: Uint8ClampedArray | null; width: number; height: number; step: number; score: number; classIndex: number | null };
 }
 
-export type AppState = BackendSlice & ModelsSlice & ClassifySlice & UiSlice & SaliencySlice;
+export type AppState = BackendSlice & ModelsSlice & ClassifySlice & UiSlice & SaliencySlice & TransferSlice;
 
 export const DEFAULT_SALIENCY_PARAMS: SaliencyParams = {
   method: 'vanilla',
@@ -127,6 +128,23 @@ export const initialState = (): AppState => ({
   salBusy: null,
   salError: null,
   salClassModel: { running: false, rgba: null, width: 0, height: 0, step: 0, score: 0, classIndex: null },
+  tlModel: null,
+  tlModelError: null,
+  tlDataset: null,
+  tlThumbs: {},
+  tlDatasetBusy: false,
+  tlDatasetError: null,
+  tlStrategy: 'fc8',
+  tlPlan: null,
+  tlConfig: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
+  tlValFraction: 0.2,
+  tlStatus: 'idle',
+  tlProgress: null,
+  tlLive: null,
+  tlRuns: [],
+  tlCache: null,
+  tlError: null,
+  tlCell: null,
 });
 
 export const useStore = create<AppState>()(() => initialState());

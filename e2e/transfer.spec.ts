@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { useBackend } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await useBackend(page, 'wasm');
+});
+
+async function loadMini(page: import('@playwright/test').Page) {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/wikiart-mini/manifest.json', page.url()).href);
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+}
+
+test('fine-tune on a loopback manifest in the worker: live curves, a responsive page, confusion matrix, export, cache reuse, runs kept', async ({ page }) => {
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('2');
+  await page.getByLabel('Batch', { exact: true }).fill('8');
+  await expect(page.getByTestId('strategy-select')).toHaveValue('fc8');
+
+  const t0 = Date.now();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toBeVisible();
+  // The main thread is free while the worker trains: a click on another control is handled at once.
+  await page.getByText(/^Layer table/).click();
+  await expect(page.locator('details:has(table.layers)')).toHaveAttribute('open', '');
+  await expect(page.getByTestId('train-stop')).toBeEnabled();
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  const firstMs = Date.now() - t0;
+  await expect(page.getByTestId('last-run-info')).toContainText(/features computed in/);
+  await expect(page.getByTestId('feature-cache-status')).toContainText('cached: 60 images');
+  const acc = Number(await page.getByTestId('epoch-row').last().getAttribute('data-val-acc'));
+  expect(acc).toBeGreaterThanOrEqual(0);
+  expect(acc).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('loss-chart').locator('path.recharts-curve').first()).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-model').click();
+  expect((await download).suggestedFilename()).toBe('model.json');
+
+  // A second run (another seed) reuses the cached trunk features, and says so.
+  await page.getByLabel('Seed', { exact: true }).fill('1');
+  const t1 = Date.now();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('from the cache', { timeout: 120_000 });
+  const secondMs = Date.now() - t1;
+  console.log(`first run ${firstMs} ms, second run (feature cache) ${secondMs} ms`);
+  expect(secondMs).toBeLessThan(firstMs);
+
+  // Runs survive a reload.
+  await page.reload();
+  await expect(page.getByText(/Saved runs \(2\)/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('epoch-row')).toHaveCount(2);
+});
+
+test('a one-class dataset is explained and cannot be trained; a bad manifest URL gets a message', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/one-class.json', page.url()).href);
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-warnings')).toContainText('only one class (Baroque)');
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/nowhere.json', page.url()).href);
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-error')).toBeVisible();
+});

@@ -1,0 +1,61 @@
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { useStore } from '../../state/store';
+
+const COLORS = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490'];
+
+function smooth(values: number[], k = 0.9): number[] {
+  let s = values[0] ?? 0;
+  return values.map((v) => (s = k * s + (1 - k) * v));
+}
+
+/** Batch loss (raw + smoothed) of the current run; validation accuracy of every run with the course band. */
+export function Charts() {
+  const live = useStore((s) => s.tlLive);
+  const runs = useStore((s) => s.tlRuns);
+  const status = useStore((s) => s.tlStatus);
+  const losses = live?.batchLosses ?? [];
+  const sm = smooth(losses);
+  const lossData = losses.map((l, i) => ({ step: i + 1, loss: l, smoothed: sm[i] }));
+  const shown = runs.slice(-COLORS.length);
+  const maxEpochs = Math.max(live?.epochs.length ?? 0, ...shown.map((r) => r.epochs.length), 1);
+  const accData = Array.from({ length: maxEpochs }, (_, e) => {
+    const row: Record<string, number> = { epoch: e + 1 };
+    shown.forEach((r) => {
+      const ep = r.epochs[e];
+      if (ep) row[r.id] = ep.valAcc;
+    });
+    if (status !== 'idle' && live?.epochs[e]) row.current = live.epochs[e]!.valAcc;
+    return row;
+  });
+  return (
+    <div className="charts">
+      <figure data-testid="loss-chart" data-points={losses.length}>
+        <figcaption>Training loss per batch (raw and smoothed)</figcaption>
+        <LineChart width={520} height={220} data={lossData}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="step" />
+          <YAxis width={48} />
+          <Tooltip />
+          <Legend />
+          <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
+          <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed" />
+        </LineChart>
+      </figure>
+      <figure data-testid="acc-chart">
+        <figcaption>Validation accuracy per epoch · shaded: course results 0.37–0.41</figcaption>
+        <LineChart width={520} height={220} data={accData}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="epoch" />
+          <YAxis width={48} domain={[0, 1]} />
+          <Tooltip />
+          <Legend />
+          <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />
+          {shown.map((r, i) => (
+            <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={COLORS[i % COLORS.length]} strokeDasharray={i % 2 ? '5 3' : undefined} isAnimationActive={false} />
+          ))}
+          {status !== 'idle' && <Line type="monotone" dataKey="current" name="this run" stroke="#111827" strokeWidth={2} isAnimationActive={false} />}
+        </LineChart>
+      </figure>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { deleteRun, exportModel, exportRuns, openCell } from '../../state/transferActions';
+import { useStore } from '../../state/store';
+
+/** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
+export function Results() {
+  const live = useStore((s) => s.tlLive);
+  const runs = useStore((s) => s.tlRuns);
+  const status = useStore((s) => s.tlStatus);
+  const cell = useStore((s) => s.tlCell);
+  const run = runs.at(-1);
+  const epochs = status !== 'idle' ? (live?.epochs ?? []) : (run?.epochs ?? []);
+  return (
+    <section className="panel" aria-labelledby="results-h">
+      <h2 id="results-h">4 · Results</h2>
+      {epochs.length > 0 && (
+        <table className="epochs">
+          <thead>
+            <tr>
+              <th scope="col">Epoch</th>
+              <th scope="col">Train loss</th>
+              <th scope="col">Train acc</th>
+              <th scope="col">Val loss</th>
+              <th scope="col">Val acc</th>
+              <th scope="col">Time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {epochs.map((e) => (
+              <tr key={e.epoch} data-testid="epoch-row" data-val-acc={e.valAcc.toFixed(4)}>
+                <td>{e.epoch}</td>
+                <td>{e.trainLoss.toFixed(3)}</td>
+                <td>{e.trainAcc.toFixed(3)}</td>
+                <td>{e.valLoss.toFixed(3)}</td>
+                <td>{e.valAcc.toFixed(3)}</td>
+                <td>{(e.ms / 1000).toFixed(1)} s</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {run && status === 'idle' && (
+        <>
+          <h3>Confusion matrix (rows: true style, columns: predicted; each row sums to 1)</h3>
+          <table className="confusion" data-testid="confusion-matrix">
+            <thead>
+              <tr>
+                <th scope="col">true \ predicted</th>
+                {run.classes.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+                <th scope="col">precision / recall</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.summary.confusion.map((row, t) => {
+                const total = row.reduce((a, b) => a + b, 0) || 1;
+                return (
+                  <tr key={t}>
+                    <th scope="row">{run.classes[t]}</th>
+                    {row.map((n, p) => (
+                      <td key={p} style={{ background: `rgba(31, 95, 191, ${(n / total).toFixed(3)})`, color: n / total > 0.5 ? '#fff' : undefined }}>
+                        <button type="button" className="cell" disabled={n === 0} onClick={() => openCell({ truth: t, predicted: p })} aria-label={`${n} ${run.classes[t]} predicted as ${run.classes[p]}`}>
+                          {(n / total).toFixed(2)}
+                        </button>
+                      </td>
+                    ))}
+                    <td className="small">
+                      {run.summary.precisionRecall[t]!.precision.toFixed(2)} / {run.summary.precisionRecall[t]!.recall.toFixed(2)}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {cell && (
+            <div className="cell-images" data-testid="cell-images">
+              <p>
+                {run.classes[cell.truth]} predicted as {run.classes[cell.predicted]}{' '}
+                <button type="button" className="link" onClick={() => openCell(null)}>
+                  close
+                </button>
+              </p>
+              <div className="thumbs">
+                {(run.summary.cells[`${cell.truth},${cell.predicted}`] ?? []).filter((s) => /^https?:/.test(s)).map((s) => (
+                  <img key={s} src={s} alt={`${run.classes[cell.truth]} painting`} />
+                ))}
+              </div>
+            </div>
+          )}
+          {run.summary.mistakes.length > 0 && (
+            <details>
+              <summary>Most confident mistakes</summary>
+              <ul className="mistakes">
+                {run.summary.mistakes.map((m) => (
+                  <li key={m.source}>
+                    {/^https?:/.test(m.source) && <img src={m.source} alt="" />}
+                    {run.classes[m.truth]} → {run.classes[m.predicted]} ({(m.confidence * 100).toFixed(0)}%)
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          <div className="row">
+            <button type="button" data-testid="export-model" onClick={() => void exportModel()}>
+              Export fine-tuned model (best epoch)
+            </button>
+            <button type="button" onClick={() => exportRuns('json')}>
+              Runs as JSON
+            </button>
+            <button type="button" onClick={() => exportRuns('csv')}>
+              Runs as CSV
+            </button>
+          </div>
+        </>
+      )}
+      {runs.length > 0 && (
+        <details>
+          <summary>Saved runs ({runs.length})</summary>
+          <ul data-testid="saved-runs">
+            {runs.map((r) => (
+              <li key={r.id}>
+                {r.label} — best {r.summary.best.valAcc.toFixed(3)}{' '}
+                <button type="button" className="link" onClick={() => void deleteRun(r.id)} disabled={status !== 'idle'}>
+                  delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}

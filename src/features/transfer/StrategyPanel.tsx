@@ -1,0 +1,71 @@
+import type { Strategy } from '../../ml/surgery';
+import { setStrategy } from '../../state/transferActions';
+import { useStore } from '../../state/store';
+
+const ALL: Strategy[] = ['fc8', 'fc7-fc8', 'fc6-head', 'all-fc'];
+
+const STRATEGY_LABELS: Record<Strategy, string> = {
+  fc8: 'Replace last FC (new fc8; trunk, fc6, fc7 frozen)',
+  'fc7-fc8': 'Replace last two FC (new fc7 + fc8; trunk, fc6 frozen) — the course recipe',
+  'fc6-head': 'Remove fc7 + fc8, new classifier on fc6',
+  'all-fc': 'Fine-tune all FC layers (pretrained fc6, fc7 + new fc8)',
+};
+
+/** Which layers are replaced, frozen or trained, with the layer table. */
+export function StrategyPanel() {
+  const model = useStore((s) => s.tlModel);
+  const strategy = useStore((s) => s.tlStrategy);
+  const plan = useStore((s) => s.tlPlan);
+  const running = useStore((s) => s.tlStatus !== 'idle');
+  return (
+    <section className="panel" aria-labelledby="strategy-h">
+      <h2 id="strategy-h">2 · Model surgery</h2>
+      <label>
+        Strategy{' '}
+        <select data-testid="strategy-select" value={strategy} disabled={running || !model} onChange={(e) => setStrategy(e.target.value as Strategy)}>
+          {ALL.map((s) => (
+            <option key={s} value={s} disabled={!model?.strategies.includes(s)}>
+              {STRATEGY_LABELS[s]}
+              {model && !model.strategies.includes(s) ? ' — not for this model' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      {plan?.note && <p className="hint">{plan.note}</p>}
+      {plan?.error && (
+        <p className="error" role="alert">
+          {plan.error}
+        </p>
+      )}
+      {plan && plan.rows.length > 0 && (
+        <details>
+          <summary>Layer table ({plan.rows.filter((r) => r.status === 'new' || r.status === 'trainable').length} trained layers)</summary>
+          <table className="layers">
+            <thead>
+              <tr>
+                <th scope="col">Layer</th>
+                <th scope="col">Type</th>
+                <th scope="col">Output</th>
+                <th scope="col">Parameters</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.rows.map((r) => (
+                <tr key={r.name} data-status={r.status}>
+                  <td>{r.name}</td>
+                  <td>{r.type}</td>
+                  <td>{r.outputShape}</td>
+                  <td>{r.params.toLocaleString()}</td>
+                  <td>
+                    <span className={`status status-${r.status}`}>{r.status}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { formatBytes, formatMs } from '../../lib/format';
+import { clearFeatureCache, pauseTraining, startTraining, stopTraining } from '../../state/transferActions';
+import { useStore } from '../../state/store';
+
+const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
+
+/** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
+export function TrainControls() {
+  const status = useStore((s) => s.tlStatus);
+  const progress = useStore((s) => s.tlProgress);
+  const ready = useStore(
+    (s) => !!s.tlModel && !!s.tlDataset && s.tlDataset.train > 0 && s.tlDataset.val > 0 && s.tlDataset.counts.filter((c) => c > 0).length >= 2 && !s.tlPlan?.error,
+  );
+  const cache = useStore((s) => s.tlCache);
+  const error = useStore((s) => s.tlError);
+  const lastRun = useStore((s) => s.tlRuns.at(-1));
+  const elapsed = progress ? performance.now() - progress.startedAt : 0;
+  const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
+  return (
+    <div className="train-controls">
+      <div className="row">
+        <button type="button" data-testid="train-start" disabled={status !== 'idle' || !ready} onClick={() => void startTraining()}>
+          Train
+        </button>
+        {status === 'paused' ? (
+          <button type="button" onClick={() => pauseTraining(false)} data-testid="train-resume">
+            Resume
+          </button>
+        ) : (
+          <button type="button" disabled={status !== 'running'} onClick={() => pauseTraining(true)} data-testid="train-pause">
+            Pause
+          </button>
+        )}
+        <button type="button" data-testid="train-stop" disabled={status === 'idle' || status === 'stopping'} onClick={stopTraining}>
+          Stop
+        </button>
+        <span className="small" data-testid="feature-cache-status">
+          {cache && cache.entries > 0 ? `cached: ${cache.images} images, ${formatBytes(cache.bytes)}` : 'feature cache empty'}
+          {cache && cache.entries > 0 && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={() => void clearFeatureCache()} disabled={status !== 'idle'}>
+                clear
+              </button>
+            </>
+          )}
+        </span>
+      </div>
+      {progress && (
+        <div className="progress" aria-live="polite" data-testid="train-progress">
+          <span>
+            {PHASE[progress.phase]} {progress.total ? `${progress.done}/${progress.total}` : '…'}
+            {progress.note ? ` (${progress.note})` : ''}
+            {eta !== null ? ` · about ${formatMs(eta)} left` : ''}
+            {status === 'paused' ? ' · paused' : ''}
+          </span>
+          <progress max={progress.total || 1} value={progress.total ? progress.done : undefined} aria-label="Training progress" />
+        </div>
+      )}
+      {lastRun && status === 'idle' && (
+        <p className="small" data-testid="last-run-info">
+          Last run: features {lastRun.summary.fromCache ? 'from the cache (trunk not recomputed)' : `computed in ${formatMs(lastRun.summary.featureMs)} (${lastRun.summary.imagesPerSecond.toFixed(1)} images/s)`}
+          {lastRun.summary.unreadable ? ` · ${lastRun.summary.unreadable} unreadable images skipped` : ''}
+          {lastRun.summary.stopped ? ' · stopped early' : ''} · best validation accuracy {lastRun.summary.best.valAcc.toFixed(3)} (epoch {lastRun.summary.best.epoch})
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="train-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

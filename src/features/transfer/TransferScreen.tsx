@@ -1,0 +1,44 @@
+import { useEffect } from 'react';
+import { startTransfer } from '../../state/transferActions';
+import { useStore } from '../../state/store';
+import { Charts } from './Charts';
+import { DatasetPanel } from './DatasetPanel';
+import { RecipePanel } from './RecipePanel';
+import { Results } from './Results';
+import { StrategyPanel } from './StrategyPanel';
+import { TrainControls } from './TrainControls';
+
+export function TransferScreen() {
+  const model = useStore((s) => s.tlModel);
+  const modelError = useStore((s) => s.tlModelError);
+  const indexState = useStore((s) => s.indexState);
+  useEffect(() => {
+    void startTransfer();
+  }, [indexState]);
+  return (
+    <div className="transfer" data-testid="screen-transfer">
+      <section className="panel" aria-labelledby="tl-h">
+        <h2 id="tl-h">Transfer learning</h2>
+        <p className="small">
+          Keep an ImageNet-trained network's convolutional trunk frozen, give it a new classifier head, and train only the head to recognise painting styles.
+          The frozen trunk runs once per image (the feature cache); every epoch after that takes seconds. Training runs in its own worker, so the page stays
+          responsive.
+        </p>
+        <p className="small" data-testid="transfer-model">
+          Backbone: {model ? <strong>{model.name}</strong> : modelError ? <span className="error">{modelError}</span> : 'loading…'}
+        </p>
+      </section>
+      <div className="columns">
+        <DatasetPanel />
+        <StrategyPanel />
+      </div>
+      <section className="panel" aria-labelledby="train-h">
+        <h2 id="train-h">3 · Training</h2>
+        <RecipePanel />
+        <TrainControls />
+        <Charts />
+      </section>
+      <Results />
+    </div>
+  );
+}

@@ -1,0 +1,230 @@
+/** Transfer-learning studio actions: they own the training worker and persist runs in IndexedDB. */
+import { get as idbGet, set as idbSet } from 'idb-keyval';
+import type { Strategy } from '../ml/surgery';
+import type { TrainConfig } from '../ml/train';
+import { TrainClient } from '../worker/trainClient';
+import type { DatasetSource } from '../worker/trainProtocol';
+import { useStore } from './store';
+import type { SavedRun } from './transferSlice';
+
+const set = useStore.setState;
+const get = useStore.getState;
+const RUNS_KEY = 'transferlens.runs';
+
+let client: TrainClient | null = null;
+let started: Promise<void> | null = null;
+let localFiles: Map<string, File> | null = null;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** AlexNet when installed (the course's network), else the first model that can be fine-tuned. */
+export function startTransfer(): Promise<void> {
+  started ??= (async () => {
+    try {
+      const runs = (await idbGet<SavedRun[]>(RUNS_KEY)) ?? [];
+      set({ tlRuns: runs });
+    } catch {
+      /* no IndexedDB: runs just will not persist */
+    }
+    client = new TrainClient((msg) => set({ tlError: `the training worker stopped: ${msg}`, tlStatus: 'idle', tlProgress: null }));
+    try {
+      await client.init(get().backendChoice);
+    } catch (e) {
+      set({ tlModelError: message(e) });
+      return;
+    }
+    await waitForIndex();
+    const index = get().index;
+    const ordered = [...index.filter((m) => m.arch === 'alexnet'), ...index.filter((m) => m.arch !== 'alexnet')];
+    for (const m of ordered) {
+      try {
+        const info = await client.request<'loadModel'>({ type: 'loadModel', url: new URL(m.url, document.baseURI).href });
+        if (info.strategies.length === 0) continue;
+        set({ tlModel: info, tlStrategy: info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!, tlModelError: null });
+        void refreshPlan();
+        void refreshCache();
+        return;
+      } catch (e) {
+        set({ tlModelError: `${m.name}: ${message(e)}` });
+      }
+    }
+    if (!get().tlModel) set({ tlModelError: get().tlModelError ?? 'no installed model can be fine-tuned: run npm run assets to install AlexNet' });
+  })();
+  return started;
+}
+
+async function waitForIndex(): Promise<void> {
+  for (let i = 0; i < 100 && get().indexState === 'loading'; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function need(): TrainClient {
+  if (!client) throw new Error('the studio is still starting');
+  return client;
+}
+
+export async function refreshPlan(): Promise<void> {
+  if (!get().tlModel) return;
+  try {
+    set({ tlPlan: await need().request<'plan'>({ type: 'plan', strategy: get().tlStrategy }) });
+  } catch (e) {
+    set({ tlPlan: { rows: [], error: message(e) } });
+  }
+}
+
+export async function refreshCache(): Promise<void> {
+  try {
+    set({ tlCache: await need().request<'cacheInfo'>({ type: 'cacheInfo' }) });
+  } catch {
+    set({ tlCache: null });
+  }
+}
+
+export async function clearFeatureCache(): Promise<void> {
+  await need().request<'clearCache'>({ type: 'clearCache' }).catch(() => undefined);
+  await refreshCache();
+}
+
+async function loadDataset(source: DatasetSource, thumbs: (s: string) => string | undefined): Promise<void> {
+  set({ tlDatasetBusy: true, tlDatasetError: null });
+  try {
+    const summary = await need().request<'loadDataset'>({ type: 'loadDataset', source, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
+    const map: Record<string, string> = {};
+    for (const s of summary.samples) {
+      const url = thumbs(s.source);
+      if (url) map[s.source] = url;
+    }
+    for (const u of Object.values(get().tlThumbs)) if (u.startsWith('blob:')) URL.revokeObjectURL(u);
+    set({ tlDataset: summary, tlThumbs: map, tlDatasetBusy: false, tlCell: null });
+    void refreshPlan();
+  } catch (e) {
+    set({ tlDatasetBusy: false, tlDatasetError: message(e) });
+  }
+}
+
+/** A picked or dropped folder (relative paths give the classes), several folders, or a .zip. */
+export function loadDatasetFiles(files: File[], paths?: string[]): Promise<void> {
+  const rel = paths ?? files.map((f) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
+  localFiles = new Map(rel.map((p, i) => [p, files[i]!]));
+  return loadDataset({ kind: 'files', files, paths: rel }, (s) => {
+    const f = localFiles?.get(s);
+    return f ? URL.createObjectURL(f) : undefined;
+  });
+}
+
+export function loadManifest(url: string, baseUrl?: string): Promise<void> {
+  let abs: string;
+  try {
+    abs = new URL(url, document.baseURI).href;
+  } catch {
+    set({ tlDatasetError: `"${url}" is not a valid URL` });
+    return Promise.resolve();
+  }
+  return loadDataset({ kind: 'manifest', url: abs, baseUrl: baseUrl || undefined }, (s) => (/^https?:/.test(s) ? s : undefined));
+}
+
+export function setStrategy(s: Strategy): void {
+  set({ tlStrategy: s });
+  void refreshPlan();
+}
+
+export function setConfig(patch: Partial<TrainConfig>): void {
+  set((st) => ({ tlConfig: { ...st.tlConfig, ...patch } }));
+}
+
+export async function startTraining(): Promise<void> {
+  const st = get();
+  if (st.tlStatus !== 'idle' || !st.tlDataset || !st.tlModel) return;
+  const strategy = st.tlStrategy;
+  const config = { ...st.tlConfig };
+  set({ tlStatus: 'running', tlError: null, tlLive: { batchLosses: [], epochs: [], strategy }, tlProgress: { phase: 'features', done: 0, total: 0, startedAt: performance.now() } });
+  try {
+    const summary = await need().request<'train'>({ type: 'train', strategy, config }, (ev) => {
+      if (ev.type === 'phase') {
+        const p = get().tlProgress;
+        set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
+      } else if (ev.type === 'batch') {
+        const live = get().tlLive!;
+        const total = config.epochs * ev.batches;
+        const done = (ev.epoch - 1) * ev.batches + ev.batch;
+        const p = get().tlProgress;
+        set({
+          tlLive: { ...live, batchLosses: [...live.batchLosses, ev.loss] },
+          tlProgress: { phase: 'train', done, total, startedAt: p?.phase === 'train' ? p.startedAt : performance.now() },
+        });
+      } else if (ev.type === 'epoch') {
+        const live = get().tlLive!;
+        set({ tlLive: { ...live, epochs: [...live.epochs, ev.stats] } });
+      }
+    });
+    const live = get().tlLive!;
+    const ds = get().tlDataset!;
+    const run: SavedRun = {
+      id: `run${Date.now()}`,
+      label: `${strategy} · ${config.optimizer} lr ${config.lr} · ${new Date().toLocaleTimeString()}`,
+      date: new Date().toISOString(),
+      model: get().tlModel!.name,
+      dataset: ds.name,
+      classes: ds.classes,
+      strategy,
+      config,
+      batchLosses: live.batchLosses,
+      epochs: summary.epochs,
+      summary,
+    };
+    const runs = [...get().tlRuns, run];
+    set({ tlRuns: runs, tlStatus: 'idle', tlProgress: null });
+    await idbSet(RUNS_KEY, runs).catch(() => undefined);
+    void refreshCache();
+  } catch (e) {
+    set({ tlStatus: 'idle', tlProgress: null, tlError: message(e) });
+  }
+}
+
+export function pauseTraining(paused: boolean): void {
+  void need().request<'pause'>({ type: 'pause', paused });
+  set({ tlStatus: paused ? 'paused' : 'running' });
+}
+
+export function stopTraining(): void {
+  void need().request<'stop'>({ type: 'stop' });
+  set({ tlStatus: 'stopping' });
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  const runs = get().tlRuns.filter((r) => r.id !== id);
+  set({ tlRuns: runs });
+  await idbSet(RUNS_KEY, runs).catch(() => undefined);
+}
+
+function download(name: string, data: BlobPart, type = 'application/octet-stream'): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([data], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 2000);
+}
+
+/** The last run's model (best validation epoch) as model.json + weight shards. */
+export async function exportModel(): Promise<void> {
+  try {
+    const { files } = await need().request<'export'>({ type: 'export', which: 'best' });
+    for (const f of files) download(f.name, f.bytes as BlobPart, f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+  } catch (e) {
+    set({ tlError: message(e) });
+  }
+}
+
+export function exportRuns(format: 'json' | 'csv'): void {
+  const runs = get().tlRuns;
+  if (format === 'json') return download('transferlens-runs.json', JSON.stringify(runs, null, 2), 'application/json');
+  const rows = ['run,strategy,optimizer,lr,batch,epoch,trainLoss,trainAcc,valLoss,valAcc,ms'];
+  for (const r of runs)
+    for (const e of r.epochs) rows.push([r.id, r.strategy, r.config.optimizer, r.config.lr, r.config.batchSize, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, Math.round(e.ms)].join(','));
+  download('transferlens-runs.csv', rows.join('\n'), 'text/csv');
+}
+
+export function openCell(cell: { truth: number; predicted: number } | null): void {
+  set({ tlCell: cell });
+}

@@ -1,0 +1,39 @@
+/** Plain-data state of the transfer-learning studio. */
+import type { LayerRow, Strategy } from '../ml/surgery';
+import type { EpochStats, TrainConfig } from '../ml/train';
+import type { DatasetSummary, RunSummary } from '../worker/trainProtocol';
+
+export interface SavedRun {
+  id: string;
+  label: string;
+  date: string;
+  model: string;
+  dataset: string;
+  classes: string[];
+  strategy: Strategy;
+  config: TrainConfig;
+  batchLosses: number[];
+  epochs: EpochStats[];
+  summary: RunSummary;
+}
+
+export interface TransferSlice {
+  tlModel: { name: string; arch: string; strategies: Strategy[] } | null;
+  tlModelError: string | null;
+  tlDataset: DatasetSummary | null;
+  /** Thumbnail URLs for the dataset's sample items (object URLs for local files). */
+  tlThumbs: Record<string, string>;
+  tlDatasetBusy: boolean;
+  tlDatasetError: string | null;
+  tlStrategy: Strategy;
+  tlPlan: { rows: LayerRow[]; note?: string; error?: string } | null;
+  tlConfig: TrainConfig;
+  tlValFraction: number;
+  tlStatus: 'idle' | 'running' | 'paused' | 'stopping';
+  tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; note?: string } | null;
+  tlLive: { batchLosses: number[]; epochs: EpochStats[]; strategy: Strategy } | null;
+  tlRuns: SavedRun[];
+  tlCache: { entries: number; images: number; bytes: number } | null;
+  tlError: string | null;
+  tlCell: { truth: number; predicted: number } | null;
+}
