@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { useBackend } from './helpers';
+import { join } from 'node:path';
+import { SHARED, useBackend } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useBackend(page, 'wasm');
@@ -49,6 +50,15 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   const secondMs = Date.now() - t1;
   console.log(`first run ${firstMs} ms, second run (feature cache) ${secondMs} ms`);
   expect(secondMs).toBeLessThan(firstMs);
+
+  // Try it: the fine-tuned model explains a painting on the saliency screen.
+  await page.getByTestId('try-model').click();
+  await expect(page.getByTestId('saliency-model')).toContainText('fine-tuned', { timeout: 60_000 });
+  await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'datasets/wikiart7/Baroque/1_0.jpg'));
+  await expect(page.getByTestId('saliency-predictions').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('saliency-predictions')).toContainText(/Baroque|Impressionism|Symbolism/);
+  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
 
   // Runs survive a reload.
   await page.reload();

@@ -1,6 +1,9 @@
 /** The CLIs as graders and instructors run them: real processes, real files. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -105,5 +108,68 @@ describe('npm run train', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/valid: fc8/);
   }, 60_000);
+});
+
+/** Like cli(), but without blocking this process (a loopback server here must keep answering). */
+function cliAsync(script: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((res) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => res({ code, out: out.trim(), err }));
+  });
+}
+
+describe('npm run wikiart', () => {
+  it('downloads the manifest through a base URL, resizes to 256 px, counts failures, and resumes', async () => {
+    // The course CSV's first 3 rows of each style; a loopback "mirror" serves wikiart7 paintings
+    // under the same paths and answers 404 for two of them.
+    const lines = gunzipSync(readFileSync(sharedFile('datasets/wikiart-course/wikiart.csv.gz'))).toString('utf8').trim().split('\n');
+    const perLabel = new Map<string, number>();
+    const rows = lines.slice(1).filter((l) => {
+      const label = l.split(',').at(-2)!;
+      perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
+      return perLabel.get(label)! <= 3;
+    });
+    const csv = join(tmp, 'course.csv');
+    writeFileSync(csv, [lines[0], ...rows].join('\n'));
+    const gone = new Set(rows.slice(0, 2).map((r) => new URL(r.split(',')[2]!).pathname));
+    const paintings = readdirSync(sharedFile('datasets/wikiart7/Baroque')).slice(0, 40);
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      const path = new URL(req.url!, 'http://x').pathname;
+      if (gone.has(path)) return void res.writeHead(404).end();
+      const pick = paintings[[...path].reduce((a, c) => a + c.charCodeAt(0), 0) % paintings.length]!;
+      res.writeHead(200, { 'content-type': 'image/jpeg' }).end(readFileSync(sharedFile(`datasets/wikiart7/Baroque/${pick}`)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const out = join(tmp, 'datasets', 'wikiart');
+    try {
+      const r = await cliAsync('wikiart.ts', ['--csv', csv, '--limit', '30', '--base-url', base, '--out', out]);
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out.split('\n').at(-1)!)).toMatchObject({ images: 28, failed: 2, downloaded: 28 });
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { classes: string[]; items: { url: string; label: number; split: string }[] };
+      expect(manifest.classes).toHaveLength(10);
+      expect(manifest.items).toHaveLength(28);
+      const first = manifest.items[0]!;
+      expect(existsSync(join(out, first.url))).toBe(true);
+      const { default: jpeg } = await import('jpeg-js');
+      const img = jpeg.decode(readFileSync(join(out, first.url)));
+      expect(Math.min(img.width, img.height)).toBe(256);
+      const index = JSON.parse(readFileSync(join(tmp, 'datasets', 'index.json'), 'utf8')) as { datasets: { name: string; url: string; images: number }[] };
+      expect(index.datasets).toEqual([{ name: 'wikiart', url: 'datasets/wikiart/manifest.json', images: 28, classes: 10 }]);
+      // Resumable: a second run asks only for what is still missing.
+      const before = requests;
+      const again = await cliAsync('wikiart.ts', ['--csv', csv, '--limit', '30', '--base-url', base, '--out', out]);
+      expect(again.code, again.err).toBe(0);
+      expect(requests - before).toBe(2);
+    } finally {
+      server.close();
+    }
+  }, 120_000);
 });
 

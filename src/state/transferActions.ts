@@ -4,6 +4,7 @@ import type { Strategy } from '../ml/surgery';
 import type { TrainConfig } from '../ml/train';
 import { TrainClient } from '../worker/trainClient';
 import type { DatasetSource } from '../worker/trainProtocol';
+import { goTo, loadModel } from './actions';
 import { useStore } from './store';
 import type { SavedRun } from './transferSlice';
 
@@ -227,4 +228,21 @@ export function exportRuns(format: 'json' | 'csv'): void {
 
 export function openCell(cell: { truth: number; predicted: number } | null): void {
   set({ tlCell: cell });
+}
+
+/**
+ * "Try it": the fine-tuned model (best epoch) goes to the model worker, and the saliency
+ * screen shows its predicted styles and their saliency maps for any painting dropped there.
+ */
+export async function tryFineTuned(): Promise<void> {
+  try {
+    const { files } = await need().request<'export'>({ type: 'export', which: 'best' });
+    const run = get().tlRuns.at(-1);
+    const label = run ? `${run.model} fine-tuned (${run.strategy})` : 'fine-tuned model';
+    const asFiles = files.map((f) => new File([f.bytes as BlobPart], f.name));
+    goTo('saliency');
+    await loadModel({ kind: 'files', files: asFiles }, label);
+  } catch (e) {
+    set({ tlError: message(e) });
+  }
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { loadDatasetFiles, loadManifest } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
@@ -11,6 +11,14 @@ export function DatasetPanel() {
   const running = useStore((s) => s.tlStatus !== 'idle');
   const [url, setUrl] = useState('');
   const [base, setBase] = useState('');
+  const [prepared, setPrepared] = useState<{ name: string; url: string; images: number }[]>([]);
+  useEffect(() => {
+    // Datasets prepared on disk with `npm run wikiart` (public/datasets/index.json).
+    fetch('datasets/index.json')
+      .then((r) => (r.ok ? r.json() : { datasets: [] }))
+      .then((j: { datasets?: { name: string; url: string; images: number }[] }) => setPrepared(j.datasets ?? []))
+      .catch(() => setPrepared([]));
+  }, []);
   return (
     <section className="panel" aria-labelledby="data-h">
       <h2 id="data-h">1 · Paintings</h2>
@@ -73,6 +81,16 @@ export function DatasetPanel() {
           Load
         </button>
       </form>
+      {prepared.length > 0 && (
+        <div className="row" data-testid="prepared-datasets">
+          <span>Prepared on this server:</span>
+          {prepared.map((d) => (
+            <button key={d.url} type="button" disabled={busy || running} onClick={() => void loadManifest(d.url)}>
+              {d.name} ({d.images} images)
+            </button>
+          ))}
+        </div>
+      )}
       {busy && <p aria-live="polite">Reading the dataset…</p>}
       {error && (
         <p className="error" role="alert" data-testid="dataset-error">

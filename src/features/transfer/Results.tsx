@@ -1,4 +1,4 @@
-import { deleteRun, exportModel, exportRuns, openCell } from '../../state/transferActions';
+import { deleteRun, exportModel, exportRuns, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 /** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
@@ -103,6 +103,9 @@ export function Results() {
             </details>
           )}
           <div className="row">
+            <button type="button" data-testid="try-model" onClick={() => void tryFineTuned()}>
+              Try it: predict styles and see saliency maps
+            </button>
             <button type="button" data-testid="export-model" onClick={() => void exportModel()}>
               Export fine-tuned model (best epoch)
             </button>

@@ -1,0 +1,90 @@
+/**
+ * npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] [--concurrency 8] --out public/datasets/wikiart
+ *
+ * Downloads the course's paintings (resumable: files already on disk are kept), resizes the
+ * shorter side to 256 px, and writes <out>/manifest.json plus public/datasets/index.json
+ * (the list the app shows). Failed downloads are skipped and counted.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import jpeg from 'jpeg-js';
+import { limitPerClass, parseWikiartCsv } from '../src/ml/dataset';
+import { fetchAll } from '../src/ml/download';
+import { imageToTensor } from '../src/ml/preprocess';
+import { fail, parseArgs, str } from './lib/args';
+import { decodeImageBytes } from './lib/nodeImage';
+import { initNodeBackend } from './lib/nodeTf';
+
+const args = parseArgs(process.argv.slice(2));
+const csv = str(args, 'csv');
+const out = resolve(str(args, 'out') ?? 'public/datasets/wikiart');
+if (!csv) fail('usage: npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] --out public/datasets/wikiart');
+if (!existsSync(csv)) fail(`no such file: ${csv}`);
+const limit = Number(str(args, 'limit') ?? '4000');
+const seed = Number(str(args, 'seed') ?? '0');
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/** Shorter side → 256 px (as the course's preprocessing), re-encoded as JPEG. */
+function resize256(bytes: Uint8Array): Buffer {
+  const img = decodeImageBytes(bytes);
+  const data = tf.tidy(() => {
+    const t = imageToTensor(img);
+    const [h, w] = t.shape;
+    const s = 256 / Math.min(h, w);
+    const r = s !== 1 ? tf.image.resizeBilinear(t, [Math.round(h * s), Math.round(w * s)], false, true) : t;
+    return tf.concat([r, tf.fill([r.shape[0], r.shape[1], 1], 255)], -1).clipByValue(0, 255).round().toInt();
+  });
+  const [h, w] = data.shape as [number, number, number];
+  const rgba = Uint8Array.from(data.dataSync());
+  data.dispose();
+  return jpeg.encode({ data: rgba, width: w, height: h }, 90).data;
+}
+
+await initNodeBackend();
+let ds = parseWikiartCsv(readFileSync(csv), { baseUrl: str(args, 'base-url') });
+ds = limitPerClass(ds, Math.ceil(limit / ds.classes.length), seed);
+const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));
+const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!));
+log(`${ds.items.length} paintings in ${ds.classes.length} styles; ${ds.items.length - missing.length} already on disk, ${missing.length} to download`);
+const r = await fetchAll(
+  missing.map((i) => ds.items[i]!.source),
+  {
+    concurrency: Number(str(args, 'concurrency') ?? '8'),
+    retries: 3,
+    onProgress: (d, f, t) => {
+      if (d % 100 === 0 || d === t) log(`downloaded ${d}/${t}${f ? ` (${f} failed)` : ''}`);
+    },
+  },
+);
+let bad = 0;
+missing.forEach((i, k) => {
+  const body = r.bodies[k];
+  if (!body) return;
+  try {
+    mkdirSync(dirname(target[i]!), { recursive: true });
+    writeFileSync(target[i]!, resize256(body));
+  } catch {
+    bad++;
+  }
+});
+const items = ds.items
+  .map((it, i) => ({ it, path: target[i]! }))
+  .filter(({ path }) => existsSync(path))
+  .map(({ it, path }) => ({ url: path.slice(out.length + 1), label: it.label, split: it.split }));
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'manifest.json'), JSON.stringify({ classes: ds.classes, items }));
+// The app lists every dataset folder with a manifest under public/datasets.
+const root = dirname(out);
+const list = readdirSync(root)
+  .filter((d) => existsSync(join(root, d, 'manifest.json')))
+  .map((d) => {
+    const m = JSON.parse(readFileSync(join(root, d, 'manifest.json'), 'utf8')) as { classes: string[]; items: unknown[] };
+    return { name: d, url: `datasets/${d}/manifest.json`, images: m.items.length, classes: m.classes.length };
+  });
+writeFileSync(join(root, 'index.json'), JSON.stringify({ datasets: list }, null, 2));
+const result = { images: items.length, downloaded: missing.length - r.failed.length - bad, failed: r.failed.length, unreadable: bad, out };
+log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable)`);
+console.log(JSON.stringify(result));
