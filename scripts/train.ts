@@ -1,7 +1,7 @@
 /**
  * npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc>
  *   [--epochs 10] [--batch 128] [--lr 0.01] [--momentum 0.9] [--dropout 0.5] [--weight-decay 0] [--optimizer sgd|adam]
- *   [--val 0.2] [--seed 0] [--limit N per class] [--base-url URL] --out <dir> [--json]
+ *   [--val 0.2] [--seed 0] [--augment N views] [--limit N per class] [--base-url URL] --out <dir> [--json]
  * Progress goes to stderr; with --json the last stdout line is the run as JSON.
  */
 import { loadBackbone } from '../src/ml/backbone';
@@ -41,6 +41,7 @@ const config: TrainConfig = {
   dropout: num('dropout', COURSE_RECIPE.dropout),
   weightDecay: num('weight-decay', COURSE_RECIPE.weightDecay),
   seed: Math.round(num('seed', COURSE_RECIPE.seed)),
+  augmentViews: Math.round(num('augment', 0)),
 };
 const log = (s: string) => process.stderr.write(`${s}\n`);
 

@@ -93,3 +93,27 @@ describe('the feature cache is exact', () => {
     other.dispose();
   }, 300_000);
 });
+
+describe('augmentation with cached views', () => {
+  it('caches N augmented views per training image, stays reproducible, and changes the curve', async () => {
+    const small = stratifiedSplit({ ...wikiart, items: wikiart.items.filter((_, i) => i % 80 === 0) }, 0.25, 1, true);
+    const cfg = { ...COURSE_RECIPE, epochs: 3, batchSize: 8 };
+    const image = (i: number) => decodeImageFile(small.items[i]!.source);
+    const aug = await fineTune(net, small, { strategy: 'fc8', config: { ...cfg, augmentViews: 2 }, image });
+    const nTrain = small.items.filter((it) => it.split === 'train').length;
+    expect(aug.trunk.aug!.v).toBe(2);
+    expect(aug.trunk.aug!.items).toHaveLength(nTrain);
+    expect(aug.trunk.aug!.x.length).toBe(nTrain * 2 * aug.trunk.dim);
+    // A view is not the centre crop.
+    const item = aug.trunk.aug!.items[0]!;
+    const centre = aug.trunk.used.indexOf(item);
+    const d = aug.trunk.dim;
+    expect(Array.from(aug.trunk.aug!.x.subarray(0, d))).not.toEqual(Array.from(aug.trunk.x.subarray(centre * d, (centre + 1) * d)));
+    const again = await fineTune(net, small, { strategy: 'fc8', config: { ...cfg, augmentViews: 2 }, image, cachedTrunk: aug.trunk });
+    expect(again.train.batchLosses).toEqual(aug.train.batchLosses);
+    const plain = await fineTune(net, small, { strategy: 'fc8', config: cfg, image, cachedTrunk: { x: aug.trunk.x, dim: d, used: aug.trunk.used } });
+    expect(plain.train.batchLosses).not.toEqual(aug.train.batchLosses);
+    for (const r of [aug, again, plain]) r.head.dispose();
+  }, 300_000);
+});
+

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from './backbone';
 import type { Dataset } from './dataset';
 import { applyFrozen, extractFeatures, fitStandardizer, foldStandardizer, standardize, subset, type FeatureSet, type Standardizer } from './features';
-import type { RgbImage } from './preprocess';
+import { augmentImage, type RgbImage } from './preprocess';
+import { mulberry32 } from './random';
 import { planFor, type Plan, type Strategy } from './surgery';
 import { cachedSource, createHead, evaluate, trainHead, type EvalResult, type Head, type TrainCallbacks, type TrainConfig, type TrainResult } from './train';
 
@@ -22,7 +23,15 @@ export interface FineTuneOptions extends TrainCallbacks {
    */
   standardize?: boolean;
   /** Trunk features computed earlier for the same model, dataset and preprocessing. */
-  cachedTrunk?: { x: Float32Array; dim: number; used: number[] };
+  cachedTrunk?: TrunkCache;
+}
+
+export interface TrunkCache {
+  x: Float32Array;
+  dim: number;
+  used: number[];
+  /** Augmented views of the training images: `v` rows per entry of `items`. */
+  aug?: { v: number; x: Float32Array; items: number[] };
 }
 
 export interface FineTuneResult {
@@ -35,7 +44,7 @@ export interface FineTuneResult {
   valItems: number[];
   unreadable: number;
   featureMs: number;
-  trunk: { x: Float32Array; dim: number; used: number[] };
+  trunk: TrunkCache;
   fromCache: boolean;
 }
 
@@ -51,6 +60,10 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
     const bs = o.featureBatch ?? 32;
     const used: number[] = [];
     const chunks: Float32Array[] = [];
+    const views = Math.max(0, Math.round(o.config.augmentViews ?? 0));
+    const augRand = mulberry32(o.config.seed ^ 0xa116);
+    const augChunks: Float32Array[] = [];
+    const augItems: number[] = [];
     let dim = 0;
     for (let start = 0; start < ds.items.length; start += bs) {
       if (o.shouldStop?.()) throw new Error('stopped while computing features');
@@ -75,6 +88,16 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
         dim = d;
         chunks.push(x);
         used.push(...idx);
+        if (views > 0) {
+          const trainK = idx.map((item, k) => (ds.items[item]!.split === 'val' ? -1 : k)).filter((k) => k >= 0);
+          if (trainK.length) {
+            const { x: ax } = await extractFeatures(backbone.model, plan, trainK.length * views, () =>
+              tf.tidy(() => tf.concat(trainK.flatMap((k) => Array.from({ length: views }, () => augmentImage(pixels[k]!, backbone.meta.inputSize, backbone.meta.preprocess, augRand)))) as tf.Tensor4D),
+            { batchSize: trainK.length * views });
+            augChunks.push(ax);
+            augItems.push(...trainK.map((k) => idx[k]!));
+          }
+        }
       }
       o.onFeatures?.(Math.min(start + bs, ds.items.length), ds.items.length);
     }
@@ -85,6 +108,15 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
       off += c.length;
     }
     trunk = { x, dim, used };
+    if (views > 0) {
+      const ax = new Float32Array(augItems.length * views * dim);
+      let o2 = 0;
+      for (const c of augChunks) {
+        ax.set(c, o2);
+        o2 += c.length;
+      }
+      trunk.aug = { v: views, x: ax, items: augItems };
+    }
   }
   const featureMs = performance.now() - t0;
   const all: FeatureSet = { x: trunk.x, dim: trunk.dim, n: trunk.used.length, y: Int32Array.from(trunk.used.map((i) => ds.items[i]!.label)) };
@@ -102,7 +134,30 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
     valSet = standardize(valSet, stats);
   }
   const head = createHead(backbone.model, plan, frozen.dim, o.config.seed);
-  const result = await trainHead(head, cachedSource(trainSet), valSet, ds.classes.length, o.config, o);
+  let source = cachedSource(trainSet);
+  if (trunk.aug && trunk.aug.v > 0) {
+    // Each time a training image is drawn, one of its cached augmented views is used.
+    const v = trunk.aug.v;
+    let augSet = await applyFrozen(backbone.model, plan, { x: trunk.aug.x, dim: trunk.dim, n: trunk.aug.items.length * v, y: new Int32Array(trunk.aug.items.length * v) });
+    if (stats) augSet = standardize(augSet, stats);
+    const rowOf = new Map(trunk.aug.items.map((item, k) => [item, k]));
+    const pick = mulberry32(o.config.seed ^ 0x71c7);
+    const base = source;
+    const trainItems = tr.map((k) => trunk.used[k]!);
+    source = {
+      ...base,
+      batch: (idx) => {
+        const x = new Float32Array(idx.length * augSet.dim);
+        idx.forEach((i, k) => {
+          const row = rowOf.get(trainItems[i]!);
+          const r = row === undefined ? -1 : row * v + Math.floor(pick() * v);
+          x.set(r < 0 ? trainSet.x.subarray(i * trainSet.dim, (i + 1) * trainSet.dim) : augSet.x.subarray(r * augSet.dim, (r + 1) * augSet.dim), k * augSet.dim);
+        });
+        return tf.tensor2d(x, [idx.length, augSet.dim]);
+      },
+    };
+  }
+  const result = await trainHead(head, source, valSet, ds.classes.length, o.config, o);
   const evaluation = await evaluate(head, valSet, ds.classes.length);
   if (stats) {
     // From here on the head takes raw features, like the exported model.

@@ -76,3 +76,39 @@ describe('resize and crop', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('augmentation', () => {
+  const img: RgbImage = { data: Uint8Array.from({ length: 224 * 224 * 3 }, (_, i) => (i * 7) % 251), width: 224, height: 224, channels: 3 };
+  it('random crops and flips are reproducible from the PRNG, and differ between draws', async () => {
+    const { augmentImage } = await import('./preprocess');
+    const { mulberry32 } = await import('./random');
+    const draw = (seed: number, n: number) => {
+      const r = mulberry32(seed);
+      return Array.from({ length: n }, () => {
+        const t = augmentImage(img, [224, 224], PREPROCESS.unit, r);
+        const v = Array.from(t.dataSync());
+        expect(t.shape).toEqual([1, 224, 224, 3]);
+        t.dispose();
+        return v;
+      });
+    };
+    const a = draw(5, 3);
+    const b = draw(5, 3);
+    expect(a).toEqual(b);
+    expect(a[0]).not.toEqual(a[1]);
+  });
+  it('a flip is a mirror image of the same crop', async () => {
+    const { augmentImage } = await import('./preprocess');
+    // rand: top=0, left=0, then flip (< 0.5) or not (>= 0.5)
+    const seq = (flip: boolean) => {
+      const vals = [0, 0, flip ? 0 : 0.9];
+      return () => vals.shift()!;
+    };
+    const plain = augmentImage(img, [224, 224], PREPROCESS.unit, seq(false));
+    const flipped = augmentImage(img, [224, 224], PREPROCESS.unit, seq(true));
+    const mirrored = plain.reverse(2);
+    expect(Array.from(flipped.dataSync())).toEqual(Array.from(mirrored.dataSync()));
+    tf.dispose([plain, flipped, mirrored]);
+  });
+});
+

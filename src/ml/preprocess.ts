@@ -91,3 +91,26 @@ export function preprocessImage(img: RgbImage, inputSize: [number, number], p: P
     return normalize(cropped, p).expandDims(0) as tf.Tensor4D;
   });
 }
+
+/**
+ * Training-time augmentation as in the course: shorter side to 256/224 × input, a random
+ * input-sized crop, and a horizontal flip half of the time. `rand` makes it reproducible.
+ */
+export function augmentImage(img: RgbImage, inputSize: [number, number], p: Preprocess, rand: () => number): tf.Tensor4D {
+  const [H, W] = inputSize;
+  return tf.tidy(() => {
+    const t = imageToTensor(img);
+    const [h, w] = t.shape;
+    const s = Math.round(Math.min(H, W) * RESIZE_RATIO) / Math.min(h, w);
+    const th = Math.max(H, Math.round(h * s));
+    const tw = Math.max(W, Math.round(w * s));
+    let x = t.expandDims(0) as tf.Tensor4D;
+    while (x.shape[1] >= 2 * th && x.shape[2] >= 2 * tw) x = tf.avgPool(x, 2, 2, 'valid');
+    x = tf.image.resizeBilinear(x, [th, tw], false, true);
+    const top = Math.floor(rand() * (th - H + 1));
+    const left = Math.floor(rand() * (tw - W + 1));
+    let crop = x.slice([0, top, left, 0], [1, H, W, 3]).squeeze([0]) as tf.Tensor3D;
+    if (rand() < 0.5) crop = crop.reverse(1);
+    return normalize(crop, p).expandDims(0) as tf.Tensor4D;
+  });
+}

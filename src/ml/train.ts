@@ -17,6 +17,8 @@ export interface TrainConfig {
   dropout: number;
   weightDecay: number;
   seed: number;
+  /** Augmented views (random crop + flip) cached per training image; 0 = off. */
+  augmentViews?: number;
 }
 
 /** The course's recipe. */

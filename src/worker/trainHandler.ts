@@ -11,7 +11,7 @@ import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '.
 import { classCounts, datasetWarnings, fromPaths, parseJsonManifest, parseWikiartCsv, stratifiedSplit, type Dataset } from '../ml/dataset';
 import { fetchAll } from '../ml/download';
 import { buildFineTunedModel, fineTunedFiles } from '../ml/finetuned';
-import { fineTune, type FineTuneResult } from '../ml/finetune';
+import { fineTune, type FineTuneResult, type TrunkCache } from '../ml/finetune';
 import { fetchModel, fnv1a } from '../ml/modelSource';
 import type { RgbImage } from '../ml/preprocess';
 import { layerTable, planFor, STRATEGIES, type Strategy } from '../ml/surgery';
@@ -21,11 +21,7 @@ import type { DatasetSummary, RunSummary, TrainEvent, TrainRequest, TrainResultM
 
 type Bytes = (i: number) => Promise<Blob | Uint8Array | null>;
 
-interface CachedTrunk {
-  x: Float32Array;
-  dim: number;
-  used: number[];
-}
+type CachedTrunk = TrunkCache;
 
 export interface TrainHandlerDeps {
   /** Decodes image bytes to RGBA pixels (createImageBitmap in a worker; jpeg-js in Node tests). */
@@ -115,10 +111,12 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     };
   }
 
-  function featureKey(strategy: Strategy): string {
+  function featureKey(strategy: Strategy, config: TrainConfig): string {
     const b = need(backbone, 'load a model');
     const plan = planFor(b.model, b.meta, strategy, need(dataset, 'load a dataset').classes.length);
-    return `${FEATURE_PREFIX}${fnv1a(modelUrl)}:${signature}:${fnv1a(JSON.stringify(b.meta.preprocess))}:${plan.trunkLayer}:${plan.pool}`;
+    // Augmented views depend on their count and on the seed that drew the crops.
+    const aug = config.augmentViews ? `:aug${config.augmentViews}s${config.seed}` : '';
+    return `${FEATURE_PREFIX}${fnv1a(modelUrl)}:${signature}:${fnv1a(JSON.stringify(b.meta.preprocess))}:${plan.trunkLayer}:${plan.pool}${aug}`;
   }
 
   async function train(req: Extract<TrainRequest, { type: 'train' }>): Promise<RunSummary> {
@@ -127,7 +125,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const read = need(bytes, 'load a dataset');
     paused = false;
     stopping = false;
-    const key = featureKey(req.strategy);
+    const key = featureKey(req.strategy, req.config);
     let cached: CachedTrunk | undefined;
     try {
       cached = (await store?.get<CachedTrunk>(key)) ?? undefined;

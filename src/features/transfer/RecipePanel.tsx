@@ -44,9 +44,13 @@ export function RecipePanel() {
         <Num label="Weight decay" value={c.weightDecay} step={0.0001} min={0} onChange={(weightDecay) => setConfig({ weightDecay })} />
         <Num label="Seed" value={c.seed} step={1} min={0} onChange={(seed) => setConfig({ seed: Math.round(seed) })} />
       </div>
+      <div className="row">
+        <Num label="Augmented views per image" value={c.augmentViews ?? 0} step={1} min={0} max={8} onChange={(v) => setConfig({ augmentViews: Math.round(v) })} testId="augment-input" />
+      </div>
       <p className="small">
-        Augmentation (random crop + flip) is not available yet: every epoch reuses the cached features of the frozen trunk, which is what makes epochs take
-        seconds.
+        Augmentation (as in the course): random 224-px crops of the image resized to 256, flipped half of the time. The trunk runs once per view and the views
+        are cached, so epochs stay fast; each time a training image is drawn, one of its views is used. 0 turns it off (the feature cache then holds one view
+        per image).
       </p>
     </fieldset>
   );
