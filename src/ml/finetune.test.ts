@@ -117,3 +117,23 @@ describe('augmentation with cached views', () => {
   }, 300_000);
 });
 
+
+describe('stopping', () => {
+  it('stopping mid-epoch keeps the last completed epoch, not half-trained weights', async () => {
+    const small = stratifiedSplit({ ...wikiart, items: wikiart.items.filter((_, i) => i % 100 === 0) }, 0.25, 1, true);
+    const image = (i: number) => decodeImageFile(small.items[i]!.source);
+    const cfg = { ...COURSE_RECIPE, epochs: 5, batchSize: 4 };
+    const full = await fineTune(net, small, { strategy: 'fc8', config: { ...cfg, epochs: 2 }, image });
+    let batches = 0;
+    const perEpoch = Math.ceil(full.trainItems.length / 4);
+    const stopped = await fineTune(net, small, { strategy: 'fc8', config: cfg, image, cachedTrunk: full.trunk, onBatch: () => batches++, shouldStop: () => batches >= perEpoch * 2 + 1 });
+    expect(stopped.train.stopped).toBe(true);
+    expect(stopped.train.epochs).toHaveLength(2);
+    // Same seed, same data: the stopped run's head equals the 2-epoch run's head.
+    const a = stopped.head.snapshot();
+    const b = full.head.snapshot();
+    a.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(b[i]!)));
+    stopped.head.dispose();
+    full.head.dispose();
+  }, 300_000);
+});

@@ -176,6 +176,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   const batchLosses: number[] = [];
   let best = { epoch: 0, valAcc: -1 };
   let bestWeights: Float32Array[] | null = null;
+  let lastWeights: Float32Array[] | null = null;
   let stopped = false;
   const order = Array.from({ length: train.n }, (_, i) => i);
   const batches = Math.ceil(train.n / cfg.batchSize);
@@ -235,15 +236,18 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       const ev = await evaluate(head, val, numClasses);
       const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 };
       epochs.push(stats);
+      lastWeights = head.snapshot();
       if (ev.acc > best.valAcc) {
         best = { epoch, valAcc: ev.acc };
-        bestWeights = head.snapshot();
+        bestWeights = lastWeights;
       }
       cb.onEpoch?.(stats);
     }
   } finally {
     optimizer.dispose();
   }
+  // Stopped mid-epoch: keep the model of the last completed epoch, not a half-trained one.
+  if (stopped && lastWeights) head.restore(lastWeights);
   return { epochs, batchLosses, best, bestWeights, stopped };
 }
 

@@ -208,9 +208,9 @@ function download(name: string, data: BlobPart, type = 'application/octet-stream
 }
 
 /** The last run's model (best validation epoch) as model.json + weight shards. */
-export async function exportModel(): Promise<void> {
+export async function exportModel(which: 'best' | 'last' = 'best'): Promise<void> {
   try {
-    const { files } = await need().request<'export'>({ type: 'export', which: 'best' });
+    const { files } = await need().request<'export'>({ type: 'export', which });
     for (const f of files) download(f.name, f.bytes as BlobPart, f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
   } catch (e) {
     set({ tlError: message(e) });
@@ -224,6 +224,19 @@ export function exportRuns(format: 'json' | 'csv'): void {
   for (const r of runs)
     for (const e of r.epochs) rows.push([r.id, r.strategy, r.config.optimizer, r.config.lr, r.config.batchSize, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, Math.round(e.ms)].join(','));
   download('transferlens-runs.csv', rows.join('\n'), 'text/csv');
+}
+
+const objectUrls = new Map<string, string>();
+/** A displayable URL for a dataset item: the URL itself, or an object URL of the local file. */
+export function imageUrl(source: string): string | undefined {
+  if (/^(https?|blob|data):/.test(source)) return source;
+  const hit = objectUrls.get(source);
+  if (hit) return hit;
+  const f = localFiles?.get(source);
+  if (!f) return undefined;
+  const url = URL.createObjectURL(f);
+  objectUrls.set(source, url);
+  return url;
 }
 
 export function openCell(cell: { truth: number; predicted: number } | null): void {

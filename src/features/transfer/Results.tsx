@@ -1,4 +1,5 @@
-import { deleteRun, exportModel, exportRuns, openCell, tryFineTuned } from '../../state/transferActions';
+import { useState } from 'react';
+import { deleteRun, exportModel, exportRuns, imageUrl, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 /** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
@@ -8,6 +9,7 @@ export function Results() {
   const status = useStore((s) => s.tlStatus);
   const cell = useStore((s) => s.tlCell);
   const run = runs.at(-1);
+  const [which, setWhich] = useState<'best' | 'last'>('best');
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (run?.epochs ?? []);
   return (
     <section className="panel" aria-labelledby="results-h">
@@ -83,9 +85,10 @@ export function Results() {
                 </button>
               </p>
               <div className="thumbs">
-                {(run.summary.cells[`${cell.truth},${cell.predicted}`] ?? []).filter((s) => /^https?:/.test(s)).map((s) => (
-                  <img key={s} src={s} alt={`${run.classes[cell.truth]} painting`} />
-                ))}
+                {(run.summary.cells[`${cell.truth},${cell.predicted}`] ?? []).map((s) => {
+                  const src = imageUrl(s);
+                  return src ? <img key={s} src={src} alt={`${run.classes[cell.truth]} painting`} /> : null;
+                })}
               </div>
             </div>
           )}
@@ -95,7 +98,7 @@ export function Results() {
               <ul className="mistakes">
                 {run.summary.mistakes.map((m) => (
                   <li key={m.source}>
-                    {/^https?:/.test(m.source) && <img src={m.source} alt="" />}
+                    {imageUrl(m.source) && <img src={imageUrl(m.source)} alt="" />}
                     {run.classes[m.truth]} → {run.classes[m.predicted]} ({(m.confidence * 100).toFixed(0)}%)
                   </li>
                 ))}
@@ -106,8 +109,15 @@ export function Results() {
             <button type="button" data-testid="try-model" onClick={() => void tryFineTuned()}>
               Try it: predict styles and see saliency maps
             </button>
-            <button type="button" data-testid="export-model" onClick={() => void exportModel()}>
-              Export fine-tuned model (best epoch)
+            <label>
+              <span className="sr-only">Which epoch to export</span>
+              <select value={which} onChange={(e) => setWhich(e.target.value as 'best' | 'last')} data-testid="export-which">
+                <option value="best">best validation epoch ({run.summary.best.epoch})</option>
+                <option value="last">last completed epoch ({run.epochs.length})</option>
+              </select>
+            </label>
+            <button type="button" data-testid="export-model" onClick={() => void exportModel(which)}>
+              Export fine-tuned model
             </button>
             <button type="button" onClick={() => exportRuns('json')}>
               Runs as JSON
