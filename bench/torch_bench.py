@@ -1,0 +1,64 @@
+"""PyTorch CPU reference for `npm run bench` (Debian python3-torch, random weights, same inputs).
+
+Prints one JSON object with the median/min/max milliseconds of each workload.
+"""
+import argparse, json, os, statistics, time
+import torch, torchvision
+from PIL import Image
+
+p = argparse.ArgumentParser()
+p.add_argument('--quick', action='store_true')
+p.add_argument('--images', required=True)
+p.add_argument('--n', type=int, default=5)
+a = p.parse_args()
+torch.set_num_threads(os.cpu_count() or 1)
+torch.manual_seed(0)
+out = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
+STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
+
+def stats(ts):
+    return {'median': statistics.median(ts), 'min': min(ts), 'max': max(ts), 'n': len(ts)}
+
+def timed(f, n, warm=1):
+    for _ in range(warm): f()
+    ts = []
+    for _ in range(n):
+        t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1000)
+    return stats(ts)
+
+vgg = torchvision.models.vgg16().eval()
+for q in vgg.parameters(): q.requires_grad_(False)
+x0 = torch.randn(1, 3, 224, 224)
+def saliency():
+    x = x0.clone().requires_grad_(True)
+    s = vgg(x)[0, 5]
+    s.backward()
+    return x.grad.abs().amax(1)
+out['vgg16_saliency'] = timed(saliency, 2 if a.quick else a.n)
+if not a.quick:
+    def smooth():
+        xs = (x0 + 0.15 * torch.randn(25, 3, 224, 224)).requires_grad_(True)
+        g = torch.autograd.grad(vgg(xs)[:, 5].sum(), xs)[0]
+        return g.mean(0).abs().amax(0)
+    out['vgg16_smoothgrad25'] = timed(smooth, 1, warm=0)
+del vgg
+
+alex = torchvision.models.alexnet().eval()
+files = []
+for c in sorted(os.listdir(a.images)):
+    files += [os.path.join(a.images, c, f) for f in sorted(os.listdir(os.path.join(a.images, c)))]
+count = 64 if a.quick else 256
+files = files[:count]
+def load(f):
+    im = Image.open(f).convert('RGB')
+    t = torch.from_numpy(__import__('numpy').asarray(im).copy()).permute(2, 0, 1).float() / 255
+    return (t - MEAN) / STD
+for bs in (32, 64):
+    def extract():
+        with torch.no_grad():
+            for i in range(0, len(files), bs):
+                alex.avgpool(alex.features(torch.stack([load(f) for f in files[i:i + bs]])))
+    r = timed(extract, 1, warm=0)
+    out[f'alexnet_trunk_b{bs}'] = {**r, 'images': len(files), 'images_per_s': len(files) / (r['median'] / 1000)}
+print(json.dumps(out))
