@@ -6,14 +6,14 @@
  * and the ImageNet class list. Offline: `--from <dir>` finds the same files in a folder
  * (the tests use ../shared). When nothing can be had it says what to do and exits 0.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Arch } from '../src/ml/archs';
 import { QUANTIZE_MODES, type Quantize } from '../src/ml/artifacts';
 import { convertCheckpoint } from '../src/ml/converter';
 import { parseLabels, type PreprocessMode } from '../src/ml/metadata';
 import { fail, parseArgs, str } from './lib/args';
+import { download } from './lib/download';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -64,59 +64,6 @@ function findFile(dir: string, name: string, depth = 4): string | undefined {
     }
   }
   return undefined;
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((res, rej) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => res(h.digest('hex')))
-      .on('error', rej);
-  });
-}
-
-function bar(done: number, total: number): string {
-  const w = 30;
-  const f = total ? Math.min(w, Math.round((done / total) * w)) : 0;
-  return `[${'#'.repeat(f)}${'.'.repeat(w - f)}] ${(done / 1e6).toFixed(1)}${total ? `/${(total / 1e6).toFixed(1)}` : ''} MB`;
-}
-
-/** Resumable download: continues a partial .part file with a Range request. */
-async function download(url: string, dest: string): Promise<string> {
-  mkdirSync(dirname(dest), { recursive: true });
-  if (existsSync(dest)) return dest;
-  const part = `${dest}.part`;
-  const have = existsSync(part) ? statSync(part).size : 0;
-  const res = await fetch(url, { headers: have ? { Range: `bytes=${have}-` } : {}, signal: AbortSignal.timeout(30_000) });
-  if (!res.ok && res.status !== 206) throw new Error(`HTTP ${res.status} for ${url}`);
-  const resumed = res.status === 206;
-  const total = Number(res.headers.get('content-length') ?? 0) + (resumed ? have : 0);
-  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w' });
-  let done = resumed ? have : 0;
-  let last = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    out.write(chunk);
-    done += chunk.length;
-    if (process.stderr.isTTY && Date.now() - last > 200) {
-      process.stderr.write(`\r  ${basename(dest)} ${bar(done, total)}`);
-      last = Date.now();
-    }
-  }
-  await new Promise<void>((r) => out.end(r));
-  if (process.stderr.isTTY) process.stderr.write(`\r  ${basename(dest)} ${bar(done, total)}\n`);
-  // torchvision names carry the first hex digits of the file's sha256.
-  const expected = /-([0-9a-f]{8,})\.pth$/.exec(dest)?.[1];
-  if (expected) {
-    const got = await sha256(part);
-    if (!got.startsWith(expected)) {
-      rmSync(part);
-      throw new Error(`checksum mismatch for ${basename(dest)}: sha256 ${got.slice(0, 12)}…, expected ${expected}…`);
-    }
-  }
-  copyFileSync(part, dest);
-  rmSync(part);
-  return dest;
 }
 
 async function obtain(file: string, url: string | undefined): Promise<string | undefined> {
