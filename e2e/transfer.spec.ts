@@ -38,9 +38,15 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   expect(acc).toBeLessThanOrEqual(1);
   await expect(page.getByTestId('loss-chart').locator('path.recharts-curve').first()).toBeVisible();
 
-  const download = page.waitForEvent('download');
+  const downloads: import('@playwright/test').Download[] = [];
+  page.on('download', (d) => downloads.push(d));
   await page.getByTestId('export-model').click();
-  expect((await download).suggestedFilename()).toBe('model.json');
+  await expect.poll(() => downloads.map((d) => d.suggestedFilename())).toEqual(['model.json', 'group1-shard1of1.bin']);
+  await page.getByTestId('acc-chart').getByRole('button', { name: 'PNG' }).click();
+  await expect.poll(() => downloads.map((d) => d.suggestedFilename())).toContain('transferlens-accuracy.png');
+  const chart = downloads.find((d) => d.suggestedFilename() === 'transferlens-accuracy.png')!;
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync((await chart.path())!).subarray(1, 4).toString()).toBe('PNG');
 
   // A second run (another seed) reuses the cached trunk features, and says so.
   await page.getByLabel('Seed', { exact: true }).fill('1');

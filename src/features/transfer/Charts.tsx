@@ -1,5 +1,22 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { useRef } from 'react';
+import { downloadSvgAsPng } from '../../lib/svgPng';
 import { useStore } from '../../state/store';
+
+function PngButton({ target, name }: { target: React.RefObject<HTMLElement | null>; name: string }) {
+  return (
+    <button
+      type="button"
+      className="link"
+      onClick={() => {
+        const svg = target.current?.querySelector('svg.recharts-surface');
+        if (svg) void downloadSvgAsPng(svg as SVGSVGElement, name);
+      }}
+    >
+      PNG
+    </button>
+  );
+}
 
 const COLORS = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490'];
 
@@ -13,6 +30,8 @@ export function Charts() {
   const live = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);
   const status = useStore((s) => s.tlStatus);
+  const lossRef = useRef<HTMLElement>(null);
+  const accRef = useRef<HTMLElement>(null);
   const losses = live?.batchLosses ?? [];
   const sm = smooth(losses);
   const lossData = losses.map((l, i) => ({ step: i + 1, loss: l, smoothed: sm[i] }));
@@ -29,8 +48,10 @@ export function Charts() {
   });
   return (
     <div className="charts">
-      <figure data-testid="loss-chart" data-points={losses.length}>
-        <figcaption>Training loss per batch (raw and smoothed)</figcaption>
+      <figure data-testid="loss-chart" data-points={losses.length} ref={lossRef}>
+        <figcaption>
+          Training loss per batch (raw and smoothed) <PngButton target={lossRef} name="transferlens-loss.png" />
+        </figcaption>
         <LineChart width={520} height={220} data={lossData}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="step" />
@@ -41,8 +62,10 @@ export function Charts() {
           <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed" />
         </LineChart>
       </figure>
-      <figure data-testid="acc-chart">
-        <figcaption>Validation accuracy per epoch · shaded: course results 0.37–0.41</figcaption>
+      <figure data-testid="acc-chart" ref={accRef}>
+        <figcaption>
+          Validation accuracy per epoch · shaded: course results 0.37–0.41 <PngButton target={accRef} name="transferlens-accuracy.png" />
+        </figcaption>
         <LineChart width={520} height={220} data={accData}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="epoch" />
