@@ -1,4 +1,6 @@
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
+import { Predictions } from '../shared/Predictions';
+import { useDropzone } from '../shared/useDropzone';
 import { formatMs } from '../../lib/format';
 import { classifyFile } from '../../state/actions';
 import { useStore } from '../../state/store';
@@ -13,27 +15,13 @@ export function ClassifyPanel() {
   const name = useStore((s) => s.imageName);
   const backend = useStore((s) => s.backend);
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const disabled = !current || busy;
+  const drop = useDropzone((files) => void classifyFile(files[0]!), disabled);
 
   return (
     <section className="panel" aria-labelledby="classify-h">
       <h2 id="classify-h">Try the model</h2>
-      <div
-        className={`dropzone ${over ? 'over' : ''}`}
-        data-testid="classify-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          const f = e.dataTransfer.files[0];
-          if (f && !disabled) void classifyFile(f);
-        }}
-      >
+      <div data-testid="classify-drop" {...drop}>
         <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
           Choose an image…
         </button>{' '}
@@ -63,17 +51,7 @@ export function ClassifyPanel() {
           <figcaption>
             Top {predictions.length} for {name} ({ms !== null ? formatMs(ms) : ''} on {backend?.name})
           </figcaption>
-          <ol className="predictions" data-testid="predictions">
-            {predictions.map((p) => (
-              <li key={p.index}>
-                <span className="pred-label">{p.label}</span>
-                <span className="bar" aria-hidden="true">
-                  <span style={{ width: `${(p.prob * 100).toFixed(1)}%` }} />
-                </span>
-                <span className="pred-prob">{(p.prob * 100).toFixed(1)}%</span>
-              </li>
-            ))}
-          </ol>
+          <Predictions items={predictions} testId="predictions" />
         </figure>
       )}
     </section>

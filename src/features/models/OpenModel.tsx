@@ -1,30 +1,19 @@
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useDropzone } from '../shared/useDropzone';
 import { loadModel } from '../../state/actions';
 
 /** "Open model…": model.json + weight shards, picked or dropped. */
 export function OpenModel({ disabled }: { disabled: boolean }) {
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const open = (list: FileList | null) => {
     const files = list ? Array.from(list) : [];
     if (files.length === 0) return;
     const json = files.find((f) => f.name.endsWith('.json'));
     void loadModel({ kind: 'files', files }, json?.name.replace(/\.json$/, '') ?? 'local model');
   };
+  const drop = useDropzone(open, disabled);
   return (
-    <div
-      className={`dropzone ${over ? 'over' : ''}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        if (!disabled) open(e.dataTransfer.files);
-      }}
-    >
+    <div {...drop}>
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
         Open model…
       </button>{' '}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import type { SaliencyResult } from '../../worker/protocol';
@@ -23,25 +24,21 @@ export function ClassPanel({ result }: { result: SaliencyResult | undefined }) {
     <section className="class-panel" aria-labelledby="pred-h">
       <h3 id="pred-h">Predictions</h3>
       {result ? (
-        <ol className="predictions" data-testid="saliency-predictions">
-          {result.top.map((p) => (
-            <li key={p.index}>
-              <button
-                type="button"
-                className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
-                aria-pressed={p.index === result.classIndex}
-                onClick={() => pickClass(p.index)}
-                title="Explain this class"
-              >
-                {p.label}
-              </button>
-              <span className="bar" aria-hidden="true">
-                <span style={{ width: `${(p.prob * 100).toFixed(1)}%` }} />
-              </span>
-              <span className="pred-prob">{(p.prob * 100).toFixed(1)}%</span>
-            </li>
-          ))}
-        </ol>
+        <Predictions
+          items={result.top}
+          testId="saliency-predictions"
+          label={(p) => (
+            <button
+              type="button"
+              className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
+              aria-pressed={p.index === result.classIndex}
+              onClick={() => pickClass(p.index)}
+              title="Explain this class"
+            >
+              {p.label}
+            </button>
+          )}
+        />
       ) : (
         <p className="small">Add an image to see what the network predicts.</p>
       )}

@@ -1,0 +1,19 @@
+import type { ReactNode } from 'react';
+import type { Prediction } from '../../ml/backbone';
+
+/** Top-k classes with probability bars; `label` lets a screen make each class clickable. */
+export function Predictions({ items, testId, label }: { items: Prediction[]; testId: string; label?: (p: Prediction) => ReactNode }) {
+  return (
+    <ol className="predictions" data-testid={testId}>
+      {items.map((p) => (
+        <li key={p.index}>
+          {label ? label(p) : <span className="pred-label">{p.label}</span>}
+          <span className="bar" aria-hidden="true">
+            <span style={{ width: `${(p.prob * 100).toFixed(1)}%` }} />
+          </span>
+          <span className="pred-prob">{(p.prob * 100).toFixed(1)}%</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
