@@ -83,3 +83,21 @@ test('a one-class dataset is explained and cannot be trained; a bad manifest URL
   await page.getByTestId('manifest-load').click();
   await expect(page.getByTestId('dataset-error')).toBeVisible();
 });
+
+test('also unfreezing the last conv block: the layer table says so, and a run trains and exports', async ({ page }) => {
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('1');
+  await page.getByLabel('Batch', { exact: true }).fill('8');
+  await page.getByTestId('unfreeze-block').check();
+  await page.getByText(/^Layer table/).click();
+  await expect(page.locator('table.layers tr', { hasText: 'fire9_expand3x3' })).toContainText('trainable');
+  await expect(page.locator('table.layers tr', { hasText: 'fire2_squeeze' })).toContainText('frozen');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('epoch-row')).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  const downloads: import('@playwright/test').Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByTestId('export-model').click();
+  await expect.poll(() => downloads.map((d) => d.suggestedFilename())).toContain('model.json');
+});
+

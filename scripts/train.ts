@@ -1,13 +1,13 @@
 /**
  * npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc>
  *   [--epochs 10] [--batch 128] [--lr 0.01] [--momentum 0.9] [--dropout 0.5] [--weight-decay 0] [--optimizer sgd|adam]
- *   [--val 0.2] [--seed 0] [--augment N views] [--limit N per class] [--base-url URL] --out <dir> [--json]
+ *   [--val 0.2] [--seed 0] [--augment N views] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class] [--base-url URL] --out <dir> [--json]
  * Progress goes to stderr; with --json the last stdout line is the run as JSON.
  */
 import { loadBackbone } from '../src/ml/backbone';
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/dataset';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/finetuned';
-import { fineTune } from '../src/ml/finetune';
+import { fineTune, withBlockWeights } from '../src/ml/finetune';
 import { isStrategy, STRATEGIES } from '../src/ml/surgery';
 import { COURSE_RECIPE, type TrainConfig } from '../src/ml/train';
 import { fail, parseArgs, str } from './lib/args';
@@ -42,6 +42,8 @@ const config: TrainConfig = {
   weightDecay: num('weight-decay', COURSE_RECIPE.weightDecay),
   seed: Math.round(num('seed', COURSE_RECIPE.seed)),
   augmentViews: Math.round(num('augment', 0)),
+  unfreezeBlock: args.has('unfreeze-block'),
+  blockLrScale: num('block-lr-scale', 0.1),
 };
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -78,14 +80,15 @@ try {
   if (r.unreadable) log(`${r.unreadable} images could not be read and were skipped`);
   // Export the best validation epoch's weights.
   if (r.train.bestWeights) r.head.restore(r.train.bestWeights);
-  const model = buildFineTunedModel(backbone.model, r.plan, r.head, config.dropout);
-  const files = fineTunedFiles(model, backbone.meta, r.plan, ds.classes, {
-    strategy,
-    recipe: config,
-    epochs: r.train.epochs,
-    best: r.train.best,
-    dataset: { name: ds.name, classes: ds.classes, train: r.trainItems.length, val: r.valItems.length },
-  });
+  const files = await withBlockWeights(backbone.model, r, 'best', () =>
+    fineTunedFiles(buildFineTunedModel(backbone.model, r.plan, r.head, config.dropout), backbone.meta, r.plan, ds.classes, {
+      strategy: config.unfreezeBlock ? `${strategy}+last-conv-block` : strategy,
+      recipe: config,
+      epochs: r.train.epochs,
+      best: r.train.best,
+      dataset: { name: ds.name, classes: ds.classes, train: r.trainItems.length, val: r.valItems.length },
+    }),
+  );
   writeModelDir(out, files);
   const result = {
     epochs: r.train.epochs.map((e) => ({ ...e, ms: Math.round(e.ms) })),

@@ -137,3 +137,34 @@ describe('stopping', () => {
     full.head.dispose();
   }, 300_000);
 });
+
+describe('also unfreezing the last conv block', () => {
+  it('trains fire6–fire9 at a smaller rate with the head; the shared model is left as it was; the export carries the trained block', async () => {
+    const { withBlockWeights } = await import('./finetune');
+    const small = stratifiedSplit({ ...wikiart, items: wikiart.items.filter((_, i) => i % 100 === 0) }, 0.25, 1, true);
+    const image = (i: number) => decodeImageFile(small.items[i]!.source);
+    const cfg = { ...COURSE_RECIPE, epochs: 2, batchSize: 8, unfreezeBlock: true, blockLrScale: 0.1 };
+    const before = net.model.getWeights().map((w) => w.dataSync().slice());
+    const r = await fineTune(net, small, { strategy: 'fc8', config: cfg, image });
+    expect(r.block!.layers).toEqual(['fire6_squeeze', 'fire6_expand1x1', 'fire6_expand3x3', 'fire7_squeeze', 'fire7_expand1x1', 'fire7_expand3x3', 'fire8_squeeze', 'fire8_expand1x1', 'fire8_expand3x3', 'fire9_squeeze', 'fire9_expand1x1', 'fire9_expand3x3']);
+    expect(r.train.epochs).toHaveLength(2);
+    // The shared model is untouched …
+    net.model.getWeights().forEach((w, i) => expect(Buffer.from(w.dataSync().buffer).equals(Buffer.from(before[i]!.buffer))).toBe(true));
+    // … the block did learn …
+    const changed = r.block!.last.filter((w, i) => w.some((v, j) => v !== r.block!.original[i]![j])).length;
+    expect(changed).toBeGreaterThan(0);
+    // … and the exported model carries the trained block, not the original one.
+    const fire9 = await withBlockWeights(net.model, r, 'last', () => {
+      const m = buildFineTunedModel(net.model, r.plan, r.head, cfg.dropout);
+      return m.getLayer('fire9_expand3x3').getWeights()[0]!.dataSync().slice();
+    });
+    const k = r.block!.layers.indexOf('fire9_expand3x3') * 2;
+    expect(Array.from(fire9)).toEqual(Array.from(r.block!.last[k]!));
+    expect(Array.from(net.model.getLayer('fire9_expand3x3').getWeights()[0]!.dataSync())).toEqual(Array.from(r.block!.original[k]!));
+    // Same seed → same curve.
+    const again = await fineTune(net, small, { strategy: 'fc8', config: cfg, image });
+    expect(again.train.batchLosses).toEqual(r.train.batchLosses);
+    r.head.dispose();
+    again.head.dispose();
+  }, 300_000);
+});

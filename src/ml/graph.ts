@@ -38,13 +38,19 @@ export function modelFrom(model: tf.LayersModel, layerName: string): tf.LayersMo
   return cached(model, `from:${layerName}`, () => buildFrom(model, layerName));
 }
 
-function buildFrom(model: tf.LayersModel, layerName: string): tf.LayersModel {
+/** Model from `from`'s output to `to`'s output (same layer objects, shared weights). */
+export function modelBetween(model: tf.LayersModel, from: string, to: string): tf.LayersModel {
+  return cached(model, `between:${from}:${to}`, () => buildFrom(model, from, to));
+}
+
+function buildFrom(model: tf.LayersModel, layerName: string, to?: string): tf.LayersModel {
   const start = model.getLayer(layerName);
   const startOut = outputOf(start);
   const input = tf.input({ shape: startOut.shape.slice(1) as number[], name: `${layerName}_in` });
   const mapped = new Map<number, tf.SymbolicTensor>([[startOut.id, input]]);
   const startIndex = model.layers.indexOf(start);
-  for (const layer of model.layers.slice(startIndex + 1)) {
+  const stopIndex = to ? model.layers.indexOf(model.getLayer(to)) : model.layers.length - 1;
+  for (const layer of model.layers.slice(startIndex + 1, stopIndex + 1)) {
     const ins = inbound(layer);
     if (ins.length === 0) continue;
     const args = ins.map((t) => mapped.get(t.id));
@@ -56,9 +62,10 @@ function buildFrom(model: tf.LayersModel, layerName: string): tf.LayersModel {
     const out = layer.apply(args.length === 1 ? args[0]! : (args as tf.SymbolicTensor[])) as tf.SymbolicTensor;
     mapped.set(outputOf(layer).id, out);
   }
-  const finalOut = mapped.get((model.outputs[0] as tf.SymbolicTensor).id);
-  if (!finalOut) throw new Error(`the model's output does not depend on layer ${layerName}`);
-  return tf.model({ inputs: input, outputs: finalOut, name: `${model.name}_from_${layerName}` });
+  const target = to ? outputOf(model.getLayer(to)) : (model.outputs[0] as tf.SymbolicTensor);
+  const finalOut = mapped.get(target.id);
+  if (!finalOut) throw new Error(`${to ?? "the model's output"} does not depend on layer ${layerName}`);
+  return tf.model({ inputs: input, outputs: finalOut, name: `${model.name}_${layerName}_to_${to ?? 'out'}` });
 }
 
 /** Layers whose output is a 4-D feature map, input → output (Grad-CAM candidates). */

@@ -117,3 +117,18 @@ export function layerTable(model: tf.LayersModel, plan: Plan, inDim?: number): L
   }
   return rows;
 }
+
+/**
+ * The last convolutional block before the trunk output: the layers after the last pooling
+ * layer that precedes them (AlexNet conv3–conv5, VGG16 block5, SqueezeNet fire6–fire9).
+ */
+export function lastConvBlock(model: tf.LayersModel, trunkLayer: string): { input: string; layers: string[] } {
+  const end = model.layers.findIndex((l) => l.name === trunkLayer);
+  if (end < 0) throw new SurgeryError(`no layer ${trunkLayer}`);
+  const isPool = (l: tf.layers.Layer) => /Pooling2D$/.test(l.getClassName());
+  let i = isPool(model.layers[end]!) ? end - 1 : end;
+  const layers: string[] = [];
+  for (; i > 0 && !isPool(model.layers[i]!); i--) if (model.layers[i]!.getClassName() === 'Conv2D') layers.unshift(model.layers[i]!.name);
+  if (i <= 0 || layers.length === 0) throw new SurgeryError('no convolutional block found before the trunk output');
+  return { input: model.layers[i]!.name, layers };
+}

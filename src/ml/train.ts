@@ -19,6 +19,16 @@ export interface TrainConfig {
   seed: number;
   /** Augmented views (random crop + flip) cached per training image; 0 = off. */
   augmentViews?: number;
+  /** Also train the last conv block, at lr × blockLrScale (default 0.1). */
+  unfreezeBlock?: boolean;
+  blockLrScale?: number;
+}
+
+/** Trainable layers in front of the head (the unfrozen conv block and what follows it). */
+export interface Body {
+  /** Cached rows [N, dim] → the head's input features [N, featureDim]. */
+  forward(x: tf.Tensor2D): tf.Tensor2D;
+  variables: tf.Variable[];
 }
 
 /** The course's recipe. */
@@ -102,7 +112,7 @@ export interface EvalResult {
   confidence: Float32Array;
 }
 
-export async function evaluate(head: Head, set: FeatureSet, numClasses: number, batchSize = 256): Promise<EvalResult> {
+export async function evaluate(head: Head, set: FeatureSet, numClasses: number, batchSize = 256, body?: Body): Promise<EvalResult> {
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const predicted = new Int32Array(set.n);
   const confidence = new Float32Array(set.n);
@@ -112,7 +122,7 @@ export async function evaluate(head: Head, set: FeatureSet, numClasses: number, 
     const n = Math.min(batchSize, set.n - s);
     const [lossT, probsT] = tf.tidy(() => {
       const x = tf.tensor2d(set.x.subarray(s * set.dim, (s + n) * set.dim), [n, set.dim]);
-      const logits = head.apply(x);
+      const logits = head.apply(body ? body.forward(x) : x);
       const y = tf.oneHot(tf.tensor1d(set.y.subarray(s, s + n), 'int32'), numClasses);
       return [tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM), tf.softmax(logits)];
     });
@@ -169,9 +179,19 @@ export interface TrainResult {
   stopped: boolean;
 }
 
-export async function trainHead(head: Head, train: TrainSource, val: FeatureSet, numClasses: number, cfg: TrainConfig, cb: TrainCallbacks = {}): Promise<TrainResult> {
+export async function trainHead(head: Head, train: TrainSource, val: FeatureSet, numClasses: number, cfg: TrainConfig, cb: TrainCallbacks = {}, body?: Body): Promise<TrainResult> {
   const rand = mulberry32(cfg.seed);
-  const optimizer = cfg.optimizer === 'adam' ? tf.train.adam(cfg.lr) : tf.train.momentum(cfg.lr, cfg.momentum);
+  const makeOpt = (lr: number) => (cfg.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.momentum(lr, cfg.momentum));
+  const optimizer = makeOpt(cfg.lr);
+  // The unfrozen block learns more slowly than the new head: its weights are already good.
+  const bodyOptimizer = body ? makeOpt(cfg.lr * (cfg.blockLrScale ?? 0.1)) : null;
+  const headNames = new Set(head.variables.map((v) => v.name));
+  const snapshot = () => [...head.snapshot(), ...(body?.variables.map((v) => (v.dataSync() as Float32Array).slice()) ?? [])];
+  const restore = (all: Float32Array[]) => {
+    const n = head.variables.length;
+    head.restore(all.slice(0, n));
+    body?.variables.forEach((v, i) => v.assign(tf.tensor(all[n + i]!, v.shape)));
+  };
   const epochs: EpochStats[] = [];
   const batchLosses: number[] = [];
   let best = { epoch: 0, valAcc: -1 };
@@ -198,10 +218,8 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         const idx = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize);
         const x = await train.batch(idx);
         // Dropout masks from our PRNG: reproducible, and different for every batch.
-        let dim = train.dim;
         const masks = head.layers.map((l) => {
-          const shape = [idx.length, dim] as [number, number];
-          dim = l.w.shape[1]!;
+          const shape = [idx.length, l.w.shape[0]!] as [number, number];
           if (!l.dropoutBefore || cfg.dropout <= 0) return null;
           const keep = 1 - cfg.dropout;
           const m = new Float32Array(shape[0] * shape[1]);
@@ -210,17 +228,25 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         });
         const yIdx = tf.tensor1d(idx.map((i) => train.labels[i]!), 'int32');
         let predsT: tf.Tensor | null = null;
-        const lossT = optimizer.minimize(
-          () => {
-            const logits = head.apply(x, masks);
-            predsT = tf.keep(logits.argMax(-1));
-            let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yIdx, numClasses), logits);
-            if (cfg.weightDecay > 0) for (const l of head.layers) loss = loss.add(l.w.square().sum().mul(cfg.weightDecay / 2));
-            return loss as tf.Scalar;
-          },
-          true,
-          head.variables,
-        )!;
+        const lossFn = () => {
+          const logits = head.apply(body ? body.forward(x) : x, masks);
+          predsT = tf.keep(logits.argMax(-1));
+          let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yIdx, numClasses), logits);
+          if (cfg.weightDecay > 0) for (const l of head.layers) loss = loss.add(l.w.square().sum().mul(cfg.weightDecay / 2));
+          return loss as tf.Scalar;
+        };
+        let lossT: tf.Scalar;
+        if (!body) lossT = optimizer.minimize(lossFn, true, head.variables)!;
+        else {
+          const { value, grads } = tf.variableGrads(lossFn, [...head.variables, ...body.variables]);
+          const headGrads: { name: string; tensor: tf.Tensor }[] = [];
+          const bodyGrads: { name: string; tensor: tf.Tensor }[] = [];
+          for (const [name, tensor] of Object.entries(grads)) (headNames.has(name) ? headGrads : bodyGrads).push({ name, tensor });
+          optimizer.applyGradients(headGrads);
+          bodyOptimizer!.applyGradients(bodyGrads);
+          tf.dispose(Object.values(grads));
+          lossT = value;
+        }
         const loss = (await lossT.data())[0]!;
         const preds = await predsT!.data();
         idx.forEach((i, k) => {
@@ -233,10 +259,10 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         await new Promise((r) => setTimeout(r, 0));
       }
       if (stopped) break;
-      const ev = await evaluate(head, val, numClasses);
+      const ev = await evaluate(head, val, numClasses, 256, body);
       const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 };
       epochs.push(stats);
-      lastWeights = head.snapshot();
+      lastWeights = snapshot();
       if (ev.acc > best.valAcc) {
         best = { epoch, valAcc: ev.acc };
         bestWeights = lastWeights;
@@ -245,9 +271,10 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
     }
   } finally {
     optimizer.dispose();
+    bodyOptimizer?.dispose();
   }
   // Stopped mid-epoch: keep the model of the last completed epoch, not a half-trained one.
-  if (stopped && lastWeights) head.restore(lastWeights);
+  if (stopped && lastWeights) restore(lastWeights);
   return { epochs, batchLosses, best, bestWeights, stopped };
 }
 

@@ -68,7 +68,7 @@ function need(): TrainClient {
 export async function refreshPlan(): Promise<void> {
   if (!get().tlModel) return;
   try {
-    set({ tlPlan: await need().request<'plan'>({ type: 'plan', strategy: get().tlStrategy }) });
+    set({ tlPlan: await need().request<'plan'>({ type: 'plan', strategy: get().tlStrategy, unfreezeBlock: !!get().tlConfig.unfreezeBlock }) });
   } catch (e) {
     set({ tlPlan: { rows: [], error: message(e) } });
   }
@@ -132,6 +132,7 @@ export function setStrategy(s: Strategy): void {
 
 export function setConfig(patch: Partial<TrainConfig>): void {
   set((st) => ({ tlConfig: { ...st.tlConfig, ...patch } }));
+  if ('unfreezeBlock' in patch) void refreshPlan();
 }
 
 export async function startTraining(): Promise<void> {

@@ -11,10 +11,10 @@ import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '.
 import { classCounts, datasetWarnings, fromPaths, parseJsonManifest, parseWikiartCsv, stratifiedSplit, type Dataset } from '../ml/dataset';
 import { fetchAll } from '../ml/download';
 import { buildFineTunedModel, fineTunedFiles } from '../ml/finetuned';
-import { fineTune, type FineTuneResult, type TrunkCache } from '../ml/finetune';
+import { fineTune, withBlockWeights, type FineTuneResult, type TrunkCache } from '../ml/finetune';
 import { fetchModel, fnv1a } from '../ml/modelSource';
 import type { RgbImage } from '../ml/preprocess';
-import { layerTable, planFor, STRATEGIES, type Strategy } from '../ml/surgery';
+import { lastConvBlock, layerTable, planFor, STRATEGIES, type Strategy } from '../ml/surgery';
 import { precisionRecall, type TrainConfig } from '../ml/train';
 import { serializeError } from './handler';
 import type { DatasetSummary, RunSummary, TrainEvent, TrainRequest, TrainResultMap } from './trainProtocol';
@@ -128,7 +128,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const key = featureKey(req.strategy, req.config);
     let cached: CachedTrunk | undefined;
     try {
-      cached = (await store?.get<CachedTrunk>(key)) ?? undefined;
+      // With the last block unfrozen, what is cached is the block's input (in memory only).
+      cached = req.config.unfreezeBlock ? undefined : ((await store?.get<CachedTrunk>(key)) ?? undefined);
     } catch {
       cached = undefined;
     }
@@ -146,7 +147,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       shouldStop: () => stopping,
       waitWhilePaused: () => (paused ? new Promise<void>((res) => (resume = res)) : Promise.resolve()),
     });
-    if (!r.fromCache) {
+    if (!r.fromCache && !r.block) {
       try {
         await store?.set(key, r.trunk);
       } catch {
@@ -187,13 +188,15 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const current = run.r.head.snapshot();
     if (which === 'best' && run.r.train.bestWeights) run.r.head.restore(run.r.train.bestWeights);
     try {
-      const model = buildFineTunedModel(b.model, run.r.plan, run.r.head, run.config.dropout);
-      const files = fineTunedFiles(model, b.meta, run.r.plan, run.ds.classes, {
-        strategy: run.strategy,
-        recipe: run.config,
-        epochs: run.r.train.epochs,
-        best: run.r.train.best,
-        dataset: { name: run.ds.name, classes: run.ds.classes, train: run.r.trainItems.length, val: run.r.valItems.length },
+      const files = await withBlockWeights(b.model, run.r, which, () => {
+        const model = buildFineTunedModel(b.model, run.r.plan, run.r.head, run.config.dropout);
+        return fineTunedFiles(model, b.meta, run.r.plan, run.ds.classes, {
+          strategy: run.config.unfreezeBlock ? `${run.strategy}+last-conv-block` : run.strategy,
+          recipe: run.config,
+          epochs: run.r.train.epochs,
+          best: run.r.train.best,
+          dataset: { name: run.ds.name, classes: run.ds.classes, train: run.r.trainItems.length, val: run.r.valItems.length },
+        });
       });
       return {
         files: [
@@ -239,7 +242,12 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
           const trunk = b.model.getLayer(plan.trunkLayer).outputShape as number[];
           let inDim = plan.pool === 'gap' ? trunk[trunk.length - 1]! : trunk.slice(1).reduce((a, v) => a * v, 1);
           if (plan.frozen.length) inDim = (b.model.getLayer(plan.frozen.at(-1)!).outputShape as number[]).at(-1)!;
-          return { rows: layerTable(b.model, plan, inDim), note: plan.note };
+          let rows = layerTable(b.model, plan, inDim);
+          if (req.unfreezeBlock) {
+            const block = lastConvBlock(b.model, plan.trunkLayer).layers;
+            rows = rows.map((r) => (block.includes(r.name) ? { ...r, status: 'trainable' as const } : r));
+          }
+          return { rows, note: plan.note };
         } catch (e) {
           return { rows: [], error: (e as Error).message };
         }

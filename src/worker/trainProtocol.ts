@@ -40,7 +40,7 @@ export type TrainRequest =
   | { type: 'init'; id: number; backend: BackendName | 'auto'; wasmPaths: Record<string, string> }
   | { type: 'loadModel'; id: number; url: string }
   | { type: 'loadDataset'; id: number; source: DatasetSource; valFraction: number; seed: number }
-  | { type: 'plan'; id: number; strategy: Strategy }
+  | { type: 'plan'; id: number; strategy: Strategy; unfreezeBlock?: boolean }
   | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig }
   | { type: 'pause'; id: number; paused: boolean }
   | { type: 'stop'; id: number }
