@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
+import { zipSync } from 'fflate';
 import { buildModelFiles } from '../src/ml/artifacts';
 import { PREPROCESS } from '../src/ml/metadata';
 import { writeModelDir } from '../scripts/lib/fsModel';
@@ -98,6 +99,10 @@ if (existsSync(wikiart)) {
     }
   }
   writeFileSync(join(out, 'wikiart-mini', 'manifest.json'), JSON.stringify({ classes, items }));
+  // The same paintings as a .zip of class folders (plus a stray non-image, skipped and counted).
+  const entries: Record<string, Uint8Array> = { 'wikiart-mini/README.txt': new TextEncoder().encode('not an image') };
+  for (const it of items) entries[`wikiart-mini/${it.url}`] = readFileSync(join(out, 'wikiart-mini', it.url));
+  writeFileSync(join(out, 'wikiart-mini.zip'), zipSync(entries, { level: 0 }));
   writeFileSync(join(out, 'one-class.json'), JSON.stringify({ classes: ['Baroque'], items: items.filter((i) => i.label === 'Baroque').map((i) => ({ ...i, url: `wikiart-mini/${i.url}` })) }));
 }
 console.log(`e2e fixtures written to ${out}`);

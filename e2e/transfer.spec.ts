@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { SHARED, useBackend } from './helpers';
+import { FIXTURES, SHARED, useBackend } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useBackend(page, 'wasm');
@@ -99,5 +99,21 @@ test('also unfreezing the last conv block: the layer table says so, and a run tr
   page.on('download', (d) => downloads.push(d));
   await page.getByTestId('export-model').click();
   await expect.poll(() => downloads.map((d) => d.suggestedFilename())).toContain('model.json');
+});
+
+test('a folder of class folders and a .zip load as datasets; non-images are skipped and counted', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('dataset-zip').setInputFiles(join(FIXTURES, 'wikiart-mini.zip'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+  await expect(page.getByTestId('dataset-warnings')).toContainText('1 skipped: not an image');
+  await page.getByTestId('dataset-input').setInputFiles(join(FIXTURES, 'wikiart-mini'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('wikiart-mini: 60 images in 3 classes');
+  await expect(page.getByTestId('dataset-warnings')).toContainText('1 skipped: not an image'); // manifest.json
+  await expect(page.getByTestId('dataset-summary').locator('img').first()).toBeVisible();
+  await page.getByTestId('epochs-input').fill('2');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
+  await expect(page.getByTestId('epoch-chart').locator('path.recharts-curve')).toHaveCount(4);
 });
 

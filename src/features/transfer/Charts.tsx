@@ -32,6 +32,9 @@ export function Charts() {
   const status = useStore((s) => s.tlStatus);
   const lossRef = useRef<HTMLElement>(null);
   const accRef = useRef<HTMLElement>(null);
+  const epochRef = useRef<HTMLElement>(null);
+  const last = useStore((s) => s.tlRuns.at(-1));
+  const epochs = status !== 'idle' ? (live?.epochs ?? []) : (last?.epochs ?? []);
   const losses = live?.batchLosses ?? [];
   const sm = smooth(losses);
   const lossData = losses.map((l, i) => ({ step: i + 1, loss: l, smoothed: sm[i] }));
@@ -77,6 +80,24 @@ export function Charts() {
             <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={COLORS[i % COLORS.length]} strokeDasharray={i % 2 ? '5 3' : undefined} isAnimationActive={false} />
           ))}
           {status !== 'idle' && <Line type="monotone" dataKey="current" name="this run" stroke="#111827" strokeWidth={2} isAnimationActive={false} />}
+        </LineChart>
+      </figure>
+      <figure data-testid="epoch-chart" ref={epochRef}>
+        <figcaption>
+          {status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
+          <PngButton target={epochRef} name="transferlens-epochs.png" />
+        </figcaption>
+        <LineChart width={520} height={220} data={epochs}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="epoch" />
+          <YAxis yAxisId="loss" width={48} />
+          <YAxis yAxisId="acc" orientation="right" width={40} domain={[0, 1]} />
+          <Tooltip />
+          <Legend />
+          <Line yAxisId="loss" type="monotone" dataKey="trainLoss" name="train loss" stroke="#c2410c" isAnimationActive={false} />
+          <Line yAxisId="loss" type="monotone" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" isAnimationActive={false} />
+          <Line yAxisId="acc" type="monotone" dataKey="trainAcc" name="train acc" stroke="#15803d" isAnimationActive={false} />
+          <Line yAxisId="acc" type="monotone" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" isAnimationActive={false} />
         </LineChart>
       </figure>
     </div>
