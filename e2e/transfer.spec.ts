@@ -117,3 +117,25 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
   await expect(page.getByTestId('epoch-chart').locator('path.recharts-curve')).toHaveCount(4);
 });
 
+
+test('pause holds training where it is; resume continues; stop keeps the completed epochs', async ({ page }) => {
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('200');
+  await page.getByLabel('Batch', { exact: true }).fill('1');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-progress')).toContainText('paused');
+  const points = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  await page.waitForTimeout(300); // a batch already in flight may still land
+  const held = await points();
+  await page.waitForTimeout(1000);
+  expect(await points()).toBe(held);
+  await page.getByTestId('train-resume').click();
+  await expect.poll(points).toBeGreaterThan(held + 48);
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('stopped early', { timeout: 60_000 });
+  const epochs = await page.getByTestId('epoch-row').count();
+  expect(epochs).toBeGreaterThan(0);
+  expect(epochs).toBeLessThan(200);
+});

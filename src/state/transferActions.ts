@@ -16,6 +16,29 @@ let client: TrainClient | null = null;
 let started: Promise<void> | null = null;
 let localFiles: Map<string, File> | null = null;
 
+const FLUSH_MS = 150;
+let pendingLosses: number[] = [];
+let pendingProgress: { done: number; total: number } | null = null;
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+function flush(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
+  const live = get().tlLive;
+  if (!live || (pendingLosses.length === 0 && !pendingProgress)) return;
+  const p = get().tlProgress;
+  set({
+    tlLive: { ...live, batchLosses: [...live.batchLosses, ...pendingLosses] },
+    ...(pendingProgress ? { tlProgress: { phase: 'train' as const, ...pendingProgress, startedAt: p?.phase === 'train' ? p.startedAt : performance.now() } } : {}),
+  });
+  pendingLosses = [];
+  pendingProgress = null;
+}
+
+function flushSoon(): void {
+  flushTimer ??= setTimeout(flush, FLUSH_MS);
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -147,19 +170,18 @@ export async function startTraining(): Promise<void> {
         const p = get().tlProgress;
         set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
       } else if (ev.type === 'batch') {
-        const live = get().tlLive!;
-        const total = config.epochs * ev.batches;
-        const done = (ev.epoch - 1) * ev.batches + ev.batch;
-        const p = get().tlProgress;
-        set({
-          tlLive: { ...live, batchLosses: [...live.batchLosses, ev.loss] },
-          tlProgress: { phase: 'train', done, total, startedAt: p?.phase === 'train' ? p.startedAt : performance.now() },
-        });
+        // Batches can arrive hundreds of times a second: buffer them and re-render at most
+        // every FLUSH_MS, so the page stays responsive however small the batch.
+        pendingLosses.push(ev.loss);
+        pendingProgress = { done: (ev.epoch - 1) * ev.batches + ev.batch, total: config.epochs * ev.batches };
+        flushSoon();
       } else if (ev.type === 'epoch') {
+        flush();
         const live = get().tlLive!;
         set({ tlLive: { ...live, epochs: [...live.epochs, ev.stats] } });
       }
     });
+    flush();
     const live = get().tlLive!;
     const ds = get().tlDataset!;
     const run: SavedRun = {

@@ -1,5 +1,5 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { useStore } from '../../state/store';
 
@@ -19,6 +19,8 @@ function PngButton({ target, name }: { target: React.RefObject<HTMLElement | nul
 }
 
 const COLORS = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490'];
+const MAX_POINTS = 400;
+const NO_LOSSES: number[] = [];
 
 function smooth(values: number[], k = 0.9): number[] {
   let s = values[0] ?? 0;
@@ -35,9 +37,20 @@ export function Charts() {
   const epochRef = useRef<HTMLElement>(null);
   const last = useStore((s) => s.tlRuns.at(-1));
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (last?.epochs ?? []);
-  const losses = live?.batchLosses ?? [];
-  const sm = smooth(losses);
-  const lossData = losses.map((l, i) => ({ step: i + 1, loss: l, smoothed: sm[i] }));
+  const losses = live?.batchLosses ?? NO_LOSSES;
+  const lossData = useMemo(() => {
+    const sm = smooth(losses);
+    // Draw at most MAX_POINTS: bucket means, so a long run stays cheap to render.
+    const step = Math.max(1, Math.ceil(losses.length / MAX_POINTS));
+    const out: { step: number; loss: number; smoothed: number }[] = [];
+    for (let i = 0; i < losses.length; i += step) {
+      const j = Math.min(losses.length, i + step);
+      let s = 0;
+      for (let k = i; k < j; k++) s += losses[k]!;
+      out.push({ step: j, loss: s / (j - i), smoothed: sm[j - 1]! });
+    }
+    return out;
+  }, [losses]);
   const shown = runs.slice(-COLORS.length);
   const maxEpochs = Math.max(live?.epochs.length ?? 0, ...shown.map((r) => r.epochs.length), 1);
   const accData = Array.from({ length: maxEpochs }, (_, e) => {
