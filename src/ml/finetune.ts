@@ -51,25 +51,39 @@ export interface FineTuneResult {
   block?: { layers: string[]; original: Float32Array[]; last: Float32Array[]; best: Float32Array[] | null };
 }
 
-type Pixels = (i: number) => Promise<RgbImage | null>;
+/**
+ * Items [start, start + bs) decoded (a batch at a time: 4,000 decoded paintings would hold
+ * ~800 MB); unreadable ones are left out and counted, never fed to the network.
+ */
+async function decodeBatch(o: FineTuneOptions, n: number, start: number, bs: number) {
+  if (o.shouldStop?.()) throw new Error('stopped while computing features');
+  const idx: number[] = [];
+  const pixels: RgbImage[] = [];
+  let unreadable = 0;
+  for (let i = start; i < Math.min(start + bs, n); i++) {
+    let img: RgbImage | null = null;
+    try {
+      img = await o.image(i);
+    } catch {
+      img = null;
+    }
+    if (img) {
+      idx.push(i);
+      pixels.push(img);
+    } else unreadable++;
+  }
+  return { idx, pixels, unreadable };
+}
 
 /** Row-major outputs of `layer` for every readable item, decoded a batch at a time. */
-async function layerRows(model: tf.LayersModel, layer: string, ds: Dataset, image: Pixels, bs: number, preprocess: (p: RgbImage) => tf.Tensor4D, o: FineTuneOptions) {
+async function layerRows(model: tf.LayersModel, layer: string, ds: Dataset, bs: number, preprocess: (p: RgbImage) => tf.Tensor4D, o: FineTuneOptions) {
   const lower = modelUpTo(model, layer);
   const used: number[] = [];
   const chunks: Float32Array[] = [];
   let unreadable = 0;
   for (let start = 0; start < ds.items.length; start += bs) {
-    if (o.shouldStop?.()) throw new Error('stopped while computing features');
-    const idx: number[] = [];
-    const pixels: RgbImage[] = [];
-    for (let i = start; i < Math.min(start + bs, ds.items.length); i++) {
-      const img = await image(i).catch(() => null);
-      if (img) {
-        idx.push(i);
-        pixels.push(img);
-      } else unreadable++;
-    }
+    const { idx, pixels, unreadable: bad } = await decodeBatch(o, ds.items.length, start, bs);
+    unreadable += bad;
     if (pixels.length) {
       const t = tf.tidy(() => {
         const a = lower.predict(tf.concat(pixels.map(preprocess))) as tf.Tensor;
@@ -99,7 +113,7 @@ async function fineTuneWithBlock(backbone: Backbone, ds: Dataset, plan: Plan, o:
   const model = backbone.model;
   const block = lastConvBlock(model, plan.trunkLayer);
   const t0 = performance.now();
-  const rows = await layerRows(model, block.input, ds, async (i) => o.image(i), o.featureBatch ?? 32, (p) => backbone.preprocess(p), o);
+  const rows = await layerRows(model, block.input, ds, o.featureBatch ?? 32, (p) => backbone.preprocess(p), o);
   const featureMs = performance.now() - t0;
   const inShape = (modelUpTo(model, block.input).outputs[0]!.shape.slice(1) as number[]);
   const upper = modelBetween(model, block.input, plan.trunkLayer);
@@ -206,8 +220,6 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
   const fromCache = !!trunk;
   let unreadable = 0;
   if (!trunk) {
-    // Decoded a batch at a time (4,000 decoded paintings would hold ~800 MB); unreadable
-    // files are skipped and counted, never fed to the network.
     const bs = o.featureBatch ?? 32;
     const used: number[] = [];
     const chunks: Float32Array[] = [];
@@ -217,21 +229,8 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
     const augItems: number[] = [];
     let dim = 0;
     for (let start = 0; start < ds.items.length; start += bs) {
-      if (o.shouldStop?.()) throw new Error('stopped while computing features');
-      const idx: number[] = [];
-      const pixels: RgbImage[] = [];
-      for (let i = start; i < Math.min(start + bs, ds.items.length); i++) {
-        let img: RgbImage | null = null;
-        try {
-          img = await o.image(i);
-        } catch {
-          img = null;
-        }
-        if (img) {
-          idx.push(i);
-          pixels.push(img);
-        } else unreadable++;
-      }
+      const { idx, pixels, unreadable: bad } = await decodeBatch(o, ds.items.length, start, bs);
+      unreadable += bad;
       if (pixels.length) {
         const { x, dim: d } = await extractFeatures(backbone.model, plan, pixels.length, () =>
           tf.tidy(() => tf.concat(pixels.map((p) => backbone.preprocess(p))) as tf.Tensor4D),
