@@ -51,6 +51,17 @@ export interface FineTuneResult {
   block?: { layers: string[]; original: Float32Array[]; last: Float32Array[]; best: Float32Array[] | null };
 }
 
+/** One array from chunks, in order. */
+function concatChunks(chunks: Float32Array[]): Float32Array {
+  const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
 /**
  * Items [start, start + bs) decoded (a batch at a time: 4,000 decoded paintings would hold
  * ~800 MB); unreadable ones are left out and counted, never fed to the network.
@@ -95,12 +106,7 @@ async function layerRows(model: tf.LayersModel, layer: string, ds: Dataset, bs: 
     }
     o.onFeatures?.(Math.min(start + bs, ds.items.length), ds.items.length);
   }
-  const x = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    x.set(c, off);
-    off += c.length;
-  }
+  const x = concatChunks(chunks);
   return { x, dim: used.length ? x.length / used.length : 0, used, unreadable };
 }
 
@@ -148,12 +154,7 @@ async function fineTuneWithBlock(backbone: Backbone, ds: Dataset, plan: Plan, o:
     initial.push((await f.data()) as Float32Array);
     f.dispose();
   }
-  const flat = new Float32Array(initial.reduce((a, c) => a + c.length, 0));
-  let off = 0;
-  for (const c of initial) {
-    flat.set(c, off);
-    off += c.length;
-  }
+  const flat = concatChunks(initial);
   const stats = fitStandardizer({ x: flat, dim: featDim, n: trainSet.n, y: trainSet.y });
   const mean = tf.tensor1d(stats.mean);
   const std = tf.tensor1d(stats.std);
@@ -251,21 +252,9 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
       }
       o.onFeatures?.(Math.min(start + bs, ds.items.length), ds.items.length);
     }
-    const x = new Float32Array(used.length * dim);
-    let off = 0;
-    for (const c of chunks) {
-      x.set(c, off);
-      off += c.length;
-    }
-    trunk = { x, dim, used };
+    trunk = { x: concatChunks(chunks), dim, used };
     if (views > 0) {
-      const ax = new Float32Array(augItems.length * views * dim);
-      let o2 = 0;
-      for (const c of augChunks) {
-        ax.set(c, o2);
-        o2 += c.length;
-      }
-      trunk.aug = { v: views, x: ax, items: augItems };
+      trunk.aug = { v: views, x: concatChunks(augChunks), items: augItems };
     }
   }
   const featureMs = performance.now() - t0;

@@ -32,6 +32,7 @@ export interface TrainHandlerDeps {
 }
 
 const FEATURE_PREFIX = 'features:';
+const META_PREFIX = 'features-meta:';
 
 export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable[]) => void, deps: TrainHandlerDeps) {
   let backbone: Backbone | null = null;
@@ -150,6 +151,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     if (!r.fromCache && !r.block) {
       try {
         await store?.set(key, r.trunk);
+        // A small summary beside it, so the cache status never reads the arrays back.
+        await store?.set(`${META_PREFIX}${key}`, { images: r.trunk.used.length, bytes: r.trunk.x.byteLength + (r.trunk.aug?.x.byteLength ?? 0) });
       } catch {
         /* quota: the run still counts, only the cache is missing */
       }
@@ -275,12 +278,12 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         let bytesTotal = 0;
         if (store)
           for (const k of await store.keys().catch(() => [])) {
-            if (typeof k !== 'string' || !k.startsWith(FEATURE_PREFIX)) continue;
-            const v = await store.get<CachedTrunk>(k);
+            if (typeof k !== 'string' || !k.startsWith(META_PREFIX)) continue;
+            const v = await store.get<{ images: number; bytes: number }>(k);
             if (!v) continue;
             entries++;
-            images += v.used.length;
-            bytesTotal += v.x.byteLength;
+            images += v.images;
+            bytesTotal += v.bytes;
           }
         return { entries, images, bytes: bytesTotal };
       }
@@ -288,9 +291,9 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         let removed = 0;
         if (store)
           for (const k of await store.keys().catch(() => [])) {
-            if (typeof k === 'string' && k.startsWith(FEATURE_PREFIX)) {
+            if (typeof k === 'string' && (k.startsWith(FEATURE_PREFIX) || k.startsWith(META_PREFIX))) {
               await store.del(k);
-              removed++;
+              if (k.startsWith(FEATURE_PREFIX)) removed++;
             }
           }
         return { removed };
