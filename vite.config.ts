@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // COOP/COEP make the page cross-origin isolated (SharedArrayBuffer, WASM threads).
 const isolation = {
@@ -10,7 +11,30 @@ const isolation = {
 export default defineConfig({
   // Relative base: the built site works from any folder of any static host.
   base: './',
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Offline after the first visit: a Workbox service worker precaches the app (JS, CSS,
+    // WASM binaries, sample images); the models list is network-first with a cached
+    // fallback; model weights are not duplicated here, they live in the IndexedDB cache.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,jpg,ico}'],
+        globIgnores: ['models/**', 'datasets/**', 'e2e-fixtures/**'],
+        maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => /\/(models|datasets)\/[^?]*\.json$/.test(url.pathname),
+            handler: 'NetworkFirst',
+            options: { cacheName: 'transferlens-lists', networkTimeoutSeconds: 5 },
+          },
+        ],
+      },
+    }),
+  ],
   worker: { format: 'es' },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },

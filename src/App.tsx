@@ -1,9 +1,12 @@
 import { useEffect } from 'react';
+import { ClassroomBar, Notice, ShortcutsDialog } from './features/classroom/ClassroomBar';
+import { LearnPanel } from './features/classroom/LearnPanel';
 import { BackendChip } from './features/status/BackendChip';
 import { Home } from './features/home/Home';
 import { SaliencyScreen } from './features/saliency/SaliencyScreen';
 import { TransferScreen } from './features/transfer/TransferScreen';
 import { goTo, loadIndex, startBackend } from './state/actions';
+import { handleShortcut, startClassroom } from './state/classroomActions';
 import { useStore, type Screen } from './state/store';
 
 const SCREENS: { id: Screen; label: string }[] = [
@@ -14,14 +17,18 @@ const SCREENS: { id: Screen; label: string }[] = [
 
 export function App() {
   const screen = useStore((s) => s.screen);
+  const lecture = useStore((s) => s.lecture);
+  const learnOpen = useStore((s) => s.learnOpen);
   useEffect(() => {
-    const s = new URLSearchParams(location.search).get('screen');
-    if (s === 'saliency' || s === 'transfer') goTo(s);
+    startClassroom();
     void startBackend();
     void loadIndex();
+    const onKey = (e: KeyboardEvent) => void handleShortcut(e);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
   return (
-    <div className="app">
+    <div className={lecture ? 'app lecture' : 'app'} data-lecture={lecture}>
       <a className="skip" href="#main">
         Skip to content
       </a>
@@ -38,9 +45,17 @@ export function App() {
             </button>
           ))}
         </nav>
+        <ClassroomBar />
         <BackendChip />
       </header>
+      <Notice />
+      <ShortcutsDialog />
       <main id="main" tabIndex={-1}>
+        {learnOpen && (
+          <div id="learn">
+            <LearnPanel />
+          </div>
+        )}
         {screen === 'home' ? <Home /> : screen === 'saliency' ? <SaliencyScreen /> : <TransferScreen />}
       </main>
     </div>

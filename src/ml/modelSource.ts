@@ -173,3 +173,55 @@ export async function clearCache(): Promise<number> {
   for (const e of entries) await tf.io.removeModel(e.key);
   return entries.length;
 }
+
+export interface UrlArtifacts {
+  artifacts: tf.io.ModelArtifacts;
+  from: 'network' | 'cache';
+  bytes: number;
+  warnings: string[];
+  /** Where to cache what came from the network (null: from the cache, or caching off). */
+  saveKey: string | null;
+}
+
+/**
+ * A model by URL: from the IndexedDB cache when the same model.json was cached before,
+ * else from the network. Offline (or with the server gone) the last cached copy of the
+ * URL is used, with a warning; a 404 or a broken model.json is an error, not "offline".
+ */
+export async function loadUrlArtifacts(
+  url: string,
+  opts: { useCache: boolean; progress?: (loaded: number, total: number, phase?: string) => void; fetchFn?: typeof fetch },
+): Promise<UrlArtifacts> {
+  const progress = opts.progress ?? (() => undefined);
+  const cached = () => (opts.useCache ? listCached().catch(() => []) : Promise.resolve([]));
+  let pre: Awaited<ReturnType<typeof fetchModelJson>>;
+  try {
+    pre = await fetchModelJson(url, opts.fetchFn);
+  } catch (e) {
+    const hit = (await cached()).find((c) => c.key.startsWith(cacheUrlPrefix(url)));
+    if (!hit || !(e instanceof FetchError) || /HTTP 404|JSON|modelTopology|weightsManifest/.test(e.message)) throw e;
+    return {
+      artifacts: await loadArtifactsFromCache(hit.key),
+      from: 'cache',
+      bytes: hit.bytes,
+      warnings: [`the server could not be reached (${e.message}); using the cached copy`],
+      saveKey: null,
+    };
+  }
+  const key = cacheKey(url, pre.text);
+  const hit = (await cached()).find((c) => c.key === key);
+  if (hit) {
+    progress(0, hit.bytes, 'cache');
+    const artifacts = await loadArtifactsFromCache(key);
+    progress(hit.bytes, hit.bytes, 'cache');
+    return { artifacts, from: 'cache', bytes: hit.bytes, warnings: [], saveKey: null };
+  }
+  const fetched = await fetchModel(url, (l, t) => progress(l, t), opts.fetchFn, pre);
+  return { artifacts: fetched.artifacts, from: 'network', bytes: fetched.bytes, warnings: [], saveKey: opts.useCache ? key : null };
+}
+
+/** Cache a model under `key`, dropping older copies of the same URL. */
+export async function replaceInCache(url: string, key: string, artifacts: tf.io.ModelArtifacts): Promise<void> {
+  for (const old of await listCached()) if (old.key.startsWith(cacheUrlPrefix(url)) && old.key !== key) await tf.io.removeModel(old.key);
+  await saveToCache(key, artifacts);
+}

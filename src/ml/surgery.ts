@@ -34,16 +34,28 @@ export interface Plan {
   note?: string;
 }
 
+/** The little of a layers model the planner reads (a tf.LayersModel, or a topology's analysis). */
+export interface LayerLike {
+  name: string;
+  outputShape: tf.Shape | tf.Shape[] | (number | null)[];
+  getClassName(): string;
+  countParams(): number;
+}
+export interface ModelLike {
+  layers: LayerLike[];
+  getLayer(name: string): LayerLike;
+}
+
 export class SurgeryError extends Error {
   override name = 'SurgeryError';
 }
 
-function units(model: tf.LayersModel, name: string): number {
+function units(model: ModelLike, name: string): number {
   const shape = model.getLayer(name).outputShape as number[];
   return shape[shape.length - 1]!;
 }
 
-export function planFor(model: tf.LayersModel, meta: ModelMeta, strategy: Strategy, numClasses: number): Plan {
+export function planFor(model: ModelLike, meta: Pick<ModelMeta, 'arch' | 'trunkOutput' | 'classifierLayers'>, strategy: Strategy, numClasses: number): Plan {
   if (numClasses < 2) throw new SurgeryError('a classifier needs at least two classes');
   const cls = meta.classifierLayers;
   if (!meta.trunkOutput || cls.length === 0)
@@ -95,7 +107,7 @@ export interface LayerRow {
 }
 
 /** The layer table the studio shows: every layer, its shape, parameters and fate. */
-export function layerTable(model: tf.LayersModel, plan: Plan, inDim?: number): LayerRow[] {
+export function layerTable(model: ModelLike, plan: Plan, inDim?: number): LayerRow[] {
   const rows: LayerRow[] = [];
   const headNames = new Set(plan.head.map((h) => h.initFrom).filter(Boolean));
   let seenTrunk = false;
@@ -122,10 +134,10 @@ export function layerTable(model: tf.LayersModel, plan: Plan, inDim?: number): L
  * The last convolutional block before the trunk output: the layers after the last pooling
  * layer that precedes them (AlexNet conv3–conv5, VGG16 block5, SqueezeNet fire6–fire9).
  */
-export function lastConvBlock(model: tf.LayersModel, trunkLayer: string): { input: string; layers: string[] } {
+export function lastConvBlock(model: ModelLike, trunkLayer: string): { input: string; layers: string[] } {
   const end = model.layers.findIndex((l) => l.name === trunkLayer);
   if (end < 0) throw new SurgeryError(`no layer ${trunkLayer}`);
-  const isPool = (l: tf.layers.Layer) => /Pooling2D$/.test(l.getClassName());
+  const isPool = (l: LayerLike) => /Pooling2D$/.test(l.getClassName());
   let i = isPool(model.layers[end]!) ? end - 1 : end;
   const layers: string[] = [];
   for (; i > 0 && !isPool(model.layers[i]!); i--) if (model.layers[i]!.getClassName() === 'Conv2D') layers.unshift(model.layers[i]!.name);

@@ -151,14 +151,7 @@ export async function classifyFile(file: File): Promise<void> {
   }
 }
 
+/** The URL and the stored settings follow the store (classroomActions.startClassroom). */
 export function goTo(screen: Screen): void {
   set({ screen });
-  try {
-    const url = new URL(location.href);
-    if (screen === 'home') url.searchParams.delete('screen');
-    else url.searchParams.set('screen', screen);
-    history.replaceState(null, '', url);
-  } catch {
-    /* non-browser */
-  }
 }

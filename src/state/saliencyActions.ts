@@ -18,21 +18,21 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** VGG16 by default (the index lists it first when installed), else the first model. */
+/** The model a link asked for, else VGG16 (the index lists it first when installed), else the first. */
 export async function ensureSaliencyModel(): Promise<void> {
   const s = get();
   if (s.current || s.loading || !s.backend || s.index.length === 0) return;
-  const first = s.index[0]!;
+  const first = s.index.find((m) => m.id === s.preferredModel) ?? s.index[0]!;
   await loadModel({ kind: 'url', url: first.url, name: first.name }, first.name);
 }
 
-export async function addImageFiles(files: File[]): Promise<void> {
+export async function addImageFiles(files: File[], sample?: string): Promise<void> {
   const errors: string[] = [];
   const added: SalImage[] = [];
   for (const file of files) {
     try {
       const px = await decodeImageFile(file);
-      added.push({ id: `img${nextImage++}`, name: file.name || 'pasted image', width: px.width, height: px.height, pixels: px.data, thumb: URL.createObjectURL(file) });
+      added.push({ id: `img${nextImage++}`, name: file.name || 'pasted image', width: px.width, height: px.height, pixels: px.data, thumb: URL.createObjectURL(file), ...(sample ? { sample } : {}) });
     } catch (e) {
       errors.push(message(e));
     }
@@ -49,7 +49,7 @@ export async function addSample(name: string): Promise<void> {
     const res = await fetch(`sample-images/${encodeURIComponent(name)}`);
     if (!res.ok) throw new Error(`sample ${name}: HTTP ${res.status}`);
     const blob = await res.blob();
-    await addImageFiles([new File([blob], name, { type: blob.type })]);
+    await addImageFiles([new File([blob], name, { type: blob.type })], name);
   } catch (e) {
     set({ salError: message(e) });
   }
@@ -166,3 +166,22 @@ export function stopClassModel(): void {
 onModelLoaded(() => {
   if (get().salImages.length) recomputeAll();
 });
+
+const METHOD_CYCLE: SaliencyParams['method'][] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
+
+/** Keyboard M: the next saliency method. */
+export function cycleMethod(): SaliencyParams['method'] {
+  const cur = get().salParams.method;
+  const next = METHOD_CYCLE[(METHOD_CYCLE.indexOf(cur) + 1) % METHOD_CYCLE.length]!;
+  setSalParams({ method: next });
+  return next;
+}
+
+/** Keyboard ←/→: the previous/next image. */
+export function stepImage(delta: number): void {
+  const { salImages, salActive } = get();
+  if (salImages.length === 0) return;
+  const i = salImages.findIndex((x) => x.id === salActive);
+  const next = salImages[(((i < 0 ? 0 : i + delta) % salImages.length) + salImages.length) % salImages.length]!;
+  selectImage(next.id);
+}

@@ -49,6 +49,16 @@ export interface ClassifySlice {
 
 export interface UiSlice {
   screen: Screen;
+  /** Projection mode: large type, high contrast, secondary controls hidden. */
+  lecture: boolean;
+  shortcutsOpen: boolean;
+  learnOpen: boolean;
+  /** A model (index id) asked for by a link or the last session. */
+  preferredModel: string | null;
+  /** A one-line message about something the app did on its own (e.g. a backend switch). */
+  notice: string | null;
+  /** Replay of a saved run on the charts. */
+  replay: { runId: string; speed: number; step: number; playing: boolean } | null;
 }
 
 export interface SalImage {
@@ -60,6 +70,8 @@ export interface SalImage {
   pixels: Uint8ClampedArray;
   /** Object URL of the original file, for the thumbnail. */
   thumb: string;
+  /** The sample image's file name, when it came from the app's samples (for links). */
+  sample?: string;
 }
 
 export interface SaliencySlice {
@@ -119,6 +131,12 @@ export const initialState = (): AppState => ({
   imageName: null,
   busy: false,
   screen: 'home',
+  lecture: false,
+  shortcutsOpen: false,
+  learnOpen: false,
+  preferredModel: null,
+  notice: null,
+  replay: null,
   salImages: [],
   salActive: null,
   salResults: {},

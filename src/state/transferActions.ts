@@ -10,7 +10,9 @@ import type { SavedRun } from './transferSlice';
 
 const set = useStore.setState;
 const get = useStore.getState;
-const RUNS_KEY = 'transferlens.runs';
+export const RUNS_KEY = 'transferlens.runs';
+/** Set once the user (or a link) chose a strategy: loading a model then keeps it when it applies. */
+let strategyChosen = false;
 
 let client: TrainClient | null = null;
 let started: Promise<void> | null = null;
@@ -61,12 +63,16 @@ export function startTransfer(): Promise<void> {
     }
     await waitForIndex();
     const index = get().index;
-    const ordered = [...index.filter((m) => m.arch === 'alexnet'), ...index.filter((m) => m.arch !== 'alexnet')];
+    // A model a link asked for first, then AlexNet (the course's network), then the rest.
+    const rank = (m: (typeof index)[number]) => (m.id === get().preferredModel ? 0 : m.arch === 'alexnet' ? 1 : 2);
+    const ordered = [...index].sort((a, b) => rank(a) - rank(b));
     for (const m of ordered) {
       try {
         const info = await client.request<'loadModel'>({ type: 'loadModel', url: new URL(m.url, document.baseURI).href });
         if (info.strategies.length === 0) continue;
-        set({ tlModel: info, tlStrategy: info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!, tlModelError: null });
+        const want = get().tlStrategy;
+        const fallback = info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!;
+        set({ tlModel: info, tlStrategy: strategyChosen && info.strategies.includes(want) ? want : fallback, tlModelError: null });
         void refreshPlan();
         void refreshCache();
         return;
@@ -149,6 +155,7 @@ export function loadManifest(url: string, baseUrl?: string): Promise<void> {
 }
 
 export function setStrategy(s: Strategy): void {
+  strategyChosen = true;
   set({ tlStrategy: s });
   void refreshPlan();
 }

@@ -1,7 +1,7 @@
 /** Plain-data state of the transfer-learning studio. */
 import type { LayerRow, Strategy } from '../ml/surgery';
 import type { EpochStats, TrainConfig } from '../ml/train';
-import type { DatasetSummary, RunSummary } from '../worker/trainProtocol';
+import type { DatasetSummary, RunSummary, TrainModelInfo } from '../worker/trainProtocol';
 
 export interface SavedRun {
   id: string;
@@ -18,7 +18,7 @@ export interface SavedRun {
 }
 
 export interface TransferSlice {
-  tlModel: { name: string; arch: string; strategies: Strategy[] } | null;
+  tlModel: TrainModelInfo | null;
   tlModelError: string | null;
   tlDataset: DatasetSummary | null;
   /** Thumbnail URLs for the dataset's sample items (object URLs for local files). */

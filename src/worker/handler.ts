@@ -8,17 +8,7 @@ import { lastSpatialLayer, spatialLayers } from '../ml/graph';
 import { denormalize } from '../ml/preprocess';
 import { classModelVisualisation, computeSaliency, logitsModel, type LogitsModel } from '../ml/saliency';
 import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '../ml/backend';
-import {
-  cacheKey,
-  cacheUrlPrefix,
-  clearCache,
-  FetchError,
-  fetchModel,
-  fetchModelJson,
-  listCached,
-  loadArtifactsFromCache,
-  saveToCache,
-} from '../ml/modelSource';
+import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../ml/modelSource';
 import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, SerializedError, WorkerEvent } from './protocol';
 
 export function serializeError(e: unknown): SerializedError {
@@ -75,40 +65,12 @@ export function createModelHandler(post: Post) {
       progress(bytes, bytes, 'read');
       from = 'files';
     } else {
-      const { url } = req.source;
-      let pre: Awaited<ReturnType<typeof fetchModelJson>> | null = null;
       try {
-        pre = await fetchModelJson(url);
+        const r = await loadUrlArtifacts(req.source.url, { useCache: !!req.useCache, progress });
+        ({ artifacts, from, bytes, saveKey } = r);
+        warnings.push(...r.warnings);
       } catch (e) {
-        // Offline or server gone: a cached copy of the same URL is still good.
-        const cached = req.useCache ? (await listCached().catch(() => [])).find((c) => c.key.startsWith(cacheUrlPrefix(url))) : undefined;
-        if (!cached || !(e instanceof FetchError) || /HTTP 404|JSON|modelTopology|weightsManifest/.test(e.message)) throw new ModelLoadError(explainLoadError(e));
-        warnings.push(`the server could not be reached (${e.message}); using the cached copy`);
-        artifacts = await loadArtifactsFromCache(cached.key);
-        from = 'cache';
-        bytes = cached.bytes;
-        pre = null;
-      }
-      if (pre) {
-        const key = cacheKey(url, pre.text);
-        const cached = req.useCache ? (await listCached().catch(() => [])).find((c) => c.key === key) : undefined;
-        if (cached) {
-          progress(0, cached.bytes, 'cache');
-          artifacts = await loadArtifactsFromCache(key);
-          progress(cached.bytes, cached.bytes, 'cache');
-          from = 'cache';
-          bytes = cached.bytes;
-        } else {
-          try {
-            const fetched = await fetchModel(url, (l, t) => progress(l, t), fetch, pre);
-            artifacts = fetched.artifacts;
-            bytes = fetched.bytes;
-          } catch (e) {
-            throw new ModelLoadError(explainLoadError(e));
-          }
-          from = 'network';
-          if (req.useCache) saveKey = key;
-        }
+        throw new ModelLoadError(explainLoadError(e));
       }
     }
     let model: tf.LayersModel;
@@ -125,8 +87,7 @@ export function createModelHandler(post: Post) {
     logits = logitsModel(next.model);
     if (saveKey) {
       try {
-        for (const old of await listCached()) if (old.key.startsWith(cacheUrlPrefix((req.source as { url: string }).url)) && old.key !== saveKey) await tf.io.removeModel(old.key);
-        await saveToCache(saveKey, artifacts!);
+        await replaceInCache((req.source as { url: string }).url, saveKey, artifacts!);
       } catch (e) {
         warnings.push(`could not cache the model in IndexedDB: ${(e as Error).message}`);
       }
@@ -144,6 +105,7 @@ export function createModelHandler(post: Post) {
       params,
       spatialLayers: spatial,
       camLayer,
+      topology: model.toJSON(null, false),
     };
   }
 

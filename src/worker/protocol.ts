@@ -33,6 +33,8 @@ export interface LoadedModel {
   spatialLayers: string[];
   /** Grad-CAM's default layer: the metadata's trunk output, else the last spatial layer. */
   camLayer: string | null;
+  /** The layers topology (no weights), for the architecture view. */
+  topology: unknown;
 }
 
 export interface SaliencyParams {

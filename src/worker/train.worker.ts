@@ -19,7 +19,7 @@ async function decode(bytes: Blob | Uint8Array) {
   }
 }
 
-const handle = createTrainHandler((e: TrainEvent, transfer?: Transferable[]) => scope.postMessage(e, transfer ?? []), { decode, store: { get, set, keys, del } });
+const handle = createTrainHandler((e: TrainEvent, transfer?: Transferable[]) => scope.postMessage(e, transfer ?? []), { decode, store: { get, set, keys, del }, modelCache: true });
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (e: MessageEvent<TrainRequest>) => {
   if (handle.isImmediate(e.data)) void handle(e.data);

@@ -12,7 +12,7 @@ import { classCounts, datasetWarnings, fromPaths, parseJsonManifest, parseWikiar
 import { fetchAll } from '../ml/download';
 import { buildFineTunedModel, fineTunedFiles } from '../ml/finetuned';
 import { fineTune, withBlockWeights, type FineTuneResult, type TrunkCache } from '../ml/finetune';
-import { fetchModel, fnv1a } from '../ml/modelSource';
+import { fnv1a, loadUrlArtifacts, replaceInCache } from '../ml/modelSource';
 import type { RgbImage } from '../ml/preprocess';
 import { lastConvBlock, layerTable, planFor, STRATEGIES, type Strategy } from '../ml/surgery';
 import { precisionRecall, type TrainConfig } from '../ml/train';
@@ -29,6 +29,8 @@ export interface TrainHandlerDeps {
   fetchFn?: typeof fetch;
   /** IndexedDB-like store; absent → no persistent feature cache. */
   store?: { get: typeof get; set: typeof set; keys: typeof keys; del: typeof del } | null;
+  /** Use TF.js's IndexedDB model store as a cache for models loaded by URL (the browser worker). */
+  modelCache?: boolean;
 }
 
 const FEATURE_PREFIX = 'features:';
@@ -220,8 +222,10 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         return selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
       }
       case 'loadModel': {
-        const fetched = await fetchModel(req.url, undefined, fetchFn);
-        const next = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(fetched.artifacts)));
+        // The same IndexedDB model cache as the model worker: a model seen once loads offline.
+        const loaded = await loadUrlArtifacts(req.url, { useCache: !!deps.modelCache, fetchFn });
+        const next = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(loaded.artifacts)));
+        if (loaded.saveKey) await replaceInCache(req.url, loaded.saveKey, loaded.artifacts).catch(() => undefined);
         backbone?.dispose();
         backbone = next;
         modelUrl = req.url;
@@ -233,7 +237,14 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
             return false;
           }
         });
-        return { name: next.meta.name, arch: next.meta.arch, strategies };
+        return {
+          name: next.meta.name,
+          arch: next.meta.arch,
+          strategies,
+          trunkOutput: next.meta.trunkOutput,
+          classifierLayers: next.meta.classifierLayers,
+          topology: next.model.toJSON(null, false),
+        };
       }
       case 'loadDataset':
         return loadDataset(req);

@@ -36,6 +36,16 @@ export interface RunSummary {
   cells: Record<string, string[]>;
 }
 
+export interface TrainModelInfo {
+  name: string;
+  arch: string;
+  strategies: Strategy[];
+  trunkOutput: string | null;
+  classifierLayers: string[];
+  /** The layers topology (no weights), for the architecture view. */
+  topology: unknown;
+}
+
 export type TrainRequest =
   | { type: 'init'; id: number; backend: BackendName | 'auto'; wasmPaths: Record<string, string> }
   | { type: 'loadModel'; id: number; url: string }
@@ -50,7 +60,7 @@ export type TrainRequest =
 
 export interface TrainResultMap {
   init: BackendInfo;
-  loadModel: { name: string; arch: string; strategies: Strategy[] };
+  loadModel: TrainModelInfo;
   loadDataset: DatasetSummary;
   plan: { rows: LayerRow[]; note?: string; error?: string };
   train: RunSummary;

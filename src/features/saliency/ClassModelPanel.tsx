@@ -11,7 +11,7 @@ export function ClassModelPanel({ classIndex }: { classIndex: number | null }) {
   const labels = useStore((s) => s.current?.info.meta.labels ?? EMPTY);
   const busy = useStore((s) => s.salBusy !== null);
   return (
-    <details className="panel class-model">
+    <details className="panel class-model secondary">
       <summary>Class model visualisation (what does the network think a “{classIndex !== null ? labels[classIndex] : '…'}” looks like?)</summary>
       <p className="small">
         Start from the mean image and climb the gradient of S_c(I) − λ‖I‖² (Simonyan et al. 2014, section 2). Each frame is shown as it evolves; stop at any

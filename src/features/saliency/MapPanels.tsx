@@ -21,7 +21,7 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
         Why “{result.label}”?
       </h3>
       <p className="small" data-testid="map-info">
-        {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
+        {name} · {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
         {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
         <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
       </p>

@@ -70,7 +70,7 @@ export function MethodPanel() {
         </label>
       )}
       {p.method !== 'gradcam' && (
-        <details className="teaching">
+        <details className="teaching secondary">
           <summary>Teaching toggles</summary>
           <div className="row">
             <label>

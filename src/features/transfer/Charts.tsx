@@ -1,13 +1,14 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef } from 'react';
 import { downloadSvgAsPng } from '../../lib/svgPng';
+import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
 
 function PngButton({ target, name }: { target: React.RefObject<HTMLElement | null>; name: string }) {
   return (
     <button
       type="button"
-      className="link"
+      className="link secondary"
       onClick={() => {
         const svg = target.current?.querySelector('svg.recharts-surface');
         if (svg) void downloadSvgAsPng(svg as SVGSVGElement, name);
@@ -29,13 +30,19 @@ function smooth(values: number[], k = 0.9): number[] {
 
 /** Batch loss (raw + smoothed) of the current run; validation accuracy of every run with the course band. */
 export function Charts() {
-  const live = useStore((s) => s.tlLive);
+  const liveRun = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);
-  const status = useStore((s) => s.tlStatus);
+  const trainStatus = useStore((s) => s.tlStatus);
+  const replay = useStore((s) => s.replay);
+  const replayed = replay ? runs.find((r) => r.id === replay.runId) : undefined;
+  const frame = replay && replayed ? replayFrame(replayed, replay.step) : null;
+  // A replay draws like a live run, from the saved run's record.
+  const live = frame ? { batchLosses: frame.batchLosses, epochs: frame.epochs } : liveRun;
+  const status = frame ? 'running' : trainStatus;
   const lossRef = useRef<HTMLElement>(null);
   const accRef = useRef<HTMLElement>(null);
   const epochRef = useRef<HTMLElement>(null);
-  const last = useStore((s) => s.tlRuns.at(-1));
+  const last = runs.at(-1);
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (last?.epochs ?? []);
   const losses = live?.batchLosses ?? NO_LOSSES;
   const lossData = useMemo(() => {
@@ -51,7 +58,7 @@ export function Charts() {
     }
     return out;
   }, [losses]);
-  const shown = runs.slice(-COLORS.length);
+  const shown = runs.filter((r) => r !== replayed).slice(-COLORS.length);
   const maxEpochs = Math.max(live?.epochs.length ?? 0, ...shown.map((r) => r.epochs.length), 1);
   const accData = Array.from({ length: maxEpochs }, (_, e) => {
     const row: Record<string, number> = { epoch: e + 1 };
@@ -92,12 +99,12 @@ export function Charts() {
           {shown.map((r, i) => (
             <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={COLORS[i % COLORS.length]} strokeDasharray={i % 2 ? '5 3' : undefined} isAnimationActive={false} />
           ))}
-          {status !== 'idle' && <Line type="monotone" dataKey="current" name="this run" stroke="#111827" strokeWidth={2} isAnimationActive={false} />}
+          {status !== 'idle' && <Line type="monotone" dataKey="current" name={replayed ? `replay: ${replayed.label}` : 'this run'} stroke="#111827" strokeWidth={2} isAnimationActive={false} />}
         </LineChart>
       </figure>
       <figure data-testid="epoch-chart" ref={epochRef}>
         <figcaption>
-          {status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
+          {replayed ? 'Replay' : status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         <LineChart width={520} height={220} data={epochs}>

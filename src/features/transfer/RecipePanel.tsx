@@ -44,7 +44,7 @@ export function RecipePanel() {
         <Num label="Weight decay" value={c.weightDecay} step={0.0001} min={0} onChange={(weightDecay) => setConfig({ weightDecay })} />
         <Num label="Seed" value={c.seed} step={1} min={0} onChange={(seed) => setConfig({ seed: Math.round(seed) })} />
       </div>
-      <div className="row">
+      <div className="row secondary">
         <label>
           <input type="checkbox" checked={!!c.unfreezeBlock} onChange={(e) => setConfig({ unfreezeBlock: e.target.checked })} data-testid="unfreeze-block" /> Also
           unfreeze the last conv block
@@ -52,7 +52,7 @@ export function RecipePanel() {
         <Num label="its learning rate × " value={c.blockLrScale ?? 0.1} step={0.05} min={0} max={1} onChange={(blockLrScale) => setConfig({ blockLrScale })} />
         <Num label="Augmented views per image" value={c.augmentViews ?? 0} step={1} min={0} max={8} onChange={(v) => setConfig({ augmentViews: Math.round(v) })} testId="augment-input" />
       </div>
-      <p className="small">
+      <p className="small secondary">
         Augmentation (as in the course): random 224-px crops of the image resized to 256, flipped half of the time. The trunk runs once per view and the views
         are cached, so epochs stay fast; each time a training image is drawn, one of its views is used. 0 turns it off (the feature cache then holds one view
         per image). Unfreezing the last conv block caches that block's input instead (in memory, larger) and trains the block at a smaller learning rate; the

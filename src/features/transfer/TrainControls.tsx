@@ -34,7 +34,7 @@ export function TrainControls() {
         <button type="button" data-testid="train-stop" disabled={status === 'idle' || status === 'stopping'} onClick={stopTraining}>
           Stop
         </button>
-        <span className="small" data-testid="feature-cache-status">
+        <span className="small secondary" data-testid="feature-cache-status">
           {cache && cache.entries > 0 ? `cached: ${cache.images} images, ${formatBytes(cache.bytes)}` : 'feature cache empty'}
           {cache && cache.entries > 0 && (
             <>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { startTransfer } from '../../state/transferActions';
 import { useStore } from '../../state/store';
+import { ReplayPanel } from '../classroom/ReplayPanel';
 import { Charts } from './Charts';
 import { DatasetPanel } from './DatasetPanel';
 import { RecipePanel } from './RecipePanel';
@@ -36,6 +37,7 @@ export function TransferScreen() {
         <h2 id="train-h">3 · Training</h2>
         <RecipePanel />
         <TrainControls />
+        <ReplayPanel />
         <Charts />
       </section>
       <Results />

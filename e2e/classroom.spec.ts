@@ -1,0 +1,196 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { useBackend } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await useBackend(page, 'wasm');
+});
+
+async function loadMini(page: Page) {
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/wikiart-mini/manifest.json', page.url()).href);
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+}
+
+const fontSize = (page: Page) => page.locator('.app').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+
+test('lecture mode: toggle and ?lecture=1 give projector-sized type and hide secondary controls; it survives a reload', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('feature-cache-status')).toBeVisible();
+  const normal = await fontSize(page);
+  await page.getByTestId('lecture-toggle').click();
+  await expect(page.getByTestId('lecture-toggle')).toHaveAttribute('aria-pressed', 'true');
+  expect(await fontSize(page)).toBeGreaterThanOrEqual(normal * 1.3);
+  await expect(page.getByTestId('feature-cache-status')).toBeHidden();
+  expect(page.url()).toContain('lecture=1');
+  await page.goto('./');
+  await expect(page.getByTestId('lecture-toggle')).toHaveAttribute('aria-pressed', 'true'); // the last session's settings
+  await expect(page.getByTestId('screen-transfer')).toBeVisible(); // and its last screen
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('lecture-toggle')).toHaveAttribute('aria-pressed', 'false');
+
+  const fresh = await page.context().browser()!.newPage();
+  await fresh.goto(new URL('./?screen=saliency&lecture=1', page.url()).href);
+  await expect(fresh.getByTestId('lecture-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await expect(fresh.getByTestId('screen-saliency')).toBeVisible();
+  await fresh.close();
+});
+
+test('keyboard: ? lists the shortcuts, ←/→ change the image, M the method, Space starts and pauses training', async ({ page }) => {
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts-dialog')).toBeVisible();
+  await expect(page.getByTestId('shortcuts-dialog')).toContainText('Previous / next image');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts-dialog')).toBeHidden();
+
+  await page.getByTestId('sample-flamingo.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
+  await page.getByTestId('sample-cat.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('cat.jpg');
+  await page.locator('body').click({ position: { x: 5, y: 5 } }); // focus off the buttons
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('map-info')).toContainText('cat.jpg');
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('method-select')).toHaveValue('smoothgrad');
+  await expect(page.getByTestId('notice')).toContainText('SmoothGrad');
+  // Typing into a field is not a shortcut.
+  await page.getByTestId('class-search').fill('m');
+  await expect(page.getByTestId('method-select')).toHaveValue('smoothgrad');
+
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('200');
+  await page.getByLabel('Batch', { exact: true }).fill('1');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('train-progress')).toContainText('paused');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('train-progress')).not.toContainText('paused');
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('stopped early', { timeout: 60_000 });
+});
+
+test('replay: a saved run plays back on the charts at 20×, and a run file exported here replays in a fresh browser', async ({ page, browser }) => {
+  await page.goto('./?screen=transfer');
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('3');
+  await page.getByLabel('Batch', { exact: true }).fill('8');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('best validation accuracy', { timeout: 120_000 });
+  const total = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  expect(total).toBeGreaterThan(0);
+
+  await page.getByTestId('replay-speed').selectOption('1');
+  await page.getByTestId('replay-start').click();
+  await expect(page.getByTestId('replay-progress')).toContainText('Replaying');
+  // It starts empty (the trunk's feature pass), then the batches come back in order.
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeLessThan(total);
+  await page.getByTestId('replay-speed').selectOption('20');
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points')), { timeout: 30_000 }).toBe(total);
+  await expect(page.getByTestId('replay-progress')).toContainText('finished');
+  await expect(page.getByTestId('epoch-chart').locator('path.recharts-curve')).toHaveCount(4);
+  await page.getByTestId('replay-stop').click();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Runs as JSON' }).click();
+  const file = test.info().outputPath('runs.json');
+  writeFileSync(file, readFileSync((await (await download).path())!));
+
+  const other = await browser.newPage(); // a fresh profile: no saved runs
+  await other.goto(new URL('./?screen=transfer', page.url()).href);
+  await expect(other.getByTestId('replay-start')).toBeDisabled();
+  await other.getByTestId('replay-import').setInputFiles(file);
+  await expect(other.getByTestId('notice')).toContainText('1 run imported');
+  await other.getByTestId('replay-speed').selectOption('20');
+  await other.getByTestId('replay-start').click();
+  await expect.poll(async () => Number(await other.getByTestId('loss-chart').getAttribute('data-points')), { timeout: 30_000 }).toBe(total);
+  // A file that is not a runs file gets a message.
+  writeFileSync(test.info().outputPath('bad.json'), '{"hello": 1}');
+  await other.getByTestId('replay-import').setInputFiles(test.info().outputPath('bad.json'));
+  await expect(other.getByTestId('notice')).toContainText('not a runs file');
+  await other.close();
+});
+
+test('Learn panel: guidance linked to strategies, the architecture table with FLOPs and frozen/trainable colouring, live saliency values', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('learn-toggle').click();
+  const learn = page.getByTestId('learn-panel');
+  await expect(learn).toContainText('Small (hundreds to a few thousand images)');
+  // SqueezeNet has no FC layers: only the fc8 answer applies to it.
+  await expect(learn.getByRole('button', { name: /fc6/ })).toBeDisabled();
+  await learn.getByRole('button', { name: /replace last FC/ }).click();
+  await expect(page.getByTestId('strategy-select')).toHaveValue('fc8');
+
+  await learn.getByTestId('architecture-source').selectOption('alexnet');
+  await learn.getByTestId('architecture-strategy').selectOption('fc7-fc8');
+  const table = learn.getByTestId('architecture-table');
+  await expect(table.getByRole('row', { name: /^conv1 Conv2D/ })).toContainText('[N,55,55,64]');
+  await expect(table.getByRole('row', { name: /^conv1 Conv2D/ })).toContainText('frozen');
+  await expect(table.locator('tr', { hasText: 'fc7 (new)' })).toContainText('new');
+  await expect(table.locator('tfoot')).toContainText('61,100,840');
+  await expect(learn.getByTestId('architecture-summary')).toContainText('1.43 GFLOPs');
+  await learn.getByTestId('architecture-source').selectOption('vgg16');
+  await expect(table.locator('tfoot')).toContainText('138,357,544');
+  await expect(learn.getByTestId('architecture-summary')).toContainText('30.9');
+  await learn.getByTestId('architecture-source').selectOption('studio');
+  await expect(learn).toContainText('only "fc8"'); // fc7-fc8 does not apply to SqueezeNet, and the view says why
+  await learn.getByTestId('architecture-strategy').selectOption('fc8');
+  await expect(table.locator('tr', { hasText: 'fire9_expand3x3' }).first()).toContainText('frozen');
+
+  await page.getByRole('button', { name: 'Saliency maps' }).click();
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  await page.getByTestId('sample-flamingo.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
+  const values = page.getByTestId('saliency-live-values');
+  await expect(values).toContainText('flamingo');
+  await expect(values).toContainText(/max \|∂S_c\/∂I\|\s*\d\.\d{3}e[-+]\d/);
+  await expect(page.getByTestId('learn-panel')).toContainText('Sanity checks for saliency maps');
+});
+
+test('a link restores screen, strategy, hyperparameters, method, class and image; Copy link copies it', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  await page.getByTestId('sample-flamingo.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
+  await page.getByTestId('method-select').selectOption('gradient-x-input');
+  await page.getByTestId('class-search').fill('130: flamingo');
+  await page.getByTestId('class-search').press('Enter');
+  await expect(page.getByTestId('map-info')).toContainText('class 130');
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.005');
+  await page.getByTestId('epochs-input').fill('7');
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('notice')).toContainText('Link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toContain('screen=transfer');
+  expect(link).toContain('lr=0.005');
+  expect(link).toContain('method=gradient-x-input');
+  expect(link).toContain('class=130');
+  expect(link).toContain('sample=flamingo.jpg');
+  expect(link).toContain('model=squeezenet1_1-caffe');
+
+  const other = await context.browser()!.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('screen-transfer')).toBeVisible();
+  await expect(other.getByLabel('Learning rate', { exact: true })).toHaveValue('0.005');
+  await expect(other.getByTestId('epochs-input')).toHaveValue('7');
+  await other.goto(link.replace('screen=transfer', 'screen=saliency'));
+  await expect(other.getByTestId('method-select')).toHaveValue('gradient-x-input');
+  await expect(other.getByTestId('map-info')).toContainText('flamingo.jpg', { timeout: 60_000 });
+  await expect(other.getByTestId('map-info')).toContainText('class 130');
+  // A mistyped link still opens, with defaults for what it got wrong.
+  await other.goto(new URL('./?screen=transfer&lr=banana&epochs=-3&strategy=nope', page.url()).href);
+  await expect(other.getByTestId('screen-transfer')).toBeVisible();
+  await expect(other.getByTestId('epochs-input')).toHaveValue('10');
+  await other.close();
+});

@@ -1,0 +1,88 @@
+import { useEffect, useRef } from 'react';
+import { copyLink, notify, setLecture } from '../../state/classroomActions';
+import { useStore } from '../../state/store';
+
+/** Header controls: lecture mode, the Learn panel, a shareable link, the shortcuts. */
+export function ClassroomBar() {
+  const lecture = useStore((s) => s.lecture);
+  const learnOpen = useStore((s) => s.learnOpen);
+  return (
+    <div className="classroom-bar">
+      <button type="button" className="toggle" aria-pressed={lecture} onClick={() => setLecture(!lecture)} data-testid="lecture-toggle" title="Lecture mode (L)">
+        Lecture mode
+      </button>
+      <button
+        type="button"
+        className="toggle"
+        aria-expanded={learnOpen}
+        aria-controls="learn"
+        onClick={() => useStore.setState({ learnOpen: !learnOpen })}
+        data-testid="learn-toggle"
+      >
+        Learn
+      </button>
+      <button type="button" className="toggle" onClick={() => void copyLink()} data-testid="copy-link">
+        Copy link
+      </button>
+      <button type="button" className="toggle" onClick={() => useStore.setState({ shortcutsOpen: true })} aria-label="Keyboard shortcuts (?)" data-testid="shortcuts-button">
+        ?
+      </button>
+    </div>
+  );
+}
+
+/** Messages about what the app did on its own; they fade after a while. */
+export function Notice() {
+  const notice = useStore((s) => s.notice);
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => notify(null), 8000);
+    return () => clearTimeout(t);
+  }, [notice]);
+  return (
+    <div className="notice" role="status" aria-live="polite" data-testid="notice">
+      {notice}
+    </div>
+  );
+}
+
+const SHORTCUTS: [string, string][] = [
+  ['Space', 'Start, pause or resume training (or a replay) — Transfer learning'],
+  ['← / →', 'Previous / next image — Saliency maps'],
+  ['M', 'Next saliency method — Saliency maps'],
+  ['F', 'Full screen on / off'],
+  ['L', 'Lecture mode on / off'],
+  ['?', 'Show or hide this list'],
+];
+
+export function ShortcutsDialog() {
+  const open = useStore((s) => s.shortcutsOpen);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="shortcuts" aria-labelledby="shortcuts-h" onClose={() => useStore.setState({ shortcutsOpen: false })} data-testid="shortcuts-dialog">
+      <h2 id="shortcuts-h">Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {SHORTCUTS.map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row">
+                <kbd>{k}</kbd>
+              </th>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="small">Keys typed into a field are left alone. Tab moves between controls; Enter or Space activates the focused one.</p>
+      <button type="button" onClick={() => useStore.setState({ shortcutsOpen: false })} autoFocus>
+        Close
+      </button>
+    </dialog>
+  );
+}

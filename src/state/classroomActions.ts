@@ -1,0 +1,225 @@
+/**
+ * Classroom features: lecture mode, keyboard shortcuts, shareable links and persistent
+ * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
+ */
+import { set as idbSet } from 'idb-keyval';
+import { goTo, onModelLoaded } from './actions';
+import { replayDuration } from './replay';
+import { addSample, cycleMethod, pickClass, stepImage } from './saliencyActions';
+import { useStore, type AppState } from './store';
+import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
+import type { SavedRun } from './transferSlice';
+import { encodeState, SETTINGS_KEY, startupState, type SharedState } from './urlState';
+
+const set = useStore.setState;
+const get = useStore.getState;
+
+const METHOD_NAMES: Record<string, string> = {
+  vanilla: 'Vanilla gradient',
+  smoothgrad: 'SmoothGrad',
+  'integrated-gradients': 'Integrated Gradients',
+  'gradient-x-input': 'Gradient × Input',
+  gradcam: 'Grad-CAM',
+};
+
+export function notify(notice: string | null): void {
+  set({ notice });
+}
+
+export function sharedState(s: AppState): SharedState {
+  const model = s.current ? (s.index.find((m) => m.name === s.current!.label)?.id ?? null) : s.preferredModel;
+  const active = s.salImages.find((i) => i.id === s.salActive);
+  return {
+    screen: s.screen,
+    lecture: s.lecture,
+    model,
+    strategy: s.tlStrategy,
+    config: s.tlConfig,
+    method: s.salParams.method,
+    classIndex: s.salClass,
+    sample: active?.sample ?? null,
+  };
+}
+
+const DEFAULTS: SharedState = {
+  screen: 'home',
+  lecture: false,
+  model: null,
+  strategy: 'fc8',
+  config: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
+  method: 'vanilla',
+  classIndex: null,
+  sample: null,
+};
+
+export function shareUrl(s: AppState = get()): string {
+  const url = new URL(location.href);
+  url.search = encodeState(sharedState(s), DEFAULTS).toString();
+  return url.href;
+}
+
+let syncing = false;
+/** Apply a link (or the last session's settings), then keep URL and storage in step with the store. */
+export function startClassroom(): void {
+  const st = startupState(new URLSearchParams(location.search), safeStorage());
+  if (st.lecture !== undefined) set({ lecture: st.lecture });
+  if (st.model) set({ preferredModel: st.model });
+  if (st.strategy) setStrategy(st.strategy);
+  if (st.config) setConfig(st.config);
+  if (st.method) set((s) => ({ salParams: { ...s.salParams, method: st.method! } }));
+  if (st.classIndex !== undefined && st.classIndex !== null) {
+    const wanted = st.classIndex;
+    const off = onModelLoaded(() => {
+      off();
+      pickClass(wanted);
+    });
+  }
+  if (st.screen) goTo(st.screen);
+  if (st.sample && st.screen === 'saliency') void addSample(st.sample);
+  if (syncing) return;
+  syncing = true;
+  let last = '';
+  useStore.subscribe((s) => {
+    const url = shareUrl(s);
+    if (url === last) return;
+    last = url;
+    try {
+      history.replaceState(history.state, '', url);
+      safeStorage()?.setItem(SETTINGS_KEY, new URL(url).search.slice(1));
+    } catch {
+      /* storage blocked: the link still works */
+    }
+  });
+}
+
+function safeStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function setLecture(on: boolean): void {
+  set({ lecture: on });
+}
+
+export async function copyLink(): Promise<void> {
+  const url = shareUrl();
+  try {
+    await navigator.clipboard.writeText(url);
+    notify('Link copied: it opens this screen with these settings.');
+  } catch {
+    // Clipboard blocked (no permission, not a secure context): show it to copy by hand.
+    notify(`Copy this link: ${url}`);
+  }
+}
+
+export async function toggleFullscreen(): Promise<void> {
+  try {
+    if (document.fullscreenElement) await document.exitFullscreen();
+    else await document.documentElement.requestFullscreen();
+  } catch (e) {
+    notify(`Full screen is not available here (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
+/** The shortcuts; a key typed into a field, or with a modifier, is left alone. */
+export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target' | 'preventDefault'>): boolean {
+  if (e.ctrlKey || e.metaKey || e.altKey) return false;
+  const t = e.target as HTMLElement | null;
+  const tag = t?.tagName?.toLowerCase();
+  if (tag === 'input' || tag === 'textarea' || tag === 'select' || t?.isContentEditable) return false;
+  const s = get();
+  switch (e.key) {
+    case ' ':
+      // A focused button takes Space itself.
+      if (tag === 'button' || tag === 'summary' || tag === 'a') return false;
+      if (s.screen !== 'transfer') return false;
+      e.preventDefault();
+      if (s.replay) playReplay(!s.replay.playing);
+      else if (s.tlStatus === 'idle') void startTraining();
+      else if (s.tlStatus === 'running') pauseTraining(true);
+      else if (s.tlStatus === 'paused') pauseTraining(false);
+      return true;
+    case 'ArrowLeft':
+    case 'ArrowRight':
+      if (s.screen !== 'saliency') return false;
+      e.preventDefault();
+      stepImage(e.key === 'ArrowLeft' ? -1 : 1);
+      return true;
+    case 'm':
+    case 'M':
+      if (s.screen !== 'saliency') return false;
+      notify(`Method: ${METHOD_NAMES[cycleMethod()]}`);
+      return true;
+    case 'f':
+    case 'F':
+      void toggleFullscreen();
+      return true;
+    case 'l':
+    case 'L':
+      setLecture(!s.lecture);
+      return true;
+    case '?':
+      set({ shortcutsOpen: !s.shortcutsOpen });
+      return true;
+    default:
+      return false;
+  }
+}
+
+// ---- Replay ----
+let timer: ReturnType<typeof setInterval> | null = null;
+const TICK_MS = 100;
+
+export function startReplay(runId: string, speed: number): void {
+  stopTimer();
+  set({ replay: { runId, speed, step: 0, playing: true } });
+  timer = setInterval(tick, TICK_MS);
+}
+
+export function playReplay(playing: boolean): void {
+  const r = get().replay;
+  if (!r) return;
+  set({ replay: { ...r, playing } });
+}
+
+export function setReplaySpeed(speed: number): void {
+  const r = get().replay;
+  if (r) set({ replay: { ...r, speed } });
+}
+
+export function endReplay(): void {
+  stopTimer();
+  set({ replay: null });
+}
+
+function stopTimer(): void {
+  if (timer) clearInterval(timer);
+  timer = null;
+}
+
+function tick(): void {
+  const r = get().replay;
+  const run = r && get().tlRuns.find((x) => x.id === r.runId);
+  if (!r || !run) return endReplay();
+  if (!r.playing) return;
+  const step = r.step + TICK_MS * r.speed;
+  set({ replay: { ...r, step } });
+  if (step >= replayDuration(run)) {
+    stopTimer();
+    set({ replay: { ...r, step: replayDuration(run), playing: false } });
+  }
+}
+
+/** Runs from a file (the studio's JSON export): added to the saved runs, ready to replay. */
+export async function importRuns(runs: SavedRun[]): Promise<void> {
+  const have = new Set(get().tlRuns.map((r) => r.id));
+  const fresh = runs.filter((r) => !have.has(r.id));
+  const all = [...get().tlRuns, ...fresh];
+  set({ tlRuns: all });
+  notify(`${fresh.length} run${fresh.length === 1 ? '' : 's'} imported${fresh.length < runs.length ? ` (${runs.length - fresh.length} already there)` : ''}.`);
+  await idbSet(RUNS_KEY, all).catch(() => undefined);
+}
+

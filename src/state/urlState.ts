@@ -1,0 +1,117 @@
+/**
+ * The state that matters, as URL parameters (shareable links) and as a localStorage record
+ * (settings that survive a reload). Pure functions: the App wires them to the store.
+ */
+import { isStrategy, type Strategy } from '../ml/surgery';
+import type { TrainConfig } from '../ml/train';
+import type { SaliencyParams } from '../worker/protocol';
+import type { Screen } from './store';
+
+export interface SharedState {
+  screen: Screen;
+  lecture: boolean;
+  /** Id of a model in the models index. */
+  model: string | null;
+  strategy: Strategy;
+  config: TrainConfig;
+  method: SaliencyParams['method'];
+  /** The class the maps explain; null = top-1. */
+  classIndex: number | null;
+  /** A sample image (public/sample-images) shown on the saliency screen. */
+  sample: string | null;
+}
+
+const METHODS: readonly SaliencyParams['method'][] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
+export const SETTINGS_KEY = 'transferlens.settings';
+
+/** Short URL names for the training hyperparameters. */
+const CONFIG_KEYS: [keyof TrainConfig, string][] = [
+  ['lr', 'lr'],
+  ['momentum', 'momentum'],
+  ['batchSize', 'batch'],
+  ['epochs', 'epochs'],
+  ['dropout', 'dropout'],
+  ['weightDecay', 'wd'],
+  ['seed', 'seed'],
+];
+
+/** The parameters that differ from the defaults (a short link for the usual case). */
+export function encodeState(s: SharedState, defaults: SharedState): URLSearchParams {
+  const p = new URLSearchParams();
+  if (s.screen !== 'home') p.set('screen', s.screen);
+  if (s.lecture) p.set('lecture', '1');
+  if (s.model) p.set('model', s.model);
+  if (s.strategy !== defaults.strategy) p.set('strategy', s.strategy);
+  if (s.config.optimizer !== defaults.config.optimizer) p.set('opt', s.config.optimizer);
+  for (const [k, name] of CONFIG_KEYS) if (s.config[k] !== defaults.config[k]) p.set(name, String(s.config[k]));
+  if (s.config.unfreezeBlock) p.set('unfreeze', '1');
+  if (s.method !== defaults.method) p.set('method', s.method);
+  if (s.classIndex !== null) p.set('class', String(s.classIndex));
+  if (s.sample) p.set('sample', s.sample);
+  return p;
+}
+
+function num(p: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const v = p.get(name);
+  if (v === null || v.trim() === '') return undefined;
+  const x = Number(v);
+  return Number.isFinite(x) && x >= min && x <= max ? x : undefined;
+}
+
+const RANGES: Record<string, [number, number, boolean]> = {
+  lr: [1e-7, 10, false],
+  momentum: [0, 0.999, false],
+  batch: [1, 4096, true],
+  epochs: [1, 1000, true],
+  dropout: [0, 0.95, false],
+  wd: [0, 1, false],
+  seed: [0, 2 ** 31 - 1, true],
+};
+
+/** What a URL asks for; invalid values are ignored (a mistyped link still opens). */
+export function decodeState(p: URLSearchParams): Partial<Omit<SharedState, 'config'>> & { config?: Partial<TrainConfig> } {
+  const out: Partial<Omit<SharedState, 'config'>> & { config?: Partial<TrainConfig> } = {};
+  const screen = p.get('screen');
+  if (screen === 'home' || screen === 'saliency' || screen === 'transfer') out.screen = screen;
+  const lecture = p.get('lecture');
+  if (lecture !== null) out.lecture = lecture === '1' || lecture === 'true';
+  const model = p.get('model');
+  if (model) out.model = model;
+  const strategy = p.get('strategy');
+  if (strategy && isStrategy(strategy)) out.strategy = strategy;
+  const config: Partial<TrainConfig> = {};
+  const opt = p.get('opt');
+  if (opt === 'sgd' || opt === 'adam') config.optimizer = opt;
+  for (const [k, name] of CONFIG_KEYS) {
+    const [min, max, int] = RANGES[name]!;
+    const v = num(p, name, min, max);
+    if (v !== undefined && (!int || Number.isInteger(v))) (config as Record<string, number>)[k] = v;
+  }
+  if (p.get('unfreeze') === '1') config.unfreezeBlock = true;
+  if (Object.keys(config).length) out.config = config;
+  const method = p.get('method');
+  if (method && (METHODS as readonly string[]).includes(method)) out.method = method as SaliencyParams['method'];
+  const cls = num(p, 'class', 0, 100000);
+  if (cls !== undefined && Number.isInteger(cls)) out.classIndex = cls;
+  const sample = p.get('sample');
+  if (sample && /^[\w.\- ]+$/.test(sample)) out.sample = sample;
+  return out;
+}
+
+/**
+ * Settings survive a reload as the same query string a link would carry, so one decoder
+ * validates both (an edited or stale record cannot put the app in a bad state).
+ */
+export function readSettings(storage: Pick<Storage, 'getItem'> | undefined): ReturnType<typeof decodeState> {
+  try {
+    return decodeState(new URLSearchParams(storage?.getItem(SETTINGS_KEY) ?? ''));
+  } catch {
+    return {};
+  }
+}
+
+/** A link's state replaces the stored one; a bare URL restores the last session. */
+export function startupState(url: URLSearchParams, storage: Pick<Storage, 'getItem'> | undefined): ReturnType<typeof decodeState> {
+  const fromUrl = decodeState(url);
+  return Object.keys(fromUrl).length ? fromUrl : readSettings(storage);
+}
