@@ -21,9 +21,13 @@ export default defineConfig({
       injectRegister: 'script',
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{js,css,html,wasm,svg,png,jpg,ico}'],
-        globIgnores: ['models/**', 'datasets/**', 'e2e-fixtures/**'],
+        // The model and dataset lists are precached (a first visit may fetch them before the
+        // worker controls the page) and also refreshed network-first below.
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,jpg,ico}', 'sample-images/index.json', 'models/index.json', 'datasets/index.json'],
+        globIgnores: ['models/*/**/*', 'datasets/*/**/*', 'e2e-fixtures/**'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+        clientsClaim: true,
+        skipWaiting: true,
         navigateFallback: 'index.html',
         runtimeCaching: [
           {

@@ -194,3 +194,23 @@ test('a link restores screen, strategy, hyperparameters, method, class and image
   await expect(other.getByTestId('epochs-input')).toHaveValue('10');
   await other.close();
 });
+
+test('offline after the first visit: the app, the models already loaded, the samples', async ({ page, context }) => {
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready, !!navigator.serviceWorker.controller)), { timeout: 60_000 }).toBe(true);
+  // The model is in the IndexedDB cache.
+  await page.getByRole('button', { name: 'Models' }).click();
+  await expect(page.getByText(/\d+(\.\d)? (KB|MB) cached/)).toBeVisible();
+  await context.setOffline(true);
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('sample-flamingo.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('saliency-predictions')).toContainText('flamingo');
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await context.setOffline(false);
+});

@@ -13,6 +13,7 @@ import { MethodPanel } from './MethodPanel';
 export function SaliencyScreen() {
   const backend = useStore((s) => s.backend);
   const indexState = useStore((s) => s.indexState);
+  const indexError = useStore((s) => s.indexError);
   const current = useStore((s) => s.current);
   const loading = useStore((s) => s.loading);
   const loadError = useStore((s) => s.loadError);
@@ -65,6 +66,11 @@ export function SaliencyScreen() {
         </p>
         {!current && !loading && indexState === 'missing' && (
           <p className="hint">No model is installed. Go to the Models screen to open one, or run npm run assets.</p>
+        )}
+        {!current && !loading && indexState === 'error' && (
+          <p className="error" role="alert">
+            {indexError} Open a model on the Models screen instead.
+          </p>
         )}
         {loading && <LoadProgress {...loading} />}
         {loadError && !current && (
