@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { useBackend } from './helpers';
@@ -214,3 +215,99 @@ test('offline after the first visit: the app, the models already loaded, the sam
   await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
   await context.setOffline(false);
 });
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+}
+
+async function prepare(page: Page, screen: 'saliency' | 'transfer') {
+  if (screen === 'saliency') {
+    await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+    await page.getByTestId('sample-flamingo.jpg').click();
+    await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
+  } else {
+    await loadMini(page);
+  }
+}
+
+test('accessibility: no serious or critical axe violations on any screen, in light and lecture mode, with the Learn panel and dialog open', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByTestId('backend-chip')).toContainText(/WASM/i);
+  expect(await seriousViolations(page)).toEqual([]);
+  for (const screen of ['saliency', 'transfer'] as const) {
+    await page.goto(`./?screen=${screen}`);
+    await prepare(page, screen);
+    expect(await seriousViolations(page), `${screen}`).toEqual([]);
+    await page.getByTestId('learn-toggle').click();
+    await expect(page.getByTestId('learn-panel')).toBeVisible();
+    expect(await seriousViolations(page), `${screen} + Learn`).toEqual([]);
+    await page.getByTestId('lecture-toggle').click();
+    expect(await seriousViolations(page), `${screen} lecture`).toEqual([]);
+    await page.getByTestId('lecture-toggle').click();
+    await page.getByTestId('learn-toggle').click();
+  }
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts-dialog')).toBeVisible();
+  expect(await seriousViolations(page), 'shortcuts dialog').toEqual([]);
+});
+
+test('keyboard path: Tab reaches the controls, each with a visible focus ring; the samples open with Enter', async ({ page }) => {
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  const seen: { id: string; ring: boolean }[] = [];
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        if (el === document.body) return { id: 'body (focus left the page)', ring: true };
+        // A visually hidden file input shows its ring on the label around it.
+        const target = el.matches('label > input[type=file]') ? el.parentElement! : el;
+        const st = getComputedStyle(target);
+        return { id: el.dataset.testid ?? el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, ring: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2 };
+      }),
+    );
+  }
+  expect(seen.filter((s) => !s.ring)).toEqual([]);
+  const ids = seen.map((s) => s.id);
+  for (const want of ['lecture-toggle', 'copy-link', 'Choose images…', 'sample-cat.jpg', 'method-select', 'class-search']) expect(ids).toContain(want);
+  await page.getByTestId('sample-owl.jpg').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg');
+});
+
+for (const size of [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+])
+  test(`screenshots at ${size.width}×${size.height}, light and lecture: nothing wider than the window`, async ({ page }) => {
+    await page.setViewportSize(size);
+    for (const screen of ['saliency', 'transfer'] as const) {
+      await page.goto(`./?screen=${screen}`);
+      await prepare(page, screen);
+      for (const lecture of [false, true]) {
+        if (lecture !== ((await page.getByTestId('lecture-toggle').getAttribute('aria-pressed')) === 'true')) await page.getByTestId('lecture-toggle').click();
+        await page.waitForTimeout(200);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${screen} ${lecture ? 'lecture' : 'light'}: page wider than the window by ${overflow}px`).toBeLessThanOrEqual(0);
+        const spill = await page.evaluate(() => {
+          const out: string[] = [];
+          for (const panel of document.querySelectorAll('.panel')) {
+            const edge = panel.getBoundingClientRect().right;
+            for (const el of panel.querySelectorAll('*')) {
+              if (el.closest('.table-scroll, .chip-panel, svg') || getComputedStyle(el).visibility === 'hidden') continue;
+              const r = el.getBoundingClientRect();
+              if (r.width > 0 && r.right > edge + 1) out.push(`${el.tagName.toLowerCase()}.${(el as HTMLElement).className || ''} "${(el.textContent ?? '').slice(0, 30)}" ends ${Math.round(r.right - edge)}px past its panel`);
+            }
+          }
+          return out.slice(0, 5);
+        });
+        expect(spill, `${screen} ${lecture ? 'lecture' : 'light'} at ${size.width}: content spills out of a panel`).toEqual([]);
+        const name = `${screen}-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`;
+        const path = test.info().outputPath(name);
+        await page.screenshot({ path, fullPage: true });
+        await test.info().attach(name, { path, contentType: 'image/png' });
+      }
+    }
+  });

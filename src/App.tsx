@@ -27,6 +27,10 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  useEffect(() => {
+    // Lecture mode scales every rem-sized thing: set on <html>, the root of rem.
+    document.documentElement.dataset.lecture = String(lecture);
+  }, [lecture]);
   return (
     <div className={lecture ? 'app lecture' : 'app'} data-lecture={lecture}>
       <a className="skip" href="#main">

@@ -121,13 +121,13 @@ export function ArchitectureView() {
       {planError && <p className="hint">Strategy {strategy}: {planError}</p>}
       <ol className="arch-diagram" aria-label={`Diagram of ${source.label}: ${blocks.map((b) => `${b.name} ${STATUS_TEXT[b.status] || b.type}`).join(', ')}`}>
         {blocks.map((b) => (
-          <li key={b.name} className={`arch-block status-${b.status === '—' ? 'none' : b.status}`} title={`${b.name}: ${b.type} ${b.outputShape}`}>
+          <li key={b.name} className={`arch-block arch-${b.status === '—' ? 'none' : b.status}`} title={`${b.name}: ${b.type} ${b.outputShape}`}>
             <span className="arch-name">{b.name}</span>
             <span className="arch-status">{STATUS_TEXT[b.status] || b.type.replace(/2D$/, '')}</span>
           </li>
         ))}
       </ol>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={`Layer table of ${source.label}`}>
         <table data-testid="architecture-table">
           <caption className="sr-only">Layers of {source.label}</caption>
           <thead>

@@ -35,7 +35,7 @@ function TransferGuide() {
         classes. The further up a layer is, the more its features belong to the original task (Yosinski et al., 2014, “How transferable are features in deep
         neural networks?”). So keep the general layers, replace the specific ones, and retrain as much as your data can support:
       </p>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="When to fine-tune">
         <table className="guide">
           <caption className="sr-only">When to fine-tune and what to retrain, by dataset size and similarity to ImageNet</caption>
           <thead>

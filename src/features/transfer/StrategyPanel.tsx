@@ -40,6 +40,7 @@ export function StrategyPanel() {
       {plan && plan.rows.length > 0 && (
         <details>
           <summary>Layer table ({plan.rows.filter((r) => r.status === 'new' || r.status === 'trainable').length} trained layers)</summary>
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Layer table">
           <table className="layers">
             <thead>
               <tr>
@@ -64,6 +65,7 @@ export function StrategyPanel() {
               ))}
             </tbody>
           </table>
+          </div>
         </details>
       )}
     </section>
