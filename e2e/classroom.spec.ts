@@ -311,3 +311,84 @@ for (const size of [
       }
     }
   });
+
+declare global {
+  interface Window {
+    transferlens: { simulateDeviceLoss: () => Promise<string>; trainingBackend: () => string | null };
+  }
+}
+
+async function trainedBatches(page: Page): Promise<number> {
+  const t = (await page.getByTestId('train-progress').textContent().catch(() => '')) ?? '';
+  const m = /Training the head (\d+)\//.exec(t);
+  return m ? Number(m[1]) : 0;
+}
+
+test('WebGPU lost mid-run (on its own here, else by device.destroy()): the studio switches backend, says so, and finishes the run', async ({ page }) => {
+  // Trunk features first, on WASM (SwiftShader WebGPU is ~100× slower), into the feature cache.
+  await page.goto('./?screen=transfer');
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('1');
+  await page.getByLabel('Batch', { exact: true }).fill('8');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('best validation accuracy', { timeout: 120_000 });
+
+  // Now the head trains on WebGPU, from the cached features.
+  // (A second page of the same profile: same IndexedDB; this page's init script pins WASM.)
+  const gpu = await page.context().newPage();
+  await useBackend(gpu, 'webgpu');
+  await gpu.goto('./?screen=transfer');
+  await loadMini(gpu);
+  expect(await gpu.evaluate(() => window.transferlens.trainingBackend())).toBe('webgpu');
+  await gpu.getByTestId('epochs-input').fill('6');
+  await gpu.getByLabel('Batch', { exact: true }).fill('8');
+  await gpu.evaluate(() => {
+    const w = window as unknown as { __notices: string[] };
+    w.__notices = [];
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="notice"]')?.textContent;
+      if (t) w.__notices.push(t);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await gpu.getByTestId('train-start').click();
+  // Lose the device for real (device.destroy()) once the head is training. SwiftShader's WebGPU
+  // in a worker here sometimes loses its instance by itself first; either way it is a real loss.
+  await expect.poll(async () => (await trainedBatches(gpu)) > 6 || (await gpu.evaluate(() => window.transferlens.trainingBackend())) !== 'webgpu', { timeout: 120_000 }).toBe(true);
+  const how = await gpu.evaluate(() => (window.transferlens.trainingBackend() === 'webgpu' ? window.transferlens.simulateDeviceLoss() : 'lost on its own'));
+  await expect(gpu.getByTestId('last-run-info')).toContainText('best validation accuracy', { timeout: 120_000 });
+  const notices = await gpu.evaluate(() => (window as unknown as { __notices: string[] }).__notices);
+  const switched = notices.find((n) => n.includes('Switched to'));
+  console.log(`device loss: ${how}; notice: ${switched}`);
+  expect(switched).toMatch(/Training on WEBGPU failed \(.*(WebGPU device was lost|Instance reference no longer exists).*\)\. Switched to (WEBGL|WASM); the run (continues after epoch \d|starts again)/);
+  expect(await gpu.evaluate(() => window.transferlens.trainingBackend())).toMatch(/^(webgl|wasm)$/);
+  await expect(gpu.getByTestId('epoch-row')).toHaveCount(6);
+  const epochs = await gpu.getByTestId('epoch-row').evaluateAll((rows) => rows.map((r) => r.querySelector('td')?.textContent));
+  expect(epochs).toEqual(['1', '2', '3', '4', '5', '6']);
+});
+
+test('a failing backend without a GPU (test hook on WASM): training moves to CPU and finishes all epochs', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await loadMini(page);
+  await page.getByTestId('epochs-input').fill('5');
+  await page.getByLabel('Batch', { exact: true }).fill('1');
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => trainedBatches(page), { timeout: 120_000, intervals: [50] }).toBeGreaterThan(48 * 2 + 1);
+  expect(await page.evaluate(() => window.transferlens.simulateDeviceLoss())).toMatch(/flag/);
+  await expect(page.getByTestId('notice')).toContainText(/Switched to CPU; the run continues after epoch [2-4]/, { timeout: 60_000 });
+  await expect(page.getByTestId('last-run-info')).toContainText('best validation accuracy', { timeout: 120_000 });
+  await expect(page.getByTestId('epoch-row')).toHaveCount(5);
+});
+
+test('saliency: a failing backend (test hook) moves the model to the next backend and the map is computed again', async ({ page }) => {
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  await page.getByTestId('sample-flamingo.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('on wasm');
+  expect(await page.evaluate(() => (window as unknown as { transferlens: { simulateSaliencyDeviceLoss: () => Promise<string> } }).transferlens.simulateSaliencyDeviceLoss())).toMatch(/flag/);
+  await page.getByTestId('method-select').selectOption('gradient-x-input'); // the next map hits the failed backend
+  await expect(page.getByTestId('notice')).toContainText(/Saliency on WASM failed .*Switched to CPU/, { timeout: 60_000 });
+  await expect(page.getByTestId('map-info')).toContainText(/gradient-x-input .* on cpu/, { timeout: 120_000 });
+  await expect(page.getByTestId('backend-chip')).toContainText(/CPU/i);
+  // The automatic switch is for this session: the stored choice is unchanged.
+  expect(await page.evaluate(() => localStorage.getItem('transferlens.backend'))).toBe('wasm');
+});

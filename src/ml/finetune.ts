@@ -25,6 +25,8 @@ export interface FineTuneOptions extends TrainCallbacks {
   standardize?: boolean;
   /** Trunk features computed earlier for the same model, dataset and preprocessing. */
   cachedTrunk?: TrunkCache;
+  /** Called once freshly computed trunk features are complete, before training (to cache them even if the run dies). */
+  onTrunkReady?: (trunk: TrunkCache) => Promise<void> | void;
 }
 
 export interface TrunkCache {
@@ -258,6 +260,7 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
     }
   }
   const featureMs = performance.now() - t0;
+  if (!fromCache) await o.onTrunkReady?.(trunk);
   const all: FeatureSet = { x: trunk.x, dim: trunk.dim, n: trunk.used.length, y: Int32Array.from(trunk.used.map((i) => ds.items[i]!.label)) };
   const frozen = await applyFrozen(backbone.model, plan, all);
   const tr: number[] = [];

@@ -3,16 +3,26 @@ import type * as tf from '@tensorflow/tfjs';
 import { archSpec, type Arch } from './archs';
 import type { StateDict } from './pth';
 
+/** A PRNG whose state can be read and set (to checkpoint and resume a run exactly). */
+export type Rand = (() => number) & { state: number };
+
 /** mulberry32: small, fast, good enough for weight init and data shuffles. */
-export function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): Rand {
   let a = seed >>> 0;
-  return () => {
+  const next = (() => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  }) as Rand;
+  Object.defineProperty(next, 'state', {
+    get: () => a,
+    set: (v: number) => {
+      a = v >>> 0;
+    },
+  });
+  return next;
 }
 
 export function gaussian(rand: () => number): () => number {

@@ -142,9 +142,29 @@ export async function evaluate(head: Head, set: FeatureSet, numClasses: number, 
   return { loss: set.n ? lossSum / set.n : NaN, acc: set.n ? correct / set.n : NaN, confusion, predicted, confidence };
 }
 
+/**
+ * Everything a run needs to continue exactly after its last completed epoch, in another
+ * worker or on another backend: weights, optimizer state, the shuffle order and the PRNG.
+ */
+export interface Checkpoint {
+  epoch: number;
+  epochs: EpochStats[];
+  batchLosses: number[];
+  weights: Float32Array[];
+  best: { epoch: number; valAcc: number };
+  bestWeights: Float32Array[] | null;
+  optimizers: { name: string; shape: number[]; data: Float32Array | Int32Array }[][];
+  order: Int32Array;
+  rand: number;
+}
+
 export interface TrainCallbacks {
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
   onEpoch?: (stats: EpochStats) => void;
+  /** After each completed epoch (a copy the caller may keep or transfer). */
+  onCheckpoint?: (c: Checkpoint) => void;
+  /** Continue a run from its checkpoint instead of starting at epoch 1. */
+  resume?: Checkpoint;
   shouldStop?: () => boolean;
   /** Resolves when training may continue (pause). */
   waitWhilePaused?: () => Promise<void>;
@@ -200,8 +220,27 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   let stopped = false;
   const order = Array.from({ length: train.n }, (_, i) => i);
   const batches = Math.ceil(train.n / cfg.batchSize);
+  const optimizers = [optimizer, ...(bodyOptimizer ? [bodyOptimizer] : [])];
+  const r = cb.resume;
+  if (r) {
+    if (r.order.length !== train.n || r.weights.length !== snapshot().length) throw new Error('the checkpoint does not belong to this model and dataset');
+    restore(r.weights);
+    for (const [k, w] of r.optimizers.entries()) {
+      if (!w.length) continue;
+      const named = w.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) }));
+      await optimizers[k]!.setWeights(named);
+      tf.dispose(named.map((n) => n.tensor));
+    }
+    order.splice(0, order.length, ...r.order);
+    rand.state = r.rand;
+    epochs.push(...r.epochs);
+    batchLosses.push(...r.batchLosses);
+    best = { ...r.best };
+    bestWeights = r.bestWeights;
+    lastWeights = r.weights;
+  }
   try {
-    for (let epoch = 1; epoch <= cfg.epochs && !stopped; epoch++) {
+    for (let epoch = (r?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
       const t0 = performance.now();
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
@@ -268,6 +307,28 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         bestWeights = lastWeights;
       }
       cb.onEpoch?.(stats);
+      if (cb.onCheckpoint) {
+        const opt = await Promise.all(
+          optimizers.map(async (o) => {
+            const ws = await o.getWeights();
+            const out = await Promise.all(ws.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: (await w.tensor.data()).slice() as Float32Array | Int32Array })));
+            // The iteration count comes as a fresh scalar; the accumulators are the optimizer's own variables.
+            for (const w of ws) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+            return out;
+          }),
+        );
+        cb.onCheckpoint({
+          epoch,
+          epochs: [...epochs],
+          batchLosses: [...batchLosses],
+          weights: lastWeights.map((w) => w.slice()),
+          best: { ...best },
+          bestWeights: bestWeights?.map((w) => w.slice()) ?? null,
+          optimizers: opt,
+          order: Int32Array.from(order),
+          rand: rand.state,
+        });
+      }
     }
   } finally {
     optimizer.dispose();

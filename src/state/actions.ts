@@ -42,10 +42,12 @@ export async function startBackend(): Promise<void> {
   }
 }
 
-/** Switch backend: a fresh worker, then the current model again. */
-export async function chooseBackend(choice: BackendChoice): Promise<void> {
+/** Switch backend: a fresh worker, then the current model again. `persist: false` for an automatic switch. */
+export async function chooseBackend(choice: BackendChoice, persist = true): Promise<void> {
   try {
-    if (choice === 'auto') localStorage.removeItem(BACKEND_STORAGE_KEY);
+    if (!persist) {
+      /* this session only */
+    } else if (choice === 'auto') localStorage.removeItem(BACKEND_STORAGE_KEY);
     else localStorage.setItem(BACKEND_STORAGE_KEY, choice);
   } catch {
     /* not persisted, still applied */

@@ -4,6 +4,7 @@
  */
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
+import { notify } from './notify';
 import { replayDuration } from './replay';
 import { addSample, cycleMethod, pickClass, stepImage } from './saliencyActions';
 import { useStore, type AppState } from './store';
@@ -22,9 +23,7 @@ const METHOD_NAMES: Record<string, string> = {
   gradcam: 'Grad-CAM',
 };
 
-export function notify(notice: string | null): void {
-  set({ notice });
-}
+export { notify };
 
 export function sharedState(s: AppState): SharedState {
   const model = s.current ? (s.index.find((m) => m.name === s.current!.label)?.id ?? null) : s.preferredModel;

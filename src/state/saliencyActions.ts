@@ -1,7 +1,9 @@
 /** Saliency screen actions: images in, maps out, one worker job at a time. */
 import { decodeImageFile } from '../lib/imageFile';
 import type { SaliencyParams } from '../worker/protocol';
-import { getClient, loadModel, onModelLoaded } from './actions';
+import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
+import { notify } from './notify';
+import { backendsAfter, isRecoverable } from './recovery';
 import { useStore, type SalImage, type SaliencySlice } from './store';
 
 const set = useStore.setState;
@@ -114,12 +116,30 @@ async function pump(): Promise<void> {
     const result = await started.promise;
     if (gen === generation) set((st) => ({ salResults: { ...st.salResults, [id]: result } }));
   } catch (e) {
-    if (!/cancelled|restarted/.test(message(e))) set({ salError: `${img.name}: ${message(e)}` });
+    // After a switch the model is loaded again, and its listeners recompute every map.
+    if (isRecoverable(e) && (await switchBackend(message(e)))) return;
+    else if (!/cancelled|restarted/.test(message(e))) set({ salError: `${img.name}: ${message(e)}` });
   } finally {
     job = null;
     set({ salBusy: null });
     void pump();
   }
+}
+
+/** The model worker's backend failed (device lost, out of memory): the next backend, the same model. */
+async function switchBackend(reason: string): Promise<boolean> {
+  const from = get().backend?.name;
+  const next = backendsAfter(from)[0];
+  if (!next) return false;
+  await chooseBackend(next, false);
+  const now = get().backend?.name ?? next;
+  notify(`Saliency on ${from?.toUpperCase() ?? 'the GPU'} failed (${reason}). Switched to ${now.toUpperCase()} for this session; the map is computed again.`);
+  return !!get().current;
+}
+
+/** Test hook (window.transferlens.simulateSaliencyDeviceLoss). */
+export async function simulateSaliencyDeviceLoss(): Promise<string> {
+  return (await getClient().request<'simulateDeviceLoss'>({ type: 'simulateDeviceLoss' })).how;
 }
 
 export function cancelSaliency(): void {

@@ -1,10 +1,13 @@
 /** Transfer-learning studio actions: they own the training worker and persist runs in IndexedDB. */
 import { get as idbGet, set as idbSet } from 'idb-keyval';
 import type { Strategy } from '../ml/surgery';
-import type { TrainConfig } from '../ml/train';
+import type { BackendName } from '../ml/backend';
+import type { Checkpoint, TrainConfig } from '../ml/train';
 import { TrainClient } from '../worker/trainClient';
 import type { DatasetSource } from '../worker/trainProtocol';
 import { goTo, loadModel } from './actions';
+import { notify } from './notify';
+import { BACKEND_FALLBACK, backendsAfter, isRecoverable } from './recovery';
 import { useStore } from './store';
 import type { SavedRun } from './transferSlice';
 
@@ -15,6 +18,12 @@ export const RUNS_KEY = 'transferlens.runs';
 let strategyChosen = false;
 
 let client: TrainClient | null = null;
+/** What the studio's worker was given, to rebuild it on another backend after a device loss. */
+let modelUrl: string | null = null;
+let datasetSource: DatasetSource | null = null;
+let trainBackend: BackendName | null = null;
+/** The running run's state after its last completed epoch (from the worker). */
+let checkpoint: Checkpoint | null = null;
 let started: Promise<void> | null = null;
 let localFiles: Map<string, File> | null = null;
 
@@ -54,9 +63,9 @@ export function startTransfer(): Promise<void> {
     } catch {
       /* no IndexedDB: runs just will not persist */
     }
-    client = new TrainClient((msg) => set({ tlError: `the training worker stopped: ${msg}`, tlStatus: 'idle', tlProgress: null }));
+    client = newClient();
     try {
-      await client.init(get().backendChoice);
+      trainBackend = (await client.init(get().backendChoice)).name;
     } catch (e) {
       set({ tlModelError: message(e) });
       return;
@@ -68,8 +77,10 @@ export function startTransfer(): Promise<void> {
     const ordered = [...index].sort((a, b) => rank(a) - rank(b));
     for (const m of ordered) {
       try {
-        const info = await client.request<'loadModel'>({ type: 'loadModel', url: new URL(m.url, document.baseURI).href });
+        const url = new URL(m.url, document.baseURI).href;
+        const info = await client.request<'loadModel'>({ type: 'loadModel', url });
         if (info.strategies.length === 0) continue;
+        modelUrl = url;
         const want = get().tlStrategy;
         const fallback = info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!;
         set({ tlModel: info, tlStrategy: strategyChosen && info.strategies.includes(want) ? want : fallback, tlModelError: null });
@@ -83,6 +94,13 @@ export function startTransfer(): Promise<void> {
     if (!get().tlModel) set({ tlModelError: get().tlModelError ?? 'no installed model can be fine-tuned: run npm run assets to install AlexNet' });
   })();
   return started;
+}
+
+function newClient(): TrainClient {
+  // A crash outside a request (none running) is reported; one during training is recovered in startTraining.
+  return new TrainClient((msg) => {
+    if (get().tlStatus === 'idle') set({ tlError: `the training worker stopped: ${msg}` });
+  });
 }
 
 async function waitForIndex(): Promise<void> {
@@ -120,6 +138,7 @@ async function loadDataset(source: DatasetSource, thumbs: (s: string) => string 
   set({ tlDatasetBusy: true, tlDatasetError: null });
   try {
     const summary = await need().request<'loadDataset'>({ type: 'loadDataset', source, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
+    datasetSource = source;
     const map: Record<string, string> = {};
     for (const s of summary.samples) {
       const url = thumbs(s.source);
@@ -170,9 +189,14 @@ export async function startTraining(): Promise<void> {
   if (st.tlStatus !== 'idle' || !st.tlDataset || !st.tlModel) return;
   const strategy = st.tlStrategy;
   const config = { ...st.tlConfig };
+  checkpoint = null;
   set({ tlStatus: 'running', tlError: null, tlLive: { batchLosses: [], epochs: [], strategy }, tlProgress: { phase: 'features', done: 0, total: 0, startedAt: performance.now() } });
+  await runTraining(strategy, config, 0);
+}
+
+async function runTraining(strategy: Strategy, config: TrainConfig, attempt: number): Promise<void> {
   try {
-    const summary = await need().request<'train'>({ type: 'train', strategy, config }, (ev) => {
+    const summary = await need().request<'train'>({ type: 'train', strategy, config, ...(checkpoint ? { resume: checkpoint } : {}) }, (ev) => {
       if (ev.type === 'phase') {
         const p = get().tlProgress;
         set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
@@ -186,6 +210,8 @@ export async function startTraining(): Promise<void> {
         flush();
         const live = get().tlLive!;
         set({ tlLive: { ...live, epochs: [...live.epochs, ev.stats] } });
+      } else if (ev.type === 'checkpoint') {
+        checkpoint = ev.checkpoint;
       }
     });
     flush();
@@ -205,12 +231,60 @@ export async function startTraining(): Promise<void> {
       summary,
     };
     const runs = [...get().tlRuns, run];
+    checkpoint = null;
     set({ tlRuns: runs, tlStatus: 'idle', tlProgress: null });
     await idbSet(RUNS_KEY, runs).catch(() => undefined);
     void refreshCache();
   } catch (e) {
+    flush();
+    if (get().tlStatus !== 'stopping' && isRecoverable(e) && attempt < BACKEND_FALLBACK.length) {
+      const resumed = await moveToNextBackend(message(e));
+      if (resumed) return runTraining(strategy, config, attempt + 1);
+    }
     set({ tlStatus: 'idle', tlProgress: null, tlError: message(e) });
   }
+}
+
+/**
+ * A new training worker on the next backend (WebGPU → WebGL → WASM → CPU), with the same
+ * model and dataset; the live charts go back to the last completed epoch, which is where
+ * the run continues. False when there is no backend left or the rebuild failed.
+ */
+async function moveToNextBackend(reason: string): Promise<boolean> {
+  const from = trainBackend;
+  const candidates = backendsAfter(from);
+  if (!modelUrl || !datasetSource || candidates.length === 0) return false;
+  client?.terminate();
+  client = newClient();
+  try {
+    const info = await client.init(candidates[0]!);
+    trainBackend = info.name;
+    await client.request<'loadModel'>({ type: 'loadModel', url: modelUrl });
+    await client.request<'loadDataset'>({ type: 'loadDataset', source: datasetSource, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
+  } catch (e) {
+    set({ tlError: `switching the training to another backend failed: ${message(e)}` });
+    return false;
+  }
+  const live = get().tlLive!;
+  const cp = checkpoint;
+  set({
+    tlStatus: 'running',
+    tlLive: { ...live, batchLosses: cp ? cp.batchLosses : [], epochs: cp ? cp.epochs : [] },
+    tlProgress: { phase: cp ? 'train' : 'features', done: 0, total: 0, startedAt: performance.now() },
+  });
+  notify(
+    `Training on ${from?.toUpperCase() ?? 'the first backend'} failed (${reason}). Switched to ${trainBackend.toUpperCase()}; ${cp ? `the run continues after epoch ${cp.epoch}` : 'the run starts again (no epoch had finished)'}.`,
+  );
+  return true;
+}
+
+/** Test hook (window.transferlens.simulateDeviceLoss): loses the training worker's GPU device, or fakes it on WASM/CPU. */
+export async function simulateDeviceLoss(): Promise<string> {
+  return (await need().request<'simulateDeviceLoss'>({ type: 'simulateDeviceLoss' })).how;
+}
+
+export function trainingBackend(): BackendName | null {
+  return trainBackend;
 }
 
 export function pauseTraining(paused: boolean): void {

@@ -9,6 +9,7 @@ import { denormalize } from '../ml/preprocess';
 import { classModelVisualisation, computeSaliency, logitsModel, type LogitsModel } from '../ml/saliency';
 import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '../ml/backend';
 import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../ml/modelSource';
+import { DeviceLostError, loseDevice, watchDeviceLoss } from './deviceLoss';
 import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, SerializedError, WorkerEvent } from './protocol';
 
 export function serializeError(e: unknown): SerializedError {
@@ -33,6 +34,8 @@ export function createModelHandler(post: Post) {
   let logits: LogitsModel | null = null;
   let backendName = '';
   const cancelled = new Set<number>();
+  /** Set when the GPU device or context is lost: the next map fails with DeviceLostError. */
+  let lost: string | null = null;
 
   function requireModel(): Backbone {
     if (!backbone) throw new Error('no model is loaded yet');
@@ -110,6 +113,7 @@ export function createModelHandler(post: Post) {
   }
 
   async function saliency(req: Extract<Request, { type: 'saliency' }>): Promise<SaliencyResult> {
+    if (lost) throw new DeviceLostError(lost);
     const b = requireModel();
     const lm = logits!;
     const x = b.preprocess({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 });
@@ -168,6 +172,8 @@ export function createModelHandler(post: Post) {
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((b) => b !== req.backend)];
         const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
         backendName = info.name;
+        lost = null;
+        watchDeviceLoss((why) => (lost = why));
         return info;
       }
       case 'loadModel':
@@ -210,6 +216,8 @@ export function createModelHandler(post: Post) {
       case 'cancel':
         cancelled.add(req.target);
         return { cancelled: true };
+      case 'simulateDeviceLoss':
+        return { how: loseDevice((why) => (lost = why)) };
       default: {
         const never: never = req;
         throw new Error(`unknown request ${(never as { type: string }).type}`);
@@ -219,7 +227,7 @@ export function createModelHandler(post: Post) {
 
   /** Cancel requests must not wait behind the work they cancel. */
   function isImmediate(req: Request): boolean {
-    return req.type === 'cancel';
+    return req.type === 'cancel' || req.type === 'simulateDeviceLoss';
   }
 
   const handle = async function handle(req: Request): Promise<void> {

@@ -101,7 +101,9 @@ export type Request =
   | { type: 'saliency'; id: number; image: ImagePixels; classIndex: number | null; params: SaliencyParams }
   | { type: 'classModel'; id: number; params: ClassModelParams }
   /** Handled at once, not queued: stops the multi-pass request `target` at its next step. */
-  | { type: 'cancel'; id: number; target: number };
+  | { type: 'cancel'; id: number; target: number }
+  /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
+  | { type: 'simulateDeviceLoss'; id: number };
 
 /** The result type of each request type. */
 export interface ResultMap {
@@ -115,6 +117,7 @@ export interface ResultMap {
   saliency: SaliencyResult;
   classModel: { rgba: Uint8ClampedArray; width: number; height: number; score: number; steps: number };
   cancel: { cancelled: boolean };
+  simulateDeviceLoss: { how: string };
 }
 
 export type RequestType = Request['type'];

@@ -26,7 +26,7 @@ export class TrainClient {
       } else p.onEvent?.(ev);
     };
     this.worker.onerror = (e) => {
-      for (const p of this.pending.values()) p.reject(new Error(e.message || 'the training worker crashed'));
+      for (const p of this.pending.values()) p.reject(new Error(`the training worker crashed${e.message ? `: ${e.message}` : ''}`));
       this.pending.clear();
       onCrash(e.message || 'the training worker crashed');
     };

@@ -17,6 +17,7 @@ import type { RgbImage } from '../ml/preprocess';
 import { lastConvBlock, layerTable, planFor, STRATEGIES, type Strategy } from '../ml/surgery';
 import { precisionRecall, type TrainConfig } from '../ml/train';
 import { serializeError } from './handler';
+import { DeviceLostError, loseDevice, watchDeviceLoss } from './deviceLoss';
 import type { DatasetSummary, RunSummary, TrainEvent, TrainRequest, TrainResultMap } from './trainProtocol';
 
 type Bytes = (i: number) => Promise<Blob | Uint8Array | null>;
@@ -46,6 +47,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
   let paused = false;
   let stopping = false;
   let resume: (() => void) | null = null;
+  /** Set when the GPU device or context is lost: the run in progress fails at its next batch. */
+  let lost: string | null = null;
   const store = deps.store ?? null;
   const fetchFn = deps.fetchFn ?? fetch;
 
@@ -148,17 +151,23 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       onBatch: (epoch, batch, batches, loss) => post({ type: 'batch', id: req.id, epoch, batch, batches, loss }),
       onEpoch: (stats) => post({ type: 'epoch', id: req.id, stats }),
       shouldStop: () => stopping,
-      waitWhilePaused: () => (paused ? new Promise<void>((res) => (resume = res)) : Promise.resolve()),
+      waitWhilePaused: async () => {
+        if (paused) await new Promise<void>((res) => (resume = res));
+        if (lost) throw new DeviceLostError(lost);
+      },
+      onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }),
+      // Cached as soon as they exist: a run that dies later (device lost) resumes without the trunk.
+      onTrunkReady: async (trunk) => {
+        try {
+          await store?.set(key, trunk);
+          // A small summary beside it, so the cache status never reads the arrays back.
+          await store?.set(`${META_PREFIX}${key}`, { images: trunk.used.length, bytes: trunk.x.byteLength + (trunk.aug?.x.byteLength ?? 0) });
+        } catch {
+          /* quota: the run still counts, only the cache is missing */
+        }
+      },
+      resume: req.resume,
     });
-    if (!r.fromCache && !r.block) {
-      try {
-        await store?.set(key, r.trunk);
-        // A small summary beside it, so the cache status never reads the arrays back.
-        await store?.set(`${META_PREFIX}${key}`, { images: r.trunk.used.length, bytes: r.trunk.x.byteLength + (r.trunk.aug?.x.byteLength ?? 0) });
-      } catch {
-        /* quota: the run still counts, only the cache is missing */
-      }
-    }
     last?.r.head.dispose();
     last = { r, config: req.config, strategy: req.strategy, ds };
     const mistakes = r.valItems
@@ -219,8 +228,13 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'init': {
         if (Object.keys(req.wasmPaths).length) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((x) => x !== req.backend)];
-        return selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        lost = null;
+        watchDeviceLoss((why) => (lost = why));
+        return info;
       }
+      case 'simulateDeviceLoss':
+        return { how: loseDevice((why) => (lost = why)) };
       case 'loadModel': {
         // The same IndexedDB model cache as the model worker: a model seen once loads offline.
         const loaded = await loadUrlArtifacts(req.url, { useCache: !!deps.modelCache, fetchFn });
@@ -326,6 +340,6 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     }
   };
   /** Pause, resume and stop must not wait behind the training they control. */
-  const isImmediate = (req: TrainRequest) => req.type === 'pause' || req.type === 'stop';
+  const isImmediate = (req: TrainRequest) => req.type === 'pause' || req.type === 'stop' || req.type === 'simulateDeviceLoss';
   return Object.assign(handle, { isImmediate });
 }

@@ -1,7 +1,7 @@
 /** Protocol of the training worker (types only). */
 import type { BackendInfo, BackendName } from '../ml/backend';
 import type { LayerRow, Strategy } from '../ml/surgery';
-import type { EpochStats, TrainConfig } from '../ml/train';
+import type { Checkpoint, EpochStats, TrainConfig } from '../ml/train';
 
 export type DatasetSource =
   /** Files from a dropped or picked folder (their relative paths give the classes), or a .zip. */
@@ -51,9 +51,11 @@ export type TrainRequest =
   | { type: 'loadModel'; id: number; url: string }
   | { type: 'loadDataset'; id: number; source: DatasetSource; valFraction: number; seed: number }
   | { type: 'plan'; id: number; strategy: Strategy; unfreezeBlock?: boolean }
-  | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig }
+  | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig; resume?: Checkpoint }
   | { type: 'pause'; id: number; paused: boolean }
   | { type: 'stop'; id: number }
+  /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
+  | { type: 'simulateDeviceLoss'; id: number }
   | { type: 'export'; id: number; which: 'best' | 'last' }
   | { type: 'cacheInfo'; id: number }
   | { type: 'clearCache'; id: number };
@@ -66,6 +68,7 @@ export interface TrainResultMap {
   train: RunSummary;
   pause: { paused: boolean };
   stop: { stopping: boolean };
+  simulateDeviceLoss: { how: string };
   export: { files: { name: string; bytes: Uint8Array }[] };
   cacheInfo: { entries: number; images: number; bytes: number };
   clearCache: { removed: number };
@@ -76,4 +79,5 @@ export type TrainEvent =
   | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } }
   | { type: 'phase'; id: number; phase: 'download' | 'features' | 'train'; done: number; total: number; note?: string }
   | { type: 'batch'; id: number; epoch: number; batch: number; batches: number; loss: number }
-  | { type: 'epoch'; id: number; stats: EpochStats };
+  | { type: 'epoch'; id: number; stats: EpochStats }
+  | { type: 'checkpoint'; id: number; checkpoint: Checkpoint };
