@@ -61,4 +61,35 @@ for bs in (32, 64):
                 alex.avgpool(alex.features(torch.stack([load(f) for f in files[i:i + bs]])))
     r = timed(extract, 1, warm=0)
     out[f'alexnet_trunk_b{bs}'] = {**r, 'images': len(files), 'images_per_s': len(files) / (r['median'] / 1000)}
+
+# The course workload, the standard student loop: one epoch (trunk recomputed, as every epoch
+# would), frozen layers with requires_grad=False, SGD lr 0.01 momentum 0.9, batch 128, then a
+# validation pass. The harness multiplies by the number of epochs.
+import random
+styles = sorted(os.listdir(a.images))
+allf = [(os.path.join(a.images, c, f), k) for k, c in enumerate(styles) for f in sorted(os.listdir(os.path.join(a.images, c)))]
+if a.quick:
+    per = [[x for x in allf if x[1] == k] for k in range(len(styles))]
+    allf = [x for i in range(max(map(len, per))) for l in per if i < len(l) for x in [l[i]]][:256]
+random.Random(0).shuffle(allf)
+nval = len(allf) // 5
+val, train = allf[:nval], allf[nval:]
+for strategy in ('fc8', 'fc7-fc8'):
+    net = torchvision.models.alexnet()
+    for q in net.parameters(): q.requires_grad_(False)
+    net.classifier[6] = torch.nn.Linear(4096, len(styles))
+    if strategy == 'fc7-fc8': net.classifier[4] = torch.nn.Linear(4096, 4096)
+    opt = torch.optim.SGD([q for q in net.parameters() if q.requires_grad], lr=0.01, momentum=0.9)
+    lossf = torch.nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    net.train()
+    for i in range(0, len(train), 128):
+        chunk = train[i:i + 128]
+        x = torch.stack([load(f) for f, _ in chunk]); y = torch.tensor([k for _, k in chunk])
+        opt.zero_grad(); loss = lossf(net(x), y); loss.backward(); opt.step()
+    net.eval()
+    with torch.no_grad():
+        for i in range(0, len(val), 128):
+            net(torch.stack([load(f) for f, _ in val[i:i + 128]]))
+    out[f'course_{strategy}_epoch'] = {'ms': (time.perf_counter() - t0) * 1000, 'images': len(allf)}
 print(json.dumps(out))

@@ -48,7 +48,7 @@ if (missing.length) {
 // 3. The checks. All run, so one failure does not hide another.
 const steps = [
   ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
-  ['lint', 'npx', ['eslint', '--max-warnings=0', 'src', 'scripts', 'e2e', 'test']],
+  ['lint', 'npx', ['eslint', '--max-warnings=0', 'src', 'scripts', 'e2e', 'test', 'bench']],
   ['unit tests (Vitest, Node)', 'npx', ['vitest', 'run']],
   ['browser tests (Playwright, Chromium)', 'npx', ['playwright', 'test']],
 ];

@@ -88,3 +88,35 @@ describe('WASM Identity', () => {
   });
 });
 
+
+describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·dyᵀ)ᵀ)', () => {
+  /** A dense layer + ReLU, its output and its input gradient, on CPU (reference) and WASM. */
+  async function dense(rows: number) {
+    const [k, n] = [1100, 1000]; // 1.1 M weights: above the big-weights threshold
+    const x = tf.randomNormal([rows, k], 0, 1, 'float32', 11).arraySync();
+    const w = tf.randomNormal([k, n], 0, 0.05, 'float32', 12).arraySync();
+    const bias = tf.randomNormal([n], 0, 0.1, 'float32', 13).arraySync();
+    const run = () =>
+      tf.tidy(() => {
+        const W = tf.tensor2d(w as number[][]);
+        const B = tf.tensor1d(bias as number[]);
+        const f = (a: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: W, bias: B, activation: 'relu' });
+        const X = tf.tensor2d(x as number[][]);
+        const y = Array.from(f(X).dataSync()); // fused (no gradient)
+        const g = Array.from(tf.grad((a: tf.Tensor) => f(a).square().sum())(X).dataSync()); // unfused + dy·Wᵀ
+        return { y, g };
+      });
+    expect(tf.getBackend()).toBe('wasm');
+    const ours = run();
+    await tf.setBackend('cpu');
+    const ref = run();
+    await tf.setBackend('wasm');
+    for (const key of ['y', 'g'] as const) {
+      const scale = Math.max(...ref[key].map(Math.abs));
+      expect(ours[key].length).toBe(ref[key].length);
+      ours[key].forEach((v, i) => expect(Math.abs(v - ref[key][i]!)).toBeLessThan(1e-4 * scale));
+    }
+  }
+  it('one row (saliency)', () => dense(1));
+  it('several rows (batched SmoothGrad)', () => dense(5));
+});

@@ -163,6 +163,66 @@ const aliasIdentity: KernelFn = ({ inputs, backend }) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
+/**
+ * x·Wᵀ with a large W and few rows of x — a dense layer's input gradient (dy·Wᵀ) — computed
+ * as (W·xᵀ)ᵀ. The stock kernel hands Wᵀ to XNNPACK as the weights operand, which packs a
+ * second copy of W (VGG16's fc6: +411 MB of WASM heap, which never shrinks); as the left
+ * operand W is read where it is. Same products, summed in the same order.
+ */
+const BIG_WEIGHTS = 1 << 20;
+function makeBatchMatMul(stock: KernelFn): KernelFn {
+  return (args) => {
+    const { a, b } = args.inputs as { a: Info; b: Info };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    // tf.matMul hands the kernel rank-3 tensors: [batch, rows, k] and [batch, n, k] (transposed).
+    const single = (t: Info) => (t.shape.length === 3 && t.shape[0] === 1) || t.shape.length === 2;
+    if (transposeA || !transposeB || !single(a) || !single(b)) return stock(args);
+    const [rows, k] = a.shape.slice(-2) as [number, number];
+    const [n] = b.shape.slice(-2) as [number, number];
+    if (rows > 64 || n * k < BIG_WEIGHTS) return stock(args);
+    const { backend } = args;
+    const w = kernel('Reshape')({ inputs: { x: b }, backend, attrs: { shape: [1, n, k] } });
+    // xᵀ: a reshape for one row, a (small) transpose otherwise.
+    const x2 = kernel('Reshape')({ inputs: { x: a }, backend, attrs: { shape: [rows, k] } });
+    const xT2 = rows === 1 ? kernel('Reshape')({ inputs: { x: x2 }, backend, attrs: { shape: [k, 1] } }) : kernel('Transpose')({ inputs: { x: x2 }, backend, attrs: { perm: [1, 0] } });
+    const xT = kernel('Reshape')({ inputs: { x: xT2 }, backend, attrs: { shape: [1, k, rows] } });
+    const prod = stock({ inputs: { a: w, b: xT }, backend, attrs: { transposeA: false, transposeB: false } }); // [1, n, rows]
+    const prod2 = kernel('Reshape')({ inputs: { x: prod }, backend, attrs: { shape: [n, rows] } });
+    const outT = rows === 1 ? kernel('Reshape')({ inputs: { x: prod2 }, backend, attrs: { shape: [1, n] } }) : kernel('Transpose')({ inputs: { x: prod2 }, backend, attrs: { perm: [1, 0] } });
+    const out = kernel('Reshape')({ inputs: { x: outT }, backend, attrs: { shape: a.shape.length === 3 ? [1, rows, n] : [rows, n] } });
+    dispose(backend, w, x2, xT2, xT, prod, prod2, outT);
+    return out;
+  };
+}
+
+/**
+ * A dense layer with a big weight matrix, fused (inference) or not (inside tf.grad, where
+ * TF.js unfuses matMul + bias + ReLU): XNNPACK caches one packed copy of the weights per
+ * kernel, so the two paths packed VGG16's fc6–fc8 twice (+494 MB of heap). Here the fused
+ * kernel runs the same BatchMatMul, then the bias and the activation: one packed copy.
+ */
+function makeFusedMatMul(stock: KernelFn): KernelFn {
+  return (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as { a: Info; b: Info; bias?: Info; preluActivationWeights?: Info };
+    const { transposeA, transposeB, activation } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string };
+    const big = b.shape.slice(-2).reduce((x, y) => x * y, 1) >= BIG_WEIGHTS;
+    if (!big || preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return stock(args);
+    const { backend } = args;
+    let out = kernel('BatchMatMul')({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } });
+    if (bias) {
+      const next = kernel('Add')({ inputs: { a: out, b: bias }, backend, attrs: {} });
+      dispose(backend, out);
+      out = next;
+    }
+    if (activation === 'relu') {
+      const next = kernel('Relu')({ inputs: { x: out }, backend, attrs: {} });
+      dispose(backend, out);
+      out = next;
+    }
+    return out;
+  };
+}
+
 let registered = false;
 
 /** Idempotent; call before using the WASM backend for gradients. */
@@ -179,6 +239,16 @@ export function registerWasmGradientKernels(): void {
       ...stockIdentity,
       kernelFunc: ((args: Parameters<KernelFn>[0]) => ((args.inputs.x as Info).dtype === 'string' ? stock(args) : aliasIdentity(args))) as unknown as tf.KernelFunc,
     });
+  }
+  const stockMatMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (stockMatMul) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ ...stockMatMul, kernelFunc: makeBatchMatMul(stockMatMul.kernelFunc as unknown as KernelFn) as unknown as tf.KernelFunc });
+  }
+  const stockFused = tf.getKernel('_FusedMatMul', 'wasm');
+  if (stockFused) {
+    tf.unregisterKernel('_FusedMatMul', 'wasm');
+    tf.registerKernel({ ...stockFused, kernelFunc: makeFusedMatMul(stockFused.kernelFunc as unknown as KernelFn) as unknown as tf.KernelFunc });
   }
   const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (stockInput) {

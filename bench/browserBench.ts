@@ -1,0 +1,103 @@
+/**
+ * The browser half of `npm run bench` (driven by scripts/bench/browser.ts): one workload on one
+ * backend, in the page's main thread, result in window.__bench.
+ */
+import * as tf from '@tensorflow/tfjs';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { fromLayersModel } from '../src/ml/backbone';
+import { configureWasm, isBackendName, selectBackend } from '../src/ml/backend';
+import { trunkFeatures } from '../src/ml/features';
+import { computeSaliency, logitsModel } from '../src/ml/saliency';
+import { planFor } from '../src/ml/surgery';
+
+const q = new URLSearchParams(location.search);
+const w = window as unknown as { __bench: unknown };
+
+async function decode(url: string) {
+  const bmp = await createImageBitmap(await (await fetch(url)).blob());
+  const c = new OffscreenCanvas(bmp.width, bmp.height);
+  const ctx = c.getContext('2d')!;
+  ctx.drawImage(bmp, 0, 0);
+  const d = ctx.getImageData(0, 0, bmp.width, bmp.height);
+  return { data: d.data, width: d.width, height: d.height, channels: 4 as const };
+}
+
+async function main() {
+  const backend = q.get('backend') ?? 'wasm';
+  if (!isBackendName(backend)) throw new Error(`no backend ${backend}`);
+  const abs = (u: string) => new URL(u, location.href).href;
+  configureWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreaded) });
+  const info = await selectBackend([backend], { allowSoftwareGpu: true });
+  if (info.name !== backend) throw new Error(`${backend} did not initialise: ${info.skipped.map((s) => s.reason).join('; ')}`);
+  const workload = q.get('workload');
+  const modelUrl = (arch: string) => `/.cache/models/${arch}-random-none/model.json`;
+  if (workload === 'load') {
+    const out: Record<string, number> = {};
+    for (const arch of (q.get('archs') ?? 'alexnet,vgg16').split(',')) {
+      await tf.io.removeModel(`indexeddb://bench-${arch}`).catch(() => undefined);
+      let t = performance.now();
+      const m = await tf.loadLayersModel(modelUrl(arch));
+      const b = await fromLayersModel(m);
+      await b.classify({ data: new Uint8ClampedArray(224 * 224 * 4).fill(128), width: 224, height: 224, channels: 4 }, 1);
+      out[`${arch}_network_ms`] = performance.now() - t;
+      await m.save(`indexeddb://bench-${arch}`);
+      b.dispose();
+      t = performance.now();
+      const c = await fromLayersModel(await tf.loadLayersModel(`indexeddb://bench-${arch}`));
+      await c.classify({ data: new Uint8ClampedArray(224 * 224 * 4).fill(128), width: 224, height: 224, channels: 4 }, 1);
+      out[`${arch}_indexeddb_ms`] = performance.now() - t;
+      c.dispose();
+      await tf.io.removeModel(`indexeddb://bench-${arch}`);
+    }
+    return out;
+  }
+  if (workload === 'saliency') {
+    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));
+    const lm = logitsModel(net.model);
+    const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
+    let t = performance.now();
+    await computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 });
+    const first = performance.now() - t;
+    const ts: number[] = [];
+    for (let i = 0; i < Number(q.get('n') ?? 3); i++) {
+      t = performance.now();
+      await computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 });
+      ts.push(performance.now() - t);
+    }
+    ts.sort((a, b) => a - b);
+    return { firstMs: first, medianMs: ts[Math.floor(ts.length / 2)] ?? first, tfBytes: tf.memory().numBytes };
+  }
+  if (workload === 'trunk') {
+    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('alexnet')));
+    const plan = planFor(net.model, net.meta, 'fc8', 2);
+    const files = (q.get('files') ?? '').split('|').filter(Boolean);
+    const bs = Number(q.get('batch') ?? 32);
+    // Warm-up (shader compilation on GPU backends).
+    const w0 = tf.tidy(() => trunkFeatures(net.model, plan, tf.zeros([1, 224, 224, 3]) as tf.Tensor4D));
+    await w0.data();
+    w0.dispose();
+    const t = performance.now();
+    for (let i = 0; i < files.length; i += bs) {
+      const imgs = await Promise.all(files.slice(i, i + bs).map(decode));
+      const batch = tf.tidy(() => tf.concat(imgs.map((im) => net.preprocess(im))) as tf.Tensor4D);
+      const f = trunkFeatures(net.model, plan, batch);
+      await f.data();
+      tf.dispose([batch, f]);
+    }
+    return { images: files.length, imagesPerS: files.length / ((performance.now() - t) / 1000), tfBytes: tf.memory().numBytes };
+  }
+  throw new Error(`unknown workload ${workload}`);
+}
+
+main().then(
+  (r) => {
+    w.__bench = { ok: true, backend: tf.getBackend(), ...r };
+    document.getElementById('status')!.textContent = 'done';
+  },
+  (e) => {
+    w.__bench = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    document.getElementById('status')!.textContent = 'failed';
+  },
+);

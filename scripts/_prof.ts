@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+import { fromLayersModel } from '/work/main/src/ml/backbone';
+import { computeSaliency, logitsModel } from '/work/main/src/ml/saliency';
+import { fileSystemHandler } from '/work/main/scripts/lib/fsModel';
+import { initNodeBackend } from '/work/main/scripts/lib/nodeTf';
+await initNodeBackend();
+const heap = () => ((tf.backend() as any).wasm.HEAPU8.buffer.byteLength / 1e6).toFixed(0);
+const net = await fromLayersModel(await tf.loadLayersModel(fileSystemHandler('/work/main/.cache/models/vgg16-random-none')));
+console.log('after load: heap', heap(), 'tensors MB', (tf.memory().numBytes / 1e6).toFixed(0));
+const lm = logitsModel(net.model);
+console.log('after logitsModel: heap', heap(), 'tensors MB', (tf.memory().numBytes / 1e6).toFixed(0));
+const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
+const p = await tf.profile(() => computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 }) as any);
+console.log('saliency: heap', heap(), 'peak MB', (p.peakBytes / 1e6).toFixed(0), 'new', (p.newBytes/1e6).toFixed(0));
+const big = p.kernels.filter((k) => k.bytesAdded > 20e6).map((k) => `${k.name} +${(k.bytesAdded / 1e6).toFixed(0)} total ${(k.totalBytesSnapshot / 1e6).toFixed(0)} in ${JSON.stringify(k.inputShapes)}`);
+console.log(big.join('\n'));
