@@ -10,7 +10,7 @@ import { addSample, cycleMethod, pickClass, stepImage } from './saliencyActions'
 import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
 import type { SavedRun } from './transferSlice';
-import { encodeState, SETTINGS_KEY, startupState, type SharedState } from './urlState';
+import { DEFAULT_SHARED, encodeState, SETTINGS_KEY, startupState, type SharedState } from './urlState';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -40,20 +40,10 @@ export function sharedState(s: AppState): SharedState {
   };
 }
 
-const DEFAULTS: SharedState = {
-  screen: 'home',
-  lecture: false,
-  model: null,
-  strategy: 'fc8',
-  config: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
-  method: 'vanilla',
-  classIndex: null,
-  sample: null,
-};
 
 export function shareUrl(s: AppState = get()): string {
   const url = new URL(location.href);
-  url.search = encodeState(sharedState(s), DEFAULTS).toString();
+  url.search = encodeState(sharedState(s), DEFAULT_SHARED).toString();
   return url.href;
 }
 

@@ -8,6 +8,7 @@ import type { Prediction } from '../ml/backbone';
 import type { BackendChoice, LoadedModel, MemoryInfo, SaliencyParams, SaliencyResult } from '../worker/protocol';
 import type { Colormap } from '../viz/colormap';
 import type { TransferSlice } from './transferSlice';
+import { DEFAULT_SHARED } from './urlState';
 
 export type Screen = 'home' | 'saliency' | 'transfer';
 
@@ -154,7 +155,7 @@ export const initialState = (): AppState => ({
   tlDatasetError: null,
   tlStrategy: 'fc8',
   tlPlan: null,
-  tlConfig: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
+  tlConfig: { ...DEFAULT_SHARED.config },
   tlValFraction: 0.2,
   tlStatus: 'idle',
   tlProgress: null,

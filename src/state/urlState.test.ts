@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, readSettings, SETTINGS_KEY, startupState, type SharedState } from './urlState';
+import { decodeState, DEFAULT_SHARED, encodeState, readSettings, SETTINGS_KEY, startupState, type SharedState } from './urlState';
 
-const DEFAULTS: SharedState = {
-  screen: 'home',
-  lecture: false,
-  model: null,
-  strategy: 'fc8',
-  config: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
-  method: 'vanilla',
-  classIndex: null,
-  sample: null,
-};
+const DEFAULTS = DEFAULT_SHARED;
 
 describe('URL state', () => {
   it('defaults make a bare link; changed values round-trip', () => {

@@ -21,6 +21,18 @@ export interface SharedState {
   sample: string | null;
 }
 
+/** The defaults a link leaves out: the course recipe, the vanilla map, the home screen. */
+export const DEFAULT_SHARED: SharedState = {
+  screen: 'home',
+  lecture: false,
+  model: null,
+  strategy: 'fc8',
+  config: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
+  method: 'vanilla',
+  classIndex: null,
+  sample: null,
+};
+
 const METHODS: readonly SaliencyParams['method'][] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
 export const SETTINGS_KEY = 'transferlens.settings';
 
