@@ -104,19 +104,22 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
         const X = tf.tensor2d(x as number[][]);
         const y = Array.from(f(X).dataSync()); // fused (no gradient)
         const g = Array.from(tf.grad((a: tf.Tensor) => f(a).square().sum())(X).dataSync()); // unfused + dy·Wᵀ
-        return { y, g };
+        const fw = (m: tf.Tensor) => tf.fused.matMul({ a: X, b: m as tf.Tensor2D, bias: B, activation: 'relu' });
+        const gw = Array.from(tf.grad((m: tf.Tensor) => fw(m).square().sum())(W).dataSync()); // xᵀ·dy
+        return { y, g, gw };
       });
     expect(tf.getBackend()).toBe('wasm');
     const ours = run();
     await tf.setBackend('cpu');
     const ref = run();
     await tf.setBackend('wasm');
-    for (const key of ['y', 'g'] as const) {
-      const scale = Math.max(...ref[key].map(Math.abs));
+    for (const key of ['y', 'g', 'gw'] as const) {
+      const scale = ref[key].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       expect(ours[key].length).toBe(ref[key].length);
       ours[key].forEach((v, i) => expect(Math.abs(v - ref[key][i]!)).toBeLessThan(1e-4 * scale));
     }
   }
   it('one row (saliency)', () => dense(1));
   it('several rows (batched SmoothGrad)', () => dense(5));
+  it('a training batch (weight gradient xᵀ·dy)', () => dense(128));
 });

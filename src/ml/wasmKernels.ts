@@ -176,6 +176,18 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     // tf.matMul hands the kernel rank-3 tensors: [batch, rows, k] and [batch, n, k] (transposed).
     const single = (t: Info) => (t.shape.length === 3 && t.shape[0] === 1) || t.shape.length === 2;
+    if (transposeA && single(a)) {
+      // xᵀ·dy (a dense layer's weight gradient): the stock kernel takes a slow scalar loop
+      // for a transposed left operand (≈ 4 s for 128×4096 · 128×4096); transposing the
+      // small activations first lets XNNPACK do it.
+      const [k0, m0] = a.shape.slice(-2) as [number, number];
+      const a2 = kernel('Reshape')({ inputs: { x: a }, backend: args.backend, attrs: { shape: [k0, m0] } });
+      const aT2 = kernel('Transpose')({ inputs: { x: a2 }, backend: args.backend, attrs: { perm: [1, 0] } });
+      const aT = kernel('Reshape')({ inputs: { x: aT2 }, backend: args.backend, attrs: { shape: a.shape.length === 3 ? [1, m0, k0] : [m0, k0] } });
+      const out = makeBatchMatMul(stock)({ ...args, inputs: { a: aT, b }, attrs: { ...args.attrs, transposeA: false } });
+      dispose(args.backend, a2, aT2, aT);
+      return out;
+    }
     if (transposeA || !transposeB || !single(a) || !single(b)) return stock(args);
     const [rows, k] = a.shape.slice(-2) as [number, number];
     const [n] = b.shape.slice(-2) as [number, number];
