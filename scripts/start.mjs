@@ -22,7 +22,7 @@ function run(cmd, args, { optional = false } = {}) {
   return r.status === 0;
 }
 
-if (!existsSync('node_modules/.bin/vite')) run('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund']);
+if (!existsSync('node_modules/.bin/vite')) run('npm', ['install', '--no-audit', '--no-fund']); // npm ci: see scripts/test.mjs
 
 function hasModels() {
   try {

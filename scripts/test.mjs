@@ -26,7 +26,13 @@ function quiet(cmd, args) {
 
 // 1. npm packages
 if (!existsSync('node_modules/.bin/vitest') || !existsSync('node_modules/.bin/playwright')) {
-  if (!run('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund']).ok) process.exit(1);
+  // npm 11 rejects this lock in `npm ci` ("Missing: @rollup/rollup-<other platform>"): rollup 4's
+  // per-platform optional packages (via workbox-build) are left out of any lock npm writes here.
+  // `npm install` from the same lock installs the same versions.
+  if (!run('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund']).ok) {
+    console.error('npm ci refused the lock file; installing from it with npm install instead');
+    if (!run('npm', ['install', '--no-audit', '--no-fund']).ok) process.exit(1);
+  }
 }
 
 // 2. Debian packages: Chromium for the browser tests, PyTorch as the converter's reference.
