@@ -1,16 +1,16 @@
 /**
- * The browser half of `npm run bench` (driven by scripts/bench/browser.ts): one workload on one
+ * The browser half of `npm run bench` (driven by bench/browser.ts): one workload on one
  * backend, in the page's main thread, result in window.__bench.
  */
 import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { fromLayersModel } from '../src/ml/backbone';
-import { configureWasm, isBackendName, selectBackend } from '../src/ml/backend';
-import { trunkFeatures } from '../src/ml/features';
-import { computeSaliency, logitsModel } from '../src/ml/saliency';
-import { planFor } from '../src/ml/surgery';
+import { fromLayersModel } from '../src/ml/runtime/backbone';
+import { configureWasm, isBackendName, selectBackend } from '../src/ml/runtime/backend';
+import { trunkFeatures } from '../src/ml/training/features';
+import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
+import { planFor } from '../src/ml/core/surgery';
 
 const q = new URLSearchParams(location.search);
 const w = window as unknown as { __bench: unknown };

@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
-import { buildModelFiles } from '../src/ml/artifacts';
-import { PREPROCESS } from '../src/ml/metadata';
+import { buildModelFiles } from '../src/ml/convert/artifacts';
+import { PREPROCESS } from '../src/ml/core/metadata';
 import { writeModelDir } from '../scripts/lib/fsModel';
 import { initNodeBackend } from '../scripts/lib/nodeTf';
 

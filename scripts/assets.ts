@@ -8,10 +8,10 @@
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Arch } from '../src/ml/archs';
-import { QUANTIZE_MODES, type Quantize } from '../src/ml/artifacts';
-import { convertCheckpoint } from '../src/ml/converter';
-import { parseLabels, type PreprocessMode } from '../src/ml/metadata';
+import type { Arch } from '../src/ml/convert/archs';
+import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
+import { convertCheckpoint } from '../src/ml/convert/checkpoint';
+import { parseLabels, type PreprocessMode } from '../src/ml/core/metadata';
 import { fail, parseArgs, str } from './lib/args';
 import { download } from './lib/download';
 import { writeModelDir } from './lib/fsModel';

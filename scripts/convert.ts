@@ -4,10 +4,10 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ARCHS, isArch } from '../src/ml/archs';
-import { QUANTIZE_MODES, type Quantize } from '../src/ml/artifacts';
-import { convertCheckpoint } from '../src/ml/converter';
-import { isPreprocessMode, parseLabels } from '../src/ml/metadata';
+import { ARCHS, isArch } from '../src/ml/convert/archs';
+import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
+import { convertCheckpoint } from '../src/ml/convert/checkpoint';
+import { isPreprocessMode, parseLabels } from '../src/ml/core/metadata';
 import { fail, parseArgs, str } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';

@@ -1,8 +1,8 @@
 /** npm run make-random -- --arch vgg16 --seed 1 --out <dir> [--quantize none|float16|uint8] [--classes N] */
-import { ARCHS, isArch } from '../src/ml/archs';
-import { QUANTIZE_MODES, type Quantize } from '../src/ml/artifacts';
-import { makeRandomModelFiles } from '../src/ml/converter';
-import { isPreprocessMode } from '../src/ml/metadata';
+import { ARCHS, isArch } from '../src/ml/convert/archs';
+import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
+import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
+import { isPreprocessMode } from '../src/ml/core/metadata';
 import { fail, parseArgs, str } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';

@@ -1,6 +1,6 @@
 /** npm run predict -- --model <dir> --image <file> [--top 5] --json */
 import { existsSync } from 'node:fs';
-import { loadBackbone } from '../src/ml/backbone';
+import { loadBackbone } from '../src/ml/runtime/backbone';
 import { fail, parseArgs, str } from './lib/args';
 import { fileSystemHandler } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';

@@ -8,8 +8,8 @@
  * maximum is 255. Prints {"class", "label", "method", "ms", "backend"} with --json.
  */
 import { existsSync } from 'node:fs';
-import { loadBackbone } from '../src/ml/backbone';
-import { computeSaliency, isSaliencyMethod, logitsModel, SALIENCY_METHODS } from '../src/ml/saliency';
+import { loadBackbone } from '../src/ml/runtime/backbone';
+import { computeSaliency, isSaliencyMethod, logitsModel, SALIENCY_METHODS } from '../src/ml/saliency/saliency';
 import { fail, parseArgs, str } from './lib/args';
 import { fileSystemHandler } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';

@@ -4,12 +4,12 @@
  *   [--val 0.2] [--seed 0] [--augment N views] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class] [--base-url URL] --out <dir> [--json]
  * Progress goes to stderr; with --json the last stdout line is the run as JSON.
  */
-import { loadBackbone } from '../src/ml/backbone';
-import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/dataset';
-import { buildFineTunedModel, fineTunedFiles } from '../src/ml/finetuned';
-import { fineTune, withBlockWeights } from '../src/ml/finetune';
-import { isStrategy, STRATEGIES } from '../src/ml/surgery';
-import { COURSE_RECIPE, type TrainConfig } from '../src/ml/train';
+import { loadBackbone } from '../src/ml/runtime/backbone';
+import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
+import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
+import { isStrategy, STRATEGIES } from '../src/ml/core/surgery';
+import { COURSE_RECIPE, type TrainConfig } from '../src/ml/training/loop';
 import { fail, parseArgs, str } from './lib/args';
 import { fileSystemHandler, writeModelDir } from './lib/fsModel';
 import { loadDataset, readItems } from './lib/nodeDataset';

@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
-import { limitPerClass, parseWikiartCsv } from '../src/ml/dataset';
-import { fetchAll } from '../src/ml/download';
-import { imageToTensor } from '../src/ml/preprocess';
+import { limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
+import { fetchAll } from '../src/ml/runtime/download';
+import { imageToTensor } from '../src/ml/runtime/preprocess';
 import { fail, parseArgs, str } from './lib/args';
 import { decodeImageBytes } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ModelFiles } from '../../src/ml/artifacts';
+import type { ModelFiles } from '../../src/ml/convert/artifacts';
 
 export function writeModelDir(dir: string, files: ModelFiles): { bytes: number; shards: number } {
   mkdirSync(dir, { recursive: true });

@@ -1,8 +1,8 @@
 /** Datasets from disk or the network, in Node: folders, JSON manifests, wikiart.csv(.gz). */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/dataset';
-import { fetchAll } from '../../src/ml/download';
+import { fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
+import { fetchAll } from '../../src/ml/runtime/download';
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { ImageError, MAX_IMAGE_PIXELS, type RgbImage } from '../../src/ml/preprocess';
+import { ImageError, MAX_IMAGE_PIXELS, type RgbImage } from '../../src/ml/runtime/preprocess';
 
 export function decodeImageBytes(bytes: Uint8Array, name = 'image'): RgbImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,5 +1,5 @@
 /** TF.js in Node: WASM backend (tfjs-node cannot install here), CPU as the fallback. */
-import { selectBackend, type BackendInfo, isBackendName } from '../../src/ml/backend';
+import { selectBackend, type BackendInfo, isBackendName } from '../../src/ml/runtime/backend';
 
 export async function initNodeBackend(): Promise<BackendInfo> {
   const forced = process.env.TFJS_BACKEND;

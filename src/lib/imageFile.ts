@@ -1,7 +1,7 @@
 /** Browser image decoding with size checks before any pixels are allocated. */
-import { readImageHeader } from '../ml/imageHeader';
+import { readImageHeader } from '../ml/core/imageHeader';
 import { MAX_IMAGE_PIXELS } from '../config';
-import type { ImagePixels } from '../worker/protocol';
+import type { ImagePixels } from '../worker/model/protocol';
 
 export class ImageFileError extends Error {
   override name = 'ImageFileError';

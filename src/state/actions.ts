@@ -3,10 +3,10 @@
  * client call them without hooks. They own the one ModelClient.
  */
 import { MODELS_INDEX_URL, TOP_K } from '../config';
-import type { ModelMeta } from '../ml/metadata';
+import type { ModelMeta } from '../ml/core/metadata';
 import { decodeImageFile } from '../lib/imageFile';
-import { ModelClient } from '../worker/client';
-import type { BackendChoice, ModelSource } from '../worker/protocol';
+import { ModelClient } from '../worker/model/client';
+import type { BackendChoice, ModelSource } from '../worker/model/protocol';
 import { BACKEND_STORAGE_KEY, useStore, type ModelIndexEntry, type Screen } from './store';
 
 const set = useStore.setState;

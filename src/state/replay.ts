@@ -3,7 +3,7 @@
  * started, on its own clock (the trunk's feature pass, then each epoch's recorded time,
  * its batches spread evenly). Pure; the replay timer in classroomActions advances `t`.
  */
-import type { EpochStats } from '../ml/train';
+import type { EpochStats } from '../ml/training/loop';
 import type { SavedRun } from './transferSlice';
 
 export interface ReplayFrame {

@@ -1,6 +1,6 @@
 /** Saliency screen actions: images in, maps out, one worker job at a time. */
 import { decodeImageFile } from '../lib/imageFile';
-import type { SaliencyParams } from '../worker/protocol';
+import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
 import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';

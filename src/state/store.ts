@@ -3,9 +3,9 @@
  * objects. Actions live in ./actions.ts as module-level functions.
  */
 import { create } from 'zustand';
-import type { BackendInfo } from '../ml/backend';
-import type { Prediction } from '../ml/backbone';
-import type { BackendChoice, LoadedModel, MemoryInfo, SaliencyParams, SaliencyResult } from '../worker/protocol';
+import type { BackendInfo } from '../ml/runtime/backend';
+import type { Prediction } from '../ml/runtime/backbone';
+import type { BackendChoice, LoadedModel, MemoryInfo, SaliencyParams, SaliencyResult } from '../worker/model/protocol';
 import type { Colormap } from '../viz/colormap';
 import type { TransferSlice } from './transferSlice';
 import { DEFAULT_SHARED } from './urlState';

@@ -1,10 +1,10 @@
 /** Transfer-learning studio actions: they own the training worker and persist runs in IndexedDB. */
 import { get as idbGet, set as idbSet } from 'idb-keyval';
-import type { Strategy } from '../ml/surgery';
-import type { BackendName } from '../ml/backend';
-import type { Checkpoint, TrainConfig } from '../ml/train';
-import { TrainClient } from '../worker/trainClient';
-import type { DatasetSource } from '../worker/trainProtocol';
+import type { Strategy } from '../ml/core/surgery';
+import type { BackendName } from '../ml/runtime/backend';
+import type { Checkpoint, TrainConfig } from '../ml/training/loop';
+import { TrainClient } from '../worker/train/client';
+import type { DatasetSource } from '../worker/train/protocol';
 import { goTo, loadModel } from './actions';
 import { notify } from './notify';
 import { BACKEND_FALLBACK, backendsAfter, isRecoverable } from './recovery';

@@ -1,7 +1,7 @@
 /** Plain-data state of the transfer-learning studio. */
-import type { LayerRow, Strategy } from '../ml/surgery';
-import type { EpochStats, TrainConfig } from '../ml/train';
-import type { DatasetSummary, RunSummary, TrainModelInfo } from '../worker/trainProtocol';
+import type { LayerRow, Strategy } from '../ml/core/surgery';
+import type { EpochStats, TrainConfig } from '../ml/training/loop';
+import type { DatasetSummary, RunSummary, TrainModelInfo } from '../worker/train/protocol';
 
 export interface SavedRun {
   id: string;

@@ -2,9 +2,9 @@
  * The state that matters, as URL parameters (shareable links) and as a localStorage record
  * (settings that survive a reload). Pure functions: the App wires them to the store.
  */
-import { isStrategy, type Strategy } from '../ml/surgery';
-import type { TrainConfig } from '../ml/train';
-import type { SaliencyParams } from '../worker/protocol';
+import { isStrategy, type Strategy } from '../ml/core/surgery';
+import type { TrainConfig } from '../ml/training/loop';
+import type { SaliencyParams } from '../worker/model/protocol';
 import type { Screen } from './store';
 
 export interface SharedState {

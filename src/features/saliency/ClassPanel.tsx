@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
-import type { SaliencyResult } from '../../worker/protocol';
+import type { SaliencyResult } from '../../worker/model/protocol';
 
 /** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];

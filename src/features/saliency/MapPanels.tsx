@@ -3,7 +3,7 @@ import { formatMs } from '../../lib/format';
 import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { COLORMAPS, colorize, normalizeMap, overlay, type Colormap } from '../../viz/colormap';
-import type { SaliencyResult } from '../../worker/protocol';
+import type { SaliencyResult } from '../../worker/model/protocol';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
 /** Original, network input, grayscale map and overlay, with display controls and PNG downloads. */

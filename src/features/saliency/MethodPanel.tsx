@@ -1,6 +1,6 @@
 import { setSalParams } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
-import type { SaliencyParams } from '../../worker/protocol';
+import type { SaliencyParams } from '../../worker/model/protocol';
 
 /** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];

@@ -3,7 +3,7 @@ import { MEMORY_POLL_MS } from '../../config';
 import { formatBytes } from '../../lib/format';
 import { chooseBackend, refreshMemory } from '../../state/actions';
 import { useStore } from '../../state/store';
-import type { BackendChoice } from '../../worker/protocol';
+import type { BackendChoice } from '../../worker/model/protocol';
 
 const CHOICES: { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'Automatic (best available)' },

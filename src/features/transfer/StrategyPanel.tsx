@@ -1,4 +1,4 @@
-import type { Strategy } from '../../ml/surgery';
+import type { Strategy } from '../../ml/core/surgery';
 import { setStrategy } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 

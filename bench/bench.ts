@@ -1,0 +1,351 @@
+/**
+ * npm run bench [-- --quick] [--reference pytorch|none] [--backends wasm,webgl,webgpu] [--no-browser]
+ *
+ * Each workload runs in its own Node process (WASM backend), so its peak memory is its own
+ * (the WASM heap never shrinks); the same workloads run in PyTorch CPU (Debian
+ * python3-torch) in the same run; browser rows run in headless Chromium (bench/browser.ts)
+ * for every backend that initialises there. Prints a table and writes
+ * bench/results/<date>[-quick].json. Full-size AlexNet and VGG16 are random-weights models
+ * (speed does not depend on the weights).
+ *
+ * With --quick (CI), the run is small and the process exits 1 when a ratio is worse than
+ * twice its target (a collapse, not noise): see GUARDS.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Arch } from '../src/ml/convert/archs';
+import type { Quantize } from '../src/ml/convert/artifacts';
+import { fromLayersModel, type Backbone } from '../src/ml/runtime/backbone';
+import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
+import { fromPaths, stratifiedSplit, type Dataset } from '../src/ml/core/dataset';
+import { trunkFeatures } from '../src/ml/training/features';
+import { fineTune, type TrunkCache } from '../src/ml/training/pipeline';
+import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
+import { planFor, type Strategy } from '../src/ml/core/surgery';
+import { COURSE_RECIPE } from '../src/ml/training/loop';
+import { parseArgs, str } from '../scripts/lib/args';
+import { fileSystemHandler, writeModelDir } from '../scripts/lib/fsModel';
+import { decodeImageFile } from '../scripts/lib/nodeImage';
+import { initNodeBackend } from '../scripts/lib/nodeTf';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SHARED = resolve(process.env.SHARED_DIR ?? join(ROOT, '../shared'));
+const args = parseArgs(process.argv.slice(2));
+const quick = args.has('quick');
+const reference = str(args, 'reference') ?? 'pytorch';
+const only = str(args, 'only');
+const N = quick ? 2 : 5;
+const WIKIART = join(SHARED, 'datasets/wikiart7');
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+function stats(ts: number[]): Stat {
+  const s = [...ts].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, min: s[0]!, max: s.at(-1)!, n: s.length };
+}
+async function timed(f: () => Promise<unknown>, n: number, warm = 1): Promise<Stat> {
+  for (let i = 0; i < warm; i++) await f();
+  const ts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    ts.push(performance.now() - t);
+  }
+  return stats(ts);
+}
+
+function model(arch: Arch, quantize: Quantize): string {
+  const dir = join(ROOT, '.cache/models', `${arch}-random-${quantize}`);
+  if (!existsSync(join(dir, 'model.json'))) writeModelDir(dir, makeRandomModelFiles(arch, 1, { quantize }));
+  return dir;
+}
+const load = async (arch: Arch, q: Quantize = 'none') => fromLayersModel(await tf.loadLayersModel(fileSystemHandler(model(arch, q))));
+
+function wikiartFiles(limit: number): string[] {
+  const dirs = readdirSync(WIKIART).sort();
+  const per = dirs.map((c) => readdirSync(join(WIKIART, c)).sort().map((f) => join(WIKIART, c, f)));
+  // Interleave the classes, so a prefix has every style.
+  const out: string[] = [];
+  for (let i = 0; out.length < limit && per.some((l) => i < l.length); i++) for (const l of per) if (i < l.length && out.length < limit) out.push(l[i]!);
+  return out;
+}
+
+/** Peak figures of this process (each workload has its own). */
+function memory(tfPeakBytes: number) {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength ?? 0;
+  return { tfPeakMB: tfPeakBytes / 1e6, wasmHeapMB: heap / 1e6, rssPeakMB: hwm / 1e6 };
+}
+
+async function peak(f: () => Promise<unknown>): Promise<number> {
+  const info = await tf.profile(f as () => Promise<tf.Tensor>);
+  return info.peakBytes;
+}
+
+// ---- The workloads (each in a child process) ----
+const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
+  async load() {
+    const out: Record<string, unknown> = {};
+    for (const arch of ['alexnet', 'vgg16'] as const)
+      for (const q of quick ? (['float16'] as const) : (['none', 'float16', 'uint8'] as const)) {
+        const dir = model(arch, q);
+        const bytes = readdirSync(dir).filter((f) => f.endsWith('.bin')).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
+        const t = performance.now();
+        const b = await load(arch, q);
+        await b.classify({ data: new Uint8ClampedArray(224 * 224 * 4).fill(128), width: 224, height: 224, channels: 4 }, 1);
+        out[`load_${arch}_${q}`] = { bytes, ms: performance.now() - t };
+        b.dispose();
+      }
+    return out;
+  },
+
+  async saliency() {
+    const net = await load('vgg16');
+    const lm = logitsModel(net.model);
+    const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
+    const first = performance.now();
+    await computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 });
+    const firstMs = performance.now() - first;
+    const s = await timed(() => computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 }), N, 0);
+    const p = await peak(() => computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 }));
+    const out: Record<string, unknown> = { vgg16_saliency: { ...s, firstMs, memory: memory(p) } };
+    if (!quick) {
+      const sg = await timed(() => computeSaliency(lm.model, x, { method: 'smoothgrad', classIndex: 5, samples: 25, batchSize: 1 }), 1, 0);
+      out.vgg16_smoothgrad25 = { ...sg, memory: memory(p) };
+    }
+    return out;
+  },
+
+  async trunk() {
+    const net = await load('alexnet');
+    const plan = planFor(net.model, net.meta, 'fc8', 2);
+    const files = wikiartFiles(quick ? 64 : 256);
+    const out: Record<string, unknown> = {};
+    let p = 0;
+    for (const bs of [32, 64]) {
+      const run = async () => {
+        for (let i = 0; i < files.length; i += bs) {
+          const batch = tf.tidy(() => tf.concat(files.slice(i, i + bs).map((f) => net.preprocess(decodeImageFile(f)))) as tf.Tensor4D);
+          const f = trunkFeatures(net.model, plan, batch);
+          await f.data();
+          tf.dispose([batch, f]);
+        }
+      };
+      const s = await timed(run, 1, 0);
+      p = Math.max(p, await peak(async () => run()));
+      out[`alexnet_trunk_b${bs}`] = { ...s, images: files.length, images_per_s: files.length / (s.median / 1000), memory: memory(p) };
+    }
+    return out;
+  },
+
+  /** The course: wikiart7, 10 epochs, batch 128, fc8 and fc7+fc8; cold (trunk computed) and warm (features cached). */
+  async course() {
+    const net = await load('alexnet');
+    const limit = quick ? 256 : Infinity;
+    const files = wikiartFiles(limit);
+    const ds: Dataset = stratifiedSplit(
+      (() => {
+        const d = fromPaths(files.map((f) => f.slice(WIKIART.length + 1)), 'wikiart7');
+        return { ...d, items: d.items.map((it) => ({ ...it, source: join(WIKIART, it.source) })) };
+      })(),
+      0.2,
+      0,
+    );
+    const config = { ...COURSE_RECIPE, epochs: quick ? 2 : 10 };
+    const out: Record<string, unknown> = { images: ds.items.length, epochs: config.epochs };
+    let cache: TrunkCache | undefined;
+    let p = 0;
+    for (const strategy of ['fc8', 'fc7-fc8'] as Strategy[]) {
+      for (const warm of [false, true]) {
+        const t = performance.now();
+        let r: Awaited<ReturnType<typeof fineTune>> | null = null;
+        const run = async () => {
+          r = await fineTune(net, ds, { strategy, config, image: (i) => decodeImageFile(ds.items[i]!.source), cachedTrunk: warm ? cache : undefined });
+        };
+        if (warm && !quick) p = Math.max(p, await peak(run));
+        else await run();
+        const ms = performance.now() - t;
+        const res = r as unknown as Awaited<ReturnType<typeof fineTune>>;
+        if (!warm) cache = res.trunk;
+        out[`course_${strategy}_${warm ? 'warm' : 'cold'}`] = { ms, featureMs: res.featureMs, valAcc: res.train.best.valAcc, memory: memory(p) };
+        res.head.dispose();
+        if (quick && warm) break;
+      }
+    }
+    return out;
+  },
+
+  /** float16 / uint8 VGG16: top-1 agreement with float32 on real paintings. */
+  async quant() {
+    const n = quick ? 16 : 200;
+    const files = wikiartFiles(n);
+    const top1 = async (b: Backbone) => {
+      const out: number[] = [];
+      for (let i = 0; i < files.length; i += 8) {
+        const x = tf.tidy(() => tf.concat(files.slice(i, i + 8).map((f) => b.preprocess(decodeImageFile(f)))));
+        const y = b.model.predict(x) as tf.Tensor;
+        out.push(...(await y.argMax(-1).data()));
+        tf.dispose([x, y]);
+      }
+      return out;
+    };
+    const ref = await load('vgg16', 'none');
+    const base = await top1(ref);
+    ref.dispose();
+    const out: Record<string, unknown> = { inputs: n };
+    for (const q of ['float16', 'uint8'] as const) {
+      const b = await load('vgg16', q);
+      const t = await top1(b);
+      b.dispose();
+      out[`vgg16_${q}_top1_agreement`] = t.filter((c, i) => c === base[i]).length / n;
+    }
+    out.memory = memory(0);
+    return out;
+  },
+};
+
+if (only) {
+  const w = WORKLOADS[only];
+  if (!w) throw new Error(`unknown workload ${only}`);
+  await initNodeBackend();
+  const r = await w();
+  console.log(`BENCH_JSON ${JSON.stringify(r)}`);
+  process.exit(0);
+}
+
+// ---- The parent: one child per workload, PyTorch, browser, table, guard ----
+const backend = await initNodeBackend();
+const results: Record<string, unknown> = {};
+for (const name of Object.keys(WORKLOADS)) {
+  process.stderr.write(`bench: ${name}…\n`);
+  const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--only', name, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, TFJS_BACKEND: 'wasm' },
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  if (!line) {
+    console.error(`bench: workload ${name} failed:\n${r.stderr.slice(-2000)}`);
+    results[`${name}_error`] = r.stderr.slice(-500);
+    continue;
+  }
+  Object.assign(results, JSON.parse(line.slice('BENCH_JSON '.length)));
+}
+
+let torchRes: Record<string, Stat & { images_per_s?: number; ms?: number }> | null = null;
+if (reference === 'pytorch') {
+  try {
+    process.stderr.write('bench: PyTorch…\n');
+    const out = execFileSync('/usr/bin/python3', [join(ROOT, 'bench/torch_bench.py'), '--images', WIKIART, ...(quick ? ['--quick'] : []), '--n', String(N)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    torchRes = JSON.parse(out.trim().split('\n').at(-1)!);
+  } catch (e) {
+    console.error(`PyTorch reference skipped: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+let browser: Record<string, unknown> | null = null;
+if (!args.has('no-browser')) {
+  process.stderr.write('bench: browser…\n');
+  const r = spawnSync('npx', ['tsx', join(ROOT, 'bench/browser.ts'), '--backends', str(args, 'backends') ?? 'wasm,webgl,webgpu', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  if (line) browser = JSON.parse(line.slice('BENCH_JSON '.length));
+  else console.error(`bench: browser rows failed:\n${r.stderr.slice(-1500)}`);
+}
+
+type Row = [string, string, string, string];
+const rows: Row[] = [];
+const r = <T = Stat & { images_per_s?: number; firstMs?: number; ms?: number; memory?: { tfPeakMB: number; wasmHeapMB: number; rssPeakMB: number } }>(k: string) => results[k] as T | undefined;
+const t = (k: string) => torchRes?.[k];
+const ms = (v?: number) => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
+const mem = (m?: { tfPeakMB: number; wasmHeapMB: number; rssPeakMB: number }) => (m ? `tensors ${m.tfPeakMB.toFixed(0)} MB, heap ${m.wasmHeapMB.toFixed(0)} MB, RSS ${m.rssPeakMB.toFixed(0)} MB` : '');
+const ratios: Record<string, number> = {};
+
+/** Targets of the performance issue; the quick guard fails at twice as bad. */
+const GUARDS: { key: string; target: number; better: 'lower' | 'higher'; what: string }[] = [
+  { key: 'vgg16_saliency', target: 1.5, better: 'lower', what: 'VGG16 saliency time / PyTorch' },
+  { key: 'alexnet_trunk_b32', target: 1.5, better: 'higher', what: 'AlexNet trunk images/s / PyTorch' },
+  { key: 'course_cold', target: 0.15, better: 'lower', what: 'course workload (cold) time / PyTorch' },
+  { key: 'course_warm_s', target: 15, better: 'lower', what: 'course workload (warm) seconds' },
+  { key: 'vgg16_saliency_heap_gb', target: 1.0, better: 'lower', what: 'VGG16 saliency WASM heap (GB)' },
+  { key: 'vgg16_float16_agreement', target: 0.99, better: 'higher', what: 'float16 top-1 agreement' },
+  { key: 'vgg16_uint8_agreement', target: 0.97, better: 'higher', what: 'uint8 top-1 agreement' },
+];
+
+const sal = r('vgg16_saliency');
+if (sal) {
+  ratios.vgg16_saliency = t('vgg16_saliency') ? sal.median / t('vgg16_saliency')!.median : NaN;
+  ratios.vgg16_saliency_heap_gb = (sal.memory?.wasmHeapMB ?? NaN) / 1000;
+  rows.push(['VGG16 saliency (batch 1)', `${ms(sal.median)} (first ${ms(sal.firstMs)})`, ms(t('vgg16_saliency')?.median), `${ratios.vgg16_saliency.toFixed(2)}× (target ≤ 1.5×)`]);
+  rows.push(['  its peak memory', mem(sal.memory), '', `heap target ≤ 1.0 GB`]);
+}
+const sg = r('vgg16_smoothgrad25');
+if (sg) rows.push(['VGG16 SmoothGrad 25', ms(sg.median), ms(t('vgg16_smoothgrad25')?.median), `${(sg.median / (t('vgg16_smoothgrad25')?.median ?? NaN)).toFixed(2)}×`]);
+for (const bs of [32, 64]) {
+  const k = `alexnet_trunk_b${bs}`;
+  const v = r(k);
+  if (!v) continue;
+  ratios[k] = t(k)?.images_per_s ? v.images_per_s! / t(k)!.images_per_s! : NaN;
+  rows.push([`AlexNet trunk, batch ${bs} (img/s)`, `${v.images_per_s!.toFixed(1)} · ${mem(v.memory)}`, t(k)?.images_per_s?.toFixed(1) ?? '—', `${ratios[k].toFixed(2)}× (target ≥ 1.5×)`]);
+}
+for (const strategy of ['fc8', 'fc7-fc8']) {
+  const cold = r(`course_${strategy}_cold`);
+  const warm = r(`course_${strategy}_warm`);
+  const pt = t(`course_${strategy}_epoch`)?.ms;
+  const epochs = (results.epochs as number) ?? 10;
+  const ptTotal = pt !== undefined ? pt * epochs : undefined;
+  if (cold) {
+    const ratio = ptTotal ? cold.ms! / ptTotal : NaN;
+    if (strategy === 'fc8') ratios.course_cold = ratio;
+    rows.push([`course ${strategy}, cold (${results.images} paintings, ${epochs} ep.)`, `${ms(cold.ms)} (trunk ${ms((cold as { featureMs?: number }).featureMs)})`, ptTotal ? `${ms(ptTotal)} (1 epoch × ${epochs})` : '—', `${ratio.toFixed(2)}× (target ≤ 0.15×)`]);
+  }
+  if (warm) {
+    if (strategy === 'fc8') ratios.course_warm_s = warm.ms! / 1000;
+    rows.push([`course ${strategy}, warm feature cache`, `${ms(warm.ms)} · ${mem(warm.memory)}`, '', `target ≤ 15 s`]);
+  }
+}
+for (const q of ['float16', 'uint8']) {
+  const a = results[`vgg16_${q}_top1_agreement`] as number | undefined;
+  if (a === undefined) continue;
+  ratios[`vgg16_${q}_agreement`] = a;
+  rows.push([`VGG16 ${q}: top-1 = float32`, `${(a * 100).toFixed(1)} % of ${results.inputs} paintings`, '', `target ≥ ${q === 'float16' ? 99 : 97} %`]);
+}
+for (const arch of ['alexnet', 'vgg16'])
+  for (const q of ['none', 'float16', 'uint8']) {
+    const v = results[`load_${arch}_${q}`] as { bytes: number; ms: number } | undefined;
+    if (v) rows.push([`load ${arch} ${q === 'none' ? 'float32' : q}`, `${(v.bytes / 1e6).toFixed(0)} MB, ${ms(v.ms)} to first prediction`, '', '']);
+  }
+if (browser)
+  for (const [k, v] of Object.entries(browser.rows as Record<string, string>)) rows.push([`browser ${k}`, v, '', '']);
+
+const machine = { cores: cpus().length, model: cpus()[0]?.model ?? 'unknown', memGB: Math.round(totalmem() / 2 ** 30), node: process.version, backend: backend.name };
+console.log(`\nTransferLens bench (${quick ? 'quick' : 'full'}) — ${machine.model}, ${machine.cores} cores, Node ${machine.node}, TF.js ${backend.name}${torchRes ? `, PyTorch ${(torchRes as unknown as { torch: string }).torch}` : ''}\n`);
+const w = [40, 60, 26, 24];
+console.log(['workload', 'TF.js', 'PyTorch CPU', 'ratio'].map((h, i) => h.padEnd(w[i]!)).join(' | '));
+for (const row of rows) console.log(row.map((c, i) => c.padEnd(w[i]!)).join(' | '));
+
+const failures: string[] = [];
+for (const g of GUARDS) {
+  const v = ratios[g.key];
+  if (v === undefined || Number.isNaN(v)) continue;
+  const limit = g.better === 'lower' ? g.target * 2 : g.target / 2;
+  const bad = g.better === 'lower' ? v > limit : v < limit;
+  const meets = g.better === 'lower' ? v <= g.target : v >= g.target;
+  console.log(`${bad ? '✗' : meets ? '✓' : '·'} ${g.what}: ${v.toFixed(3)} (target ${g.better === 'lower' ? '≤' : '≥'} ${g.target}; guard ${g.better === 'lower' ? '≤' : '≥'} ${limit})`);
+  if (bad) failures.push(g.what);
+}
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const file = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), quick, machine, tfjs: results, pytorch: torchRes, browser, ratios, guardFailures: failures }, null, 2));
+console.log(`\nwritten to ${file}`);
+if (quick && failures.length) {
+  console.error(`\nbench guard: worse than twice the target: ${failures.join('; ')}`);
+  process.exit(1);
+}

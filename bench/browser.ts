@@ -1,0 +1,101 @@
+/**
+ * Browser rows of `npm run bench`: a Vite dev server over the project, Debian's Chromium
+ * (headless, --enable-unsafe-webgpu: software rendering here), bench/browser.html per
+ * workload × backend in a fresh page. Prints `BENCH_JSON {rows, results}`.
+ * Memory: peak resident memory of the whole Chromium process tree, sampled every 200 ms.
+ */
+import { execSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { parseArgs, str } from '../scripts/lib/args';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SHARED = resolve(process.env.SHARED_DIR ?? join(ROOT, '../shared'));
+const args = parseArgs(process.argv.slice(2));
+const quick = args.has('quick');
+const backends = (str(args, 'backends') ?? 'wasm,webgl,webgpu').split(',');
+/** Per workload × backend; SwiftShader WebGPU is ~100× slower than WASM, so GPU rows are small. */
+const LIMIT_MS = quick ? 120_000 : 300_000;
+
+/** Resident memory of a process and all its descendants (our Chromium only, not other browsers). */
+function treeRssMB(root: number): number {
+  try {
+    const procs = execSync('ps -e -o pid=,ppid=,rss=', { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+    const inTree = new Set([root]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, ppid] of procs)
+        if (inTree.has(ppid) && !inTree.has(pid)) {
+          inTree.add(pid);
+          grew = true;
+        }
+    }
+    return procs.filter(([pid]) => inTree.has(pid)).reduce((a, [, , rss]) => a + rss, 0) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+const server = await createServer({
+  root: ROOT,
+  configFile: false,
+  logLevel: 'error',
+  server: { port: 4190, strictPort: false, host: '127.0.0.1', fs: { allow: [ROOT, SHARED] } },
+  worker: { format: 'es' },
+});
+await server.listen();
+const base = server.resolvedUrls!.local[0]!;
+const browserServer = await chromium.launchServer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'] });
+const browserPid = browserServer.process().pid!;
+const browser = await chromium.connect(browserServer.wsEndpoint());
+const styles = readdirSync(join(SHARED, 'datasets/wikiart7')).sort();
+const files = (n: number) => Array.from({ length: n }, (_, i) => `/@fs${join(SHARED, 'datasets/wikiart7', styles[i % styles.length]!, readdirSync(join(SHARED, 'datasets/wikiart7', styles[i % styles.length]!)).sort()[Math.floor(i / styles.length)]!)}`);
+
+const results: Record<string, unknown> = {};
+const rows: Record<string, string> = {};
+async function run(backend: string, workload: string, params: Record<string, string>, limitMs = LIMIT_MS): Promise<Record<string, unknown>> {
+  const page = await browser.newPage();
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssMB(browserPid))), 200);
+  try {
+    const url = `${base}bench/browser.html?${new URLSearchParams({ backend, workload, ...params })}`;
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench, null, { timeout: limitMs, polling: 500 });
+    const r = (await page.evaluate(() => (window as unknown as { __bench: Record<string, unknown> }).__bench)) as Record<string, unknown>;
+    return { ...r, browserRssPeakMB: peak };
+  } catch (e) {
+    return { ok: false, error: `${(e as Error).message.split('\n')[0]}`, browserRssPeakMB: peak };
+  } finally {
+    clearInterval(timer);
+    await page.close();
+  }
+}
+
+const fmt = (v: unknown) => (typeof v === 'number' ? (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`) : '—');
+for (const backend of backends) {
+  const gpu = backend !== 'wasm';
+  const trunk = await run(backend, 'trunk', { files: files(gpu || quick ? 8 : 64).join('|'), batch: gpu || quick ? '8' : '32' });
+  results[`${backend}_trunk`] = trunk;
+  rows[`${backend}: AlexNet trunk`] = trunk.ok ? `${(trunk.imagesPerS as number).toFixed(1)} img/s (${trunk.images} paintings) · browser RSS ${(trunk.browserRssPeakMB as number).toFixed(0)} MB` : `failed: ${trunk.error}`;
+  if (!quick) {
+    const sal = await run(backend, 'saliency', { n: gpu ? '1' : '3' }, gpu ? 180_000 : LIMIT_MS);
+    results[`${backend}_saliency`] = sal;
+    rows[`${backend}: VGG16 saliency`] = sal.ok ? `${fmt(sal.medianMs)} (first ${fmt(sal.firstMs)}) · browser RSS ${(sal.browserRssPeakMB as number).toFixed(0)} MB` : `failed: ${sal.error}`;
+    const load = await run(backend, 'load', { archs: gpu ? 'alexnet' : 'alexnet,vgg16' });
+    results[`${backend}_load`] = load;
+    if (load.ok)
+      for (const arch of ['alexnet', 'vgg16'])
+        if (load[`${arch}_network_ms`] !== undefined) rows[`${backend}: load ${arch} float32`] = `from the server ${fmt(load[`${arch}_network_ms`])}, from IndexedDB ${fmt(load[`${arch}_indexeddb_ms`])}`;
+    if (!load.ok) rows[`${backend}: load`] = `failed: ${load.error}`;
+  }
+}
+await browser.close();
+await browserServer.close();
+await server.close();
+console.log(`BENCH_JSON ${JSON.stringify({ chromium: execSync('/usr/bin/chromium --version', { encoding: 'utf8' }).trim(), note: 'headless Chromium without a GPU: WebGL and WebGPU are SwiftShader software rendering', rows, results })}`);
+process.exit(0);

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { sharedFile } from '../../../test/shared';
+import { classCounts, datasetWarnings, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { fetchAll } from '../runtime/download';
+
+describe('datasets', () => {
+  it('a folder of class folders: classes from the parent folder, non-images skipped and counted', () => {
+    const ds = fromPaths(['art/Baroque/a.jpg', 'art/Baroque/b.JPG', 'art/Symbolism/c.png', 'art/Symbolism/notes.txt', 'art/.DS_Store', 'loose.jpg']);
+    expect(ds.classes).toEqual(['Baroque', 'Symbolism']);
+    expect(classCounts(ds)).toEqual([2, 1]);
+    expect(ds.skipped).toEqual([
+      { reason: 'not an image', count: 1 },
+      { reason: 'image not inside a class folder', count: 1 },
+    ]);
+  });
+
+  it('warns about a single class, tiny classes and duplicates', () => {
+    expect(datasetWarnings(fromPaths(['x/A/1.jpg', 'x/A/2.jpg'])).join(' ')).toMatch(/only one class \(A\)/);
+    const w = datasetWarnings(parseJsonManifest(JSON.stringify({ classes: ['a', 'b'], items: [{ url: 'u1', label: 0 }, { url: 'u1', label: 0 }, { url: 'u2', label: 1 }] })));
+    expect(w.join(' ')).toMatch(/class "a" has only 2 images/);
+    expect(w.join(' ')).toMatch(/1 duplicate entry/);
+    expect(datasetWarnings(fromPaths([]))[0]).toMatch(/no images found/);
+  });
+
+  it('parses the course manifest (10,000 rows, 1,000 per style, its own 800/200 split)', () => {
+    const ds = parseWikiartCsv(readFileSync(sharedFile('datasets/wikiart-course/wikiart.csv.gz')));
+    expect(ds.classes).toEqual(WIKIART_CLASSES);
+    expect(ds.items).toHaveLength(10_000);
+    expect(classCounts(ds)).toEqual(new Array(10).fill(1000));
+    expect(ds.items.filter((i) => i.split === 'val')).toHaveLength(2000);
+    expect(ds.items[0]!.source).toBe('http://uploads5.wikiart.org/images/boris-kustodiev/under-honey-s-harmonica-1927.jpg');
+    const local = parseWikiartCsv(readFileSync(sharedFile('datasets/wikiart-course/wikiart.csv.gz')), { baseUrl: 'http://127.0.0.1:9/mirror' });
+    expect(local.items[0]!.source).toBe('http://127.0.0.1:9/mirror/images/boris-kustodiev/under-honey-s-harmonica-1927.jpg');
+    const course = limitPerClass(ds, 400, 0);
+    expect(classCounts(course)).toEqual(new Array(10).fill(400));
+    expect(() => parseWikiartCsv('a,b\n1,2')).toThrow(/no "image_url" column/);
+  });
+
+  it('JSON manifests resolve URLs against the manifest and accept class names as labels', () => {
+    const ds = parseJsonManifest(JSON.stringify({ classes: ['cat', 'dog'], items: [{ url: 'img/1.jpg', label: 'dog', split: 'test' }, { url: 'x', label: 7 }] }), 'http://h/data/m.json');
+    expect(ds.items).toEqual([{ source: 'http://h/data/img/1.jpg', label: 1, split: 'val' }]);
+    expect(ds.skipped).toEqual([{ reason: 'bad manifest entry', count: 1 }]);
+    expect(() => parseJsonManifest('{')).toThrow(/not valid JSON/);
+  });
+
+  it('stratified split: seeded, per-class proportions, manifest split kept', () => {
+    const ds = fromPaths(Array.from({ length: 50 }, (_, i) => `d/${i < 30 ? 'A' : 'B'}/${i}.jpg`));
+    const a = stratifiedSplit(ds, 0.2, 1);
+    const b = stratifiedSplit(ds, 0.2, 1);
+    const c = stratifiedSplit(ds, 0.2, 2);
+    expect(a.items.map((i) => i.split)).toEqual(b.items.map((i) => i.split));
+    expect(a.items.map((i) => i.split)).not.toEqual(c.items.map((i) => i.split));
+    expect(a.items.filter((i) => i.label === 0 && i.split === 'val')).toHaveLength(6);
+    expect(a.items.filter((i) => i.label === 1 && i.split === 'val')).toHaveLength(4);
+    expect(rebase('http://x.org/a/b.jpg?q=1', 'http://127.0.0.1:8/')).toBe('http://127.0.0.1:8/a/b.jpg?q=1');
+  });
+});
+
+describe('batch downloads', () => {
+  it('limits concurrency, retries with back-off, and skips and counts failures', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const attempts = new Map<string, number>();
+    const server = createServer((req, res) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const n = (attempts.get(req.url!) ?? 0) + 1;
+      attempts.set(req.url!, n);
+      setTimeout(() => {
+        inFlight--;
+        if (req.url === '/gone') res.writeHead(404).end();
+        else if (req.url === '/flaky' && n < 3) res.writeHead(503).end();
+        else res.writeHead(200).end(req.url);
+      }, 10);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const urls = [...Array.from({ length: 10 }, (_, i) => `${base}/ok${i}`), `${base}/flaky`, `${base}/gone`];
+    const progress: number[] = [];
+    const r = await fetchAll(urls, { concurrency: 3, retries: 3, backoffMs: 5, onProgress: (d) => progress.push(d) });
+    server.close();
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    expect(new TextDecoder().decode(r.bodies[10]!)).toBe('/flaky');
+    expect(attempts.get('/flaky')).toBe(3);
+    expect(attempts.get('/gone')).toBe(1); // a 404 is not retried
+    expect(r.bodies[11]).toBeNull();
+    expect(r.failed).toEqual([{ url: `${base}/gone`, error: 'HTTP 404' }]);
+    expect(progress.at(-1)).toBe(12);
+  });
+});

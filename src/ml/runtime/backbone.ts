@@ -1,0 +1,149 @@
+/**
+ * A loaded classifier and its metadata. `loadBackbone` returns an interface; the
+ * implementation stays private (after tfjs-models/mobilenet).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseMeta, type ModelMeta } from '../core/metadata';
+import { preprocessImage, type RgbImage } from './preprocess';
+
+export interface Prediction {
+  index: number;
+  label: string;
+  prob: number;
+}
+
+export interface Backbone {
+  readonly model: tf.LayersModel;
+  readonly meta: ModelMeta;
+  /** False when the model had no TransferLens metadata and defaults are in use. */
+  readonly metaFromFile: boolean;
+  readonly warnings: string[];
+  /** True when the model's last layer already applies a softmax. */
+  readonly outputIsProbability: boolean;
+  /** Replace metadata fields (the user fixing defaults for a plain TF.js model). */
+  updateMeta(patch: Partial<ModelMeta>): void;
+  /** [1,H,W,3] preprocessed input → class probabilities [1, classes]. Caller owns the result. */
+  probabilities(input: tf.Tensor4D): tf.Tensor2D;
+  preprocess(img: RgbImage): tf.Tensor4D;
+  classify(img: RgbImage, topK?: number): Promise<Prediction[]>;
+  dispose(): void;
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+export interface LoadOptions {
+  onProgress?: (fraction: number) => void;
+  /** Run one prediction after loading so the first real one is fast. Default true. */
+  warmup?: boolean;
+}
+
+function lastActivation(model: tf.LayersModel): string | undefined {
+  const last = model.layers[model.layers.length - 1];
+  const cfg = last?.getConfig() as { activation?: unknown } | undefined;
+  if (last?.getClassName() === 'Softmax') return 'softmax';
+  return typeof cfg?.activation === 'string' ? cfg.activation : undefined;
+}
+
+export function topK(probs: ArrayLike<number>, k: number, labels: string[]): Prediction[] {
+  const idx = Array.from({ length: probs.length }, (_, i) => i);
+  idx.sort((a, b) => probs[b]! - probs[a]!);
+  return idx.slice(0, k).map((i) => ({ index: i, label: labels[i] ?? `class ${i}`, prob: probs[i]! }));
+}
+
+class LayersBackbone implements Backbone {
+  meta: ModelMeta;
+  readonly outputIsProbability: boolean;
+  constructor(
+    readonly model: tf.LayersModel,
+    meta: ModelMeta,
+    readonly metaFromFile: boolean,
+    readonly warnings: string[],
+  ) {
+    this.meta = meta;
+    this.outputIsProbability = lastActivation(model) === 'softmax';
+  }
+
+  updateMeta(patch: Partial<ModelMeta>): void {
+    this.meta = { ...this.meta, ...patch };
+  }
+
+  probabilities(input: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const out = this.model.predict(input) as tf.Tensor;
+      const flat = out.reshape([out.shape[0]!, -1]) as tf.Tensor2D;
+      return this.outputIsProbability ? flat : tf.softmax(flat);
+    });
+  }
+
+  preprocess(img: RgbImage): tf.Tensor4D {
+    return preprocessImage(img, this.meta.inputSize, this.meta.preprocess);
+  }
+
+  async classify(img: RgbImage, k = 5): Promise<Prediction[]> {
+    const probs = tf.tidy(() => this.probabilities(this.preprocess(img)));
+    try {
+      return topK(await probs.data(), k, this.meta.labels);
+    } finally {
+      probs.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export async function loadBackbone(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Backbone> {
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(source, { onProgress: options.onProgress });
+  } catch (e) {
+    throw new ModelLoadError(explainLoadError(e));
+  }
+  return fromLayersModel(model, options);
+}
+
+export async function fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}): Promise<Backbone> {
+  const inputShape = model.inputs[0]?.shape ?? [];
+  const outShape = model.outputs[0]?.shape ?? [];
+  if (model.inputs.length !== 1 || inputShape.length !== 4 || inputShape[3] !== 3) {
+    model.dispose();
+    throw new ModelLoadError(`expected one image input [batch, height, width, 3]; this model takes [${inputShape.map(String)}]`);
+  }
+  const numOutputs = outShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  const parsed = parseMeta(model.getUserDefinedMetadata(), {
+    inputShape,
+    numOutputs,
+    name: model.name,
+  });
+  const backbone = new LayersBackbone(model, parsed.meta, parsed.fromFile, parsed.warnings);
+  if (options.warmup !== false) {
+    try {
+      const out = tf.tidy(() => backbone.probabilities(tf.zeros([1, ...parsed.meta.inputSize, 3]) as tf.Tensor4D));
+      try {
+        await out.data();
+      } finally {
+        out.dispose();
+      }
+    } catch (e) {
+      backbone.dispose();
+      throw new ModelLoadError(`the model loaded but could not run: ${(e as Error).message}`);
+    }
+  }
+  return backbone;
+}
+
+/** Turn TF.js's terse loader errors into something a student can act on. */
+export function explainLoadError(e: unknown): string {
+  const msg = (e as Error)?.message ?? String(e);
+  // Our own fetch errors already say what went wrong.
+  if ((e as Error)?.name === 'FetchError') return msg;
+  if (/404|Not Found/i.test(msg)) return `a model file is missing (HTTP 404): ${msg}`;
+  if (/JSON|Unexpected token|parse/i.test(msg)) return `model.json is not valid JSON: ${msg}`;
+  if (/shape|Shape/.test(msg)) return `the weights do not match the model (shape mismatch): ${msg}`;
+  if (/memory|allocat|OOM/i.test(msg)) return `out of memory while loading the model: ${msg}`;
+  if (/Failed to fetch|NetworkError|fetch/i.test(msg)) return `could not download the model: ${msg}`;
+  return `could not load the model: ${msg}`;
+}

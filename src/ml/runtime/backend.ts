@@ -1,0 +1,110 @@
+/** Backend selection: the first backend that initialises and passes a tiny warm-up wins. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmGradientKernels } from './wasm/kernels';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export function isBackendName(s: string): s is BackendName {
+  return (BACKEND_ORDER as readonly string[]).includes(s);
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Adapter / renderer description when the backend exposes one. */
+  detail: string;
+  /** Backends tried before this one, with why they failed. */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+/** Where the WASM binaries are served from (the app's own origin; no CDN). */
+export function configureWasm(paths: string | Record<string, string>): void {
+  setWasmPaths(paths as Parameters<typeof setWasmPaths>[0]);
+}
+
+/** The tiny warm-up: a conv + matmul whose result we check, so a broken backend is skipped. */
+async function warmup(): Promise<number> {
+  const out = tf.tidy(() => {
+    const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const k = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
+    return tf.conv2d(x, k, 1, 'same').sum().add(tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).sum());
+  });
+  try {
+    // Asynchronous read: GPU backends in a worker may not support a synchronous one.
+    return (await out.data())[0]!;
+  } finally {
+    out.dispose();
+  }
+}
+// conv of a 4×4 ones image with a 3×3 ones kernel ('same') sums to 100; the matmul to 8.
+const WARMUP_EXPECTED = 108;
+
+function describe(name: BackendName): string {
+  try {
+    if (name === 'webgl') {
+      const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+      if (gl) {
+        const ext = gl.getExtension('WEBGL_debug_renderer_info');
+        return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      }
+    }
+    if (name === 'webgpu') {
+      const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+      return [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'WebGPU adapter';
+    }
+    if (name === 'wasm') return `WebAssembly${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ' + SIMD' : ''}, 1 thread`;
+    if (name === 'cpu') return 'plain JavaScript (slow)';
+  } catch {
+    /* detail is best-effort */
+  }
+  return '';
+}
+
+const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** A software-emulated GPU is ~100× slower than WASM: automatic selection passes it over. */
+async function softwareWebGpu(): Promise<string | null> {
+  const gpu = (globalThis.navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = (await gpu.requestAdapter()) as { info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null;
+  if (!adapter) return null;
+  const info = adapter.info ?? {};
+  const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  if (adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_GPU.test(text)) return text || 'fallback adapter';
+  return null;
+}
+
+export interface SelectOptions {
+  /** Accept a software-emulated GPU (SwiftShader); only when the user asked for that backend. */
+  allowSoftwareGpu?: boolean;
+}
+
+export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDER, options: SelectOptions = {}): Promise<BackendInfo> {
+  // Threads break in a minified build (tfjs#8513); stay single-threaded until proven otherwise.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  registerWasmGradientKernels();
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of order) {
+    try {
+      if (name === 'webgpu' && !options.allowSoftwareGpu) {
+        const sw = await softwareWebGpu();
+        if (sw) throw new Error(`software-emulated GPU (${sw}), slower than WebAssembly`);
+      }
+      const ok = await tf.setBackend(name);
+      if (!ok) throw new Error('did not initialise');
+      await tf.ready();
+      const v = await warmup();
+      if (!(Math.abs(v - WARMUP_EXPECTED) < 1e-3)) throw new Error(`warm-up gave a wrong result (${v} instead of ${WARMUP_EXPECTED})`);
+      const detail = describe(name);
+      if (name === 'webgl' && !options.allowSoftwareGpu && SOFTWARE_GPU.test(detail))
+        throw new Error(`software-emulated GPU (${detail}), slower than WebAssembly`);
+      return { name, detail, skipped };
+    } catch (e) {
+      skipped.push({ name, reason: (e as Error).message || String(e) });
+    }
+  }
+  throw new Error(`no TF.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}

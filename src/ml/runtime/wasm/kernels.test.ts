@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tfReady } from '../../../../test/tfSetup';
+import { inputGradientsOnlySync } from './kernels';
+
+beforeAll(tfReady);
+
+/** Filter gradient computed on the CPU backend (the reference kernel) vs ours on WASM. */
+async function compare(xShape: [number, number, number, number], fShape: [number, number, number, number], strides: number, pad: 'same' | 'valid') {
+  const x = tf.randomNormal(xShape, 0, 1, 'float32', 1).arraySync();
+  const f = tf.randomNormal(fShape, 0, 1, 'float32', 2).arraySync();
+  const run = () =>
+    tf.tidy(() => {
+      const g = tf.grad((w: tf.Tensor) => tf.conv2d(tf.tensor4d(x as number[][][][]), w as tf.Tensor4D, strides, pad).square().sum())(tf.tensor4d(f as number[][][][]));
+      return Array.from(g.dataSync());
+    });
+  expect(tf.getBackend()).toBe('wasm');
+  const ours = run();
+  await tf.setBackend('cpu');
+  const ref = run();
+  await tf.setBackend('wasm');
+  expect(ours.length).toBe(ref.length);
+  const scale = Math.max(...ref.map(Math.abs));
+  ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
+}
+
+/** Input gradient on the CPU backend (reference) vs WASM with our stride-1 kernel. */
+async function compareInput(xShape: [number, number, number, number], fShape: [number, number, number, number], strides: number, pad: 'same' | 'valid') {
+  const x = tf.randomNormal(xShape, 0, 1, 'float32', 5).arraySync();
+  const f = tf.randomNormal(fShape, 0, 1, 'float32', 6).arraySync();
+  const run = () =>
+    tf.tidy(() => {
+      const w = tf.tensor4d(f as number[][][][]);
+      const g = tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, strides, pad).square().sum())(tf.tensor4d(x as number[][][][]));
+      return Array.from(g.dataSync());
+    });
+  const ours = run();
+  await tf.setBackend('cpu');
+  const ref = run();
+  await tf.setBackend('wasm');
+  const scale = Math.max(...ref.map(Math.abs));
+  ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
+}
+
+describe('WASM Conv2DBackpropInput (stride 1 as a forward conv)', () => {
+  it('matches the CPU kernel: 3×3 same', () => compareInput([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
+  it('matches the CPU kernel: 5×5 valid', () => compareInput([1, 10, 8, 2], [5, 5, 2, 3], 1, 'valid'));
+  it('matches the CPU kernel: 1×1 and 2×4 kernels', async () => {
+    await compareInput([1, 6, 6, 4], [1, 1, 4, 5], 1, 'same');
+    await compareInput([1, 7, 9, 2], [2, 4, 2, 3], 1, 'same');
+  });
+  it('falls back to the stock kernel for stride 2 (still correct)', () => compareInput([1, 11, 10, 3], [3, 3, 3, 2], 2, 'same'));
+});
+
+describe('WASM Conv2DBackpropFilter', () => {
+  it('matches the CPU kernel: stride 1, same padding', () => compare([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
+  it('matches the CPU kernel: stride 2, valid, with a leftover row (floor)', () => compare([1, 12, 11, 2], [3, 3, 2, 5], 2, 'valid'));
+  it('matches the CPU kernel: AlexNet-like 11×11 stride 4', () => compare([1, 31, 31, 3], [11, 11, 3, 2], 4, 'valid'));
+  it('returns zeros inside inputGradientsOnly, and the input gradient is unchanged', () => {
+    const x = tf.randomNormal([1, 6, 6, 2], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').square().sum() as tf.Scalar;
+    const full = tf.grads(f)([x, w]);
+    const fast = inputGradientsOnlySync(() => tf.grads(f)([x, w]));
+    expect(Array.from(fast[1]!.dataSync()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(fast[0]!.dataSync())).toEqual(Array.from(full[0]!.dataSync()));
+    tf.dispose([x, w, ...full, ...fast]);
+  });
+  it('leaks no tensors', () => {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 5, 5, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').sum())(tf.ones([3, 3, 1, 1]));
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('WASM Identity', () => {
+  it('aliases instead of copying, and disposing either side keeps the other intact', () => {
+    const a = tf.tensor1d([1, 2, 3]);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const b = tf.clone(a);
+    expect(backend.numDataIds()).toBe(before); // no new buffer in the WASM heap
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+  });
+});
+
+
+describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·dyᵀ)ᵀ)', () => {
+  /** A dense layer + ReLU, its output and its input gradient, on CPU (reference) and WASM. */
+  async function dense(rows: number) {
+    const [k, n] = [1100, 1000]; // 1.1 M weights: above the big-weights threshold
+    const x = tf.randomNormal([rows, k], 0, 1, 'float32', 11).arraySync();
+    const w = tf.randomNormal([k, n], 0, 0.05, 'float32', 12).arraySync();
+    const bias = tf.randomNormal([n], 0, 0.1, 'float32', 13).arraySync();
+    const run = () =>
+      tf.tidy(() => {
+        const W = tf.tensor2d(w as number[][]);
+        const B = tf.tensor1d(bias as number[]);
+        const f = (a: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: W, bias: B, activation: 'relu' });
+        const X = tf.tensor2d(x as number[][]);
+        const y = Array.from(f(X).dataSync()); // fused (no gradient)
+        const g = Array.from(tf.grad((a: tf.Tensor) => f(a).square().sum())(X).dataSync()); // unfused + dy·Wᵀ
+        const fw = (m: tf.Tensor) => tf.fused.matMul({ a: X, b: m as tf.Tensor2D, bias: B, activation: 'relu' });
+        const gw = Array.from(tf.grad((m: tf.Tensor) => fw(m).square().sum())(W).dataSync()); // xᵀ·dy
+        return { y, g, gw };
+      });
+    expect(tf.getBackend()).toBe('wasm');
+    const ours = run();
+    await tf.setBackend('cpu');
+    const ref = run();
+    await tf.setBackend('wasm');
+    for (const key of ['y', 'g', 'gw'] as const) {
+      const scale = ref[key].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(ours[key].length).toBe(ref[key].length);
+      ours[key].forEach((v, i) => expect(Math.abs(v - ref[key][i]!)).toBeLessThan(1e-4 * scale));
+    }
+  }
+  it('one row (saliency)', () => dense(1));
+  it('several rows (batched SmoothGrad)', () => dense(5));
+  it('a training batch (weight gradient xᵀ·dy)', () => dense(128));
+});

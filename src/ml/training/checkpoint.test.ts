@@ -1,0 +1,73 @@
+/** A run stopped after any epoch and resumed from its checkpoint ends exactly where the uninterrupted run does. */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tfReady } from '../../../test/tfSetup';
+import type { FeatureSet } from './features';
+import { mulberry32 } from '../core/random';
+import { planFor } from '../core/surgery';
+import { cachedSource, createHead, trainHead, type Checkpoint, type TrainConfig } from './loop';
+
+beforeAll(tfReady);
+
+function toyModel(): tf.LayersModel {
+  const input = tf.input({ shape: [12], name: 'feat' });
+  let x = tf.layers.dense({ units: 16, activation: 'relu', name: 'fc6' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 16, activation: 'relu', name: 'fc7' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 3, name: 'fc8' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: x });
+}
+
+function data(n: number, seed: number): FeatureSet {
+  const r = mulberry32(seed);
+  const y = Int32Array.from({ length: n }, () => Math.floor(r() * 3));
+  // Head inputs: what the frozen fc6 (or fc7) would give, 16 features.
+  const x = Float32Array.from({ length: n * 16 }, (_, i) => r() - 0.5 + (i % 16 === y[Math.floor(i / 16)]! ? 1 : 0));
+  return { x, y, n, dim: 16 };
+}
+
+describe('checkpoint and resume', () => {
+  for (const optimizer of ['sgd', 'adam'] as const)
+    it(`${optimizer}: stop after epoch 2 of 5, resume from the checkpoint → the same epochs and the same weights`, async () => {
+      const model = toyModel();
+      const meta = { arch: 'toy', trunkOutput: 'feat', classifierLayers: ['fc6', 'fc7', 'fc8'] };
+      const plan = planFor(model, meta, 'fc7-fc8', 3);
+      const cfg: TrainConfig = { optimizer, lr: 0.05, momentum: 0.9, batchSize: 8, epochs: 5, dropout: 0.5, weightDecay: 0, seed: 3 };
+      const train = cachedSource(data(60, 1));
+      const val = data(20, 2);
+
+      const full = createHead(model, plan, 16, cfg.seed);
+      const a = await trainHead(full, train, val, 3, cfg);
+
+      const part = createHead(model, plan, 16, cfg.seed);
+      let cp: Checkpoint | null = null;
+      await trainHead(part, train, val, 3, cfg, { onCheckpoint: (c) => (cp = c), shouldStop: () => cp?.epoch === 2 });
+      expect(cp!.epoch).toBe(2);
+      part.dispose();
+      // A fresh head (as in a new worker), cloned through structured cloning like a postMessage.
+      const resumed = createHead(model, plan, 16, cfg.seed + 99);
+      const b = await trainHead(resumed, train, val, 3, cfg, { resume: structuredClone(cp!) });
+
+      expect(b.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
+      expect(b.epochs.map((e) => e.valLoss)).toEqual(a.epochs.map((e) => e.valLoss));
+      expect(b.batchLosses).toEqual(a.batchLosses);
+      const wa = full.snapshot();
+      const wb = resumed.snapshot();
+      wa.forEach((w, i) => expect(Array.from(wb[i]!)).toEqual(Array.from(w)));
+      expect(b.best).toEqual(a.best);
+      full.dispose();
+      resumed.dispose();
+      model.dispose();
+    });
+
+  it('refuses a checkpoint from another dataset', async () => {
+    const model = toyModel();
+    const plan = planFor(model, { arch: 'toy', trunkOutput: 'feat', classifierLayers: ['fc6', 'fc7', 'fc8'] }, 'fc8', 3);
+    const cfg: TrainConfig = { optimizer: 'sgd', lr: 0.05, momentum: 0.9, batchSize: 8, epochs: 2, dropout: 0, weightDecay: 0, seed: 0 };
+    let cp: Checkpoint | null = null;
+    const h = createHead(model, plan, 16, 0);
+    await trainHead(h, cachedSource(data(30, 1)), data(10, 2), 3, { ...cfg, epochs: 1 }, { onCheckpoint: (c) => (cp = c) });
+    await expect(trainHead(h, cachedSource(data(40, 1)), data(10, 2), 3, cfg, { resume: cp! })).rejects.toThrow(/does not belong/);
+    h.dispose();
+    model.dispose();
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The fine-tuned network as one TF.js layers model: the original trunk and frozen layers
+ * (shared objects, so nothing is copied), then the trained head, with metadata that
+ * makes it self-describing (new labels, strategy, recipe, metrics).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { buildModelFiles, type ModelFiles, type Quantize } from '../convert/artifacts';
+import type { NamedWeight } from '../convert/stateDict';
+import type { ModelMeta } from '../core/metadata';
+import type { Plan } from '../core/surgery';
+import type { EpochStats, Head, TrainConfig } from './loop';
+
+export interface TrainingInfo {
+  strategy: string;
+  recipe: TrainConfig;
+  epochs: EpochStats[];
+  best: { epoch: number; valAcc: number };
+  dataset: { name: string; classes: string[]; train: number; val: number };
+}
+
+export function buildFineTunedModel(base: tf.LayersModel, plan: Plan, head: Head, dropout: number): tf.LayersModel {
+  let x = base.getLayer(plan.trunkLayer).getOutputAt(0) as tf.SymbolicTensor;
+  x = (plan.pool === 'gap' ? tf.layers.globalAveragePooling2d({ name: 'ft_pool' }) : tf.layers.flatten({ name: 'ft_flatten' })).apply(x) as tf.SymbolicTensor;
+  for (const name of plan.frozen) x = base.getLayer(name).apply(x) as tf.SymbolicTensor;
+  const dense: [tf.layers.Layer, tf.Tensor[]][] = [];
+  head.layers.forEach((l, i) => {
+    if (l.dropoutBefore && dropout > 0) x = tf.layers.dropout({ name: `ft_drop${i + 1}`, rate: dropout }).apply(x) as tf.SymbolicTensor;
+    const layer = tf.layers.dense({ name: l.name, units: l.w.shape[1]!, activation: l.activation });
+    x = layer.apply(x) as tf.SymbolicTensor;
+    dense.push([layer, [l.w, l.b]]);
+  });
+  const model = tf.model({ inputs: base.inputs, outputs: x, name: `${base.name}_finetuned` });
+  for (const [layer, weights] of dense) layer.setWeights(weights);
+  return model;
+}
+
+export function fineTunedFiles(model: tf.LayersModel, baseMeta: ModelMeta, plan: Plan, classes: string[], info: TrainingInfo, quantize: Quantize = 'none'): ModelFiles {
+  const weights: NamedWeight[] = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+  const meta: ModelMeta & { training: TrainingInfo } = {
+    ...baseMeta,
+    name: `${baseMeta.name} fine-tuned on ${info.dataset.name} (${plan.strategy})`,
+    source: `fine-tuned in TransferLens from ${baseMeta.source}`,
+    labels: classes,
+    classifierLayers: [...plan.frozen, ...plan.head.map((h) => h.name)],
+    training: info,
+  };
+  return buildModelFiles(model, weights, meta, quantize);
+}

@@ -1,0 +1,350 @@
+/**
+ * Training the new classifier head on frozen features: SGD with momentum or Adam, seeded
+ * shuffling, init and dropout (same seed and data → the same curves), weight decay,
+ * per-batch and per-epoch metrics, the best validation epoch kept.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureSet } from './features';
+import { mulberry32 } from '../core/random';
+import type { Plan } from '../core/surgery';
+
+export interface TrainConfig {
+  optimizer: 'sgd' | 'adam';
+  lr: number;
+  momentum: number;
+  batchSize: number;
+  epochs: number;
+  dropout: number;
+  weightDecay: number;
+  seed: number;
+  /** Augmented views (random crop + flip) cached per training image; 0 = off. */
+  augmentViews?: number;
+  /** Also train the last conv block, at lr × blockLrScale (default 0.1). */
+  unfreezeBlock?: boolean;
+  blockLrScale?: number;
+}
+
+/** Trainable layers in front of the head (the unfrozen conv block and what follows it). */
+export interface Body {
+  /** Cached rows [N, dim] → the head's input features [N, featureDim]. */
+  forward(x: tf.Tensor2D): tf.Tensor2D;
+  variables: tf.Variable[];
+}
+
+/** The course's recipe. */
+export const COURSE_RECIPE: TrainConfig = { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 };
+
+export interface EpochStats {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  ms: number;
+}
+
+export interface HeadLayer {
+  name: string;
+  w: tf.Variable;
+  b: tf.Variable;
+  activation: 'relu' | 'linear';
+  dropoutBefore: boolean;
+}
+
+export class Head {
+  constructor(readonly layers: HeadLayer[]) {}
+  get variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => [l.w, l.b]);
+  }
+  /** Logits for x [N, dim]; `mask(i, shape)` supplies dropout masks while training. */
+  apply(x: tf.Tensor2D, masks?: (tf.Tensor | null)[]): tf.Tensor2D {
+    let h: tf.Tensor2D = x;
+    this.layers.forEach((l, i) => {
+      const m = masks?.[i];
+      if (m) h = h.mul(m);
+      h = h.matMul(l.w).add(l.b);
+      if (l.activation === 'relu') h = h.relu();
+    });
+    return h;
+  }
+  snapshot(): Float32Array[] {
+    return this.variables.map((v) => v.dataSync() as Float32Array).map((a) => a.slice());
+  }
+  restore(values: Float32Array[]): void {
+    this.variables.forEach((v, i) => v.assign(tf.tensor(values[i]!, v.shape)));
+  }
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/** Glorot-uniform init from our seeded PRNG, or the pretrained layer's weights. */
+export function createHead(model: tf.LayersModel, plan: Plan, inDim: number, seed: number): Head {
+  const rand = mulberry32(seed ^ 0x5eed);
+  let dim = inDim;
+  const layers = plan.head.map((spec, i): HeadLayer => {
+    let w: tf.Variable;
+    let b: tf.Variable;
+    if (spec.initFrom) {
+      const [k, bias] = model.getLayer(spec.initFrom).getWeights();
+      w = tf.variable(k!.clone(), true, `head_${i}_w_${seed}_${Date.now()}`);
+      b = tf.variable(bias!.clone(), true, `head_${i}_b_${seed}_${Date.now()}`);
+    } else {
+      const limit = Math.sqrt(6 / (dim + spec.units));
+      const vals = new Float32Array(dim * spec.units);
+      for (let j = 0; j < vals.length; j++) vals[j] = (rand() * 2 - 1) * limit;
+      w = tf.variable(tf.tensor2d(vals, [dim, spec.units]), true, `head_${i}_w_${seed}_${Date.now()}`);
+      b = tf.variable(tf.zeros([spec.units]), true, `head_${i}_b_${seed}_${Date.now()}`);
+    }
+    dim = spec.units;
+    return { name: spec.name, w, b, activation: spec.activation, dropoutBefore: spec.dropoutBefore };
+  });
+  return new Head(layers);
+}
+
+export interface EvalResult {
+  loss: number;
+  acc: number;
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  /** Per validation item: predicted class and its probability. */
+  predicted: Int32Array;
+  confidence: Float32Array;
+}
+
+export async function evaluate(head: Head, set: FeatureSet, numClasses: number, batchSize = 256, body?: Body): Promise<EvalResult> {
+  const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  const predicted = new Int32Array(set.n);
+  const confidence = new Float32Array(set.n);
+  let lossSum = 0;
+  let correct = 0;
+  for (let s = 0; s < set.n; s += batchSize) {
+    const n = Math.min(batchSize, set.n - s);
+    const [lossT, probsT] = tf.tidy(() => {
+      const x = tf.tensor2d(set.x.subarray(s * set.dim, (s + n) * set.dim), [n, set.dim]);
+      const logits = head.apply(body ? body.forward(x) : x);
+      const y = tf.oneHot(tf.tensor1d(set.y.subarray(s, s + n), 'int32'), numClasses);
+      return [tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM), tf.softmax(logits)];
+    });
+    lossSum += (await lossT.data())[0]!;
+    const p = (await probsT.data()) as Float32Array;
+    tf.dispose([lossT, probsT]);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < numClasses; c++) if (p[i * numClasses + c]! > p[i * numClasses + best]!) best = c;
+      predicted[s + i] = best;
+      confidence[s + i] = p[i * numClasses + best]!;
+      const t = set.y[s + i]!;
+      confusion[t]![best]!++;
+      if (best === t) correct++;
+    }
+  }
+  return { loss: set.n ? lossSum / set.n : NaN, acc: set.n ? correct / set.n : NaN, confusion, predicted, confidence };
+}
+
+/**
+ * Everything a run needs to continue exactly after its last completed epoch, in another
+ * worker or on another backend: weights, optimizer state, the shuffle order and the PRNG.
+ */
+export interface Checkpoint {
+  epoch: number;
+  epochs: EpochStats[];
+  batchLosses: number[];
+  weights: Float32Array[];
+  best: { epoch: number; valAcc: number };
+  bestWeights: Float32Array[] | null;
+  optimizers: { name: string; shape: number[]; data: Float32Array | Int32Array }[][];
+  order: Int32Array;
+  rand: number;
+}
+
+export interface TrainCallbacks {
+  onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
+  onEpoch?: (stats: EpochStats) => void;
+  /** After each completed epoch (a copy the caller may keep or transfer). */
+  onCheckpoint?: (c: Checkpoint) => void;
+  /** Continue a run from its checkpoint instead of starting at epoch 1. */
+  resume?: Checkpoint;
+  shouldStop?: () => boolean;
+  /** Resolves when training may continue (pause). */
+  waitWhilePaused?: () => Promise<void>;
+}
+
+/** Training data as a function: cached rows, or images run through the trunk for the equivalence test. */
+export interface TrainSource {
+  n: number;
+  labels: Int32Array;
+  dim: number;
+  batch(indices: number[]): tf.Tensor2D | Promise<tf.Tensor2D>;
+}
+
+export function cachedSource(set: FeatureSet): TrainSource {
+  return {
+    n: set.n,
+    labels: set.y,
+    dim: set.dim,
+    batch: (idx) => {
+      const x = new Float32Array(idx.length * set.dim);
+      idx.forEach((i, k) => x.set(set.x.subarray(i * set.dim, (i + 1) * set.dim), k * set.dim));
+      return tf.tensor2d(x, [idx.length, set.dim]);
+    },
+  };
+}
+
+export interface TrainResult {
+  epochs: EpochStats[];
+  batchLosses: number[];
+  best: { epoch: number; valAcc: number };
+  bestWeights: Float32Array[] | null;
+  stopped: boolean;
+}
+
+export async function trainHead(head: Head, train: TrainSource, val: FeatureSet, numClasses: number, cfg: TrainConfig, cb: TrainCallbacks = {}, body?: Body): Promise<TrainResult> {
+  const rand = mulberry32(cfg.seed);
+  const makeOpt = (lr: number) => (cfg.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.momentum(lr, cfg.momentum));
+  const optimizer = makeOpt(cfg.lr);
+  // The unfrozen block learns more slowly than the new head: its weights are already good.
+  const bodyOptimizer = body ? makeOpt(cfg.lr * (cfg.blockLrScale ?? 0.1)) : null;
+  const headNames = new Set(head.variables.map((v) => v.name));
+  const snapshot = () => [...head.snapshot(), ...(body?.variables.map((v) => (v.dataSync() as Float32Array).slice()) ?? [])];
+  const restore = (all: Float32Array[]) => {
+    const n = head.variables.length;
+    head.restore(all.slice(0, n));
+    body?.variables.forEach((v, i) => v.assign(tf.tensor(all[n + i]!, v.shape)));
+  };
+  const epochs: EpochStats[] = [];
+  const batchLosses: number[] = [];
+  let best = { epoch: 0, valAcc: -1 };
+  let bestWeights: Float32Array[] | null = null;
+  let lastWeights: Float32Array[] | null = null;
+  let stopped = false;
+  const order = Array.from({ length: train.n }, (_, i) => i);
+  const batches = Math.ceil(train.n / cfg.batchSize);
+  const optimizers = [optimizer, ...(bodyOptimizer ? [bodyOptimizer] : [])];
+  const r = cb.resume;
+  if (r) {
+    if (r.order.length !== train.n || r.weights.length !== snapshot().length) throw new Error('the checkpoint does not belong to this model and dataset');
+    restore(r.weights);
+    for (const [k, w] of r.optimizers.entries()) {
+      if (!w.length) continue;
+      const named = w.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) }));
+      await optimizers[k]!.setWeights(named);
+      tf.dispose(named.map((n) => n.tensor));
+    }
+    order.splice(0, order.length, ...r.order);
+    rand.state = r.rand;
+    epochs.push(...r.epochs);
+    batchLosses.push(...r.batchLosses);
+    best = { ...r.best };
+    bestWeights = r.bestWeights;
+    lastWeights = r.weights;
+  }
+  try {
+    for (let epoch = (r?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
+      const t0 = performance.now();
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      let lossSum = 0;
+      let correct = 0;
+      for (let b = 0; b < batches; b++) {
+        await cb.waitWhilePaused?.();
+        if (cb.shouldStop?.()) {
+          stopped = true;
+          break;
+        }
+        const idx = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize);
+        const x = await train.batch(idx);
+        // Dropout masks from our PRNG: reproducible, and different for every batch.
+        const masks = head.layers.map((l) => {
+          const shape = [idx.length, l.w.shape[0]!] as [number, number];
+          if (!l.dropoutBefore || cfg.dropout <= 0) return null;
+          const keep = 1 - cfg.dropout;
+          const m = new Float32Array(shape[0] * shape[1]);
+          for (let k = 0; k < m.length; k++) m[k] = rand() < keep ? 1 / keep : 0;
+          return tf.tensor2d(m, shape);
+        });
+        const yIdx = tf.tensor1d(idx.map((i) => train.labels[i]!), 'int32');
+        let predsT: tf.Tensor | null = null;
+        const lossFn = () => {
+          const logits = head.apply(body ? body.forward(x) : x, masks);
+          predsT = tf.keep(logits.argMax(-1));
+          let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yIdx, numClasses), logits);
+          if (cfg.weightDecay > 0) for (const l of head.layers) loss = loss.add(l.w.square().sum().mul(cfg.weightDecay / 2));
+          return loss as tf.Scalar;
+        };
+        let lossT: tf.Scalar;
+        if (!body) lossT = optimizer.minimize(lossFn, true, head.variables)!;
+        else {
+          const { value, grads } = tf.variableGrads(lossFn, [...head.variables, ...body.variables]);
+          const headGrads: { name: string; tensor: tf.Tensor }[] = [];
+          const bodyGrads: { name: string; tensor: tf.Tensor }[] = [];
+          for (const [name, tensor] of Object.entries(grads)) (headNames.has(name) ? headGrads : bodyGrads).push({ name, tensor });
+          optimizer.applyGradients(headGrads);
+          bodyOptimizer!.applyGradients(bodyGrads);
+          tf.dispose(Object.values(grads));
+          lossT = value;
+        }
+        const loss = (await lossT.data())[0]!;
+        const preds = await predsT!.data();
+        idx.forEach((i, k) => {
+          if (preds[k] === train.labels[i]) correct++;
+        });
+        tf.dispose([lossT, predsT!, x, yIdx, ...masks.filter((m): m is tf.Tensor2D => m !== null)]);
+        lossSum += loss * idx.length;
+        batchLosses.push(loss);
+        cb.onBatch?.(epoch, b + 1, batches, loss);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      if (stopped) break;
+      const ev = await evaluate(head, val, numClasses, 256, body);
+      const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 };
+      epochs.push(stats);
+      lastWeights = snapshot();
+      if (ev.acc > best.valAcc) {
+        best = { epoch, valAcc: ev.acc };
+        bestWeights = lastWeights;
+      }
+      cb.onEpoch?.(stats);
+      if (cb.onCheckpoint) {
+        const opt = await Promise.all(
+          optimizers.map(async (o) => {
+            const ws = await o.getWeights();
+            const out = await Promise.all(ws.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: (await w.tensor.data()).slice() as Float32Array | Int32Array })));
+            // The iteration count comes as a fresh scalar; the accumulators are the optimizer's own variables.
+            for (const w of ws) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+            return out;
+          }),
+        );
+        cb.onCheckpoint({
+          epoch,
+          epochs: [...epochs],
+          batchLosses: [...batchLosses],
+          weights: lastWeights.map((w) => w.slice()),
+          best: { ...best },
+          bestWeights: bestWeights?.map((w) => w.slice()) ?? null,
+          optimizers: opt,
+          order: Int32Array.from(order),
+          rand: rand.state,
+        });
+      }
+    }
+  } finally {
+    optimizer.dispose();
+    bodyOptimizer?.dispose();
+  }
+  // Stopped mid-epoch: keep the model of the last completed epoch, not a half-trained one.
+  if (stopped && lastWeights) restore(lastWeights);
+  return { epochs, batchLosses, best, bestWeights, stopped };
+}
+
+/** Per-class precision and recall from a confusion matrix. */
+export function precisionRecall(confusion: number[][]): { precision: number; recall: number }[] {
+  return confusion.map((row, c) => {
+    const tp = row[c]!;
+    const predicted = confusion.reduce((a, r) => a + r[c]!, 0);
+    const actual = row.reduce((a, b) => a + b, 0);
+    return { precision: predicted ? tp / predicted : 0, recall: actual ? tp / actual : 0 };
+  });
+}

@@ -1,0 +1,242 @@
+/**
+ * The model worker's message handler: a plain function over the protocol, so it is
+ * unit-tested in Node without a Worker. It owns the one loaded Backbone.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone } from '../../ml/runtime/backbone';
+import { lastSpatialLayer, spatialLayers } from '../../ml/runtime/graph';
+import { denormalize } from '../../ml/runtime/preprocess';
+import { classModelVisualisation, computeSaliency, logitsModel, type LogitsModel } from '../../ml/saliency/saliency';
+import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '../../ml/runtime/backend';
+import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
+import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
+import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, SerializedError, WorkerEvent } from './protocol';
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: 'Error', message: String(e) };
+}
+
+export type Post = (event: WorkerEvent) => void;
+
+function softmax(z: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v);
+  const out = new Float32Array(z.length);
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) sum += out[i] = Math.exp(z[i]! - max);
+  for (let i = 0; i < z.length; i++) out[i]! /= sum;
+  return out;
+}
+
+export function createModelHandler(post: Post) {
+  let backbone: Backbone | null = null;
+  let logits: LogitsModel | null = null;
+  let backendName = '';
+  const cancelled = new Set<number>();
+  /** Set when the GPU device or context is lost: the next map fails with DeviceLostError. */
+  let lost: string | null = null;
+
+  function requireModel(): Backbone {
+    if (!backbone) throw new Error('no model is loaded yet');
+    return backbone;
+  }
+
+  async function loadModel(req: Extract<Request, { type: 'loadModel' }>): Promise<LoadedModel> {
+    const t0 = performance.now();
+    const progress = (loaded: number, total: number, phase = 'download') =>
+      post({ type: 'progress', id: req.id, loaded, total, phase });
+    let artifacts: tf.io.ModelArtifacts;
+    let from: LoadedModel['from'];
+    let bytes = 0;
+    let saveKey: string | null = null;
+    const warnings: string[] = [];
+    if (req.source.kind === 'files') {
+      const files = req.source.files;
+      const json = files.find((f) => f.name.endsWith('.json'));
+      if (!json) throw new ModelLoadError('pick the model.json together with its .bin weight files');
+      const weights = files.filter((f) => f !== json);
+      bytes = weights.reduce((a, f) => a + f.size, 0);
+      progress(0, bytes, 'read');
+      try {
+        const handler = tf.io.browserFiles([json, ...weights]);
+        if (!handler.load) throw new Error('the browser cannot read local files');
+        artifacts = await handler.load();
+      } catch (e) {
+        throw new ModelLoadError(explainLoadError(e));
+      }
+      progress(bytes, bytes, 'read');
+      from = 'files';
+    } else {
+      try {
+        const r = await loadUrlArtifacts(req.source.url, { useCache: !!req.useCache, progress });
+        ({ artifacts, from, bytes, saveKey } = r);
+        warnings.push(...r.warnings);
+      } catch (e) {
+        throw new ModelLoadError(explainLoadError(e));
+      }
+    }
+    let model: tf.LayersModel;
+    try {
+      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    } catch (e) {
+      throw new ModelLoadError(explainLoadError(e));
+    }
+    const next = await fromLayersModel(model);
+    // Only now replace the old model: a failed load leaves the working one in place.
+    logits?.dispose();
+    backbone?.dispose();
+    backbone = next;
+    logits = logitsModel(next.model);
+    if (saveKey) {
+      try {
+        await replaceInCache((req.source as { url: string }).url, saveKey, artifacts!);
+      } catch (e) {
+        warnings.push(`could not cache the model in IndexedDB: ${(e as Error).message}`);
+      }
+    }
+    const params = model.countParams();
+    const spatial = spatialLayers(model);
+    const camLayer = next.meta.trunkOutput && spatial.includes(next.meta.trunkOutput) ? next.meta.trunkOutput : lastSpatialLayer(model);
+    return {
+      meta: next.meta,
+      metaFromFile: next.metaFromFile,
+      warnings: [...next.warnings, ...warnings],
+      from: from!,
+      bytes,
+      ms: performance.now() - t0,
+      params,
+      spatialLayers: spatial,
+      camLayer,
+      topology: model.toJSON(null, false),
+    };
+  }
+
+  async function saliency(req: Extract<Request, { type: 'saliency' }>): Promise<SaliencyResult> {
+    if (lost) throw new DeviceLostError(lost);
+    const b = requireModel();
+    const lm = logits!;
+    const x = b.preprocess({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 });
+    try {
+      const t0 = performance.now();
+      const { params } = req;
+      const r = await computeSaliency(lm.model, x, {
+        method: params.method,
+        classIndex: req.classIndex ?? 'top1',
+        aggregate: params.aggregate,
+        target: params.target,
+        samples: params.samples,
+        noisePct: params.noisePct,
+        steps: params.steps,
+        baseline: params.baseline,
+        preprocess: b.meta.preprocess,
+        layer: params.layer ?? undefined,
+        batchSize: params.batchSize,
+        onProgress: (done, total) => post({ type: 'progress', id: req.id, loaded: done, total, phase: params.method }),
+        shouldStop: () => cancelled.has(req.id),
+      });
+      const ms = performance.now() - t0;
+      const classIndex = r.classIndex;
+      const top = topK(softmax(r.logits), 5, b.meta.labels);
+      const rgba = tf.tidy(() => {
+        const rgb = denormalize(x.squeeze([0]) as tf.Tensor3D, b.meta.preprocess);
+        return tf.concat([rgb, tf.fill([r.height, r.width, 1], 255)], -1).round().toInt();
+      });
+      const input = Uint8ClampedArray.from(await rgba.data());
+      rgba.dispose();
+      const { logits: _logits, ...rest } = r;
+      return { ...rest, label: b.meta.labels[classIndex] ?? `class ${classIndex}`, top, input, ms, backend: backendName };
+    } finally {
+      x.dispose();
+      cancelled.delete(req.id);
+    }
+  }
+
+  function memory(): MemoryInfo {
+    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+    const info: MemoryInfo = { numTensors: m.numTensors, numBytes: m.numBytes };
+    try {
+      const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+      if (wasm?.HEAPU8) info.backendBytes = wasm.HEAPU8.buffer.byteLength;
+      else if (typeof m.numBytesInGPU === 'number') info.backendBytes = m.numBytesInGPU;
+    } catch {
+      /* best effort */
+    }
+    return info;
+  }
+
+  async function dispatch(req: Request): Promise<ResultMap[Request['type']]> {
+    switch (req.type) {
+      case 'init': {
+        if (Object.keys(req.wasmPaths).length > 0) configureWasm(req.wasmPaths);
+        const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((b) => b !== req.backend)];
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        backendName = info.name;
+        lost = null;
+        watchDeviceLoss((why) => (lost = why));
+        return info;
+      }
+      case 'loadModel':
+        return loadModel(req);
+      case 'updateMeta': {
+        const b = requireModel();
+        b.updateMeta(req.patch);
+        return b.meta;
+      }
+      case 'classify': {
+        const b = requireModel();
+        const t0 = performance.now();
+        const top = await b.classify({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 }, req.topK);
+        return { top, ms: performance.now() - t0 };
+      }
+      case 'memory':
+        return memory();
+      case 'listCache':
+        return (await listCached()).map((c) => ({ ...c, url: '' }));
+      case 'clearCache':
+        return { removed: await clearCache() };
+      case 'saliency':
+        return saliency(req);
+      case 'classModel': {
+        const b = requireModel();
+        const [h, w] = b.meta.inputSize;
+        try {
+          const r = await classModelVisualisation(logits!.model, {
+            ...req.params,
+            inputSize: [h, w],
+            preprocess: b.meta.preprocess,
+            onFrame: (f) => post({ type: 'frame', id: req.id, rgba: f.rgba, width: w, height: h, step: f.step, score: f.score }),
+            shouldStop: () => cancelled.has(req.id),
+          });
+          return { ...r, width: w, height: h };
+        } finally {
+          cancelled.delete(req.id);
+        }
+      }
+      case 'cancel':
+        cancelled.add(req.target);
+        return { cancelled: true };
+      case 'simulateDeviceLoss':
+        return { how: loseDevice((why) => (lost = why)) };
+      default: {
+        const never: never = req;
+        throw new Error(`unknown request ${(never as { type: string }).type}`);
+      }
+    }
+  }
+
+  /** Cancel requests must not wait behind the work they cancel. */
+  function isImmediate(req: Request): boolean {
+    return req.type === 'cancel' || req.type === 'simulateDeviceLoss';
+  }
+
+  const handle = async function handle(req: Request): Promise<void> {
+    try {
+      const result = await dispatch(req);
+      post({ type: 'result', id: req.id, request: req.type, result } as WorkerEvent);
+    } catch (e) {
+      post({ type: 'error', id: req.id, error: serializeError(e) });
+    }
+  };
+  return Object.assign(handle, { isImmediate });
+}

@@ -1,0 +1,136 @@
+/**
+ * The typed protocol between the page and the model worker. Types only: no runtime
+ * code, so React can import it without pulling in TF.js.
+ */
+import type { BackendInfo, BackendName } from '../../ml/runtime/backend';
+import type { Prediction } from '../../ml/runtime/backbone';
+import type { ModelMeta } from '../../ml/core/metadata';
+import type { Aggregate, SaliencyMethod, ScoreTarget } from '../../ml/saliency/saliency';
+
+export type BackendChoice = BackendName | 'auto';
+
+export type ModelSource =
+  | { kind: 'url'; url: string; name?: string }
+  /** model.json first, then the weight shards, as picked or dropped by the user. */
+  | { kind: 'files'; files: File[] };
+
+export interface ImagePixels {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface LoadedModel {
+  meta: ModelMeta;
+  metaFromFile: boolean;
+  warnings: string[];
+  /** Where the weights came from this time. */
+  from: 'network' | 'cache' | 'files';
+  bytes: number;
+  ms: number;
+  params: number;
+  /** Layers with a spatial output (Grad-CAM candidates), input → output. */
+  spatialLayers: string[];
+  /** Grad-CAM's default layer: the metadata's trunk output, else the last spatial layer. */
+  camLayer: string | null;
+  /** The layers topology (no weights), for the architecture view. */
+  topology: unknown;
+}
+
+export interface SaliencyParams {
+  method: SaliencyMethod;
+  aggregate: Aggregate;
+  target: ScoreTarget;
+  samples: number;
+  noisePct: number;
+  steps: number;
+  baseline: 'black' | 'blur';
+  layer: string | null;
+  batchSize: number;
+}
+
+export interface SaliencyResult {
+  map: Float32Array;
+  width: number;
+  height: number;
+  classIndex: number;
+  label: string;
+  /** The class's logit (unnormalised score). */
+  score: number;
+  maxGrad: number;
+  top: Prediction[];
+  /** The network input after resize/crop, back in 0..255 RGBA, to show what the net sees. */
+  input: Uint8ClampedArray;
+  method: SaliencyMethod;
+  ms: number;
+  backend: string;
+}
+
+export interface ClassModelParams {
+  classIndex: number;
+  steps: number;
+  l2: number;
+  lr: number;
+  every: number;
+}
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  /** WASM heap or GPU bytes when the backend reports them. */
+  backendBytes?: number;
+}
+
+export interface CacheEntry {
+  key: string;
+  url: string;
+  bytes: number;
+  date: string;
+}
+
+/** Requests, keyed on `type`; each carries an `id` the answer echoes. */
+export type Request =
+  | { type: 'init'; id: number; backend: BackendChoice; wasmPaths: Record<string, string> }
+  | { type: 'loadModel'; id: number; source: ModelSource; useCache: boolean }
+  | { type: 'updateMeta'; id: number; patch: Partial<ModelMeta> }
+  | { type: 'classify'; id: number; image: ImagePixels; topK: number }
+  | { type: 'memory'; id: number }
+  | { type: 'listCache'; id: number }
+  | { type: 'clearCache'; id: number }
+  /** classIndex null = the top-1 class. */
+  | { type: 'saliency'; id: number; image: ImagePixels; classIndex: number | null; params: SaliencyParams }
+  | { type: 'classModel'; id: number; params: ClassModelParams }
+  /** Handled at once, not queued: stops the multi-pass request `target` at its next step. */
+  | { type: 'cancel'; id: number; target: number }
+  /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
+  | { type: 'simulateDeviceLoss'; id: number };
+
+/** The result type of each request type. */
+export interface ResultMap {
+  init: BackendInfo;
+  loadModel: LoadedModel;
+  updateMeta: ModelMeta;
+  classify: { top: Prediction[]; ms: number };
+  memory: MemoryInfo;
+  listCache: CacheEntry[];
+  clearCache: { removed: number };
+  saliency: SaliencyResult;
+  classModel: { rgba: Uint8ClampedArray; width: number; height: number; score: number; steps: number };
+  cancel: { cancelled: boolean };
+  simulateDeviceLoss: { how: string };
+}
+
+export type RequestType = Request['type'];
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type WorkerEvent =
+  | { [T in RequestType]: { type: 'result'; id: number; request: T; result: ResultMap[T] } }[RequestType]
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'progress'; id: number; loaded: number; total: number; phase: string }
+  | { type: 'frame'; id: number; rgba: Uint8ClampedArray; width: number; height: number; step: number; score: number };

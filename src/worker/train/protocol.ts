@@ -1,0 +1,83 @@
+/** Protocol of the training worker (types only). */
+import type { BackendInfo, BackendName } from '../../ml/runtime/backend';
+import type { LayerRow, Strategy } from '../../ml/core/surgery';
+import type { Checkpoint, EpochStats, TrainConfig } from '../../ml/training/loop';
+
+export type DatasetSource =
+  /** Files from a dropped or picked folder (their relative paths give the classes), or a .zip. */
+  | { kind: 'files'; files: File[]; paths: string[] }
+  | { kind: 'manifest'; url: string; baseUrl?: string };
+
+export interface DatasetSummary {
+  name: string;
+  classes: string[];
+  counts: number[];
+  train: number;
+  val: number;
+  warnings: string[];
+  /** A few items per class for the thumbnail grid (object URLs are made on the page). */
+  samples: { label: number; source: string }[];
+  signature: string;
+}
+
+export interface RunSummary {
+  epochs: EpochStats[];
+  best: { epoch: number; valAcc: number };
+  confusion: number[][];
+  precisionRecall: { precision: number; recall: number }[];
+  featureMs: number;
+  fromCache: boolean;
+  imagesPerSecond: number;
+  unreadable: number;
+  stopped: boolean;
+  /** The most confident mistakes: validation item sources with true/predicted class. */
+  mistakes: { source: string; truth: number; predicted: number; confidence: number }[];
+  /** Validation items per confusion cell, for opening the images behind a cell. */
+  cells: Record<string, string[]>;
+}
+
+export interface TrainModelInfo {
+  name: string;
+  arch: string;
+  strategies: Strategy[];
+  trunkOutput: string | null;
+  classifierLayers: string[];
+  /** The layers topology (no weights), for the architecture view. */
+  topology: unknown;
+}
+
+export type TrainRequest =
+  | { type: 'init'; id: number; backend: BackendName | 'auto'; wasmPaths: Record<string, string> }
+  | { type: 'loadModel'; id: number; url: string }
+  | { type: 'loadDataset'; id: number; source: DatasetSource; valFraction: number; seed: number }
+  | { type: 'plan'; id: number; strategy: Strategy; unfreezeBlock?: boolean }
+  | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig; resume?: Checkpoint }
+  | { type: 'pause'; id: number; paused: boolean }
+  | { type: 'stop'; id: number }
+  /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
+  | { type: 'simulateDeviceLoss'; id: number }
+  | { type: 'export'; id: number; which: 'best' | 'last' }
+  | { type: 'cacheInfo'; id: number }
+  | { type: 'clearCache'; id: number };
+
+export interface TrainResultMap {
+  init: BackendInfo;
+  loadModel: TrainModelInfo;
+  loadDataset: DatasetSummary;
+  plan: { rows: LayerRow[]; note?: string; error?: string };
+  train: RunSummary;
+  pause: { paused: boolean };
+  stop: { stopping: boolean };
+  simulateDeviceLoss: { how: string };
+  export: { files: { name: string; bytes: Uint8Array }[] };
+  cacheInfo: { entries: number; images: number; bytes: number };
+  clearCache: { removed: number };
+}
+
+export type TrainEvent =
+  | { [T in TrainRequest['type']]: { type: 'result'; id: number; request: T; result: TrainResultMap[T] } }[TrainRequest['type']]
+  | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } }
+  | { type: 'phase'; id: number; phase: 'download' | 'features' | 'train'; done: number; total: number; note?: string }
+  | { type: 'batch'; id: number; epoch: number; batch: number; batches: number; loss: number }
+  | { type: 'epoch'; id: number; stats: EpochStats }
+  | { type: 'checkpoint'; id: number; checkpoint: Checkpoint };
