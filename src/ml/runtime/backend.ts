@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmGradientKernels } from './wasm/kernels';
+import { registerWasmKernels } from './wasm/register';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -85,7 +85,7 @@ export interface SelectOptions {
 export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDER, options: SelectOptions = {}): Promise<BackendInfo> {
   // Threads break in a minified build (tfjs#8513); stay single-threaded until proven otherwise.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  registerWasmGradientKernels();
+  registerWasmKernels();
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
     try {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lastSpatialLayer, modelFrom, modelUpTo } from '../runtime/graph';
 import { normalize } from '../runtime/preprocess';
 import type { Preprocess } from '../core/metadata';
-import { inputGradientsOnly } from '../runtime/wasm/kernels';
+import { inputGradientsOnly } from '../runtime/wasm/gradientMode';
 
 export type SaliencyMethod = 'vanilla' | 'smoothgrad' | 'integrated-gradients' | 'gradient-x-input' | 'gradcam';
 export const SALIENCY_METHODS: readonly SaliencyMethod[] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
@@ -87,7 +87,8 @@ function scoreFn(model: tf.LayersModel, classIndex: number, target: ScoreTarget)
 
 /** ∂S_c/∂x for a batch x [N,H,W,3]. Caller owns the result. */
 export function inputGradient(model: tf.LayersModel, x: tf.Tensor4D, classIndex: number, target: ScoreTarget = 'logit'): tf.Tensor4D {
-  return tf.tidy(() => tf.grad(scoreFn(model, classIndex, target))(x) as tf.Tensor4D);
+  // Only the input gradient is used: filter gradients are skipped (runtime/wasm/gradientMode).
+  return tf.tidy(() => inputGradientsOnly(() => tf.grad(scoreFn(model, classIndex, target))(x) as tf.Tensor4D));
 }
 
 /** [N,H,W,3] → [N,H,W] of max|·| or sum|·| over channels. */
@@ -189,7 +190,7 @@ async function gradCam(model: tf.LayersModel, x: tf.Tensor4D, o: Resolved): Prom
   return tf.tidy(() => {
     const a = lower.apply(x, { training: false }) as tf.Tensor4D;
     if (a.rank !== 4) throw new Error(`Grad-CAM layer ${layer} has no spatial output`);
-    const g = tf.grad((act: tf.Tensor) => scoreFn(upper, o.classIndex, o.target ?? 'logit')(act))(a) as tf.Tensor4D;
+    const g = inputGradientsOnly(() => tf.grad((act: tf.Tensor) => scoreFn(upper, o.classIndex, o.target ?? 'logit')(act))(a) as tf.Tensor4D);
     const alpha = g.mean([1, 2], true); // [1,1,1,K]
     const cam = tf.relu(a.mul(alpha).sum(-1, true)) as tf.Tensor4D; // [1,h,w,1]
     const [, H, W] = x.shape;
@@ -199,8 +200,7 @@ async function gradCam(model: tf.LayersModel, x: tf.Tensor4D, o: Resolved): Prom
 
 /** Any method → an H×W non-negative map. `model` must output logits (see `logitsModel`). */
 export function computeSaliency(model: tf.LayersModel, x: tf.Tensor4D, o: SaliencyOptions): Promise<SaliencyMap> {
-  // Weight gradients are never used here: skip computing them (see wasmKernels.ts).
-  return inputGradientsOnly(() => saliencyImpl(model, x, o));
+  return saliencyImpl(model, x, o);
 }
 
 /**
@@ -218,7 +218,7 @@ async function singlePass(model: tf.LayersModel, x: tf.Tensor4D, classIndex: num
     const idx = classIndex === 'top1' ? z.argMax(-1) : tf.fill([z.shape[0]], classIndex, 'int32');
     return s.mul(tf.oneHot(idx as tf.Tensor1D, z.shape[1])).sum() as tf.Scalar;
   };
-  const { grad, value } = tf.valueAndGrad(f)(x);
+  const { grad, value } = inputGradientsOnly(() => tf.valueAndGrad(f)(x));
   value.dispose();
   const z = await toArray(kept!);
   const c = classIndex === 'top1' ? argmax(z) : classIndex;
@@ -383,12 +383,12 @@ export async function classModelVisualisation(model: tf.LayersModel, o: ClassMod
     return Uint8ClampedArray.from(data);
   };
   try {
-    await inputGradientsOnly(async () => {
+    {
       for (let i = 1; i <= steps; i++) {
         if (i % every === 1 || every === 1) await yieldToEvents();
         if (o.shouldStop?.()) break;
         const next = tf.tidy(() => {
-          const g = tf.grad(objective)(img);
+          const g = inputGradientsOnly(() => tf.grad(objective)(img));
           const rms = g.square().mean().sqrt().add(1e-12);
           return img.add(g.div(rms).mul(lr)) as tf.Tensor4D;
         });
@@ -402,7 +402,7 @@ export async function classModelVisualisation(model: tf.LayersModel, o: ClassMod
           o.onFrame?.({ rgba: await frame(), step: i, score: last });
         }
       }
-    });
+    }
     return { rgba: await frame(), score: last, steps: done };
   } finally {
     img.dispose();

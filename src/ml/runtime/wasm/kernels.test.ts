@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../../../test/tfSetup';
-import { inputGradientsOnlySync } from './kernels';
+import { inputGradientsOnly } from './gradientMode';
+import { registeredWasmKernels, WASM_KERNEL_PATCHES } from './register';
 
 beforeAll(tfReady);
 
@@ -52,6 +53,25 @@ describe('WASM Conv2DBackpropInput (stride 1 as a forward conv)', () => {
   it('falls back to the stock kernel for stride 2 (still correct)', () => compareInput([1, 11, 10, 3], [3, 3, 3, 2], 2, 'same'));
 });
 
+describe('WASM kernel patches', () => {
+  it('each patch is the kernel TF.js runs on wasm after backend init', () => {
+    const names = WASM_KERNEL_PATCHES.map((p) => p.kernelName).sort();
+    // The list itself is guarded: a patch dropped from it must fail here, not go unnoticed.
+    expect(names).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', '_FusedMatMul']);
+    for (const name of names) {
+      const ours = registeredWasmKernels().get(name);
+      expect(ours, `${name} was never registered`).toBeTypeOf('function');
+      expect(tf.getKernel(name, 'wasm')?.kernelFunc, `${name} on wasm is not ours`).toBe(ours);
+    }
+  });
+  it('inputGradientsOnly refuses an async function (the switch must not span an await)', () => {
+    expect(() => inputGradientsOnly(async () => 1)).toThrow(/synchronous/);
+    // and the switch is off again afterwards: filter gradients are real
+    const g = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').sum())(tf.ones([3, 3, 1, 1])).dataSync());
+    expect(Array.from(g).some((v) => v !== 0)).toBe(true);
+  });
+});
+
 describe('WASM Conv2DBackpropFilter', () => {
   it('matches the CPU kernel: stride 1, same padding', () => compare([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
   it('matches the CPU kernel: stride 2, valid, with a leftover row (floor)', () => compare([1, 12, 11, 2], [3, 3, 2, 5], 2, 'valid'));
@@ -61,7 +81,7 @@ describe('WASM Conv2DBackpropFilter', () => {
     const w = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 4) as tf.Tensor4D;
     const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').square().sum() as tf.Scalar;
     const full = tf.grads(f)([x, w]);
-    const fast = inputGradientsOnlySync(() => tf.grads(f)([x, w]));
+    const fast = inputGradientsOnly(() => tf.grads(f)([x, w]));
     expect(Array.from(fast[1]!.dataSync()).every((v) => v === 0)).toBe(true);
     expect(Array.from(fast[0]!.dataSync())).toEqual(Array.from(full[0]!.dataSync()));
     tf.dispose([x, w, ...full, ...fast]);

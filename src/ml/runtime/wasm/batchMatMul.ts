@@ -1,0 +1,53 @@
+/** BatchMatMul for the dense-layer shapes where the stock WASM kernel is slow or packs a second copy of W. */
+import { BIG_WEIGHTS, dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
+
+/**
+ * x·Wᵀ with a large W and few rows of x — a dense layer's input gradient (dy·Wᵀ) — computed
+ * as (W·xᵀ)ᵀ. The stock kernel hands Wᵀ to XNNPACK as the weights operand, which packs a
+ * second copy of W (VGG16's fc6: +411 MB of WASM heap, which never shrinks); as the left
+ * operand W is read where it is. Same products, summed in the same order.
+ */
+function makeBatchMatMul(stock: KernelFn): KernelFn {
+  return (args) => {
+    const { a, b } = args.inputs as { a: Info; b: Info };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    // tf.matMul hands the kernel rank-3 tensors: [batch, rows, k] and [batch, n, k] (transposed).
+    const single = (t: Info) => (t.shape.length === 3 && t.shape[0] === 1) || t.shape.length === 2;
+    if (transposeA && single(a)) {
+      // xᵀ·dy (a dense layer's weight gradient): the stock kernel takes a slow scalar loop
+      // for a transposed left operand (≈ 4 s for 128×4096 · 128×4096); transposing the
+      // small activations first lets XNNPACK do it.
+      const [k0, m0] = a.shape.slice(-2) as [number, number];
+      const a2 = kernel('Reshape')({ inputs: { x: a }, backend: args.backend, attrs: { shape: [k0, m0] } });
+      const aT2 = kernel('Transpose')({ inputs: { x: a2 }, backend: args.backend, attrs: { perm: [1, 0] } });
+      const aT = kernel('Reshape')({ inputs: { x: aT2 }, backend: args.backend, attrs: { shape: a.shape.length === 3 ? [1, m0, k0] : [m0, k0] } });
+      const out = makeBatchMatMul(stock)({ ...args, inputs: { a: aT, b }, attrs: { ...args.attrs, transposeA: false } });
+      dispose(args.backend, a2, aT2, aT);
+      return out;
+    }
+    if (transposeA || !transposeB || !single(a) || !single(b)) return stock(args);
+    const [rows, k] = a.shape.slice(-2) as [number, number];
+    const [n] = b.shape.slice(-2) as [number, number];
+    if (rows > 64 || n * k < BIG_WEIGHTS) return stock(args);
+    const { backend } = args;
+    const w = kernel('Reshape')({ inputs: { x: b }, backend, attrs: { shape: [1, n, k] } });
+    // xᵀ: a reshape for one row, a (small) transpose otherwise.
+    const x2 = kernel('Reshape')({ inputs: { x: a }, backend, attrs: { shape: [rows, k] } });
+    const xT2 = rows === 1 ? kernel('Reshape')({ inputs: { x: x2 }, backend, attrs: { shape: [k, 1] } }) : kernel('Transpose')({ inputs: { x: x2 }, backend, attrs: { perm: [1, 0] } });
+    const xT = kernel('Reshape')({ inputs: { x: xT2 }, backend, attrs: { shape: [1, k, rows] } });
+    const prod = stock({ inputs: { a: w, b: xT }, backend, attrs: { transposeA: false, transposeB: false } }); // [1, n, rows]
+    const prod2 = kernel('Reshape')({ inputs: { x: prod }, backend, attrs: { shape: [n, rows] } });
+    const outT = rows === 1 ? kernel('Reshape')({ inputs: { x: prod2 }, backend, attrs: { shape: [1, n] } }) : kernel('Transpose')({ inputs: { x: prod2 }, backend, attrs: { perm: [1, 0] } });
+    const out = kernel('Reshape')({ inputs: { x: outT }, backend, attrs: { shape: a.shape.length === 3 ? [1, rows, n] : [rows, n] } });
+    dispose(backend, w, x2, xT2, xT, prod, prod2, outT);
+    return out;
+  };
+}
+
+export const batchMatMulPatch: KernelPatch = {
+  kernelName: 'BatchMatMul',
+  make: (stock) => {
+    if (!stock) throw new Error('WASM has no stock BatchMatMul');
+    return makeBatchMatMul(stock);
+  },
+};
