@@ -23,7 +23,7 @@ export default defineConfig({
       workbox: {
         // The model and dataset lists are precached (a first visit may fetch them before the
         // worker controls the page) and also refreshed network-first below.
-        globPatterns: ['**/*.{js,css,html,wasm,svg,png,jpg,ico}', 'sample-images/index.json', 'models/index.json', 'datasets/index.json'],
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,jpg,ico}', 'embedded/**/*.{json,bin}', 'models/index.json', 'datasets/index.json'],
         globIgnores: ['models/*/**/*', 'datasets/*/**/*', 'e2e-fixtures/**'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         clientsClaim: true,

@@ -1,13 +1,14 @@
 /**
  * npm run assets [-- --from <dir>] [--quantize none|float16|uint8] [--force]
  *
- * Fills public/models (converted TF.js models + index.json) and public/sample-images.
+ * Fills public/models (converted TF.js models + index.json). The small default model and the
+ * sample photos are committed (public/embedded); this adds the course's larger models.
  * Online: downloads the official torchvision checkpoints (resumable, sha256-checked)
  * and the ImageNet class list. Offline: `--from <dir>` finds the same files in a folder
  * (the tests use ../shared). When nothing can be had it says what to do and exits 0.
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Arch } from '../src/ml/convert/archs';
 import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
@@ -19,7 +20,7 @@ import { initNodeBackend } from './lib/nodeTf';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MODELS = resolve(ROOT, 'public/models');
-const SAMPLES = resolve(ROOT, 'public/sample-images');
+const EMBEDDED = resolve(ROOT, 'public/embedded/models');
 const DOWNLOADS = resolve(ROOT, '.cache/downloads');
 
 interface Checkpoint {
@@ -39,11 +40,6 @@ const CHECKPOINTS: Checkpoint[] = [
   { id: 'squeezenet1_1-caffe', arch: 'squeezenet1_1', file: 'squeezenet1_1-caffe.pth', preprocess: 'caffe', name: 'SqueezeNet 1.1 (ImageNet, original Caffe weights)' },
 ];
 const LABELS = { file: 'imagenet-classes.txt', url: 'https://raw.githubusercontent.com/pytorch/hub/master/imagenet_classes.txt' };
-const SAMPLE_PHOTOS = [
-  { file: 'cat.jpg', url: 'https://raw.githubusercontent.com/tensorflow/tfjs-examples/master/mobilenet/cat.jpg', credit: 'tensorflow/tfjs-examples, Apache-2.0' },
-  { file: 'doberman.png', url: 'https://raw.githubusercontent.com/PAIR-code/saliency/master/doberman.png', credit: 'PAIR-code/saliency, Apache-2.0' },
-];
-const IMAGE_EXT = /\.(jpe?g|png|webp|gif)$/i;
 
 const args = parseArgs(process.argv.slice(2));
 const from = str(args, 'from');
@@ -111,38 +107,6 @@ function writeIndex(): number {
   return models.length;
 }
 
-async function samples(): Promise<number> {
-  mkdirSync(SAMPLES, { recursive: true });
-  const lines = ['# Sample images', '', 'Copied or downloaded by `npm run assets`. Sources and licences:', ''];
-  let n = 0;
-  if (from) {
-    const dir = [join(resolve(from), 'images'), resolve(from)].find((d) => existsSync(d) && readdirSync(d).some((f) => IMAGE_EXT.test(f)));
-    if (dir) {
-      const readme = existsSync(join(resolve(from), 'README.md')) ? readFileSync(join(resolve(from), 'README.md'), 'utf8') : '';
-      for (const f of readdirSync(dir).filter((f) => IMAGE_EXT.test(f)).sort()) {
-        copyFileSync(join(dir, f), join(SAMPLES, f));
-        const row = readme.split('\n').find((l) => l.startsWith('|') && l.includes(f));
-        lines.push(row ? `- ${f}: ${row.split('|').slice(2).map((c) => c.trim()).filter(Boolean).join(' · ')}` : `- ${f}: from ${relative(ROOT, dir)}`);
-        n++;
-      }
-    }
-  } else {
-    for (const s of SAMPLE_PHOTOS) {
-      try {
-        await download(s.url, join(SAMPLES, s.file));
-        lines.push(`- ${s.file}: ${s.credit} (${s.url})`);
-        n++;
-      } catch (e) {
-        console.log(`  could not download sample ${s.file}: ${(e as Error).message}`);
-      }
-    }
-  }
-  writeFileSync(join(SAMPLES, 'ATTRIBUTION.md'), `${lines.join('\n')}\n`);
-  const files = readdirSync(SAMPLES).filter((f) => IMAGE_EXT.test(f)).sort();
-  writeFileSync(join(SAMPLES, 'index.json'), JSON.stringify({ images: files }, null, 2));
-  return n;
-}
-
 await initNodeBackend();
 mkdirSync(MODELS, { recursive: true });
 const labelsPath = await obtain(LABELS.file, LABELS.url);
@@ -150,11 +114,16 @@ const labels = labelsPath ? parseLabels(readFileSync(labelsPath, 'utf8')) : unde
 if (!labels) console.log('  no ImageNet class list found: classes will be shown as numbers');
 let converted = 0;
 let found = 0;
+let failed = 0;
 for (const c of CHECKPOINTS) {
   if (!from && !c.url) continue;
   const path = await obtain(c.file, c.url);
   if (!path) continue;
   found++;
+  if (existsSync(join(EMBEDDED, c.id, 'model.json'))) {
+    console.log(`✓ ${c.id}: embedded in the app already (public/embedded)`);
+    continue;
+  }
   const out = join(MODELS, c.id);
   const stampPath = join(out, 'SOURCE.json');
   if (!force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf(path)) {
@@ -162,15 +131,20 @@ for (const c of CHECKPOINTS) {
     continue;
   }
   const t0 = performance.now();
+  // The installed model is replaced only once its new conversion is complete on disk.
+  const tmp = `${out}.tmp-${process.pid}`;
   try {
-    rmSync(out, { recursive: true, force: true });
     const files = convertCheckpoint(readFileSync(path), { arch: c.arch, preprocess: c.preprocess, labels, quantize, name: c.name, source: `torchvision checkpoint ${c.file}` });
-    const { bytes } = writeModelDir(out, files);
-    writeFileSync(stampPath, stampOf(path));
+    const { bytes } = writeModelDir(tmp, files);
+    writeFileSync(join(tmp, 'SOURCE.json'), stampOf(path));
+    rmSync(out, { recursive: true, force: true });
+    renameSync(tmp, out);
     converted++;
     console.log(`✓ ${c.id}: ${(bytes / 1e6).toFixed(1)} MB (${quantize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
-    console.log(`✗ ${c.id}: ${(e as Error).message}`);
+    rmSync(tmp, { recursive: true, force: true });
+    failed++;
+    console.log(`✗ ${c.id}: ${(e as Error).message}${existsSync(join(out, 'model.json')) ? ' (the installed model is kept)' : ''}`);
   }
 }
 if (from) {
@@ -186,8 +160,7 @@ if (from) {
     }
 }
 const n = writeIndex();
-const s = await samples();
-console.log(`models: ${n} in public/models (${converted} converted now; index.json written); sample images: ${s}`);
+console.log(`models: ${n} in public/models (${converted} converted now; index.json written)`);
 if (found === 0) {
   console.log(
     [
@@ -200,3 +173,4 @@ if (found === 0) {
     ].join('\n'),
   );
 }
+if (failed > 0) process.exit(1);

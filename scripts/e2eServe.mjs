@@ -23,8 +23,9 @@ if (!existsSync(resolve(shared, 'models'))) {
   process.exit(1);
 }
 must('npx', ['tsx', 'scripts/assets.ts', '--from', shared]);
-must('npx', ['vite', 'build', '--logLevel', 'warn']);
+must(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 must('npx', ['tsx', 'e2e/fixtures.ts', 'dist/e2e-fixtures']);
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: 'inherit' });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill('SIGTERM'));
+process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
 server.on('exit', (c) => process.exit(c ?? 0));

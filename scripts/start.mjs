@@ -4,7 +4,7 @@
  * build, and serve the app on 127.0.0.1. Plain Node (no tsx) so it runs before npm ci.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,28 +22,24 @@ function run(cmd, args, { optional = false } = {}) {
   return r.status === 0;
 }
 
-if (!existsSync('node_modules/.bin/vite')) run('npm', ['install', '--no-audit', '--no-fund']); // npm ci: see scripts/test.mjs
+if (!existsSync('node_modules/.bin/vite')) run('npm', ['ci', '--no-audit', '--no-fund']);
 
-function hasModels() {
-  try {
-    return JSON.parse(readFileSync('public/models/index.json', 'utf8')).models.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-if (!hasModels()) {
+// The embedded default (public/embedded: SqueezeNet 1.1 and sample photos) always serves both
+// lessons; `npm run assets` adds the course's larger models when it can reach them.
+if (!existsSync('public/models/index.json')) {
   const shared = resolve(process.env.SHARED_DIR ?? '../shared');
   const from = existsSync(shared) ? ['--', '--from', shared] : [];
   // Assets are a convenience: without them the app still opens and explains how to add a model.
-  if (!run('npm', ['run', 'assets', ...from], { optional: true })) console.log('(carrying on without prepared models)');
+  if (!run('npm', ['run', 'assets', ...from], { optional: true })) console.log('(carrying on with the embedded default model)');
 }
 
-run('npx', ['vite', 'build']);
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: ['ignore', 'pipe', 'inherit'] });
+run(process.execPath, ['node_modules/vite/bin/vite.js', 'build']);
+// vite itself, not through npx, so the signal below reaches the server and nothing is left serving.
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: ['ignore', 'pipe', 'inherit'] });
 server.stdout.on('data', (d) => {
   process.stdout.write(d);
   if (String(d).includes('127.0.0.1')) console.log(`\nTransferLens is running at http://127.0.0.1:${port}/  (Ctrl+C to stop)\n`);
 });
-server.on('exit', (code) => process.exit(code ?? 0));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill('SIGTERM'));
+process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));

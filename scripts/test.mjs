@@ -26,12 +26,9 @@ function quiet(cmd, args) {
 
 // 1. npm packages
 if (!existsSync('node_modules/.bin/vitest') || !existsSync('node_modules/.bin/playwright')) {
-  // npm 11 rejects this lock in `npm ci` ("Missing: @rollup/rollup-<other platform>"): rollup 4's
-  // per-platform optional packages (via workbox-build) are left out of any lock npm writes here.
-  // `npm install` from the same lock installs the same versions.
-  if (!run('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund']).ok) {
-    console.error('npm ci refused the lock file; installing from it with npm install instead');
-    if (!run('npm', ['install', '--no-audit', '--no-fund']).ok) process.exit(1);
+  if (!run('npm', ['ci', '--no-audit', '--no-fund']).ok) {
+    console.error('✗ npm ci refused package-lock.json: commit the lock that `npm install` writes');
+    process.exit(1);
   }
 }
 
@@ -45,7 +42,9 @@ if (missing.length) {
     process.exit(1);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!run('apt-get', ['update', '-qq'], { env }).ok || !run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env }).ok) {
+  // Wait for another install's dpkg lock (up to 10 min) instead of failing at once.
+  const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+  if (!run('apt-get', [...lock, 'update', '-qq'], { env }).ok || !run('apt-get', [...lock, 'install', '-y', '-q', '--no-install-recommends', ...missing], { env }).ok) {
     console.error('✗ apt-get could not install the test dependencies');
     process.exit(1);
   }

@@ -2,11 +2,12 @@
  * Module-level actions (Zustand's "no store actions" pattern): the UI and the worker
  * client call them without hooks. They own the one ModelClient.
  */
-import { MODELS_INDEX_URL, TOP_K } from '../config';
+import { EMBEDDED_INDEX_URL, MODELS_INDEX_URL, TOP_K } from '../config';
 import type { ModelMeta } from '../ml/core/metadata';
 import { decodeImageFile } from '../lib/imageFile';
 import { ModelClient } from '../worker/model/client';
 import type { BackendChoice, ModelSource } from '../worker/model/protocol';
+import { mergeIndex } from './modelIndex';
 import { BACKEND_STORAGE_KEY, useStore, type ModelIndexEntry, type Screen } from './store';
 
 const set = useStore.setState;
@@ -84,20 +85,26 @@ export async function clearModelCache(): Promise<void> {
   }
 }
 
+/** models/index.json (what `npm run assets` installed) and the embedded default, installed first. */
 export async function loadIndex(): Promise<void> {
   set({ indexState: 'loading', indexError: null });
+  const [installed, embedded] = await Promise.all([fetchIndex(MODELS_INDEX_URL), fetchIndex(EMBEDDED_INDEX_URL)]);
+  const index = mergeIndex(installed.models, embedded.models);
+  const failed = [installed, embedded].find((r) => r.error);
+  if (index.length) set({ index, indexState: 'ready' });
+  else if (failed) set({ index: [], indexState: 'error', indexError: failed.error! });
+  else set({ index: [], indexState: 'missing' });
+}
+
+async function fetchIndex(url: string): Promise<{ models: ModelIndexEntry[]; error?: string }> {
   try {
-    const res = await fetch(MODELS_INDEX_URL, { cache: 'no-cache' });
-    if (res.status === 404) {
-      set({ index: [], indexState: 'missing' });
-      return;
-    }
+    const res = await fetch(url, { cache: 'no-cache' });
+    if (res.status === 404) return { models: [] };
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const json = (await res.json()) as { models?: ModelIndexEntry[] };
-    const index = Array.isArray(json.models) ? json.models.filter((m) => typeof m.url === 'string' && typeof m.name === 'string') : [];
-    set({ index, indexState: index.length ? 'ready' : 'missing' });
+    return { models: Array.isArray(json.models) ? json.models.filter((m) => typeof m.url === 'string' && typeof m.name === 'string') : [] };
   } catch (e) {
-    set({ index: [], indexState: 'error', indexError: `models/index.json could not be read: ${message(e)}` });
+    return { models: [], error: `${url} could not be read: ${message(e)}` };
   }
 }
 

@@ -2,6 +2,7 @@
 import { decodeImageFile } from '../lib/imageFile';
 import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
+import { samplePhotos } from './modelIndex';
 import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';
 import { useStore, type SalImage, type SaliencySlice } from './store';
@@ -48,7 +49,9 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
 
 export async function addSample(name: string): Promise<void> {
   try {
-    const res = await fetch(`sample-images/${encodeURIComponent(name)}`);
+    const photo = (await samplePhotos()).find((p) => p.file === name);
+    if (!photo) throw new Error(`there is no sample photo called "${name}"`);
+    const res = await fetch(photo.url);
     if (!res.ok) throw new Error(`sample ${name}: HTTP ${res.status}`);
     const blob = await res.blob();
     await addImageFiles([new File([blob], name, { type: blob.type })], name);

@@ -21,6 +21,8 @@ export interface ModelIndexEntry {
   bytes: number;
   quantize: string;
   source: string;
+  /** The committed default model (public/embedded), not one `npm run assets` installed. */
+  embedded?: boolean;
 }
 
 export interface BackendSlice {

@@ -1,16 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
+import { samplePhotos, type SamplePhoto } from '../../state/modelIndex';
 import { addImageFiles, addSample } from '../../state/saliencyActions';
 
 
 /** File picker, sample strip; drop and paste are handled page-wide by the screen. */
 export function ImageInput() {
   const input = useRef<HTMLInputElement>(null);
-  const [samples, setSamples] = useState<string[]>([]);
+  const [samples, setSamples] = useState<SamplePhoto[]>([]);
   useEffect(() => {
-    fetch('sample-images/index.json')
-      .then((r) => (r.ok ? r.json() : { images: [] }))
-      .then((j: { images?: string[] }) => setSamples(j.images ?? []))
-      .catch(() => setSamples([]));
+    void samplePhotos().then(setSamples);
   }, []);
   return (
     <div className="image-input">
@@ -36,8 +34,8 @@ export function ImageInput() {
       {samples.length > 0 && (
         <div className="samples" role="group" aria-label="Sample images">
           {samples.map((s) => (
-            <button key={s} type="button" className="sample" onClick={() => void addSample(s)} data-testid={`sample-${s}`} title={s}>
-              <img src={`sample-images/${s}`} alt={s.replace(/\.\w+$/, '')} loading="lazy" />
+            <button key={s.file} type="button" className="sample" onClick={() => void addSample(s.file)} data-testid={`sample-${s.file}`} title={s.subject}>
+              <img src={s.url} alt={s.subject} loading="lazy" />
             </button>
           ))}
         </div>
