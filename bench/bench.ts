@@ -24,8 +24,9 @@ import { fromPaths, stratifiedSplit, type Dataset } from '../src/ml/core/dataset
 import { trunkFeatures } from '../src/ml/training/features';
 import { fineTune, type TrunkCache } from '../src/ml/training/pipeline';
 import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
-import { planFor, type Strategy } from '../src/ml/core/surgery';
-import { COURSE_RECIPE } from '../src/ml/training/loop';
+import { planFor } from '../src/ml/core/surgery';
+import { type Strategy } from '../src/ml/core/vocab';
+import { COURSE_RECIPE } from '../src/ml/core/vocab';
 import { parseArgs, str } from '../scripts/lib/args';
 import { fileSystemHandler, writeModelDir } from '../scripts/lib/fsModel';
 import { decodeImageFile } from '../scripts/lib/nodeImage';

@@ -7,7 +7,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { fromLayersModel } from '../src/ml/runtime/backbone';
-import { configureWasm, isBackendName, selectBackend } from '../src/ml/runtime/backend';
+import { configureWasm, selectBackend } from '../src/ml/runtime/backend';
+import { isBackendName } from '../src/ml/core/vocab';
 import { trunkFeatures } from '../src/ml/training/features';
 import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
 import { planFor } from '../src/ml/core/surgery';

@@ -28,4 +28,9 @@ must('npx', ['tsx', 'e2e/fixtures.ts', 'dist/e2e-fixtures']);
 const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill('SIGTERM'));
 process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
+// npm does not always pass a SIGTERM on to this script: when npm goes, the server goes too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) server.kill('SIGTERM');
+}, 500).unref();
 server.on('exit', (c) => process.exit(c ?? 0));

@@ -9,7 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { loadBackbone } from '../src/ml/runtime/backbone';
-import { computeSaliency, isSaliencyMethod, logitsModel, SALIENCY_METHODS } from '../src/ml/saliency/saliency';
+import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
+import { isSaliencyMethod, SALIENCY_METHODS } from '../src/ml/core/vocab';
 import { fail, parseArgs, str } from './lib/args';
 import { fileSystemHandler } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';

@@ -43,3 +43,8 @@ server.stdout.on('data', (d) => {
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill('SIGTERM'));
 process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
+// npm does not always pass a SIGTERM on to this script: when npm goes, the server goes too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) server.kill('SIGTERM');
+}, 500).unref();

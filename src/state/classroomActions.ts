@@ -2,6 +2,7 @@
  * Classroom features: lecture mode, keyboard shortcuts, shareable links and persistent
  * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
  */
+import { SALIENCY_METHOD_INFO } from '../ml/core/vocab';
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
 import { notify } from './notify';
@@ -14,14 +15,6 @@ import { DEFAULT_SHARED, encodeState, SETTINGS_KEY, startupState, type SharedSta
 
 const set = useStore.setState;
 const get = useStore.getState;
-
-const METHOD_NAMES: Record<string, string> = {
-  vanilla: 'Vanilla gradient',
-  smoothgrad: 'SmoothGrad',
-  'integrated-gradients': 'Integrated Gradients',
-  'gradient-x-input': 'Gradient × Input',
-  gradcam: 'Grad-CAM',
-};
 
 export { notify };
 
@@ -140,7 +133,7 @@ export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
     case 'm':
     case 'M':
       if (s.screen !== 'saliency') return false;
-      notify(`Method: ${METHOD_NAMES[cycleMethod()]}`);
+      notify(`Method: ${SALIENCY_METHOD_INFO[cycleMethod()].short}`);
       return true;
     case 'f':
     case 'F':

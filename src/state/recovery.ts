@@ -1,5 +1,5 @@
 /** When a backend fails: which errors are worth another backend, and which one comes next. */
-import type { BackendName } from '../ml/runtime/backend';
+import type { BackendName } from '../ml/core/vocab';
 
 export const BACKEND_FALLBACK: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 

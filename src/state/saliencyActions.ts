@@ -1,4 +1,5 @@
 /** Saliency screen actions: images in, maps out, one worker job at a time. */
+import { SALIENCY_METHODS } from '../ml/core/vocab';
 import { decodeImageFile } from '../lib/imageFile';
 import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
@@ -190,12 +191,11 @@ onModelLoaded(() => {
   if (get().salImages.length) recomputeAll();
 });
 
-const METHOD_CYCLE: SaliencyParams['method'][] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
 
 /** Keyboard M: the next saliency method. */
 export function cycleMethod(): SaliencyParams['method'] {
   const cur = get().salParams.method;
-  const next = METHOD_CYCLE[(METHOD_CYCLE.indexOf(cur) + 1) % METHOD_CYCLE.length]!;
+  const next = SALIENCY_METHODS[(SALIENCY_METHODS.indexOf(cur) + 1) % SALIENCY_METHODS.length]!;
   setSalParams({ method: next });
   return next;
 }

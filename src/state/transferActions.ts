@@ -1,8 +1,9 @@
 /** Transfer-learning studio actions: they own the training worker and persist runs in IndexedDB. */
 import { get as idbGet, set as idbSet } from 'idb-keyval';
-import type { Strategy } from '../ml/core/surgery';
-import type { BackendName } from '../ml/runtime/backend';
-import type { Checkpoint, TrainConfig } from '../ml/training/loop';
+import type { Strategy } from '../ml/core/vocab';
+import type { BackendName } from '../ml/core/vocab';
+import type { Checkpoint } from '../ml/training/loop';
+import type { TrainConfig } from '../ml/core/vocab';
 import { TrainClient } from '../worker/train/client';
 import type { DatasetSource } from '../worker/train/protocol';
 import { goTo, loadModel } from './actions';

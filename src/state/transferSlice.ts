@@ -1,6 +1,8 @@
 /** Plain-data state of the transfer-learning studio. */
-import type { LayerRow, Strategy } from '../ml/core/surgery';
-import type { EpochStats, TrainConfig } from '../ml/training/loop';
+import type { LayerRow } from '../ml/core/surgery';
+import type { Strategy } from '../ml/core/vocab';
+import type { EpochStats } from '../ml/training/loop';
+import type { TrainConfig } from '../ml/core/vocab';
 import type { DatasetSummary, RunSummary, TrainModelInfo } from '../worker/train/protocol';
 
 export interface SavedRun {

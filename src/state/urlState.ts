@@ -2,8 +2,7 @@
  * The state that matters, as URL parameters (shareable links) and as a localStorage record
  * (settings that survive a reload). Pure functions: the App wires them to the store.
  */
-import { isStrategy, type Strategy } from '../ml/core/surgery';
-import type { TrainConfig } from '../ml/training/loop';
+import { COURSE_RECIPE, isSaliencyMethod, isStrategy, type Strategy, type TrainConfig } from '../ml/core/vocab';
 import type { SaliencyParams } from '../worker/model/protocol';
 import type { Screen } from './store';
 
@@ -27,13 +26,12 @@ export const DEFAULT_SHARED: SharedState = {
   lecture: false,
   model: null,
   strategy: 'fc8',
-  config: { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 },
+  config: { ...COURSE_RECIPE },
   method: 'vanilla',
   classIndex: null,
   sample: null,
 };
 
-const METHODS: readonly SaliencyParams['method'][] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
 export const SETTINGS_KEY = 'transferlens.settings';
 
 /** Short URL names for the training hyperparameters. */
@@ -102,7 +100,7 @@ export function decodeState(p: URLSearchParams): Partial<Omit<SharedState, 'conf
   if (p.get('unfreeze') === '1') config.unfreezeBlock = true;
   if (Object.keys(config).length) out.config = config;
   const method = p.get('method');
-  if (method && (METHODS as readonly string[]).includes(method)) out.method = method as SaliencyParams['method'];
+  if (method && isSaliencyMethod(method)) out.method = method;
   const cls = num(p, 'class', 0, 100000);
   if (cls !== undefined && Number.isInteger(cls)) out.classIndex = cls;
   const sample = p.get('sample');

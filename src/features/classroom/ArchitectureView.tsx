@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { analyzeTopology, asModelLike, formatShape, totals, type ArchLayer } from '../../ml/core/architecture';
-import { lastConvBlock, layerTable, planFor, STRATEGIES, type LayerRow, type Strategy } from '../../ml/core/surgery';
+import { lastConvBlock, layerTable, planFor, type LayerRow } from '../../ml/core/surgery';
+import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import topologies from '../../ml/core/topologies.json';
 import { formatCount } from '../../lib/format';
 import { useStore } from '../../state/store';

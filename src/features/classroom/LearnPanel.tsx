@@ -1,4 +1,4 @@
-import type { Strategy } from '../../ml/core/surgery';
+import type { Strategy } from '../../ml/core/vocab';
 import { goTo } from '../../state/actions';
 import { useStore } from '../../state/store';
 import { setStrategy } from '../../state/transferActions';

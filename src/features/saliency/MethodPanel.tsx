@@ -1,3 +1,4 @@
+import { SALIENCY_METHOD_INFO, SALIENCY_METHODS } from '../../ml/core/vocab';
 import { setSalParams } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import type { SaliencyParams } from '../../worker/model/protocol';
@@ -5,28 +6,21 @@ import type { SaliencyParams } from '../../worker/model/protocol';
 /** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];
 
-const METHODS: { value: SaliencyParams['method']; label: string; note: string }[] = [
-  { value: 'vanilla', label: 'Vanilla gradient (Simonyan et al. 2014)', note: 'One backward pass: |∂S_c/∂I| at the image, max over colour channels.' },
-  { value: 'smoothgrad', label: 'SmoothGrad', note: 'Average the gradient over noisy copies of the image: less speckle, same idea.' },
-  { value: 'integrated-gradients', label: 'Integrated Gradients', note: 'Accumulate gradients along a path from a baseline image to yours.' },
-  { value: 'gradient-x-input', label: 'Gradient × Input', note: 'Gradient times pixel value: where a change matters and the pixel contributes.' },
-  { value: 'gradcam', label: 'Grad-CAM', note: 'Class-weighted feature maps of a conv layer, upsampled: coarse but object-shaped.' },
-];
 
 export function MethodPanel() {
   const p = useStore((s) => s.salParams);
   const layers = useStore((s) => s.current?.info.spatialLayers ?? EMPTY);
   const camDefault = useStore((s) => s.current?.info.camLayer ?? null);
-  const m = METHODS.find((x) => x.value === p.method)!;
+  const m = SALIENCY_METHOD_INFO[p.method];
   return (
     <fieldset className="method">
       <legend>Method</legend>
       <label>
         <span className="sr-only">Saliency method</span>
         <select data-testid="method-select" value={p.method} onChange={(e) => setSalParams({ method: e.target.value as SaliencyParams['method'] })}>
-          {METHODS.map((x) => (
-            <option key={x.value} value={x.value}>
-              {x.label}
+          {SALIENCY_METHODS.map((x) => (
+            <option key={x} value={x}>
+              {SALIENCY_METHOD_INFO[x].label}
             </option>
           ))}
         </select>

@@ -1,17 +1,12 @@
 import { useEffect } from 'react';
 import { MEMORY_POLL_MS } from '../../config';
 import { formatBytes } from '../../lib/format';
+import { BACKEND_INFO, BACKEND_ORDER } from '../../ml/core/vocab';
 import { chooseBackend, refreshMemory } from '../../state/actions';
 import { useStore } from '../../state/store';
 import type { BackendChoice } from '../../worker/model/protocol';
 
-const CHOICES: { value: BackendChoice; label: string }[] = [
-  { value: 'auto', label: 'Automatic (best available)' },
-  { value: 'webgpu', label: 'WebGPU' },
-  { value: 'webgl', label: 'WebGL' },
-  { value: 'wasm', label: 'WebAssembly (WASM)' },
-  { value: 'cpu', label: 'CPU (plain JavaScript)' },
-];
+const CHOICES: { value: BackendChoice; label: string }[] = [{ value: 'auto', label: 'Automatic (best available)' }, ...BACKEND_ORDER.map((b) => ({ value: b, label: BACKEND_INFO[b].label }))];
 
 /** Which TF.js backend runs the models, what it is, and how much memory it holds. */
 export function BackendChip() {

@@ -1,15 +1,7 @@
-import type { Strategy } from '../../ml/core/surgery';
+import { STRATEGIES, STRATEGY_INFO, type Strategy } from '../../ml/core/vocab';
 import { setStrategy } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
-const ALL: Strategy[] = ['fc8', 'fc7-fc8', 'fc6-head', 'all-fc'];
-
-const STRATEGY_LABELS: Record<Strategy, string> = {
-  fc8: 'Replace last FC (new fc8; trunk, fc6, fc7 frozen)',
-  'fc7-fc8': 'Replace last two FC (new fc7 + fc8; trunk, fc6 frozen) — the course recipe',
-  'fc6-head': 'Remove fc7 + fc8, new classifier on fc6',
-  'all-fc': 'Fine-tune all FC layers (pretrained fc6, fc7 + new fc8)',
-};
 
 /** Which layers are replaced, frozen or trained, with the layer table. */
 export function StrategyPanel() {
@@ -23,9 +15,9 @@ export function StrategyPanel() {
       <label>
         Strategy{' '}
         <select data-testid="strategy-select" value={strategy} disabled={running || !model} onChange={(e) => setStrategy(e.target.value as Strategy)}>
-          {ALL.map((s) => (
+          {STRATEGIES.map((s) => (
             <option key={s} value={s} disabled={!model?.strategies.includes(s)}>
-              {STRATEGY_LABELS[s]}
+              {STRATEGY_INFO[s].label}
               {model && !model.strategies.includes(s) ? ' — not for this model' : ''}
             </option>
           ))}

@@ -5,7 +5,8 @@ import { sharedFile } from '../../../test/shared';
 import { tfReady } from '../../../test/tfSetup';
 import { analyzeTopology, asModelLike, formatShape, TopologyError, totals } from './architecture';
 import { ARCHS, ARCH_SPECS } from '../convert/archs';
-import { layerTable, planFor, STRATEGIES } from './surgery';
+import { layerTable, planFor } from './surgery';
+import { STRATEGIES } from './vocab';
 import topologies from './topologies.json';
 import { buildTopologies } from '../convert/topologyGen';
 

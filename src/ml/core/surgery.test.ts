@@ -5,7 +5,8 @@ import { archSpec, type Arch } from '../convert/archs';
 import { buildFineTunedModel } from '../training/export';
 import type { ModelMeta } from './metadata';
 import { PREPROCESS } from './metadata';
-import { layerTable, planFor, STRATEGIES, type Strategy } from './surgery';
+import { layerTable, planFor } from './surgery';
+import { STRATEGIES, type Strategy } from './vocab';
 import { createHead } from '../training/loop';
 
 beforeAll(tfReady);

@@ -6,12 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelMeta } from './metadata';
 
-export type Strategy = 'fc8' | 'fc7-fc8' | 'fc6-head' | 'all-fc';
-export const STRATEGIES: readonly Strategy[] = ['fc8', 'fc7-fc8', 'fc6-head', 'all-fc'];
-
-export function isStrategy(s: string): s is Strategy {
-  return (STRATEGIES as readonly string[]).includes(s);
-}
+import type { Strategy } from './vocab';
 
 export interface HeadLayerSpec {
   name: string;

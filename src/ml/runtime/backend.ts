@@ -5,12 +5,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm/register';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-export function isBackendName(s: string): s is BackendName {
-  return (BACKEND_ORDER as readonly string[]).includes(s);
-}
+import { BACKEND_ORDER, type BackendName } from '../core/vocab';
 
 export interface BackendInfo {
   name: BackendName;

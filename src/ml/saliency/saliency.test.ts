@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../../test/tfSetup';
 import { modelFrom, modelUpTo } from '../runtime/graph';
-import { CancelledError, computeSaliency, inputGradient, logitsModel, SALIENCY_METHODS } from './saliency';
+import { CancelledError, computeSaliency, inputGradient, logitsModel } from './saliency';
+import { SALIENCY_METHODS } from '../core/vocab';
 import { spearman } from '../core/stats';
 import { mulberry32 } from '../core/random';
 

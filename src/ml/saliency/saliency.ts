@@ -13,14 +13,9 @@ import { normalize } from '../runtime/preprocess';
 import type { Preprocess } from '../core/metadata';
 import { inputGradientsOnly } from '../runtime/wasm/gradientMode';
 
-export type SaliencyMethod = 'vanilla' | 'smoothgrad' | 'integrated-gradients' | 'gradient-x-input' | 'gradcam';
-export const SALIENCY_METHODS: readonly SaliencyMethod[] = ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input', 'gradcam'];
+import { SALIENCY_METHODS, type SaliencyMethod } from '../core/vocab';
 export type Aggregate = 'max' | 'sum';
 export type ScoreTarget = 'logit' | 'prob';
-
-export function isSaliencyMethod(s: string): s is SaliencyMethod {
-  return (SALIENCY_METHODS as readonly string[]).includes(s);
-}
 
 export class CancelledError extends Error {
   override name = 'CancelledError';

@@ -8,7 +8,8 @@ import { buildModelFiles, type ModelFiles, type Quantize } from '../convert/arti
 import type { NamedWeight } from '../convert/stateDict';
 import type { ModelMeta } from '../core/metadata';
 import type { Plan } from '../core/surgery';
-import type { EpochStats, Head, TrainConfig } from './loop';
+import type { EpochStats, Head } from './loop';
+import type { TrainConfig } from '../core/vocab';
 
 export interface TrainingInfo {
   strategy: string;

@@ -8,21 +8,7 @@ import type { FeatureSet } from './features';
 import { mulberry32 } from '../core/random';
 import type { Plan } from '../core/surgery';
 
-export interface TrainConfig {
-  optimizer: 'sgd' | 'adam';
-  lr: number;
-  momentum: number;
-  batchSize: number;
-  epochs: number;
-  dropout: number;
-  weightDecay: number;
-  seed: number;
-  /** Augmented views (random crop + flip) cached per training image; 0 = off. */
-  augmentViews?: number;
-  /** Also train the last conv block, at lr × blockLrScale (default 0.1). */
-  unfreezeBlock?: boolean;
-  blockLrScale?: number;
-}
+import type { TrainConfig } from '../core/vocab';
 
 /** Trainable layers in front of the head (the unfrozen conv block and what follows it). */
 export interface Body {
@@ -32,7 +18,6 @@ export interface Body {
 }
 
 /** The course's recipe. */
-export const COURSE_RECIPE: TrainConfig = { optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 };
 
 export interface EpochStats {
   epoch: number;

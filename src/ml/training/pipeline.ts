@@ -6,8 +6,10 @@ import { applyFrozen, extractFeatures, fitStandardizer, foldStandardizer, standa
 import { augmentImage, type RgbImage } from '../runtime/preprocess';
 import { mulberry32 } from '../core/random';
 import { modelBetween, modelUpTo } from '../runtime/graph';
-import { lastConvBlock, planFor, type Plan, type Strategy } from '../core/surgery';
-import { cachedSource, createHead, evaluate, trainHead, type Body, type EvalResult, type Head, type TrainCallbacks, type TrainConfig, type TrainResult } from './loop';
+import { lastConvBlock, planFor, type Plan } from '../core/surgery';
+import { type Strategy } from '../core/vocab';
+import { cachedSource, createHead, evaluate, trainHead, type Body, type EvalResult, type Head, type TrainCallbacks, type TrainResult } from './loop';
+import { type TrainConfig } from '../core/vocab';
 
 export interface FineTuneOptions extends TrainCallbacks {
   strategy: Strategy;

@@ -7,7 +7,8 @@ import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone 
 import { lastSpatialLayer, spatialLayers } from '../../ml/runtime/graph';
 import { denormalize } from '../../ml/runtime/preprocess';
 import { classModelVisualisation, computeSaliency, logitsModel, type LogitsModel } from '../../ml/saliency/saliency';
-import { BACKEND_ORDER, configureWasm, selectBackend, type BackendName } from '../../ml/runtime/backend';
+import { configureWasm, selectBackend } from '../../ml/runtime/backend';
+import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, SerializedError, WorkerEvent } from './protocol';

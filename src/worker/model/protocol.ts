@@ -2,10 +2,12 @@
  * The typed protocol between the page and the model worker. Types only: no runtime
  * code, so React can import it without pulling in TF.js.
  */
-import type { BackendInfo, BackendName } from '../../ml/runtime/backend';
+import type { BackendInfo } from '../../ml/runtime/backend';
+import type { BackendName } from '../../ml/core/vocab';
 import type { Prediction } from '../../ml/runtime/backbone';
 import type { ModelMeta } from '../../ml/core/metadata';
-import type { Aggregate, SaliencyMethod, ScoreTarget } from '../../ml/saliency/saliency';
+import type { Aggregate, ScoreTarget } from '../../ml/saliency/saliency';
+import type { SaliencyMethod } from '../../ml/core/vocab';
 
 export type BackendChoice = BackendName | 'auto';
 

@@ -1,7 +1,10 @@
 /** Protocol of the training worker (types only). */
-import type { BackendInfo, BackendName } from '../../ml/runtime/backend';
-import type { LayerRow, Strategy } from '../../ml/core/surgery';
-import type { Checkpoint, EpochStats, TrainConfig } from '../../ml/training/loop';
+import type { BackendInfo } from '../../ml/runtime/backend';
+import type { BackendName } from '../../ml/core/vocab';
+import type { LayerRow } from '../../ml/core/surgery';
+import type { Strategy } from '../../ml/core/vocab';
+import type { Checkpoint, EpochStats } from '../../ml/training/loop';
+import type { TrainConfig } from '../../ml/core/vocab';
 
 export type DatasetSource =
   /** Files from a dropped or picked folder (their relative paths give the classes), or a .zip. */

@@ -1,0 +1,65 @@
+/**
+ * Every word list of the app in one place, one `Record` each: saliency methods, backends,
+ * surgery strategies, the course recipe. The URL parser, the keyboard cycle, the selects and
+ * the error messages are derived from these (as mobilenet derives its messages from MODEL_INFO).
+ * No TF.js here: the page imports it.
+ */
+
+export type SaliencyMethod = 'vanilla' | 'smoothgrad' | 'integrated-gradients' | 'gradient-x-input' | 'gradcam';
+
+export const SALIENCY_METHOD_INFO: Record<SaliencyMethod, { label: string; short: string; note: string }> = {
+  vanilla: { label: 'Vanilla gradient (Simonyan et al. 2014)', short: 'Vanilla gradient', note: 'One backward pass: |∂S_c/∂I| at the image, max over colour channels.' },
+  smoothgrad: { label: 'SmoothGrad', short: 'SmoothGrad', note: 'Average the gradient over noisy copies of the image: less speckle, same idea.' },
+  'integrated-gradients': { label: 'Integrated Gradients', short: 'Integrated Gradients', note: 'Accumulate gradients along a path from a baseline image to yours.' },
+  'gradient-x-input': { label: 'Gradient × Input', short: 'Gradient × Input', note: 'Gradient times pixel value: where a change matters and the pixel contributes.' },
+  gradcam: { label: 'Grad-CAM', short: 'Grad-CAM', note: 'Class-weighted feature maps of a conv layer, upsampled: coarse but object-shaped.' },
+};
+/** In menu and keyboard-cycle order. */
+export const SALIENCY_METHODS = Object.keys(SALIENCY_METHOD_INFO) as SaliencyMethod[];
+export function isSaliencyMethod(s: string): s is SaliencyMethod {
+  return Object.hasOwn(SALIENCY_METHOD_INFO, s);
+}
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_INFO: Record<BackendName, { label: string }> = {
+  webgpu: { label: 'WebGPU' },
+  webgl: { label: 'WebGL' },
+  wasm: { label: 'WebAssembly (WASM)' },
+  cpu: { label: 'CPU (plain JavaScript)' },
+};
+/** Fastest first: the order automatic selection tries them in. */
+export const BACKEND_ORDER = Object.keys(BACKEND_INFO) as BackendName[];
+export function isBackendName(s: string): s is BackendName {
+  return Object.hasOwn(BACKEND_INFO, s);
+}
+
+export type Strategy = 'fc8' | 'fc7-fc8' | 'fc6-head' | 'all-fc';
+export const STRATEGY_INFO: Record<Strategy, { label: string }> = {
+  fc8: { label: 'Replace last FC (new fc8; trunk, fc6, fc7 frozen)' },
+  'fc7-fc8': { label: 'Replace last two FC (new fc7 + fc8; trunk, fc6 frozen) — the course recipe' },
+  'fc6-head': { label: 'Remove fc7 + fc8, new classifier on fc6' },
+  'all-fc': { label: 'Fine-tune all FC layers (pretrained fc6, fc7 + new fc8)' },
+};
+export const STRATEGIES = Object.keys(STRATEGY_INFO) as Strategy[];
+export function isStrategy(s: string): s is Strategy {
+  return Object.hasOwn(STRATEGY_INFO, s);
+}
+
+export interface TrainConfig {
+  optimizer: 'sgd' | 'adam';
+  lr: number;
+  momentum: number;
+  batchSize: number;
+  epochs: number;
+  dropout: number;
+  weightDecay: number;
+  seed: number;
+  /** Augmented views (random crop + flip) cached per training image; 0 = off. */
+  augmentViews?: number;
+  /** Also train the last conv block, at lr × blockLrScale (default 0.1). */
+  unfreezeBlock?: boolean;
+  blockLrScale?: number;
+}
+
+/** The course's recipe: SGD lr 0.01, momentum 0.9, batch 128, dropout 0.5, 10 epochs. */
+export const COURSE_RECIPE: Readonly<TrainConfig> = Object.freeze({ optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 });
