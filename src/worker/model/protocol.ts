@@ -2,6 +2,7 @@
  * The typed protocol between the page and the model worker. Types only: no runtime
  * code, so React can import it without pulling in TF.js.
  */
+import type { SerializedError } from '../shared/client';
 import type { BackendInfo } from '../../ml/runtime/backend';
 import type { BackendName } from '../../ml/core/vocab';
 import type { Prediction } from '../../ml/runtime/backbone';
@@ -125,11 +126,7 @@ export interface ResultMap {
 export type RequestType = Request['type'];
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
-export interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
-}
+export type { SerializedError };
 
 export type WorkerEvent =
   | { [T in RequestType]: { type: 'result'; id: number; request: T; result: ResultMap[T] } }[RequestType]

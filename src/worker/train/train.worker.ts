@@ -1,5 +1,7 @@
 /// <reference lib="webworker" />
+/** The training worker's entry: images decoded with the browser's own decoder, the IndexedDB feature cache, the shared queue. */
 import { del, get, keys, set } from 'idb-keyval';
+import { serveWorker } from '../shared/serve';
 import { createTrainHandler } from './handler';
 import type { TrainEvent, TrainRequest } from './protocol';
 
@@ -19,9 +21,4 @@ async function decode(bytes: Blob | Uint8Array) {
   }
 }
 
-const handle = createTrainHandler((e: TrainEvent, transfer?: Transferable[]) => scope.postMessage(e, transfer ?? []), { decode, store: { get, set, keys, del }, modelCache: true });
-let queue: Promise<void> = Promise.resolve();
-scope.onmessage = (e: MessageEvent<TrainRequest>) => {
-  if (handle.isImmediate(e.data)) void handle(e.data);
-  else queue = queue.then(() => handle(e.data));
-};
+serveWorker<TrainRequest>(scope, createTrainHandler((e: TrainEvent, transfer?: Transferable[]) => scope.postMessage(e, transfer ?? []), { decode, store: { get, set, keys, del }, modelCache: true }));
