@@ -10,7 +10,7 @@ import { replayDuration } from './replay';
 import { addSample, cycleMethod, pickClass, stepImage } from './saliencyActions';
 import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
-import type { SavedRun } from './transferSlice';
+import type { SavedRun } from './slices/transfer';
 import { DEFAULT_SHARED, encodeState, SETTINGS_KEY, startupState, type SharedState } from './urlState';
 
 const set = useStore.setState;

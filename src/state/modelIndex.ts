@@ -3,7 +3,7 @@
  * (models/index.json) and the committed default (embedded/index.json). Pure data and fetches.
  */
 import { EMBEDDED_INDEX_URL } from '../config';
-import type { ModelIndexEntry } from './store';
+import type { ModelIndexEntry } from './slices/models';
 
 /** Installed models first; the embedded default after them, unless one with its id is installed. */
 export function mergeIndex(installed: ModelIndexEntry[], embedded: ModelIndexEntry[]): ModelIndexEntry[] {

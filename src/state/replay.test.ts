@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunFile, replayDuration, replayFrame } from './replay';
-import type { SavedRun } from './transferSlice';
+import type { SavedRun } from './slices/transfer';
 
 const epoch = (i: number, ms: number) => ({ epoch: i, trainLoss: 1 / i, trainAcc: 0.1 * i, valLoss: 1.1 / i, valAcc: 0.1 * i, ms });
 const run = (fromCache: boolean): SavedRun =>

@@ -4,7 +4,7 @@
  * its batches spread evenly). Pure; the replay timer in classroomActions advances `t`.
  */
 import type { EpochStats } from '../ml/training/loop';
-import type { SavedRun } from './transferSlice';
+import type { SavedRun } from './slices/transfer';
 
 export interface ReplayFrame {
   phase: 'features' | 'train' | 'done';

@@ -10,7 +10,7 @@ import { goTo, loadModel } from './actions';
 import { notify } from './notify';
 import { BACKEND_FALLBACK, backendsAfter, isRecoverable } from './recovery';
 import { useStore } from './store';
-import type { SavedRun } from './transferSlice';
+import type { SavedRun } from './slices/transfer';
 
 const set = useStore.setState;
 const get = useStore.getState;

@@ -4,7 +4,7 @@
  */
 import { COURSE_RECIPE, isSaliencyMethod, isStrategy, type Strategy, type TrainConfig } from '../ml/core/vocab';
 import type { SaliencyParams } from '../worker/model/protocol';
-import type { Screen } from './store';
+import type { Screen } from './slices/ui';
 
 export interface SharedState {
   screen: Screen;

@@ -1,9 +1,8 @@
 /** Plain-data state of the transfer-learning studio. */
-import type { LayerRow } from '../ml/core/surgery';
-import type { Strategy } from '../ml/core/vocab';
-import type { EpochStats } from '../ml/training/loop';
-import type { TrainConfig } from '../ml/core/vocab';
-import type { DatasetSummary, RunSummary, TrainModelInfo } from '../worker/train/protocol';
+import type { LayerRow } from '../../ml/core/surgery';
+import { COURSE_RECIPE, type Strategy, type TrainConfig } from '../../ml/core/vocab';
+import type { EpochStats } from '../../ml/training/loop';
+import type { DatasetSummary, RunSummary, TrainModelInfo } from '../../worker/train/protocol';
 
 export interface SavedRun {
   id: string;
@@ -39,3 +38,23 @@ export interface TransferSlice {
   tlError: string | null;
   tlCell: { truth: number; predicted: number } | null;
 }
+
+export const initialTransfer = (): TransferSlice => ({
+  tlModel: null,
+  tlModelError: null,
+  tlDataset: null,
+  tlThumbs: {},
+  tlDatasetBusy: false,
+  tlDatasetError: null,
+  tlStrategy: 'fc8',
+  tlPlan: null,
+  tlConfig: { ...COURSE_RECIPE },
+  tlValFraction: 0.2,
+  tlStatus: 'idle',
+  tlProgress: null,
+  tlLive: null,
+  tlRuns: [],
+  tlCache: null,
+  tlError: null,
+  tlCell: null,
+});

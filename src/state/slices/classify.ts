@@ -1,0 +1,12 @@
+/** The Models screen's quick classification of one image. */
+import type { Prediction } from '../../ml/runtime/backbone';
+
+export interface ClassifySlice {
+  predictions: Prediction[] | null;
+  classifyMs: number | null;
+  classifyError: string | null;
+  imageName: string | null;
+  busy: boolean;
+}
+
+export const initialClassify = (): ClassifySlice => ({ predictions: null, classifyMs: null, classifyError: null, imageName: null, busy: false });

@@ -1,0 +1,19 @@
+/** Which screen, lecture mode, dialogs and drawers, notices, replays. */
+
+export type Screen = 'home' | 'saliency' | 'transfer';
+
+export interface UiSlice {
+  screen: Screen;
+  /** Projection mode: large type, high contrast, secondary controls hidden. */
+  lecture: boolean;
+  shortcutsOpen: boolean;
+  learnOpen: boolean;
+  /** A model (index id) asked for by a link or the last session. */
+  preferredModel: string | null;
+  /** A one-line message about something the app did on its own (e.g. a backend switch). */
+  notice: string | null;
+  /** Replay of a saved run on the charts. */
+  replay: { runId: string; speed: number; step: number; playing: boolean } | null;
+}
+
+export const initialUi = (): UiSlice => ({ screen: 'home', lecture: false, shortcutsOpen: false, learnOpen: false, preferredModel: null, notice: null, replay: null });
