@@ -10,7 +10,8 @@ import { fromLayersModel } from '../src/ml/runtime/backbone';
 import { configureWasm, selectBackend } from '../src/ml/runtime/backend';
 import { isBackendName } from '../src/ml/core/vocab';
 import { trunkFeatures } from '../src/ml/training/features';
-import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
+import { computeSaliency } from '../src/ml/saliency/saliency';
+import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { planFor } from '../src/ml/core/surgery';
 
 const q = new URLSearchParams(location.search);

@@ -9,7 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { loadBackbone } from '../src/ml/runtime/backbone';
-import { computeSaliency, logitsModel } from '../src/ml/saliency/saliency';
+import { computeSaliency } from '../src/ml/saliency/saliency';
+import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { isSaliencyMethod, SALIENCY_METHODS } from '../src/ml/core/vocab';
 import { fail, parseArgs, str } from './lib/args';
 import { fileSystemHandler } from './lib/fsModel';

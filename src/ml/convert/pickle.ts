@@ -8,37 +8,13 @@
  * stays small and local instead.
  */
 
-export class PyGlobal {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-  ) {}
-  get qualified(): string {
-    return `${this.module}.${this.name}`;
-  }
-}
+import { PyGlobal, PyObject, type UnpickleHooks } from './pyTypes';
+import { ByteReader, UnpicklingError } from './byteReader';
 
-/** An object created by REDUCE/NEWOBJ on a global we do not model. */
-export class PyObject {
-  state: unknown = undefined;
-  constructor(
-    readonly cls: PyGlobal,
-    readonly args: unknown[],
-  ) {}
-}
-
-export interface UnpickleHooks {
-  /** Called for GLOBAL; return a callable to use on REDUCE, or undefined for an inert marker. */
-  findClass?: (module: string, name: string) => ((...args: unknown[]) => unknown) | undefined;
-  /** Called for BINPERSID / PERSID. */
-  persistentLoad?: (pid: unknown) => unknown;
-}
+export { PyGlobal, PyObject, UnpicklingError, type UnpickleHooks };
 
 const MARK = Symbol('mark');
 
-export class UnpicklingError extends Error {
-  override name = 'UnpicklingError';
-}
 
 export interface UnpickleResult {
   value: unknown;
@@ -47,59 +23,15 @@ export interface UnpickleResult {
 }
 
 export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}, start = 0): UnpickleResult {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new ByteReader(bytes, start);
+  const { need, u8, u16, u32, i32, u64, take, line } = r.ops();
+  const view = r.view;
   const decoder = new TextDecoder('utf-8');
   const latin1 = new TextDecoder('latin1');
-  let pos = start;
   const stack: unknown[] = [];
   const memo = new Map<number, unknown>();
   const callables = new Map<PyGlobal, (...args: unknown[]) => unknown>();
 
-  const need = (n: number) => {
-    if (pos + n > bytes.length) throw new UnpicklingError(`truncated pickle at byte ${pos}`);
-  };
-  const u8 = () => {
-    need(1);
-    return bytes[pos++]!;
-  };
-  const u16 = () => {
-    need(2);
-    const v = view.getUint16(pos, true);
-    pos += 2;
-    return v;
-  };
-  const u32 = () => {
-    need(4);
-    const v = view.getUint32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const i32 = () => {
-    need(4);
-    const v = view.getInt32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const u64 = () => {
-    need(8);
-    const v = view.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new UnpicklingError('length too large');
-    return Number(v);
-  };
-  const take = (n: number) => {
-    need(n);
-    const out = bytes.subarray(pos, pos + n);
-    pos += n;
-    return out;
-  };
-  const line = () => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) throw new UnpicklingError('unterminated line');
-    const s = latin1.decode(bytes.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
   const popMark = (): unknown[] => {
     for (let i = stack.length - 1; i >= 0; i--) {
       if (stack[i] === MARK) {
@@ -151,7 +83,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}, start = 0
         u64();
         break;
       case 0x2e: // STOP
-        return { value: pop(), end: pos };
+        return { value: pop(), end: r.pos };
       case 0x28: // MARK
         stack.push(MARK);
         break;
@@ -198,8 +130,8 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}, start = 0
       case 0x47: {
         // BINFLOAT (big-endian double)
         need(8);
-        stack.push(view.getFloat64(pos, false));
-        pos += 8;
+        stack.push(view.getFloat64(r.pos, false));
+        r.pos += 8;
         break;
       }
       case 0x58: // BINUNICODE
@@ -287,7 +219,9 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}, start = 0
       case 0x65: {
         // APPENDS
         const items = popMark();
-        (top() as unknown[]).push(...items);
+        // One at a time: push(...items) overflows the call stack for a few hundred thousand items.
+        const list = top() as unknown[];
+        for (const it of items) list.push(it);
         break;
       }
       case 0x90: {
@@ -349,7 +283,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks = {}, start = 0
         stack.push(top());
         break;
       default:
-        throw new UnpicklingError(`unsupported pickle opcode 0x${op.toString(16)} at byte ${pos - 1}`);
+        throw new UnpicklingError(`unsupported pickle opcode 0x${op.toString(16)} at byte ${r.pos - 1}`);
     }
   }
 }

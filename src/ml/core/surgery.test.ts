@@ -7,7 +7,7 @@ import type { ModelMeta } from './metadata';
 import { PREPROCESS } from './metadata';
 import { layerTable, planFor } from './surgery';
 import { STRATEGIES, type Strategy } from './vocab';
-import { createHead } from '../training/loop';
+import { createHead } from '../training/head';
 
 beforeAll(tfReady);
 

@@ -14,7 +14,8 @@ import { fromLayersModel, type Backbone } from '../runtime/backbone';
 import { convertCheckpoint } from '../convert/checkpoint';
 import { parseLabels } from '../core/metadata';
 import { mulberry32, gaussian } from '../core/random';
-import { classModelVisualisation, computeSaliency } from './saliency';
+import { classModelVisualisation } from './classModel';
+import { computeSaliency } from './saliency';
 import { spearman, topIndices } from '../core/stats';
 
 let files: ReturnType<typeof convertCheckpoint>;

@@ -5,7 +5,8 @@ import { tfReady } from '../../../test/tfSetup';
 import type { FeatureSet } from './features';
 import { mulberry32 } from '../core/random';
 import { planFor } from '../core/surgery';
-import { cachedSource, createHead, trainHead, type Checkpoint } from './loop';
+import { cachedSource, trainHead, type Checkpoint } from './loop';
+import { createHead } from './head';
 import { type TrainConfig } from '../core/vocab';
 
 beforeAll(tfReady);

@@ -8,7 +8,8 @@ import { buildModelFiles, type ModelFiles, type Quantize } from '../convert/arti
 import type { NamedWeight } from '../convert/stateDict';
 import type { ModelMeta } from '../core/metadata';
 import type { Plan } from '../core/surgery';
-import type { EpochStats, Head } from './loop';
+import type { EpochStats } from './loop';
+import type { Head } from './head';
 import type { TrainConfig } from '../core/vocab';
 
 export interface TrainingInfo {
@@ -33,6 +34,11 @@ export function buildFineTunedModel(base: tf.LayersModel, plan: Plan, head: Head
   const model = tf.model({ inputs: base.inputs, outputs: x, name: `${base.name}_finetuned` });
   for (const [layer, weights] of dense) layer.setWeights(weights);
   return model;
+}
+
+/** Frees the new layers `buildFineTunedModel` made (the trunk and frozen layers belong to the backbone). */
+export function disposeFineTunedHead(model: tf.LayersModel, plan: Plan): void {
+  for (const h of plan.head) model.getLayer(h.name).dispose();
 }
 
 export function fineTunedFiles(model: tf.LayersModel, baseMeta: ModelMeta, plan: Plan, classes: string[], info: TrainingInfo, quantize: Quantize = 'none'): ModelFiles {

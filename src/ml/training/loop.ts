@@ -6,18 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSet } from './features';
 import { mulberry32 } from '../core/random';
-import type { Plan } from '../core/surgery';
 
 import type { TrainConfig } from '../core/vocab';
 
-/** Trainable layers in front of the head (the unfrozen conv block and what follows it). */
-export interface Body {
-  /** Cached rows [N, dim] → the head's input features [N, featureDim]. */
-  forward(x: tf.Tensor2D): tf.Tensor2D;
-  variables: tf.Variable[];
-}
-
-/** The course's recipe. */
+import { evaluate } from './metrics';
+import type { Body, Head } from './head';
 
 export interface EpochStats {
   epoch: number;
@@ -26,105 +19,6 @@ export interface EpochStats {
   valLoss: number;
   valAcc: number;
   ms: number;
-}
-
-export interface HeadLayer {
-  name: string;
-  w: tf.Variable;
-  b: tf.Variable;
-  activation: 'relu' | 'linear';
-  dropoutBefore: boolean;
-}
-
-export class Head {
-  constructor(readonly layers: HeadLayer[]) {}
-  get variables(): tf.Variable[] {
-    return this.layers.flatMap((l) => [l.w, l.b]);
-  }
-  /** Logits for x [N, dim]; `mask(i, shape)` supplies dropout masks while training. */
-  apply(x: tf.Tensor2D, masks?: (tf.Tensor | null)[]): tf.Tensor2D {
-    let h: tf.Tensor2D = x;
-    this.layers.forEach((l, i) => {
-      const m = masks?.[i];
-      if (m) h = h.mul(m);
-      h = h.matMul(l.w).add(l.b);
-      if (l.activation === 'relu') h = h.relu();
-    });
-    return h;
-  }
-  snapshot(): Float32Array[] {
-    return this.variables.map((v) => v.dataSync() as Float32Array).map((a) => a.slice());
-  }
-  restore(values: Float32Array[]): void {
-    this.variables.forEach((v, i) => v.assign(tf.tensor(values[i]!, v.shape)));
-  }
-  dispose(): void {
-    for (const v of this.variables) v.dispose();
-  }
-}
-
-/** Glorot-uniform init from our seeded PRNG, or the pretrained layer's weights. */
-export function createHead(model: tf.LayersModel, plan: Plan, inDim: number, seed: number): Head {
-  const rand = mulberry32(seed ^ 0x5eed);
-  let dim = inDim;
-  const layers = plan.head.map((spec, i): HeadLayer => {
-    let w: tf.Variable;
-    let b: tf.Variable;
-    if (spec.initFrom) {
-      const [k, bias] = model.getLayer(spec.initFrom).getWeights();
-      w = tf.variable(k!.clone(), true, `head_${i}_w_${seed}_${Date.now()}`);
-      b = tf.variable(bias!.clone(), true, `head_${i}_b_${seed}_${Date.now()}`);
-    } else {
-      const limit = Math.sqrt(6 / (dim + spec.units));
-      const vals = new Float32Array(dim * spec.units);
-      for (let j = 0; j < vals.length; j++) vals[j] = (rand() * 2 - 1) * limit;
-      w = tf.variable(tf.tensor2d(vals, [dim, spec.units]), true, `head_${i}_w_${seed}_${Date.now()}`);
-      b = tf.variable(tf.zeros([spec.units]), true, `head_${i}_b_${seed}_${Date.now()}`);
-    }
-    dim = spec.units;
-    return { name: spec.name, w, b, activation: spec.activation, dropoutBefore: spec.dropoutBefore };
-  });
-  return new Head(layers);
-}
-
-export interface EvalResult {
-  loss: number;
-  acc: number;
-  /** confusion[true][predicted] counts. */
-  confusion: number[][];
-  /** Per validation item: predicted class and its probability. */
-  predicted: Int32Array;
-  confidence: Float32Array;
-}
-
-export async function evaluate(head: Head, set: FeatureSet, numClasses: number, batchSize = 256, body?: Body): Promise<EvalResult> {
-  const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
-  const predicted = new Int32Array(set.n);
-  const confidence = new Float32Array(set.n);
-  let lossSum = 0;
-  let correct = 0;
-  for (let s = 0; s < set.n; s += batchSize) {
-    const n = Math.min(batchSize, set.n - s);
-    const [lossT, probsT] = tf.tidy(() => {
-      const x = tf.tensor2d(set.x.subarray(s * set.dim, (s + n) * set.dim), [n, set.dim]);
-      const logits = head.apply(body ? body.forward(x) : x);
-      const y = tf.oneHot(tf.tensor1d(set.y.subarray(s, s + n), 'int32'), numClasses);
-      return [tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM), tf.softmax(logits)];
-    });
-    lossSum += (await lossT.data())[0]!;
-    const p = (await probsT.data()) as Float32Array;
-    tf.dispose([lossT, probsT]);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < numClasses; c++) if (p[i * numClasses + c]! > p[i * numClasses + best]!) best = c;
-      predicted[s + i] = best;
-      confidence[s + i] = p[i * numClasses + best]!;
-      const t = set.y[s + i]!;
-      confusion[t]![best]!++;
-      if (best === t) correct++;
-    }
-  }
-  return { loss: set.n ? lossSum / set.n : NaN, acc: set.n ? correct / set.n : NaN, confusion, predicted, confidence };
 }
 
 /**
@@ -184,6 +78,16 @@ export interface TrainResult {
   stopped: boolean;
 }
 
+/**
+ * MomentumOptimizer.dispose() (TF.js 4.22) does not call SGDOptimizer's, so the learning-rate
+ * scalar `c` it inherits stays alive: one tensor per momentum run. Dispose it too.
+ */
+function disposeOptimizer(o: tf.Optimizer): void {
+  const c = (o as unknown as { c?: tf.Tensor }).c;
+  o.dispose();
+  if (o instanceof tf.MomentumOptimizer && c && !c.isDisposed) c.dispose();
+}
+
 export async function trainHead(head: Head, train: TrainSource, val: FeatureSet, numClasses: number, cfg: TrainConfig, cb: TrainCallbacks = {}, body?: Body): Promise<TrainResult> {
   const rand = mulberry32(cfg.seed);
   const makeOpt = (lr: number) => (cfg.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.momentum(lr, cfg.momentum));
@@ -195,7 +99,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   const restore = (all: Float32Array[]) => {
     const n = head.variables.length;
     head.restore(all.slice(0, n));
-    body?.variables.forEach((v, i) => v.assign(tf.tensor(all[n + i]!, v.shape)));
+    tf.tidy(() => body?.variables.forEach((v, i) => v.assign(tf.tensor(all[n + i]!, v.shape))));
   };
   const epochs: EpochStats[] = [];
   const batchLosses: number[] = [];
@@ -316,20 +220,10 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       }
     }
   } finally {
-    optimizer.dispose();
-    bodyOptimizer?.dispose();
+    for (const o of optimizers) disposeOptimizer(o);
   }
   // Stopped mid-epoch: keep the model of the last completed epoch, not a half-trained one.
   if (stopped && lastWeights) restore(lastWeights);
   return { epochs, batchLosses, best, bestWeights, stopped };
 }
 
-/** Per-class precision and recall from a confusion matrix. */
-export function precisionRecall(confusion: number[][]): { precision: number; recall: number }[] {
-  return confusion.map((row, c) => {
-    const tp = row[c]!;
-    const predicted = confusion.reduce((a, r) => a + r[c]!, 0);
-    const actual = row.reduce((a, b) => a + b, 0);
-    return { precision: predicted ? tp / predicted : 0, recall: actual ? tp / actual : 0 };
-  });
-}

@@ -18,7 +18,8 @@ import { applyFrozen, extractFeatures, trunkFeatures, type FeatureSet } from './
 import { buildFineTunedModel, fineTunedFiles } from './export';
 import { fineTune } from './pipeline';
 import { planFor } from '../core/surgery';
-import { cachedSource, createHead, trainHead, type TrainSource } from './loop';
+import { cachedSource, trainHead, type TrainSource } from './loop';
+import { createHead } from './head';
 import { COURSE_RECIPE } from '../core/vocab';
 
 let net: Backbone;

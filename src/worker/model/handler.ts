@@ -2,21 +2,20 @@
  * The model worker's message handler: a plain function over the protocol, so it is
  * unit-tested in Node without a Worker. It owns the one loaded Backbone.
  */
+import { serializeError } from '../shared/errors';
 import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone } from '../../ml/runtime/backbone';
 import { lastSpatialLayer, spatialLayers } from '../../ml/runtime/graph';
 import { denormalize } from '../../ml/runtime/preprocess';
-import { classModelVisualisation, computeSaliency, logitsModel, type LogitsModel } from '../../ml/saliency/saliency';
+import { classModelVisualisation } from '../../ml/saliency/classModel';
+import { computeSaliency } from '../../ml/saliency/saliency';
+import { logitsModel, type LogitsModel } from '../../ml/saliency/logitsModel';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
-import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, SerializedError, WorkerEvent } from './protocol';
+import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
 
-export function serializeError(e: unknown): SerializedError {
-  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
-  return { name: 'Error', message: String(e) };
-}
 
 export type Post = (event: WorkerEvent) => void;
 

@@ -7,7 +7,7 @@ import type { BackendInfo } from '../../ml/runtime/backend';
 import type { BackendName } from '../../ml/core/vocab';
 import type { Prediction } from '../../ml/runtime/backbone';
 import type { ModelMeta } from '../../ml/core/metadata';
-import type { Aggregate, ScoreTarget } from '../../ml/saliency/saliency';
+import type { Aggregate, ScoreTarget } from '../../ml/saliency/gradients';
 import type { SaliencyMethod } from '../../ml/core/vocab';
 
 export type BackendChoice = BackendName | 'auto';

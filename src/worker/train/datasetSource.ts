@@ -1,0 +1,81 @@
+/**
+ * Where a training dataset comes from: dropped files (class folders), a .zip, or a manifest
+ * URL (JSON or the course's wikiart.csv.gz) whose images are fetched in batches. Each gives the
+ * item list and a reader for one item's bytes; plus the summary the studio shows.
+ */
+import { unzipSync } from 'fflate';
+import { classCounts, datasetWarnings, fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../ml/core/dataset';
+import { fetchAll } from '../../ml/runtime/download';
+import type { DatasetSource, DatasetSummary } from './protocol';
+
+export type ItemBytes = (i: number) => Promise<Blob | Uint8Array | null>;
+
+export interface OpenedDataset {
+  ds: Dataset;
+  bytes: ItemBytes;
+}
+
+export interface SourceOptions {
+  fetchFn: typeof fetch;
+  /** Download progress of a manifest's images (failed ones are counted, not fatal). */
+  onDownload?: (done: number, failed: number, total: number) => void;
+}
+
+export async function openDatasetSource(src: DatasetSource, o: SourceOptions): Promise<OpenedDataset> {
+  if (src.kind === 'files') {
+    const zip = src.files.length === 1 && /\.zip$/i.test(src.files[0]!.name) ? src.files[0]! : null;
+    if (zip) {
+      let entries: Record<string, Uint8Array>;
+      try {
+        entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+      } catch (e) {
+        throw new Error(`${zip.name} is not a readable zip: ${(e as Error).message}`);
+      }
+      const ds = fromPaths(Object.keys(entries).filter((k) => !k.endsWith('/')), zip.name.replace(/\.zip$/i, ''));
+      return { ds, bytes: async (i) => entries[ds.items[i]!.source] ?? null };
+    }
+    const byPath = new Map(src.paths.map((p, i) => [p, src.files[i]!]));
+    const root = src.paths[0]?.split('/')[0] ?? 'dataset';
+    const ds = fromPaths(src.paths, src.paths.every((p) => p.startsWith(`${root}/`)) ? root : 'dataset');
+    return { ds, bytes: async (i) => byPath.get(ds.items[i]!.source) ?? null };
+  }
+  const res = await o.fetchFn(src.url);
+  if (!res.ok) throw new Error(`${src.url}: HTTP ${res.status}`);
+  const body = new Uint8Array(await res.arrayBuffer());
+  const path = new URL(src.url).pathname;
+  const ds = /\.csv(\.gz)?$/i.test(path)
+    ? parseWikiartCsv(body, { baseUrl: src.baseUrl })
+    : parseJsonManifest(new TextDecoder().decode(body), src.url, path.split('/').slice(-2, -1)[0] || 'manifest');
+  // Downloaded all at once, on first use (concurrency 8, retries): the training run asks item by item.
+  let downloaded: Promise<(Uint8Array | null)[]> | null = null;
+  return {
+    ds,
+    bytes: async (i) => {
+      downloaded ??= fetchAll(
+        ds.items.map((it) => it.source),
+        { concurrency: 8, retries: 3, fetchFn: o.fetchFn, onProgress: o.onDownload },
+      ).then((r) => r.bodies);
+      return (await downloaded)[i] ?? null;
+    },
+  };
+}
+
+/** What the studio shows of a loaded dataset: classes, counts, split sizes, warnings, a few items per class. */
+export function datasetSummary(ds: Dataset, signature: string): DatasetSummary {
+  const perClass = new Map<number, number>();
+  const samples = ds.items.filter((it) => {
+    const n = perClass.get(it.label) ?? 0;
+    perClass.set(it.label, n + 1);
+    return n < 4;
+  });
+  return {
+    name: ds.name,
+    classes: ds.classes,
+    counts: classCounts(ds),
+    train: ds.items.filter((i) => i.split === 'train').length,
+    val: ds.items.filter((i) => i.split === 'val').length,
+    warnings: datasetWarnings(ds),
+    samples: samples.map((s) => ({ label: s.label, source: s.source })),
+    signature,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The persistent feature cache (IndexedDB in the browser): trunk features keyed by model,
+ * dataset, preprocessing, cut layer, pooling and augmentation, with a small summary beside
+ * each entry so the status line never reads the arrays back.
+ */
+import type { Plan } from '../../ml/core/surgery';
+import type { TrainConfig } from '../../ml/core/vocab';
+import { fnv1a } from '../../ml/runtime/modelSource';
+import type { TrunkCache } from '../../ml/training/pipeline';
+
+export const FEATURE_PREFIX = 'features:';
+export const META_PREFIX = 'features-meta:';
+
+/** An IndexedDB-like key/value store (idb-keyval's functions). */
+export interface KeyValueStore {
+  get<T>(key: IDBValidKey): Promise<T | undefined>;
+  set(key: IDBValidKey, value: unknown): Promise<void>;
+  keys(): Promise<IDBValidKey[]>;
+  del(key: IDBValidKey): Promise<void>;
+}
+
+export interface KeyParts {
+  modelUrl: string;
+  datasetSignature: string;
+  preprocess: unknown;
+  plan: Pick<Plan, 'trunkLayer' | 'pool'>;
+  config: Pick<TrainConfig, 'augmentViews' | 'seed'>;
+}
+
+export function featureKey(k: KeyParts): string {
+  // Augmented views depend on their count and on the seed that drew the crops.
+  const aug = k.config.augmentViews ? `:aug${k.config.augmentViews}s${k.config.seed}` : '';
+  return `${FEATURE_PREFIX}${fnv1a(k.modelUrl)}:${k.datasetSignature}:${fnv1a(JSON.stringify(k.preprocess))}:${k.plan.trunkLayer}:${k.plan.pool}${aug}`;
+}
+
+export function featureCache(store: KeyValueStore | null) {
+  return {
+    async get(key: string): Promise<TrunkCache | undefined> {
+      try {
+        return (await store?.get<TrunkCache>(key)) ?? undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async put(key: string, trunk: TrunkCache): Promise<void> {
+      try {
+        await store?.set(key, trunk);
+        await store?.set(`${META_PREFIX}${key}`, { images: trunk.used.length, bytes: trunk.x.byteLength + (trunk.aug?.x.byteLength ?? 0) });
+      } catch {
+        /* quota: the run still counts, only the cache is missing */
+      }
+    },
+    async info(): Promise<{ entries: number; images: number; bytes: number }> {
+      let entries = 0;
+      let images = 0;
+      let bytes = 0;
+      for (const k of (await store?.keys().catch(() => [])) ?? []) {
+        if (typeof k !== 'string' || !k.startsWith(META_PREFIX)) continue;
+        const v = await store!.get<{ images: number; bytes: number }>(k);
+        if (!v) continue;
+        entries++;
+        images += v.images;
+        bytes += v.bytes;
+      }
+      return { entries, images, bytes };
+    },
+    async clear(): Promise<{ removed: number }> {
+      let removed = 0;
+      for (const k of (await store?.keys().catch(() => [])) ?? []) {
+        if (typeof k === 'string' && (k.startsWith(FEATURE_PREFIX) || k.startsWith(META_PREFIX))) {
+          await store!.del(k);
+          if (k.startsWith(FEATURE_PREFIX)) removed++;
+        }
+      }
+      return { removed };
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/** The training worker's handler in Node: a real (random-weights) model over HTTP, real paintings, the whole session. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeModelDir } from '../../../scripts/lib/fsModel';
+import { decodeImageBytes } from '../../../scripts/lib/nodeImage';
+import { sharedFile } from '../../../test/shared';
+import { tfReady } from '../../../test/tfSetup';
+import { makeRandomModelFiles } from '../../ml/convert/checkpoint';
+import { createTrainHandler } from './handler';
+import type { KeyValueStore } from './featureCache';
+import type { TrainEvent, TrainRequest } from './protocol';
+
+let server: Server;
+let base: string;
+const dir = mkdtempSync(join(tmpdir(), 'tl-train-handler-'));
+
+beforeAll(async () => {
+  await tfReady();
+  writeModelDir(join(dir, 'sq'), makeRandomModelFiles('squeezenet1_1', 3, { numClasses: 10 }));
+  server = createServer((req, res) => {
+    const p = join(dir, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+    if (!existsSync(p)) return void res.writeHead(404).end('not found');
+    res.writeHead(200).end(readFileSync(p));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function paintings(perClass: number) {
+  const root = sharedFile('datasets/wikiart7');
+  const files: File[] = [];
+  const paths: string[] = [];
+  for (const style of ['Baroque', 'Impressionism', 'Symbolism'])
+    for (const f of readdirSync(join(root, style)).sort().slice(0, perClass)) {
+      files.push(new File([readFileSync(join(root, style, f))], f));
+      paths.push(`mini/${style}/${f}`);
+    }
+  // One text file among the paintings: skipped and counted, never fatal.
+  files.push(new File(['not an image'], 'notes.jpg'));
+  paths.push('mini/Baroque/notes.jpg');
+  return { files, paths };
+}
+
+function harness() {
+  const events: TrainEvent[] = [];
+  const map = new Map<IDBValidKey, unknown>();
+  const store: KeyValueStore = { get: async <T>(k: IDBValidKey) => map.get(k) as T, set: async (k, v) => void map.set(k, v), keys: async () => [...map.keys()], del: async (k) => void map.delete(k) };
+  const handle = createTrainHandler((e) => events.push(e), {
+    decode: async (b) => decodeImageBytes(b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b),
+    store,
+  });
+  let id = 0;
+  type Req = TrainRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+  const send = async (req: Req) => {
+    const rid = ++id;
+    await handle({ ...req, id: rid } as TrainRequest);
+    const mine = events.filter((e) => e.id === rid);
+    const final = mine.at(-1)!;
+    if (final.type === 'error') throw new Error(final.error.message);
+    return { result: (final as { result: unknown }).result as never, live: mine.slice(0, -1) };
+  };
+  return { send };
+}
+
+describe('training worker handler', () => {
+  it('asks for a model and a dataset first, in words', async () => {
+    const { send } = harness();
+    await expect(send({ type: 'plan', strategy: 'fc8' })).rejects.toThrow('load a model first');
+  });
+
+  it('a whole session: model, dataset, plan, train with live events, cache, export, clear', async () => {
+    const { send } = harness();
+    await send({ type: 'init', backend: 'wasm', wasmPaths: {} });
+    const model = (await send({ type: 'loadModel', url: `${base}/sq/model.json` })).result as { strategies: string[]; arch: string };
+    expect(model.arch).toBe('squeezenet1_1');
+    expect(model.strategies).toContain('fc8');
+    const summary = (await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(8) }, valFraction: 0.25, seed: 1 })).result as { classes: string[]; train: number; val: number };
+    expect(summary.classes).toEqual(['Baroque', 'Impressionism', 'Symbolism']);
+    expect(summary.train + summary.val).toBe(25);
+    const plan = (await send({ type: 'plan', strategy: 'fc8' })).result as { rows: { name: string; status: string }[] };
+    expect(plan.rows.some((r) => r.status === 'new')).toBe(true);
+
+    const before = tf.memory().numTensors;
+    const config = { optimizer: 'sgd' as const, lr: 0.01, momentum: 0.9, batchSize: 8, epochs: 2, dropout: 0.5, weightDecay: 0, seed: 0 };
+    const run = await send({ type: 'train', strategy: 'fc8', config });
+    const r = run.result as { epochs: unknown[]; fromCache: boolean; unreadable: number; confusion: number[][] };
+    expect(r.epochs).toHaveLength(2);
+    expect(r.fromCache).toBe(false);
+    expect(r.unreadable).toBe(1);
+    expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const kinds = new Set(run.live.map((e) => e.type));
+    for (const k of ['phase', 'batch', 'epoch', 'checkpoint']) expect(kinds).toContain(k);
+
+    expect((await send({ type: 'cacheInfo' })).result).toMatchObject({ entries: 1, images: 24 });
+    const again = (await send({ type: 'train', strategy: 'fc8', config })).result as { fromCache: boolean };
+    expect(again.fromCache).toBe(true);
+
+    const exp = (await send({ type: 'export', which: 'best' })).result as { files: { name: string; bytes: Uint8Array }[] };
+    const json = JSON.parse(new TextDecoder().decode(exp.files.find((f) => f.name === 'model.json')!.bytes));
+    expect(json.userDefinedMetadata.transferlens.labels).toEqual(['Baroque', 'Impressionism', 'Symbolism']);
+    // The last run's head stays alive for export; nothing else is left behind.
+    expect(tf.memory().numTensors - before).toBe(2); // w and b of fc8's replacement
+    expect((await send({ type: 'clearCache' })).result).toEqual({ removed: 1 });
+  });
+});
