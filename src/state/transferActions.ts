@@ -1,32 +1,33 @@
-/** Transfer-learning studio actions: they own the training worker and persist runs in IndexedDB. */
-import { get as idbGet, set as idbSet } from 'idb-keyval';
+/**
+ * Transfer-learning studio actions: the dataset, the strategy and recipe, a training run with
+ * its live events (coalesced), saved runs in IndexedDB, export and "Try it". The worker's life
+ * and failover are in trainWorker.ts.
+ */
+import { set as idbSet } from 'idb-keyval';
 import type { Strategy } from '../ml/core/vocab';
-import type { BackendName } from '../ml/core/vocab';
-import type { Checkpoint } from '../ml/training/loop';
 import type { TrainConfig } from '../ml/core/vocab';
-import { TrainClient } from '../worker/train/client';
 import type { DatasetSource } from '../worker/train/protocol';
 import { goTo, loadModel } from './actions';
-import { notify } from './notify';
-import { BACKEND_FALLBACK, backendsAfter, isRecoverable } from './recovery';
+import { BACKEND_FALLBACK, isRecoverable } from './recovery';
+import { download, runsCsv } from './downloads';
+import { localFile, setLocalFiles } from './itemUrls';
+import { message, moveToNextBackend, need, RUNS_KEY, session, startTransfer as startWorker } from './trainWorker';
+
+export { imageUrl } from './itemUrls';
+export { RUNS_KEY, simulateDeviceLoss, trainingBackend } from './trainWorker';
+
+/** Opens the studio: the worker, the model, saved runs; then the plan and cache status. */
+export function startTransfer(): Promise<void> {
+  return startWorker(() => {
+    void refreshPlan();
+    void refreshCache();
+  });
+}
 import { useStore } from './store';
 import type { SavedRun } from './slices/transfer';
 
 const set = useStore.setState;
 const get = useStore.getState;
-export const RUNS_KEY = 'transferlens.runs';
-/** Set once the user (or a link) chose a strategy: loading a model then keeps it when it applies. */
-let strategyChosen = false;
-
-let client: TrainClient | null = null;
-/** What the studio's worker was given, to rebuild it on another backend after a device loss. */
-let modelUrl: string | null = null;
-let datasetSource: DatasetSource | null = null;
-let trainBackend: BackendName | null = null;
-/** The running run's state after its last completed epoch (from the worker). */
-let checkpoint: Checkpoint | null = null;
-let started: Promise<void> | null = null;
-let localFiles: Map<string, File> | null = null;
 
 const FLUSH_MS = 150;
 let pendingLosses: number[] = [];
@@ -49,68 +50,6 @@ function flush(): void {
 
 function flushSoon(): void {
   flushTimer ??= setTimeout(flush, FLUSH_MS);
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** AlexNet when installed (the course's network), else the first model that can be fine-tuned. */
-export function startTransfer(): Promise<void> {
-  started ??= (async () => {
-    try {
-      const runs = (await idbGet<SavedRun[]>(RUNS_KEY)) ?? [];
-      set({ tlRuns: runs });
-    } catch {
-      /* no IndexedDB: runs just will not persist */
-    }
-    client = newClient();
-    try {
-      trainBackend = (await client.init(get().backendChoice)).name;
-    } catch (e) {
-      set({ tlModelError: message(e) });
-      return;
-    }
-    await waitForIndex();
-    const index = get().index;
-    // A model a link asked for first, then AlexNet (the course's network), then the rest.
-    const rank = (m: (typeof index)[number]) => (m.id === get().preferredModel ? 0 : m.arch === 'alexnet' ? 1 : 2);
-    const ordered = [...index].sort((a, b) => rank(a) - rank(b));
-    for (const m of ordered) {
-      try {
-        const url = new URL(m.url, document.baseURI).href;
-        const info = await client.request<'loadModel'>({ type: 'loadModel', url });
-        if (info.strategies.length === 0) continue;
-        modelUrl = url;
-        const want = get().tlStrategy;
-        const fallback = info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!;
-        set({ tlModel: info, tlStrategy: strategyChosen && info.strategies.includes(want) ? want : fallback, tlModelError: null });
-        void refreshPlan();
-        void refreshCache();
-        return;
-      } catch (e) {
-        set({ tlModelError: `${m.name}: ${message(e)}` });
-      }
-    }
-    if (!get().tlModel) set({ tlModelError: get().tlModelError ?? 'no installed model can be fine-tuned: run npm run assets to install AlexNet' });
-  })();
-  return started;
-}
-
-function newClient(): TrainClient {
-  // A crash outside a request (none running) is reported; one during training is recovered in startTraining.
-  return new TrainClient((msg) => {
-    if (get().tlStatus === 'idle') set({ tlError: `the training worker stopped: ${msg}` });
-  });
-}
-
-async function waitForIndex(): Promise<void> {
-  for (let i = 0; i < 100 && get().indexState === 'loading'; i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-function need(): TrainClient {
-  if (!client) throw new Error('the studio is still starting');
-  return client;
 }
 
 export async function refreshPlan(): Promise<void> {
@@ -139,7 +78,7 @@ async function loadDataset(source: DatasetSource, thumbs: (s: string) => string 
   set({ tlDatasetBusy: true, tlDatasetError: null });
   try {
     const summary = await need().request<'loadDataset'>({ type: 'loadDataset', source, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
-    datasetSource = source;
+    session.datasetSource = source;
     const map: Record<string, string> = {};
     for (const s of summary.samples) {
       const url = thumbs(s.source);
@@ -156,9 +95,9 @@ async function loadDataset(source: DatasetSource, thumbs: (s: string) => string 
 /** A picked or dropped folder (relative paths give the classes), several folders, or a .zip. */
 export function loadDatasetFiles(files: File[], paths?: string[]): Promise<void> {
   const rel = paths ?? files.map((f) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
-  localFiles = new Map(rel.map((p, i) => [p, files[i]!]));
+  setLocalFiles(new Map(rel.map((p, i) => [p, files[i]!])));
   return loadDataset({ kind: 'files', files, paths: rel }, (s) => {
-    const f = localFiles?.get(s);
+    const f = localFile(s);
     return f ? URL.createObjectURL(f) : undefined;
   });
 }
@@ -175,7 +114,7 @@ export function loadManifest(url: string, baseUrl?: string): Promise<void> {
 }
 
 export function setStrategy(s: Strategy): void {
-  strategyChosen = true;
+  session.strategyChosen = true;
   set({ tlStrategy: s });
   void refreshPlan();
 }
@@ -190,14 +129,14 @@ export async function startTraining(): Promise<void> {
   if (st.tlStatus !== 'idle' || !st.tlDataset || !st.tlModel) return;
   const strategy = st.tlStrategy;
   const config = { ...st.tlConfig };
-  checkpoint = null;
+  session.checkpoint = null;
   set({ tlStatus: 'running', tlError: null, tlLive: { batchLosses: [], epochs: [], strategy }, tlProgress: { phase: 'features', done: 0, total: 0, startedAt: performance.now() } });
   await runTraining(strategy, config, 0);
 }
 
 async function runTraining(strategy: Strategy, config: TrainConfig, attempt: number): Promise<void> {
   try {
-    const summary = await need().request<'train'>({ type: 'train', strategy, config, ...(checkpoint ? { resume: checkpoint } : {}) }, (ev) => {
+    const summary = await need().request<'train'>({ type: 'train', strategy, config, ...(session.checkpoint ? { resume: session.checkpoint } : {}) }, (ev) => {
       if (ev.type === 'phase') {
         const p = get().tlProgress;
         set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
@@ -212,7 +151,7 @@ async function runTraining(strategy: Strategy, config: TrainConfig, attempt: num
         const live = get().tlLive!;
         set({ tlLive: { ...live, epochs: [...live.epochs, ev.stats] } });
       } else if (ev.type === 'checkpoint') {
-        checkpoint = ev.checkpoint;
+        session.checkpoint = ev.checkpoint;
       }
     });
     flush();
@@ -232,7 +171,7 @@ async function runTraining(strategy: Strategy, config: TrainConfig, attempt: num
       summary,
     };
     const runs = [...get().tlRuns, run];
-    checkpoint = null;
+    session.checkpoint = null;
     set({ tlRuns: runs, tlStatus: 'idle', tlProgress: null });
     await idbSet(RUNS_KEY, runs).catch(() => undefined);
     void refreshCache();
@@ -244,48 +183,6 @@ async function runTraining(strategy: Strategy, config: TrainConfig, attempt: num
     }
     set({ tlStatus: 'idle', tlProgress: null, tlError: message(e) });
   }
-}
-
-/**
- * A new training worker on the next backend (WebGPU → WebGL → WASM → CPU), with the same
- * model and dataset; the live charts go back to the last completed epoch, which is where
- * the run continues. False when there is no backend left or the rebuild failed.
- */
-async function moveToNextBackend(reason: string): Promise<boolean> {
-  const from = trainBackend;
-  const candidates = backendsAfter(from);
-  if (!modelUrl || !datasetSource || candidates.length === 0) return false;
-  client?.terminate();
-  client = newClient();
-  try {
-    const info = await client.init(candidates[0]!);
-    trainBackend = info.name;
-    await client.request<'loadModel'>({ type: 'loadModel', url: modelUrl });
-    await client.request<'loadDataset'>({ type: 'loadDataset', source: datasetSource, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
-  } catch (e) {
-    set({ tlError: `switching the training to another backend failed: ${message(e)}` });
-    return false;
-  }
-  const live = get().tlLive!;
-  const cp = checkpoint;
-  set({
-    tlStatus: 'running',
-    tlLive: { ...live, batchLosses: cp ? cp.batchLosses : [], epochs: cp ? cp.epochs : [] },
-    tlProgress: { phase: cp ? 'train' : 'features', done: 0, total: 0, startedAt: performance.now() },
-  });
-  notify(
-    `Training on ${from?.toUpperCase() ?? 'the first backend'} failed (${reason}). Switched to ${trainBackend.toUpperCase()}; ${cp ? `the run continues after epoch ${cp.epoch}` : 'the run starts again (no epoch had finished)'}.`,
-  );
-  return true;
-}
-
-/** Test hook (window.transferlens.simulateDeviceLoss): loses the training worker's GPU device, or fakes it on WASM/CPU. */
-export async function simulateDeviceLoss(): Promise<string> {
-  return (await need().request<'simulateDeviceLoss'>({ type: 'simulateDeviceLoss' })).how;
-}
-
-export function trainingBackend(): BackendName | null {
-  return trainBackend;
 }
 
 export function pauseTraining(paused: boolean): void {
@@ -304,14 +201,6 @@ export async function deleteRun(id: string): Promise<void> {
   await idbSet(RUNS_KEY, runs).catch(() => undefined);
 }
 
-function download(name: string, data: BlobPart, type = 'application/octet-stream'): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([data], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 2000);
-}
-
 /** The last run's model (best validation epoch) as model.json + weight shards. */
 export async function exportModel(which: 'best' | 'last' = 'best'): Promise<void> {
   try {
@@ -325,23 +214,7 @@ export async function exportModel(which: 'best' | 'last' = 'best'): Promise<void
 export function exportRuns(format: 'json' | 'csv'): void {
   const runs = get().tlRuns;
   if (format === 'json') return download('transferlens-runs.json', JSON.stringify(runs, null, 2), 'application/json');
-  const rows = ['run,strategy,optimizer,lr,batch,epoch,trainLoss,trainAcc,valLoss,valAcc,ms'];
-  for (const r of runs)
-    for (const e of r.epochs) rows.push([r.id, r.strategy, r.config.optimizer, r.config.lr, r.config.batchSize, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, Math.round(e.ms)].join(','));
-  download('transferlens-runs.csv', rows.join('\n'), 'text/csv');
-}
-
-const objectUrls = new Map<string, string>();
-/** A displayable URL for a dataset item: the URL itself, or an object URL of the local file. */
-export function imageUrl(source: string): string | undefined {
-  if (/^(https?|blob|data):/.test(source)) return source;
-  const hit = objectUrls.get(source);
-  if (hit) return hit;
-  const f = localFiles?.get(source);
-  if (!f) return undefined;
-  const url = URL.createObjectURL(f);
-  objectUrls.set(source, url);
-  return url;
+  download('transferlens-runs.csv', runsCsv(runs), 'text/csv');
 }
 
 export function openCell(cell: { truth: number; predicted: number } | null): void {

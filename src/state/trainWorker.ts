@@ -1,0 +1,139 @@
+/**
+ * The studio's training worker: its life (start, model choice, crash), and moving a run to the
+ * next backend after a lost device — a new worker with the same model and dataset, resumed from
+ * the last completed epoch's checkpoint.
+ */
+import { get as idbGet } from 'idb-keyval';
+import type { BackendName } from '../ml/core/vocab';
+import type { Checkpoint } from '../ml/training/loop';
+import { TrainClient } from '../worker/train/client';
+import type { DatasetSource } from '../worker/train/protocol';
+import { notify } from './notify';
+import { backendsAfter } from './recovery';
+import { useStore } from './store';
+import type { SavedRun } from './slices/transfer';
+
+const set = useStore.setState;
+const get = useStore.getState;
+export const RUNS_KEY = 'transferlens.runs';
+
+let client: TrainClient | null = null;
+let started: Promise<void> | null = null;
+let trainBackend: BackendName | null = null;
+/** What the worker was given, to rebuild it on another backend after a device loss. */
+export const session: { modelUrl: string | null; datasetSource: DatasetSource | null; checkpoint: Checkpoint | null; strategyChosen: boolean } = {
+  modelUrl: null,
+  datasetSource: null,
+  /** The running run's state after its last completed epoch (from the worker). */
+  checkpoint: null,
+  /** Set once the user (or a link) chose a strategy: loading a model then keeps it when it applies. */
+  strategyChosen: false,
+};
+
+export function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function need(): TrainClient {
+  if (!client) throw new Error('the studio is still starting');
+  return client;
+}
+
+/** AlexNet when installed (the course's network), else the first model that can be fine-tuned. */
+/** Called when the studio's model is ready (the actions refresh the plan and the cache). */
+let onModelReady: (() => void) | null = null;
+
+export function startTransfer(ready: () => void): Promise<void> {
+  onModelReady = ready;
+  started ??= (async () => {
+    try {
+      const runs = (await idbGet<SavedRun[]>(RUNS_KEY)) ?? [];
+      set({ tlRuns: runs });
+    } catch {
+      /* no IndexedDB: runs just will not persist */
+    }
+    client = newClient();
+    try {
+      trainBackend = (await client.init(get().backendChoice)).name;
+    } catch (e) {
+      set({ tlModelError: message(e) });
+      return;
+    }
+    await waitForIndex();
+    const index = get().index;
+    // A model a link asked for first, then AlexNet (the course's network), then the rest.
+    const rank = (m: (typeof index)[number]) => (m.id === get().preferredModel ? 0 : m.arch === 'alexnet' ? 1 : 2);
+    const ordered = [...index].sort((a, b) => rank(a) - rank(b));
+    for (const m of ordered) {
+      try {
+        const url = new URL(m.url, document.baseURI).href;
+        const info = await client.request<'loadModel'>({ type: 'loadModel', url });
+        if (info.strategies.length === 0) continue;
+        session.modelUrl = url;
+        const want = get().tlStrategy;
+        const fallback = info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!;
+        set({ tlModel: info, tlStrategy: session.strategyChosen && info.strategies.includes(want) ? want : fallback, tlModelError: null });
+        void onModelReady?.();
+        return;
+      } catch (e) {
+        set({ tlModelError: `${m.name}: ${message(e)}` });
+      }
+    }
+    if (!get().tlModel) set({ tlModelError: get().tlModelError ?? 'no installed model can be fine-tuned: run npm run assets to install AlexNet' });
+  })();
+  return started;
+}
+
+function newClient(): TrainClient {
+  // A crash outside a request (none running) is reported; one during training is recovered in startTraining.
+  return new TrainClient((msg) => {
+    if (get().tlStatus === 'idle') set({ tlError: `the training worker stopped: ${msg}` });
+  });
+}
+
+async function waitForIndex(): Promise<void> {
+  for (let i = 0; i < 100 && get().indexState === 'loading'; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * A new training worker on the next backend (WebGPU → WebGL → WASM → CPU), with the same
+ * model and dataset; the live charts go back to the last completed epoch, which is where
+ * the run continues. False when there is no backend left or the rebuild failed.
+ */
+export async function moveToNextBackend(reason: string): Promise<boolean> {
+  const from = trainBackend;
+  const candidates = backendsAfter(from);
+  if (!session.modelUrl || !session.datasetSource || candidates.length === 0) return false;
+  client?.terminate();
+  client = newClient();
+  try {
+    const info = await client.init(candidates[0]!);
+    trainBackend = info.name;
+    await client.request<'loadModel'>({ type: 'loadModel', url: session.modelUrl });
+    await client.request<'loadDataset'>({ type: 'loadDataset', source: session.datasetSource, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
+  } catch (e) {
+    set({ tlError: `switching the training to another backend failed: ${message(e)}` });
+    return false;
+  }
+  const live = get().tlLive!;
+  const cp = session.checkpoint;
+  set({
+    tlStatus: 'running',
+    tlLive: { ...live, batchLosses: cp ? cp.batchLosses : [], epochs: cp ? cp.epochs : [] },
+    tlProgress: { phase: cp ? 'train' : 'features', done: 0, total: 0, startedAt: performance.now() },
+  });
+  notify(
+    `Training on ${from?.toUpperCase() ?? 'the first backend'} failed (${reason}). Switched to ${trainBackend.toUpperCase()}; ${cp ? `the run continues after epoch ${cp.epoch}` : 'the run starts again (no epoch had finished)'}.`,
+  );
+  return true;
+}
+
+/** Test hook (window.transferlens.simulateDeviceLoss): loses the training worker's GPU device, or fakes it on WASM/CPU. */
+export async function simulateDeviceLoss(): Promise<string> {
+  return (await need().request<'simulateDeviceLoss'>({ type: 'simulateDeviceLoss' })).how;
+}
+
+export function trainingBackend(): BackendName | null {
+  return trainBackend;
+}
+
