@@ -1,3 +1,4 @@
+/** The app shell: header (backend chip, classroom controls), the screen on show, notices and dialogs. */
 import { useEffect } from 'react';
 import { ClassroomBar, Notice, ShortcutsDialog } from './features/classroom/ClassroomBar';
 import { LearnPanel } from './features/classroom/LearnPanel';

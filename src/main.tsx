@@ -1,3 +1,4 @@
+/** Entry point: mounts the app and exposes the documented test hooks on window.transferlens. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

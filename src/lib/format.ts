@@ -1,3 +1,4 @@
+/** Numbers for people: bytes, durations, counts. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '—';
   if (n < 1024) return `${n} B`;

@@ -1,3 +1,4 @@
+/** A quick check that the loaded model works: top-5 classes for an image. */
 import { useRef } from 'react';
 import { Predictions } from '../shared/Predictions';
 import { useDropzone } from '../shared/useDropzone';
@@ -5,7 +6,6 @@ import { formatMs } from '../../lib/format';
 import { classifyFile } from '../../state/actions';
 import { useStore } from '../../state/store';
 
-/** A quick check that the loaded model works: top-5 classes for an image. */
 export function ClassifyPanel() {
   const current = useStore((s) => s.current);
   const predictions = useStore((s) => s.predictions);

@@ -1,3 +1,4 @@
+/** A new dense layer: 2 × inputs × units (its parameters less the biases). */
 import { useMemo, useState } from 'react';
 import { analyzeTopology, asModelLike, formatShape, totals, type ArchLayer } from '../../ml/core/architecture';
 import { lastConvBlock, layerTable, planFor, type LayerRow } from '../../ml/core/surgery';
@@ -30,7 +31,6 @@ function flopsText(f: number): string {
   return f === 0 ? '—' : f >= 1e9 ? `${(f / 1e9).toFixed(2)} G` : `${(f / 1e6).toFixed(1)} M`;
 }
 
-/** A new dense layer: 2 × inputs × units (its parameters less the biases). */
 function newLayerFlops(r: LayerRow): number {
   const units = Number(/(\d+)\]$/.exec(r.outputShape)?.[1] ?? 0);
   return 2 * (r.params - units);

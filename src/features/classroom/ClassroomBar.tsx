@@ -1,8 +1,8 @@
+/** Header controls: lecture mode, the Learn panel, a shareable link, the shortcuts. */
 import { useEffect, useRef } from 'react';
 import { copyLink, notify, setLecture } from '../../state/classroomActions';
 import { useStore } from '../../state/store';
 
-/** Header controls: lecture mode, the Learn panel, a shareable link, the shortcuts. */
 export function ClassroomBar() {
   const lecture = useStore((s) => s.lecture);
   const learnOpen = useStore((s) => s.learnOpen);

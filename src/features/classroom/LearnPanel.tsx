@@ -1,3 +1,4 @@
+/** Fine-tune or train from scratch: the classic 2 × 2 guide, each answer linked to a studio strategy. */
 import type { Strategy } from '../../ml/core/vocab';
 import { goTo } from '../../state/actions';
 import { useStore } from '../../state/store';
@@ -24,7 +25,6 @@ function UseStrategy({ strategy, children }: { strategy: Strategy; children: Rea
   );
 }
 
-/** Fine-tune or train from scratch: the classic 2 × 2 guide, each answer linked to a studio strategy. */
 function TransferGuide() {
   return (
     <section aria-labelledby="learn-tl">

@@ -1,3 +1,4 @@
+/** Replay a saved (or imported) run on the charts at 1×–20×: a slow machine can still show a 10-epoch run. */
 import { useState } from 'react';
 import { formatMs } from '../../lib/format';
 import { endReplay, importRuns, notify, playReplay, setReplaySpeed, startReplay } from '../../state/classroomActions';
@@ -6,7 +7,6 @@ import { useStore } from '../../state/store';
 
 const SPEEDS = [1, 2, 5, 10, 20];
 
-/** Replay a saved (or imported) run on the charts at 1×–20×: a slow machine can still show a 10-epoch run. */
 export function ReplayPanel() {
   const runs = useStore((s) => s.tlRuns);
   const replay = useStore((s) => s.replay);

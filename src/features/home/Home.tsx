@@ -1,3 +1,4 @@
+/** The first screen: the two lessons, one card each. */
 import { goTo } from '../../state/actions';
 import { ClassifyPanel } from '../classify/ClassifyPanel';
 import { ModelPanel } from '../models/ModelPanel';

@@ -1,3 +1,4 @@
+/** A model download's progress bar (bytes and phase). */
 import { formatBytes } from '../../lib/format';
 
 export function LoadProgress({ label, loaded, total, phase }: { label: string; loaded: number; total: number; phase: string }) {

@@ -1,3 +1,4 @@
+/** Settings of a model; opened by default when the model had no TransferLens metadata. */
 import { useState } from 'react';
 import { updateMeta } from '../../state/actions';
 import { useStore } from '../../state/store';
@@ -8,7 +9,6 @@ const PRESETS = {
   caffe: { mode: 'caffe', mean: [104, 117, 123], std: [1, 1, 1], channelOrder: 'BGR' },
 } as const;
 
-/** Settings of a model; opened by default when the model had no TransferLens metadata. */
 export function MetaEditor() {
   const current = useStore((s) => s.current);
   const [labelsNote, setLabelsNote] = useState<string | null>(null);

@@ -1,3 +1,4 @@
+/** What the loaded model is: name, architecture, source, size, input and preprocessing. */
 import { formatBytes, formatCount, formatMs } from '../../lib/format';
 import { useStore } from '../../state/store';
 import { MetaEditor } from './MetaEditor';

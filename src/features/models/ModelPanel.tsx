@@ -1,3 +1,4 @@
+/** Pick a bundled model, open one from disk, or load one from a URL. */
 import { useState } from 'react';
 import { formatBytes } from '../../lib/format';
 import { clearModelCache, loadModel } from '../../state/actions';
@@ -6,7 +7,6 @@ import { LoadProgress } from './LoadProgress';
 import { ModelInfo } from './ModelInfo';
 import { OpenModel } from './OpenModel';
 
-/** Pick a bundled model, open one from disk, or load one from a URL. */
 export function ModelPanel() {
   const index = useStore((s) => s.index);
   const indexState = useStore((s) => s.indexState);

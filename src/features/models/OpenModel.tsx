@@ -1,8 +1,8 @@
+/** "Open model…": model.json + weight shards, picked or dropped. */
 import { useRef } from 'react';
 import { useDropzone } from '../shared/useDropzone';
 import { loadModel } from '../../state/actions';
 
-/** "Open model…": model.json + weight shards, picked or dropped. */
 export function OpenModel({ disabled }: { disabled: boolean }) {
   const input = useRef<HTMLInputElement>(null);
   const open = (list: FileList | null) => {

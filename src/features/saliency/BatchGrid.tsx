@@ -1,3 +1,4 @@
+/** Several images: one map each. */
 import { useMemo } from 'react';
 import { removeImage, selectImage } from '../../state/saliencyActions';
 import { useStore, type SalImage } from '../../state/store';
@@ -27,7 +28,6 @@ function Card({ img }: { img: SalImage }) {
   );
 }
 
-/** Several images: one map each. */
 export function BatchGrid() {
   const images = useStore((s) => s.salImages);
   if (images.length < 2) return null;

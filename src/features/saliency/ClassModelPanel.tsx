@@ -1,8 +1,8 @@
+/** A stable empty list: a selector must not return a new array each render. */
 import { startClassModel, stopClassModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { PixelCanvas } from './PixelCanvas';
 
-/** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];
 
 /** The paper's first method: an image the network finds most "class c", grown by gradient ascent. */

@@ -1,10 +1,10 @@
+/** A stable empty list: a selector must not return a new array each render. */
 import { useState } from 'react';
 import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import type { SaliencyResult } from '../../worker/model/protocol';
 
-/** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];
 
 /** Top-5 with softmax probabilities, and a searchable picker over every class. */

@@ -1,9 +1,9 @@
+/** File picker, sample strip; drop and paste are handled page-wide by the screen. */
 import { useEffect, useRef, useState } from 'react';
 import { samplePhotos, type SamplePhoto } from '../../state/modelIndex';
 import { addImageFiles, addSample } from '../../state/saliencyActions';
 
 
-/** File picker, sample strip; drop and paste are handled page-wide by the screen. */
 export function ImageInput() {
   const input = useRef<HTMLInputElement>(null);
   const [samples, setSamples] = useState<SamplePhoto[]>([]);

@@ -1,3 +1,4 @@
+/** Original, network input, grayscale map and overlay, with display controls and PNG downloads. */
 import { useMemo, useRef } from 'react';
 import { formatMs } from '../../lib/format';
 import { setDisplay } from '../../state/saliencyActions';
@@ -6,7 +7,6 @@ import { COLORMAPS, colorize, normalizeMap, overlay, type Colormap } from '../..
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
-/** Original, network input, grayscale map and overlay, with display controls and PNG downloads. */
 export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thumb: string; name: string }) {
   const d = useStore((s) => s.salDisplay);
   const map01 = useMemo(() => normalizeMap(result.map, d.clip), [result.map, d.clip]);

@@ -1,3 +1,4 @@
+/** The saliency method and its parameters (samples, noise, steps, baseline, Grad-CAM layer). */
 import { SALIENCY_METHOD_INFO, SALIENCY_METHODS } from '../../ml/core/vocab';
 import { setSalParams } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';

@@ -1,3 +1,4 @@
+/** A canvas that shows RGBA pixels at their size, scaled by CSS, and can hand back a PNG. */
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 
 export interface PixelCanvasHandle {

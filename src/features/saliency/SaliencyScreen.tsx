@@ -1,3 +1,4 @@
+/** Lesson B: drop photos, pick a class and a method, see the maps. */
 import { useEffect } from 'react';
 import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';

@@ -1,7 +1,7 @@
+/** Top-k classes with probability bars; `label` lets a screen make each class clickable. */
 import type { ReactNode } from 'react';
 import type { Prediction } from '../../ml/runtime/backbone';
 
-/** Top-k classes with probability bars; `label` lets a screen make each class clickable. */
 export function Predictions({ items, testId, label }: { items: Prediction[]; testId: string; label?: (p: Prediction) => ReactNode }) {
   return (
     <ol className="predictions" data-testid={testId}>

@@ -1,6 +1,6 @@
+/** Drag-over highlighting and a drop handler for a drop zone; the zone's button is the keyboard path. */
 import { useState, type DragEvent } from 'react';
 
-/** Drag-over highlighting and a drop handler for a drop zone; the zone's button is the keyboard path. */
 export function useDropzone(onFiles: (files: FileList) => void, disabled = false) {
   const [over, setOver] = useState(false);
   return {

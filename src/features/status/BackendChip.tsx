@@ -1,3 +1,4 @@
+/** Which TF.js backend runs the models, what it is, and how much memory it holds. */
 import { useEffect } from 'react';
 import { MEMORY_POLL_MS } from '../../config';
 import { formatBytes } from '../../lib/format';
@@ -8,7 +9,6 @@ import type { BackendChoice } from '../../worker/model/protocol';
 
 const CHOICES: { value: BackendChoice; label: string }[] = [{ value: 'auto', label: 'Automatic (best available)' }, ...BACKEND_ORDER.map((b) => ({ value: b, label: BACKEND_INFO[b].label }))];
 
-/** Which TF.js backend runs the models, what it is, and how much memory it holds. */
 export function BackendChip() {
   const backend = useStore((s) => s.backend);
   const error = useStore((s) => s.backendError);

@@ -1,3 +1,4 @@
+/** Batch loss (raw + smoothed) of the current run; validation accuracy of every run with the course band. */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef } from 'react';
 import { downloadSvgAsPng } from '../../lib/svgPng';
@@ -28,7 +29,6 @@ function smooth(values: number[], k = 0.9): number[] {
   return values.map((v) => (s = k * s + (1 - k) * v));
 }
 
-/** Batch loss (raw + smoothed) of the current run; validation accuracy of every run with the course band. */
 export function Charts() {
   const liveRun = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);

@@ -1,8 +1,8 @@
+/** Folder, zip, or manifest URL in; counts, warnings and thumbnails out. */
 import { useEffect, useState } from 'react';
 import { loadDatasetFiles, loadManifest } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
-/** Folder, zip, or manifest URL in; counts, warnings and thumbnails out. */
 export function DatasetPanel() {
   const ds = useStore((s) => s.tlDataset);
   const thumbs = useStore((s) => s.tlThumbs);

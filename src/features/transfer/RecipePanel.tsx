@@ -1,3 +1,4 @@
+/** Hyperparameters, defaulting to the course recipe. */
 import { setConfig } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
@@ -21,7 +22,6 @@ function Num({ label, value, step, min, max, onChange, testId }: { label: string
   );
 }
 
-/** Hyperparameters, defaulting to the course recipe. */
 export function RecipePanel() {
   const c = useStore((s) => s.tlConfig);
   const running = useStore((s) => s.tlStatus !== 'idle');

@@ -1,8 +1,8 @@
+/** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
 import { useState } from 'react';
 import { deleteRun, exportModel, exportRuns, imageUrl, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
-/** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
 export function Results() {
   const live = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);

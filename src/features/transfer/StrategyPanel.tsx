@@ -1,9 +1,9 @@
+/** Which layers are replaced, frozen or trained, with the layer table. */
 import { STRATEGIES, STRATEGY_INFO, type Strategy } from '../../ml/core/vocab';
 import { setStrategy } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 
-/** Which layers are replaced, frozen or trained, with the layer table. */
 export function StrategyPanel() {
   const model = useStore((s) => s.tlModel);
   const strategy = useStore((s) => s.tlStrategy);

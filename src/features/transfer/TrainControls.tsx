@@ -1,10 +1,10 @@
+/** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
 import { formatBytes, formatMs } from '../../lib/format';
 import { clearFeatureCache, pauseTraining, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
 
-/** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
 export function TrainControls() {
   const status = useStore((s) => s.tlStatus);
   const progress = useStore((s) => s.tlProgress);

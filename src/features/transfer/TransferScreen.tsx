@@ -1,3 +1,4 @@
+/** Lesson A: the transfer-learning studio (dataset, surgery, recipe, training, results). */
 import { useEffect } from 'react';
 import { startTransfer } from '../../state/transferActions';
 import { useStore } from '../../state/store';
