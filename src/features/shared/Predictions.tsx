@@ -1,6 +1,6 @@
 /** Top-k classes with probability bars; `label` lets a screen make each class clickable. */
 import type { ReactNode } from 'react';
-import type { Prediction } from '../../ml/runtime/backbone';
+import type { Prediction } from '../../worker/model/protocol';
 
 export function Predictions({ items, testId, label }: { items: Prediction[]; testId: string; label?: (p: Prediction) => ReactNode }) {
   return (

@@ -5,7 +5,7 @@ import { buildModelFiles, type ModelFiles, type Quantize } from './artifacts';
 import { convertStateDict } from './stateDict';
 import { numericLabels, PREPROCESS, type ModelMeta, type PreprocessMode } from '../core/metadata';
 import { readCheckpoint, type StateDict } from './pth';
-import { randomStateDict } from '../core/random';
+import { randomStateDict } from './randomWeights';
 
 export interface ConvertOptions {
   arch: Arch;

@@ -10,6 +10,8 @@ import type { ModelMeta } from '../../ml/core/metadata';
 import type { Aggregate, ScoreTarget } from '../../ml/saliency/gradients';
 import type { SaliencyMethod } from '../../ml/core/vocab';
 
+export type { Prediction };
+
 export type BackendChoice = BackendName | 'auto';
 
 export type ModelSource =
