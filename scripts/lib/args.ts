@@ -1,6 +1,12 @@
-/** Tiny argv parser for the CLIs: --key value, --flag, and -- separators. */
-export function parseArgs(argv: string[]): Map<string, string | true> {
-  const out = new Map<string, string | true>();
+/**
+ * The CLIs' argument handling: --key value / --key=value / --flag, typed readers that validate
+ * every number and choice with its range in the message (exit 2 for usage errors), and one
+ * runner that turns any failure into one line on stderr — no stack trace unless DEBUG is set.
+ */
+export type Args = Map<string, string | true>;
+
+export function parseArgs(argv: string[]): Args {
+  const out: Args = new Map();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--') || a === '--') continue;
@@ -18,12 +24,84 @@ export function parseArgs(argv: string[]): Map<string, string | true> {
   return out;
 }
 
-export function str(args: Map<string, string | true>, key: string): string | undefined {
-  const v = args.get(key);
-  return typeof v === 'string' ? v : undefined;
+/** A mistake in how the command was called (exit 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
 }
 
+export function str(args: Args, key: string): string | undefined {
+  const v = args.get(key);
+  if (v === true) throw new UsageError(`--${key} needs a value`);
+  return v;
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  /** The value must be greater than `min` (not equal). */
+  exclusiveMin?: boolean;
+  /** The value must be less than `max` (not equal). */
+  exclusiveMax?: boolean;
+  integer?: boolean;
+}
+
+/** Says the range in words: "an integer ≥ 1", "a number in [0, 1)". */
+export function describeRule(r: NumberRule): string {
+  const kind = r.integer ? 'an integer' : 'a number';
+  const lo = r.min === undefined ? '' : `${r.exclusiveMin ? '(' : '['}${r.min}`;
+  const hi = r.max === undefined ? '' : `${r.max}${r.exclusiveMax ? ')' : ']'}`;
+  if (lo && hi) return `${kind} in ${lo}, ${hi}`;
+  if (lo) return `${kind} ${r.exclusiveMin ? '>' : '≥'} ${r.min}`;
+  if (hi) return `${kind} ${r.exclusiveMax ? '<' : '≤'} ${r.max}`;
+  return kind;
+}
+
+/** The number in `text`, or why it is not acceptable (never coerced). */
+export function checkNumber(text: string, r: NumberRule): { value: number } | { error: string } {
+  const n = text.trim() === '' ? NaN : Number(text);
+  const bad =
+    !Number.isFinite(n) ||
+    (r.integer && !Number.isInteger(n)) ||
+    (r.min !== undefined && (r.exclusiveMin ? n <= r.min : n < r.min)) ||
+    (r.max !== undefined && (r.exclusiveMax ? n >= r.max : n > r.max));
+  return bad ? { error: `must be ${describeRule(r)} (got "${text}")` } : { value: n };
+}
+
+export function num(args: Args, key: string, rule: NumberRule, dflt: number): number;
+export function num(args: Args, key: string, rule: NumberRule): number | undefined;
+export function num(args: Args, key: string, rule: NumberRule, dflt?: number): number | undefined {
+  const v = str(args, key);
+  if (v === undefined) return dflt;
+  const r = checkNumber(v, rule);
+  if ('error' in r) throw new UsageError(`--${key} ${r.error}`);
+  return r.value;
+}
+
+export function choice<T extends string>(args: Args, key: string, values: readonly T[], dflt: T): T {
+  const v = str(args, key) ?? dflt;
+  if (!(values as readonly string[]).includes(v)) throw new UsageError(`unknown --${key} "${v}"; valid: ${values.join(', ')}`);
+  return v as T;
+}
+
+/** Prints one line and exits: 2 for usage errors, 1 otherwise. */
 export function fail(message: string, code = 2): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(code);
+}
+
+function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  // Some libraries put pages of generated source into their messages: keep what says what went wrong.
+  const first = m.split('\n').find((l) => l.trim()) ?? m;
+  return first.length > 400 ? `${first.slice(0, 400)}…` : first;
+}
+
+/** Runs a CLI's main: any error becomes `error: <one line>` (the stack only with DEBUG set). */
+export async function runCli(main: () => Promise<void> | void): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    if (process.env.DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    fail(oneLine(e), e instanceof UsageError ? 2 : 1);
+  }
 }

@@ -5,10 +5,19 @@
 import { EMBEDDED_INDEX_URL } from '../config';
 import type { ModelIndexEntry } from './slices/models';
 
-/** Installed models first; the embedded default after them, unless one with its id is installed. */
+/** The course's networks first (VGG16, AlexNet), then SqueezeNet, then plain TF.js models. */
+const ARCH_RANK: Record<string, number> = { vgg16: 0, alexnet: 1, squeezenet1_1: 2 };
+
+/**
+ * One list from what is installed and the embedded default: the course's models lead, the
+ * embedded SqueezeNet comes before models without an architecture we know, and an installed
+ * model with the embedded id replaces it.
+ */
 export function mergeIndex(installed: ModelIndexEntry[], embedded: ModelIndexEntry[]): ModelIndexEntry[] {
   const ids = new Set(installed.map((m) => m.id));
-  return [...installed, ...embedded.filter((m) => !ids.has(m.id)).map((m) => ({ ...m, embedded: true }))];
+  const all = [...installed, ...embedded.filter((m) => !ids.has(m.id)).map((m) => ({ ...m, embedded: true }))];
+  const rank = (m: ModelIndexEntry) => (ARCH_RANK[m.arch] ?? 9) + (m.embedded ? 0.5 : 0);
+  return all.map((m, i) => ({ m, i })).sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i).map(({ m }) => m);
 }
 
 export interface SamplePhoto {
