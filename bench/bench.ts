@@ -135,7 +135,8 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
     for (const bs of [32, 64]) {
       const run = async () => {
         for (let i = 0; i < files.length; i += bs) {
-          const batch = tf.tidy(() => tf.concat(files.slice(i, i + bs).map((f) => net.preprocess(decodeImageFile(f)))) as tf.Tensor4D);
+          const imgs = await Promise.all(files.slice(i, i + bs).map((f) => decodeImageFile(f)));
+          const batch = tf.tidy(() => tf.concat(imgs.map((im) => net.preprocess(im))) as tf.Tensor4D);
           const f = trunkFeatures(net.model, plan, batch);
           await f.data();
           tf.dispose([batch, f]);
@@ -192,7 +193,8 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
     const top1 = async (b: Backbone) => {
       const out: number[] = [];
       for (let i = 0; i < files.length; i += 8) {
-        const x = tf.tidy(() => tf.concat(files.slice(i, i + 8).map((f) => b.preprocess(decodeImageFile(f)))));
+        const imgs = await Promise.all(files.slice(i, i + 8).map((f) => decodeImageFile(f)));
+        const x = tf.tidy(() => tf.concat(imgs.map((im) => b.preprocess(im))));
         const y = b.model.predict(x) as tf.Tensor;
         out.push(...(await y.argMax(-1).data()));
         tf.dispose([x, y]);

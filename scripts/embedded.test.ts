@@ -31,7 +31,7 @@ describe('embedded default (public/embedded)', () => {
     try {
       for (const s of index.images) {
         expect(attribution).toContain(s.file);
-        const top = await net.classify(decodeImageFile(join(DIR, 'sample-images', s.file)), 1);
+        const top = await net.classify(await decodeImageFile(join(DIR, 'sample-images', s.file)), 1);
         expect(s.expect, `${s.file}: top-1 ${top[0]!.index} ${top[0]!.label}`).toContain(top[0]!.index);
       }
     } finally {

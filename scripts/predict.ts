@@ -17,7 +17,7 @@ if (!(Number.isInteger(top) && top > 0)) fail('--top must be a positive integer'
 try {
   const backend = await initNodeBackend();
   const backbone = await loadBackbone(fileSystemHandler(modelDir));
-  const img = decodeImageFile(image);
+  const img = await decodeImageFile(image);
   const t0 = performance.now();
   const preds = await backbone.classify(img, top);
   const ms = Math.round(performance.now() - t0);

@@ -41,7 +41,7 @@ if (baseline !== 'black' && baseline !== 'blur') fail('--baseline must be black 
 try {
   const backend = await initNodeBackend();
   const net = await loadBackbone(fileSystemHandler(modelDir));
-  const x = net.preprocess(decodeImageFile(image));
+  const x = net.preprocess(await decodeImageFile(image));
   const requested = int('class');
   if (requested !== undefined && requested >= net.meta.labels.length) fail(`--class ${requested} is out of range 0..${net.meta.labels.length - 1}`);
   const logits = logitsModel(net.model);

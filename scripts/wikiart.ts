@@ -28,8 +28,8 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
 /** Shorter side → 256 px (as the course's preprocessing), re-encoded as JPEG. */
-function resize256(bytes: Uint8Array): Buffer {
-  const img = decodeImageBytes(bytes);
+async function resize256(bytes: Uint8Array): Promise<Buffer> {
+  const img = await decodeImageBytes(bytes);
   const data = tf.tidy(() => {
     const t = imageToTensor(img);
     const [h, w] = t.shape;
@@ -60,16 +60,16 @@ const r = await fetchAll(
   },
 );
 let bad = 0;
-missing.forEach((i, k) => {
+for (const [k, i] of missing.entries()) {
   const body = r.bodies[k];
-  if (!body) return;
+  if (!body) continue;
   try {
     mkdirSync(dirname(target[i]!), { recursive: true });
-    writeFileSync(target[i]!, resize256(body));
+    writeFileSync(target[i]!, await resize256(body));
   } catch {
     bad++;
   }
-});
+}
 const items = ds.items
   .map((it, i) => ({ it, path: target[i]! }))
   .filter(({ path }) => existsSync(path))

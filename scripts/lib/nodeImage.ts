@@ -1,30 +1,70 @@
-/** JPEG/PNG decoding in Node with pure-JS libraries (jpeg-js, pngjs): no native binaries. */
-import { readFileSync } from 'node:fs';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+/**
+ * Image decoding in Node with the browser's behaviour: sharp (libvips; prebuilt from npm) for
+ * JPEG, PNG, GIF and WebP, bmp-js for BMP (sharp has no BMP reader). As in the page: the size is
+ * checked from the header before any pixel is decoded, EXIF orientation is honoured, and
+ * transparency is composited over white. Why sharp: one maintained decoder that honours EXIF and
+ * limits input pixels itself, instead of hand-wiring a codec per format.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import bmp from 'bmp-js';
+import sharp from 'sharp';
+import { readImageHeader } from '../../src/ml/core/imageHeader';
 import { ImageError, MAX_IMAGE_PIXELS, type RgbImage } from '../../src/ml/runtime/preprocess';
 
-export function decodeImageBytes(bytes: Uint8Array, name = 'image'): RgbImage {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf[0] === 0xff && buf[1] === 0xd8) {
-    try {
-      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 2048 });
-      return { data: img.data, width: img.width, height: img.height, channels: 4 };
-    } catch (e) {
-      throw new ImageError(`${name}: cannot decode JPEG: ${(e as Error).message}`);
-    }
+/** Larger files are refused before reading: no photo the app accepts is near this. */
+export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
+const FORMATS = 'JPEG, PNG, GIF, WebP or BMP';
+
+export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbImage> {
+  const head = readImageHeader(bytes);
+  if (!head) throw new ImageError(`${name} is not an image TransferLens can read (${FORMATS})`);
+  const mp = (head.width * head.height) / 1e6;
+  if (head.width * head.height > MAX_IMAGE_PIXELS)
+    throw new ImageError(`${name} is too large: ${head.width}×${head.height} pixels (${mp.toFixed(0)} MP; the limit is ${MAX_IMAGE_PIXELS / 1e6} MP). Scale it down and try again.`);
+  if (head.format === 'bmp') return decodeBmp(bytes, name);
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false })
+      .rotate() // EXIF orientation, as createImageBitmap does
+      .flatten({ background: '#ffffff' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  } catch (e) {
+    throw new ImageError(`${name} could not be decoded: the ${head.format.toUpperCase()} file is damaged (${(e as Error).message.split('\n')[0]})`);
   }
-  if (buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    try {
-      const png = PNG.sync.read(buf);
-      return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height, channels: 4 };
-    } catch (e) {
-      throw new ImageError(`${name}: cannot decode PNG: ${(e as Error).message}`);
-    }
-  }
-  throw new ImageError(`${name}: not a JPEG or PNG image`);
 }
 
-export function decodeImageFile(path: string): RgbImage {
+/** bmp-js gives ABGR bytes; alpha over white like the other formats. */
+function decodeBmp(bytes: Uint8Array, name: string): RgbImage {
+  let img: { width: number; height: number; data: Uint8Array };
+  try {
+    img = bmp.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    throw new ImageError(`${name} could not be decoded: the BMP file is damaged (${(e as Error).message})`);
+  }
+  const n = img.width * img.height;
+  const out = new Uint8Array(n * 3);
+  // bmp-js reports alpha 0 for BMPs without an alpha channel: treat a fully transparent image as opaque.
+  let anyAlpha = false;
+  for (let i = 0; i < n; i++) if (img.data[i * 4]! !== 0) anyAlpha = true;
+  for (let i = 0; i < n; i++) {
+    const a = anyAlpha ? img.data[i * 4]! / 255 : 1;
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(img.data[i * 4 + 3 - c]! * a + 255 * (1 - a));
+  }
+  return { data: out, width: img.width, height: img.height, channels: 3 };
+}
+
+export async function decodeImageFile(path: string): Promise<RgbImage> {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new ImageError(`${path} is not a regular file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    throw new ImageError(`no such image: ${path}`);
+  }
+  if (size > MAX_IMAGE_BYTES) throw new ImageError(`${path} is ${(size / 1e6).toFixed(0)} MB, more than any photo TransferLens accepts (${MAX_IMAGE_BYTES / 1e6} MB)`);
   return decodeImageBytes(readFileSync(path), path);
 }

@@ -1,4 +1,7 @@
-/** Browser image decoding with size checks before any pixels are allocated. */
+/**
+ * Browser image decoding (page and workers) with size checks before any pixels are allocated;
+ * EXIF orientation honoured (createImageBitmap's default), transparency over white.
+ */
 import { readImageHeader } from '../ml/core/imageHeader';
 import { MAX_IMAGE_PIXELS } from '../config';
 import type { ImagePixels } from '../worker/model/protocol';
@@ -31,6 +34,9 @@ export async function decodeImageFile(file: Blob & { name?: string }): Promise<I
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new ImageFileError('this browser cannot read image pixels (no 2D canvas)');
+    // Transparency over white, as the CLIs do (sharp's flatten): a transparent PNG means the same everywhere.
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
     ctx.drawImage(bitmap, 0, 0);
     const img = ctx.getImageData(0, 0, width, height);
     return { data: img.data, width, height };

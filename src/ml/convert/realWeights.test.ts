@@ -21,7 +21,7 @@ beforeAll(async () => {
   net = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(toArtifacts(files))));
 });
 
-const classify = (name: string, k = 5) => net.classify(decodeImageFile(sharedFile(`images/${name}`)), k);
+const classify = async (name: string, k = 5) => net.classify(await decodeImageFile(sharedFile(`images/${name}`)), k);
 
 describe('real-weights SqueezeNet 1.1 (caffe preprocessing)', () => {
   it('flamingo.jpg → top-1 flamingo', async () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
   net = await load();
 });
 
-const input = (name: string) => net.preprocess(decodeImageFile(sharedFile(`images/${name}`)));
+const input = async (name: string) => net.preprocess(await decodeImageFile(sharedFile(`images/${name}`)));
 
 /** Logit of class c after setting the given pixels to the mean colour (0 after mean subtraction). */
 async function logitWithout(x: tf.Tensor4D, pixels: number[], c: number): Promise<number> {
@@ -56,7 +56,7 @@ describe.each([
   ['flamingo.jpg', 130, 'smoothgrad'],
 ] as const)('deletion test on %s (class %i, %s)', (image, cls, method) => {
   it('removing the 10% most salient pixels lowers the class logit more than removing 10% random pixels (mean of 10 draws)', async () => {
-    const x = input(image);
+    const x = await input(image);
     const { map, score } = await computeSaliency(net.model, x, { method, classIndex: cls, samples: 10, batchSize: 5, seed: 1 });
     const k = Math.round(map.length * 0.1);
     const salientDrop = score - (await logitWithout(x, topIndices(map, k), cls));
@@ -82,7 +82,7 @@ describe('model-randomisation sanity check', () => {
   // depending on the random draw; + fire4–5 (the 27×27 stage too) ≈ 0.16. Lower layers alone
   // keep carrying the image's edges into |∂S/∂I|, which is the point of the check.
   it('the map decorrelates as the classifier and the last conv stages are re-initialised (ρ < 0.5)', async () => {
-    const x = input('doberman.png');
+    const x = await input('doberman.png');
     const trained = await computeSaliency(net.model, x, { method: 'vanilla', classIndex: 236 });
     const fires = (ns: number[]) => ns.flatMap((n) => [`fire${n}_squeeze`, `fire${n}_expand1x1`, `fire${n}_expand3x3`]);
     const cascade = [['conv10'], ['conv10', ...fires([9, 8, 7, 6])], ['conv10', ...fires([9, 8, 7, 6, 5, 4])]];

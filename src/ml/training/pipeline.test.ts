@@ -56,7 +56,7 @@ describe('fine-tuning SqueezeNet on wikiart7 (real weights, real paintings)', ()
     let agree = 0;
     for (let k = 0; k < 20; k++) {
       const item = r.valItems[k]!;
-      const top = await exported.classify(decodeImageFile(wikiart.items[item]!.source), 1);
+      const top = await exported.classify(await decodeImageFile(wikiart.items[item]!.source), 1);
       if (top[0]!.index === r.evaluation.predicted[k]) agree++;
     }
     expect(agree).toBeGreaterThanOrEqual(19);
@@ -69,7 +69,7 @@ describe('the feature cache is exact', () => {
   it('training on cached features gives the same loss curve as training through the trunk (same seed, within 1e-4)', async () => {
     const small = stratifiedSplit({ ...wikiart, items: wikiart.items.filter((_, i) => i % 100 === 0) }, 0.25, 1, true);
     const plan = planFor(net.model, net.meta, 'fc8', small.classes.length);
-    const images = small.items.map((it) => decodeImageFile(it.source));
+    const images = await Promise.all(small.items.map((it) => decodeImageFile(it.source)));
     const batchOf = (idx: number[]) => tf.tidy(() => tf.concat(idx.map((i) => net.preprocess(images[i]!))) as tf.Tensor4D);
     const { x, dim } = await extractFeatures(net.model, plan, images.length, (s, n) => batchOf(Array.from({ length: n }, (_, k) => s + k)), { batchSize: 8 });
     const y = Int32Array.from(small.items.map((it) => it.label));

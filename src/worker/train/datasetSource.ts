@@ -39,7 +39,8 @@ export async function openDatasetSource(src: DatasetSource, o: SourceOptions): P
     const ds = fromPaths(src.paths, src.paths.every((p) => p.startsWith(`${root}/`)) ? root : 'dataset');
     return { ds, bytes: async (i) => byPath.get(ds.items[i]!.source) ?? null };
   }
-  const res = await o.fetchFn(src.url);
+  const fetchFn = o.fetchFn; // called bare: a browser's fetch refuses another `this`
+  const res = await fetchFn(src.url);
   if (!res.ok) throw new Error(`${src.url}: HTTP ${res.status}`);
   const body = new Uint8Array(await res.arrayBuffer());
   const path = new URL(src.url).pathname;
@@ -53,7 +54,7 @@ export async function openDatasetSource(src: DatasetSource, o: SourceOptions): P
     bytes: async (i) => {
       downloaded ??= fetchAll(
         ds.items.map((it) => it.source),
-        { concurrency: 8, retries: 3, fetchFn: o.fetchFn, onProgress: o.onDownload },
+        { concurrency: 8, retries: 3, fetchFn, onProgress: o.onDownload },
       ).then((r) => r.bodies);
       return (await downloaded)[i] ?? null;
     },
