@@ -38,7 +38,8 @@ describe('npm run predict', () => {
   it('fails clearly on a non-image', () => {
     const r = cli('predict.ts', ['--model', model, '--image', join(ROOT, 'package.json'), '--json']);
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/not a JPEG or PNG/);
+    expect(r.err).toMatch(/package.json is not an image TransferLens can read \(JPEG, PNG, GIF, WebP or BMP\)/);
+    expect(r.err.trim().split('\n')).toHaveLength(1); // one line, no stack trace
   });
 });
 

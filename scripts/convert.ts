@@ -1,41 +1,41 @@
 /**
  * npm run convert -- --arch <alexnet|vgg16|squeezenet1_1> --weights <file.pth> --out <dir>
- *   [--preprocess torch|caffe] [--labels <labels.txt>] [--quantize none|float16|uint8] [--name <display name>]
+ *   [--preprocess torch|caffe] [--labels <labels.txt>] [--quantize none|float16|uint8] [--name <display name>] [--force]
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ARCHS, isArch } from '../src/ml/convert/archs';
-import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
+import { ARCHS } from '../src/ml/convert/archs';
+import { QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
-import { isPreprocessMode, parseLabels } from '../src/ml/core/metadata';
-import { fail, parseArgs, str } from './lib/args';
+import { parseLabels } from '../src/ml/core/metadata';
+import { choice, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
+import { checkOutput, writeDirAtomic } from './lib/outputs';
 
 const USAGE =
-  'usage: npm run convert -- --arch <alexnet|vgg16|squeezenet1_1> --weights <file.pth> --out <dir> [--preprocess torch|caffe] [--labels <labels.txt>] [--quantize none|float16|uint8] [--name <display name>]';
+  'usage: npm run convert -- --arch <alexnet|vgg16|squeezenet1_1> --weights <file.pth> --out <dir> [--preprocess torch|caffe] [--labels <labels.txt>] [--quantize none|float16|uint8] [--name <display name>] [--force]';
+/** A torchvision checkpoint of these architectures is at most ~600 MB; anything far bigger is not one. */
+const MAX_CHECKPOINT_BYTES = 2 * 1024 ** 3;
 
-const args = parseArgs(process.argv.slice(2));
-if (args.has('help')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const arch = str(args, 'arch');
-const weights = str(args, 'weights');
-const out = str(args, 'out');
-if (!arch || !weights || !out) fail(USAGE);
-if (!isArch(arch)) fail(`unknown --arch "${arch}"; valid: ${ARCHS.join(', ')}`);
-const preprocess = str(args, 'preprocess') ?? 'torch';
-if (!isPreprocessMode(preprocess) || preprocess === 'unit') fail(`unknown --preprocess "${preprocess}"; valid: torch, caffe`);
-const quantize = (str(args, 'quantize') ?? 'none') as Quantize;
-if (!QUANTIZE_MODES.includes(quantize)) fail(`unknown --quantize "${quantize}"; valid: ${QUANTIZE_MODES.join(', ')}`);
-if (!existsSync(weights)) fail(`no such file: ${weights}`);
-const labelsPath = str(args, 'labels');
-if (labelsPath && !existsSync(labelsPath)) fail(`no such labels file: ${labelsPath}`);
+await runCli(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.has('help')) return void console.log(USAGE);
+  const weights = str(args, 'weights');
+  const out = str(args, 'out');
+  if (!str(args, 'arch') || !weights || !out) throw new UsageError(USAGE);
+  const arch = choice(args, 'arch', ARCHS, 'vgg16');
+  const preprocess = choice(args, 'preprocess', ['torch', 'caffe'] as const, 'torch');
+  const quantize = choice(args, 'quantize', QUANTIZE_MODES, 'none');
+  if (!existsSync(weights) || !statSync(weights).isFile()) throw new UsageError(`no such checkpoint file: ${weights}`);
+  if (statSync(weights).size > MAX_CHECKPOINT_BYTES) throw new UsageError(`${weights} is ${(statSync(weights).size / 1e9).toFixed(1)} GB: not a checkpoint of ${ARCHS.join(', ')}`);
+  const labelsPath = str(args, 'labels');
+  if (labelsPath && !existsSync(labelsPath)) throw new UsageError(`no such labels file: ${labelsPath}`);
+  const inputs = [{ flag: '--weights', path: weights }, ...(labelsPath ? [{ flag: '--labels', path: labelsPath }] : [])];
+  checkOutput(out, { inputs, kind: 'dir', force: args.has('force') });
 
-await initNodeBackend();
-const t0 = performance.now();
-try {
+  await initNodeBackend();
+  const t0 = performance.now();
   const files = convertCheckpoint(readFileSync(weights), {
     arch,
     preprocess,
@@ -43,10 +43,9 @@ try {
     labels: labelsPath ? parseLabels(readFileSync(labelsPath, 'utf8')) : undefined,
     name: str(args, 'name'),
     source: `torchvision checkpoint ${basename(weights)}`,
+    onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
   });
-  const { bytes, shards } = writeModelDir(out, files);
+  const { bytes, shards } = await writeDirAtomic(out, (tmp) => writeModelDir(tmp, files));
   const ms = performance.now() - t0;
   console.log(`converted ${arch} (${quantize}) → ${out}: ${(bytes / 1e6).toFixed(1)} MB in ${shards} shards, ${(ms / 1000).toFixed(1)} s`);
-} catch (e) {
-  fail((e as Error).message, 1);
-}
+});

@@ -1,25 +1,22 @@
-/** npm run predict -- --model <dir> --image <file> [--top 5] --json */
-import { existsSync } from 'node:fs';
+/** npm run predict -- --model <dir> --image <file> [--top 5] [--json] */
 import { loadBackbone } from '../src/ml/runtime/backbone';
-import { fail, parseArgs, str } from './lib/args';
+import { num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { fileSystemHandler } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
-const args = parseArgs(process.argv.slice(2));
-const modelDir = str(args, 'model');
-const image = str(args, 'image');
-if (!modelDir || !image) fail('usage: npm run predict -- --model <dir> --image <file> [--top 5] --json');
-if (!existsSync(image)) fail(`no such image: ${image}`);
-const top = Number(str(args, 'top') ?? '5');
-if (!(Number.isInteger(top) && top > 0)) fail('--top must be a positive integer');
-
-try {
+await runCli(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  const modelDir = str(args, 'model');
+  const image = str(args, 'image');
+  if (!modelDir || !image) throw new UsageError('usage: npm run predict -- --model <dir> --image <file> [--top 5] [--json]');
+  const top = num(args, 'top', { integer: true, min: 1, max: 1000 }, 5);
   const backend = await initNodeBackend();
   const backbone = await loadBackbone(fileSystemHandler(modelDir));
+  for (const w of backbone.warnings) process.stderr.write(`warning: ${w}\n`);
   const img = await decodeImageFile(image);
   const t0 = performance.now();
-  const preds = await backbone.classify(img, top);
+  const preds = await backbone.classify(img, Math.min(top, backbone.meta.labels.length));
   const ms = Math.round(performance.now() - t0);
   if (args.has('json')) {
     console.log(JSON.stringify({ top: preds.map((p) => ({ index: p.index, label: p.label, prob: Number(p.prob.toFixed(6)) })), backend: backend.name, ms }));
@@ -28,6 +25,4 @@ try {
     console.log(`(${backbone.meta.name}, ${backend.name}, ${ms} ms)`);
   }
   backbone.dispose();
-} catch (e) {
-  fail((e as Error).message, 1);
-}
+});

@@ -2,73 +2,71 @@
  * npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc>
  *   [--epochs 10] [--batch 128] [--lr 0.01] [--momentum 0.9] [--dropout 0.5] [--weight-decay 0] [--optimizer sgd|adam]
  *   [--val 0.2] [--seed 0] [--augment N views] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class] [--base-url URL] --out <dir> [--json]
- * Progress goes to stderr; with --json the last stdout line is the run as JSON.
+ *   [--force]
+ * Progress goes to stderr; with --json the last stdout line is the run as JSON. Unreadable images are
+ * skipped and counted; every number is checked against its range (exit 2).
  */
 import { loadBackbone } from '../src/ml/runtime/backbone';
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
-import { isStrategy, STRATEGIES } from '../src/ml/core/vocab';
-import { COURSE_RECIPE, type TrainConfig } from '../src/ml/core/vocab';
-import { fail, parseArgs, str } from './lib/args';
+import { COURSE_RECIPE, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
+import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { fileSystemHandler, writeModelDir } from './lib/fsModel';
 import { loadDataset, readItems } from './lib/nodeDataset';
 import { decodeImageBytes } from './lib/nodeImage';
+import { checkOutput, writeDirAtomic } from './lib/outputs';
 import { initNodeBackend } from './lib/nodeTf';
 
-const args = parseArgs(process.argv.slice(2));
-const modelDir = str(args, 'model');
-const data = str(args, 'data');
-const out = str(args, 'out');
-const strategy = str(args, 'strategy') ?? 'fc8';
-if (!modelDir || !data || !out) fail('usage: npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc> --out <dir> [--json]');
-if (!isStrategy(strategy)) fail(`unknown --strategy "${strategy}"; valid: ${STRATEGIES.join(', ')}`);
-const num = (key: string, dflt: number): number => {
-  const v = str(args, key);
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) fail(`--${key} must be a non-negative number`);
-  return n;
-};
-const optimizer = str(args, 'optimizer') ?? 'sgd';
-if (optimizer !== 'sgd' && optimizer !== 'adam') fail('--optimizer must be sgd or adam');
-const config: TrainConfig = {
-  optimizer,
-  lr: num('lr', COURSE_RECIPE.lr),
-  momentum: num('momentum', COURSE_RECIPE.momentum),
-  batchSize: Math.max(1, Math.round(num('batch', COURSE_RECIPE.batchSize))),
-  epochs: Math.max(1, Math.round(num('epochs', COURSE_RECIPE.epochs))),
-  dropout: num('dropout', COURSE_RECIPE.dropout),
-  weightDecay: num('weight-decay', COURSE_RECIPE.weightDecay),
-  seed: Math.round(num('seed', COURSE_RECIPE.seed)),
-  augmentViews: Math.round(num('augment', 0)),
-  unfreezeBlock: args.has('unfreeze-block'),
-  blockLrScale: num('block-lr-scale', 0.1),
-};
-const log = (s: string) => process.stderr.write(`${s}\n`);
+await runCli(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  const modelDir = str(args, 'model');
+  const data = str(args, 'data');
+  const out = str(args, 'out');
+  if (!modelDir || !data || !out) throw new UsageError('usage: npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc> --out <dir> [--force] [--json]');
+  const strategy = choice(args, 'strategy', STRATEGIES, 'fc8');
+  const config: TrainConfig = {
+    optimizer: choice(args, 'optimizer', ['sgd', 'adam'] as const, 'sgd'),
+    lr: num(args, 'lr', { min: 0, max: 10, exclusiveMin: true }, COURSE_RECIPE.lr),
+    momentum: num(args, 'momentum', { min: 0, max: 1, exclusiveMax: true }, COURSE_RECIPE.momentum),
+    batchSize: num(args, 'batch', { integer: true, min: 1, max: 65536 }, COURSE_RECIPE.batchSize),
+    epochs: num(args, 'epochs', { integer: true, min: 1, max: 10000 }, COURSE_RECIPE.epochs),
+    dropout: num(args, 'dropout', { min: 0, max: 1, exclusiveMax: true }, COURSE_RECIPE.dropout),
+    weightDecay: num(args, 'weight-decay', { min: 0, max: 1 }, COURSE_RECIPE.weightDecay),
+    seed: num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, COURSE_RECIPE.seed),
+    augmentViews: num(args, 'augment', { integer: true, min: 0, max: 32 }, 0),
+    unfreezeBlock: args.has('unfreeze-block'),
+    blockLrScale: num(args, 'block-lr-scale', { min: 0, max: 10, exclusiveMin: true }, 0.1),
+  };
+  const valFraction = num(args, 'val', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, 0.2);
+  const limit = num(args, 'limit', { integer: true, min: 1 });
+  checkOutput(out, { inputs: [{ flag: '--model', path: modelDir }, ...(/^https?:/.test(data) ? [] : [{ flag: '--data', path: data }])], kind: 'dir', force: args.has('force') });
+  const log = (s: string) => process.stderr.write(`${s}\n`);
 
-try {
   const t0 = performance.now();
   const backend = await initNodeBackend();
   const backbone = await loadBackbone(fileSystemHandler(modelDir));
-  let ds = await loadDataset(data, { baseUrl: str(args, 'base-url') });
-  const limit = str(args, 'limit');
-  if (limit) ds = limitPerClass(ds, Number(limit), config.seed);
-  ds = stratifiedSplit(ds, num('val', 0.2), config.seed);
+  for (const w of backbone.warnings) log(`warning: ${w}`);
+  let ds = await loadDataset(data, { baseUrl: str(args, 'base-url'), log });
+  if (limit) ds = limitPerClass(ds, limit, config.seed);
+  ds = stratifiedSplit(ds, valFraction, config.seed);
   for (const w of datasetWarnings(ds)) log(`warning: ${w}`);
+  const trainCount = ds.items.filter((i) => i.split === 'train').length;
+  if (config.batchSize > trainCount) log(`warning: the batch (${config.batchSize}) is larger than the training split (${trainCount} images): one step per epoch`);
   log(`${ds.name}: ${ds.items.length} images in ${ds.classes.length} classes; backend ${backend.name}`);
   const bytes = await readItems(ds, (d, f, t) => {
     if (d % 500 === 0 || d === t) log(`read ${d}/${t}${f ? ` (${f} failed)` : ''}`);
-  });
+  }, log);
   const r = await fineTune(backbone, ds, {
     strategy,
     config,
-    image: (i) => {
+    image: async (i) => {
       const b = bytes[i];
       if (!b) return null;
       try {
-        return decodeImageBytes(b);
-      } catch {
+        return await decodeImageBytes(b, ds.items[i]!.source);
+      } catch (e) {
+        log(`skipped: ${(e as Error).message}`);
         return null;
       }
     },
@@ -89,7 +87,7 @@ try {
       dataset: { name: ds.name, classes: ds.classes, train: r.trainItems.length, val: r.valItems.length },
     }),
   );
-  writeModelDir(out, files);
+  await writeDirAtomic(out, (tmp) => writeModelDir(tmp, files));
   const result = {
     epochs: r.train.epochs.map((e) => ({ ...e, ms: Math.round(e.ms) })),
     best: r.train.best,
@@ -101,6 +99,4 @@ try {
   };
   if (args.has('json')) console.log(JSON.stringify(result));
   else log(`best epoch ${result.best.epoch}: val acc ${result.best.valAcc.toFixed(3)} → ${out}`);
-} catch (e) {
-  fail((e as Error).message, 1);
-}
+});

@@ -1,6 +1,11 @@
-/** Node-only model I/O: a directory with model.json + shards, read and written with fs. */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Node-only model I/O: a folder with model.json + shards. Reading is defensive: the folder and
+ * model.json must exist and be what they claim, weight paths must stay inside the folder and
+ * name regular files, and each weight group's bytes must match what the manifest declares —
+ * checked from the file sizes before anything is read.
+ */
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFiles } from '../../src/ml/convert/artifacts';
 
@@ -15,24 +20,81 @@ export function writeModelDir(dir: string, files: ModelFiles): { bytes: number; 
   return { bytes, shards: files.shards.length };
 }
 
-/** A TF.js IOHandler that loads a layers model directory from disk. */
+/** A model folder that is not what it claims; the message says what is wrong with which file. */
+export class ModelFileError extends Error {
+  override name = 'ModelFileError';
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+/** Bytes a weight group must hold: each weight's element count × its stored (quantized) size. */
+export function declaredBytes(weights: tf.io.WeightsManifestEntry[]): number {
+  let total = 0;
+  for (const w of weights) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    const stored = w.quantization?.dtype ?? w.dtype;
+    const size = BYTES[stored];
+    if (!Number.isFinite(n) || n < 0 || size === undefined) throw new ModelFileError(`weight ${w.name} has an unreadable shape or dtype`);
+    total += n * size;
+  }
+  return total;
+}
+
+/** Reads and checks model.json: one clear message for each way it can be wrong. */
+export function readModelJson(dir: string): tf.io.ModelJSON {
+  if (!existsSync(dir)) throw new ModelFileError(`no model folder at ${dir}`);
+  if (!statSync(dir).isDirectory()) throw new ModelFileError(`${dir} is not a folder: --model takes the folder holding model.json`);
+  const path = join(dir, 'model.json');
+  if (!existsSync(path)) throw new ModelFileError(`${dir} has no model.json (is it a TF.js layers model folder?)`);
+  if (!statSync(path).isFile() || statSync(path).size > 64 * 1024 * 1024) throw new ModelFileError(`${path} is not a model.json file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ModelFileError(`${path} is not valid JSON (${(e as Error).message})`);
+  }
+  const j = json as Partial<tf.io.ModelJSON> | null;
+  if (!j || typeof j !== 'object' || !j.modelTopology) throw new ModelFileError(`${path} is not a TF.js layers model: it has no modelTopology`);
+  if (!Array.isArray(j.weightsManifest)) throw new ModelFileError(`${path} is not a TF.js layers model: it has no weightsManifest`);
+  return j as tf.io.ModelJSON;
+}
+
+/** A weight file's real path, refused unless it is a regular file inside `dir`. */
+function weightPath(dir: string, p: string): string {
+  if (typeof p !== 'string' || isAbsolute(p) || /^[a-z]+:/i.test(p)) throw new ModelFileError(`weight path "${p}" in model.json must be a file name relative to the model folder`);
+  const root = realpathSync(dir);
+  const full = resolve(root, p);
+  if (!existsSync(full)) throw new ModelFileError(`weight file ${p} is missing from ${dir}`);
+  const realFull = realpathSync(full);
+  const rel = relative(root, realFull);
+  if (rel.startsWith('..') || rel.startsWith(sep) || isAbsolute(rel)) throw new ModelFileError(`weight path "${p}" in model.json points outside the model folder`);
+  if (!statSync(realFull).isFile()) throw new ModelFileError(`weight path "${p}" in model.json is not a regular file`);
+  return realFull;
+}
+
+/** A TF.js IOHandler that loads a layers model folder from disk. */
 export function fileSystemHandler(dir: string): tf.io.IOHandler {
   return {
     async load() {
-      const path = join(dir, 'model.json');
-      if (!existsSync(path)) throw new Error(`no model.json in ${dir}`);
-      const json = JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+      const json = readModelJson(dir);
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: Uint8Array[] = [];
+        const files: { path: string; size: number }[] = [];
         for (const group of manifest) {
+          if (!Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new ModelFileError('model.json has a malformed weightsManifest group');
+          const paths = group.paths.map((p) => weightPath(dir, p));
+          const sizes = paths.map((p) => statSync(p).size);
+          const want = declaredBytes(group.weights);
+          const have = sizes.reduce((a, b) => a + b, 0);
+          if (have !== want) throw new ModelFileError(`weight files ${group.paths.join(', ')} hold ${have} bytes but model.json declares ${want}`);
           specs.push(...group.weights);
-          for (const p of group.paths) buffers.push(readFileSync(join(dir, p)));
+          paths.forEach((path, i) => files.push({ path, size: sizes[i]! }));
         }
-        const total = buffers.reduce((a, b) => a + b.length, 0);
-        const data = new Uint8Array(total);
+        const data = new Uint8Array(files.reduce((a, f) => a + f.size, 0));
         let off = 0;
-        for (const b of buffers) {
+        for (const f of files) {
+          const b = readFileSync(f.path);
+          if (b.length !== f.size) throw new ModelFileError(`weight file ${f.path} changed while it was read`);
           data.set(b, off);
           off += b.length;
         }

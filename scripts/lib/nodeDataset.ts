@@ -1,50 +1,102 @@
-/** Datasets from disk or the network, in Node: folders, JSON manifests, wikiart.csv(.gz). */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+/**
+ * Datasets from disk or the network, in Node: folders, JSON manifests, wikiart.csv(.gz). Each
+ * item is read by its own kind (a local path or a URL); local paths in a manifest must stay in
+ * its folder and name regular files of sane size; downloads have connect and idle timeouts.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
 import { fetchAll } from '../../src/ml/runtime/download';
+import { MAX_IMAGE_BYTES } from './nodeImage';
+
+/** A manifest or CSV larger than this is not one. */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
-    else out.push(p);
+    else if (e.isFile()) out.push(p); // FIFOs, sockets and devices are not images
   }
   return out;
 }
 
-export async function loadDataset(data: string, opts: { baseUrl?: string } = {}): Promise<Dataset> {
-  if (/^https?:\/\//.test(data)) {
-    const res = await fetch(data);
-    if (!res.ok) throw new Error(`${data}: HTTP ${res.status}`);
-    if (/\.csv(\.gz)?$/.test(data)) return parseWikiartCsv(new Uint8Array(await res.arrayBuffer()), opts);
-    return parseJsonManifest(await res.text(), data, basename(data));
+function readManifestFile(path: string): Buffer {
+  const st = statSync(path);
+  if (!st.isFile()) throw new Error(`${path} is not a regular file`);
+  if (st.size > MAX_MANIFEST_BYTES) throw new Error(`${path} is ${(st.size / 1e6).toFixed(0)} MB: too large for a manifest`);
+  return readFileSync(path);
+}
+
+export async function loadDataset(data: string, opts: { baseUrl?: string; log?: (s: string) => void } = {}): Promise<Dataset> {
+  if (isUrl(data)) {
+    const r = await fetchAll([data], { retries: 2, onProgress: undefined });
+    const body = r.bodies[0];
+    if (!body) throw new Error(`${data}: ${r.failed[0]?.error ?? 'could not be downloaded'}`);
+    if (/\.csv(\.gz)?$/i.test(new URL(data).pathname)) return parseWikiartCsv(body, opts);
+    return parseJsonManifest(new TextDecoder().decode(body), data, basename(new URL(data).pathname));
   }
   if (!existsSync(data)) throw new Error(`no such dataset: ${data}`);
   if (statSync(data).isDirectory()) {
-    const root = resolve(data);
+    const root = realpathSync(data);
     const ds = fromPaths(walk(root).map((p) => relative(root, p)), basename(root));
     return { ...ds, items: ds.items.map((it) => ({ ...it, source: join(root, it.source) })) };
   }
-  if (/\.csv(\.gz)?$/.test(data)) return parseWikiartCsv(readFileSync(data), opts);
-  const ds = parseJsonManifest(readFileSync(data, 'utf8'), undefined, basename(data));
-  // Relative entries are relative to the manifest's folder.
-  const dir = resolve(data, '..');
-  return { ...ds, items: ds.items.map((it) => ({ ...it, source: /^https?:/.test(it.source) ? it.source : resolve(dir, it.source) })) };
+  if (/\.csv(\.gz)?$/i.test(data)) return parseWikiartCsv(readManifestFile(data), opts);
+  const ds = parseJsonManifest(readManifestFile(data).toString('utf8'), undefined, basename(data));
+  // Relative entries are relative to the manifest's folder, and must stay inside it.
+  const dir = realpathSync(resolve(data, '..'));
+  let outside = 0;
+  const items = ds.items.filter((it) => {
+    if (isUrl(it.source)) return true;
+    const full = resolve(dir, it.source);
+    const rel = relative(dir, full);
+    const ok = !isAbsolute(it.source) && !rel.startsWith('..') && !rel.startsWith(sep);
+    if (!ok) outside++;
+    return ok;
+  });
+  if (outside) opts.log?.(`warning: ${outside} manifest item${outside > 1 ? 's point' : ' points'} outside the manifest's folder and ${outside > 1 ? 'were' : 'was'} left out`);
+  return { ...ds, items: items.map((it) => ({ ...it, source: isUrl(it.source) ? it.source : resolve(dir, it.source) })) };
 }
 
-/** Bytes of every item: local reads, or batched downloads with retries (failures counted). */
-export async function readItems(ds: Dataset, onProgress?: (done: number, failed: number, total: number) => void): Promise<(Uint8Array | null)[]> {
-  const urls = ds.items.map((it) => it.source);
-  if (urls.every((u) => !/^https?:/.test(u))) {
-    return urls.map((u, i) => {
-      onProgress?.(i + 1, 0, urls.length);
-      try {
-        return readFileSync(u);
-      } catch {
-        return null;
-      }
-    });
+/** One local item's bytes, or null (with the reason logged) when it is not a readable image file. */
+function readLocal(path: string, log?: (s: string) => void): Uint8Array | null {
+  try {
+    const real = realpathSync(path);
+    const st = statSync(real);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_IMAGE_BYTES) throw new Error(`${(st.size / 1e6).toFixed(0)} MB is larger than any photo TransferLens accepts`);
+    return readFileSync(real);
+  } catch (e) {
+    log?.(`skipped ${path}: ${(e as Error).message}`);
+    return null;
   }
-  return (await fetchAll(urls, { concurrency: 8, retries: 3, onProgress })).bodies;
+}
+
+/** Bytes of every item, each by its own kind: local reads, and batched downloads with retries and timeouts (failures counted). */
+export async function readItems(ds: Dataset, onProgress?: (done: number, failed: number, total: number) => void, log?: (s: string) => void): Promise<(Uint8Array | null)[]> {
+  const sources = ds.items.map((it) => it.source);
+  const out: (Uint8Array | null)[] = new Array(sources.length).fill(null);
+  const remote = sources.map((s, i) => (isUrl(s) ? i : -1)).filter((i) => i >= 0);
+  let done = 0;
+  let failed = 0;
+  sources.forEach((s, i) => {
+    if (isUrl(s)) return;
+    out[i] = readLocal(s, log);
+    if (!out[i]) failed++;
+    onProgress?.(++done, failed, sources.length);
+  });
+  if (remote.length) {
+    const base = done;
+    const baseFailed = failed;
+    const r = await fetchAll(
+      remote.map((i) => sources[i]!),
+      { concurrency: 8, retries: 3, maxBytes: MAX_IMAGE_BYTES, onProgress: (d, f) => onProgress?.(base + d, baseFailed + f, sources.length) },
+    );
+    remote.forEach((i, k) => (out[i] = r.bodies[k]!));
+    for (const f of r.failed.slice(0, 5)) log?.(`download failed: ${f.url}: ${f.error}`);
+    if (r.failed.length > 5) log?.(`… and ${r.failed.length - 5} more downloads failed`);
+  }
+  return out;
 }

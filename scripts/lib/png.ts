@@ -1,5 +1,4 @@
 /** 8-bit PNG writing with pngjs (pure JS). */
-import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 
 /** A map scaled so its maximum is 255 (no clipping), as an 8-bit grayscale PNG. */
@@ -11,10 +10,6 @@ export function grayPng(map: ArrayLike<number>, width: number, height: number): 
   for (let i = 0; i < width * height; i++) data[i] = max > 0 ? Math.round((map[i]! / max) * 255) : 0;
   png.data = data;
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
-}
-
-export function writeGrayPng(path: string, map: ArrayLike<number>, width: number, height: number): void {
-  writeFileSync(path, grayPng(map, width, height));
 }
 
 export function rgbaPng(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number): Buffer {

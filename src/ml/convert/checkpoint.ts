@@ -14,6 +14,15 @@ export interface ConvertOptions {
   quantize?: Quantize;
   name?: string;
   source?: string;
+  /** Told about weights that will load but mean nothing (NaN / infinite values). */
+  onWarning?: (message: string) => void;
+}
+
+/** Names of state-dict tensors holding NaN or ±Infinity. */
+export function nonFiniteTensors(sd: StateDict): string[] {
+  const bad: string[] = [];
+  for (const [name, t] of sd) if (!t.data.every(Number.isFinite)) bad.push(name);
+  return bad;
 }
 
 function numClassesOf(arch: Arch, sd: StateDict): number {
@@ -23,6 +32,8 @@ function numClassesOf(arch: Arch, sd: StateDict): number {
 
 export function convertStateDictToFiles(sd: StateDict, opts: ConvertOptions): ModelFiles {
   const spec = archSpec(opts.arch);
+  const bad = nonFiniteTensors(sd);
+  if (bad.length) opts.onWarning?.(`${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} hold NaN or infinite values: the converted model will predict nonsense`);
   const numClasses = numClassesOf(opts.arch, sd);
   if (opts.labels && opts.labels.length !== numClasses)
     throw new Error(`${opts.labels.length} labels given but the checkpoint has ${numClasses} classes`);

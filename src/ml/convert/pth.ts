@@ -77,9 +77,24 @@ export function readCheckpoint(bytes: Uint8Array): StateDict {
   );
 }
 
+/** A short, safe rendering of a pickled value for a message (BigInts, cycles and huge lists included). */
+function describe(v: unknown): string {
+  try {
+    const text = JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x));
+    return text === undefined ? String(v) : text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** Budgets checked before anything is allocated: no torchvision checkpoint comes near them. */
+export const MAX_ENTRY_BYTES = 768 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
+export const MAX_TENSOR_ELEMENTS = 1 << 28;
+
 function storageFromPid(pid: unknown): StorageRef {
   // ('storage', <Global torch.FloatStorage>, key, location, numel[, view_metadata])
-  if (!Array.isArray(pid) || pid[0] !== 'storage') throw new CheckpointError(`unexpected persistent id ${JSON.stringify(pid)}`);
+  if (!Array.isArray(pid) || pid[0] !== 'storage') throw new CheckpointError(`unexpected persistent id ${describe(pid)}`);
   const type = pid[1];
   const typeName = type instanceof PyGlobal ? type.name : String(type);
   const dtype = STORAGE_TYPES[typeName];
@@ -150,10 +165,13 @@ function materialise(t: LazyTensor, raw: Uint8Array): TorchTensor {
         return view.getUint8(o);
     }
   };
-  const data = new Float32Array(numel);
+  // Checked before the allocation: a claimed shape must fit its storage and a sane budget.
+  if (!Number.isSafeInteger(numel) || numel < 0 || numel > MAX_TENSOR_ELEMENTS)
+    throw new CheckpointError(`a tensor of shape [${t.shape}] (${numel} elements) is larger than any layer of a supported network`);
   const maxIndex = t.offset + t.shape.reduce((acc, d, i) => acc + (d - 1) * t.stride[i]!, 0);
   if (numel > 0 && (maxIndex + 1) * size > raw.byteLength)
     throw new CheckpointError(`storage ${t.storage.key} is too small for a tensor of shape [${t.shape}]`);
+  const data = new Float32Array(numel);
   const contiguous = t.shape.every((_, i) => t.stride[i] === t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
   if (contiguous && dtype === 'float32' && (raw.byteOffset + t.offset * 4) % 4 === 0) {
     data.set(new Float32Array(raw.buffer, raw.byteOffset + t.offset * 4, numel));
@@ -177,8 +195,17 @@ function materialise(t: LazyTensor, raw: Uint8Array): TorchTensor {
 function readZip(bytes: Uint8Array): StateDict {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    let total = 0;
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.originalSize > MAX_ENTRY_BYTES) throw new CheckpointError(`archive entry ${f.name} inflates to ${(f.originalSize / 1e6).toFixed(0)} MB: larger than any layer of a supported network`);
+        total += f.originalSize;
+        if (total > MAX_TOTAL_BYTES) throw new CheckpointError(`the archive inflates to more than ${MAX_TOTAL_BYTES / 1e9} GB: not a checkpoint of a supported network`);
+        return true;
+      },
+    });
   } catch (e) {
+    if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(`the zip archive is corrupt: ${(e as Error).message}`);
   }
   const pklName = Object.keys(files).find((n) => n.endsWith('data.pkl') && n.split('/').length === 2);

@@ -95,6 +95,17 @@ class LayersBackbone implements Backbone {
   }
 }
 
+/** Names of the weights holding NaN or ±Infinity (one small read per weight, nothing kept). */
+export function nonFiniteWeights(model: tf.LayersModel): string[] {
+  const bad: string[] = [];
+  for (const w of model.weights) {
+    const t = tf.tidy(() => tf.logicalNot(tf.isFinite(w.read())).any());
+    if (t.dataSync()[0]) bad.push(w.originalName);
+    t.dispose();
+  }
+  return bad;
+}
+
 export async function loadBackbone(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Backbone> {
   let model: tf.LayersModel;
   try {
@@ -118,6 +129,8 @@ export async function fromLayersModel(model: tf.LayersModel, options: LoadOption
     numOutputs,
     name: model.name,
   });
+  const bad = nonFiniteWeights(model);
+  if (bad.length) parsed.warnings.push(`weights ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} hold NaN or infinite values: predictions will be meaningless`);
   const backbone = new LayersBackbone(model, parsed.meta, parsed.fromFile, parsed.warnings);
   if (options.warmup !== false) {
     try {
@@ -139,7 +152,7 @@ export async function fromLayersModel(model: tf.LayersModel, options: LoadOption
 export function explainLoadError(e: unknown): string {
   const msg = (e as Error)?.message ?? String(e);
   // Our own fetch errors already say what went wrong.
-  if ((e as Error)?.name === 'FetchError') return msg;
+  if ((e as Error)?.name === 'FetchError' || (e as Error)?.name === 'ModelFileError') return msg;
   if (/404|Not Found/i.test(msg)) return `a model file is missing (HTTP 404): ${msg}`;
   if (/JSON|Unexpected token|parse/i.test(msg)) return `model.json is not valid JSON: ${msg}`;
   if (/shape|Shape/.test(msg)) return `the weights do not match the model (shape mismatch): ${msg}`;

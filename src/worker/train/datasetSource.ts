@@ -8,6 +8,11 @@ import { classCounts, datasetWarnings, fromPaths, parseJsonManifest, parseWikiar
 import { fetchAll } from '../../ml/runtime/download';
 import type { DatasetSource, DatasetSummary } from './protocol';
 
+/** Budgets for a dropped .zip, checked from its directory before inflating. */
+export const MAX_ZIP_ENTRY_BYTES = 64 * 1024 * 1024;
+export const MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
+class ZipBudgetError extends Error {}
+
 export type ItemBytes = (i: number) => Promise<Blob | Uint8Array | null>;
 
 export interface OpenedDataset {
@@ -27,8 +32,18 @@ export async function openDatasetSource(src: DatasetSource, o: SourceOptions): P
     if (zip) {
       let entries: Record<string, Uint8Array>;
       try {
-        entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+        let total = 0;
+        entries = unzipSync(new Uint8Array(await zip.arrayBuffer()), {
+          // Sizes come from the zip's directory, before anything is inflated.
+          filter: (f) => {
+            if (f.originalSize > MAX_ZIP_ENTRY_BYTES) throw new ZipBudgetError(`${zip.name}: ${f.name} inflates to ${(f.originalSize / 1e6).toFixed(0)} MB, more than any painting (${MAX_ZIP_ENTRY_BYTES / 1e6} MB)`);
+            total += f.originalSize;
+            if (total > MAX_ZIP_TOTAL_BYTES) throw new ZipBudgetError(`${zip.name} inflates to more than ${MAX_ZIP_TOTAL_BYTES / 1e9} GB: split the dataset`);
+            return true;
+          },
+        });
       } catch (e) {
+        if (e instanceof ZipBudgetError) throw e;
         throw new Error(`${zip.name} is not a readable zip: ${(e as Error).message}`);
       }
       const ds = fromPaths(Object.keys(entries).filter((k) => !k.endsWith('/')), zip.name.replace(/\.zip$/i, ''));

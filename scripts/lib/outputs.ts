@@ -1,0 +1,90 @@
+/**
+ * Where the CLIs write: never onto or into one of their inputs, always atomically (a temporary
+ * sibling renamed into place when complete), and a non-empty target only with --force — then
+ * replaced wholly, so no stale shard is left behind.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { UsageError } from './args';
+
+/** The real path of `p`, or of its nearest existing parent joined with the rest. */
+function real(p: string): string {
+  const abs = resolve(p);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(real(parent), basename(abs));
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+}
+
+export interface OutputRule {
+  /** The command's inputs: files and folders (a model folder protects everything in it). */
+  inputs: { flag: string; path: string }[];
+  kind: 'file' | 'dir';
+  force: boolean;
+  flag?: string;
+}
+
+/** Refuses, before any work, an output that would lose one of the user's files. */
+export function checkOutput(out: string, r: OutputRule): string {
+  const flag = r.flag ?? '--out';
+  const target = real(out);
+  for (const input of r.inputs) {
+    const inp = real(input.path);
+    const inputIsDir = existsSync(inp) && statSync(inp).isDirectory();
+    if (target === inp) throw new UsageError(`${flag} ${out} is the same as ${input.flag}: refusing to overwrite an input`);
+    if (inputIsDir && inside(target, inp)) throw new UsageError(`${flag} ${out} is inside ${input.flag} ${input.path}: refusing to write into an input`);
+    if (r.kind === 'dir' && inside(inp, target)) throw new UsageError(`${flag} ${out} contains ${input.flag} ${input.path}: replacing it would delete an input`);
+  }
+  if (existsSync(target)) {
+    const st = lstatSync(target);
+    if (r.kind === 'dir') {
+      if (!st.isDirectory()) throw new UsageError(`${flag} ${out} exists and is not a folder`);
+      if (readdirSync(target).length > 0 && !r.force) throw new UsageError(`${flag} ${out} is not empty; add --force to replace it`);
+    } else {
+      if (st.isDirectory()) throw new UsageError(`${flag} ${out} is a folder; give a file name`);
+      if (!r.force) throw new UsageError(`${flag} ${out} exists; add --force to replace it`);
+    }
+  }
+  return target;
+}
+
+const tmpName = (p: string) => join(dirname(p), `.${basename(p)}.tmp-${process.pid}`);
+
+/** Writes a file through a temporary sibling, renamed into place. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const tmp = tmpName(resolve(path));
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Fills a temporary sibling folder, then swaps it for `dir` (whose old contents go wholly). */
+export async function writeDirAtomic<T>(dir: string, fill: (tmp: string) => T | Promise<T>): Promise<T> {
+  const abs = resolve(dir);
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = tmpName(abs);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    const result = await fill(tmp);
+    if (existsSync(abs)) {
+      const old = `${tmp}.old`;
+      renameSync(abs, old);
+      renameSync(tmp, abs);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, abs);
+    return result;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
