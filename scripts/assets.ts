@@ -1,5 +1,5 @@
 /**
- * npm run assets [-- --from <dir>] [--quantize none|float16|uint8] [--force]
+ * npm run assets [-- --from <dir>] [--quantize none|float16|uint8] [--force] [--to <models folder>]
  *
  * Fills public/models (converted TF.js models + index.json). The small default model and the
  * sample photos are committed (public/embedded); this adds the course's larger models.
@@ -19,7 +19,9 @@ import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MODELS = resolve(ROOT, 'public/models');
+const args = parseArgs(process.argv.slice(2));
+/** Where converted models go (default public/models; tests point it elsewhere). */
+const MODELS = resolve(str(args, 'to') ?? resolve(ROOT, 'public/models'));
 const EMBEDDED = resolve(ROOT, 'public/embedded/models');
 const DOWNLOADS = resolve(ROOT, '.cache/downloads');
 
@@ -41,7 +43,6 @@ const CHECKPOINTS: Checkpoint[] = [
 ];
 const LABELS = { file: 'imagenet-classes.txt', url: 'https://raw.githubusercontent.com/pytorch/hub/master/imagenet_classes.txt' };
 
-const args = parseArgs(process.argv.slice(2));
 const from = str(args, 'from');
 const quantize = (str(args, 'quantize') ?? 'float16') as Quantize;
 if (!QUANTIZE_MODES.includes(quantize)) fail(`unknown --quantize "${quantize}"; valid: ${QUANTIZE_MODES.join(', ')}`);

@@ -2,28 +2,24 @@
  * npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] [--concurrency 8] --out public/datasets/wikiart
  *
  * Downloads the course's paintings (resumable: files already on disk are kept), resizes the
- * shorter side to 256 px, and writes <out>/manifest.json plus public/datasets/index.json
- * (the list the app shows). Failed downloads are skipped and counted.
+ * shorter side to 256 px, and writes <out>/manifest.json; when <out> is in public/datasets it also
+ * refreshes public/datasets/index.json (the list the app shows). Failed downloads are skipped and
+ * counted. A non-empty <out> must be an earlier run of this command (it resumes) or needs --force.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
 import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
-import { fail, parseArgs, str } from './lib/args';
+import { num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { writeFileAtomic } from './lib/outputs';
 import { decodeImageBytes } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
-const args = parseArgs(process.argv.slice(2));
-const csv = str(args, 'csv');
-const out = resolve(str(args, 'out') ?? 'public/datasets/wikiart');
-if (!csv) fail('usage: npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] --out public/datasets/wikiart');
-if (!existsSync(csv)) fail(`no such file: ${csv}`);
-const limit = Number(str(args, 'limit') ?? '4000');
-const seed = Number(str(args, 'seed') ?? '0');
-const log = (s: string) => process.stderr.write(`${s}\n`);
+const ROOT = resolve(import.meta.dirname, '..');
+const DATASETS = join(ROOT, 'public/datasets');
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
@@ -43,48 +39,66 @@ async function resize256(bytes: Uint8Array): Promise<Buffer> {
   return jpeg.encode({ data: rgba, width: w, height: h }, 90).data;
 }
 
-await initNodeBackend();
-let ds = parseWikiartCsv(readFileSync(csv), { baseUrl: str(args, 'base-url') });
-ds = limitPerClass(ds, Math.ceil(limit / ds.classes.length), seed);
-const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));
-const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!));
-log(`${ds.items.length} paintings in ${ds.classes.length} styles; ${ds.items.length - missing.length} already on disk, ${missing.length} to download`);
-const r = await fetchAll(
-  missing.map((i) => ds.items[i]!.source),
-  {
-    concurrency: Number(str(args, 'concurrency') ?? '8'),
-    retries: 3,
-    onProgress: (d, f, t) => {
-      if (d % 100 === 0 || d === t) log(`downloaded ${d}/${t}${f ? ` (${f} failed)` : ''}`);
+await runCli(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  const csv = str(args, 'csv');
+  const out = resolve(str(args, 'out') ?? join(DATASETS, 'wikiart'));
+  if (!csv) throw new UsageError('usage: npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] [--concurrency 8] --out public/datasets/wikiart [--force]');
+  if (!existsSync(csv) || !statSync(csv).isFile()) throw new UsageError(`no such file: ${csv}`);
+  const limit = num(args, 'limit', { integer: true, min: 1 }, 4000);
+  const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 0);
+  const concurrency = num(args, 'concurrency', { integer: true, min: 1, max: 64 }, 8);
+  // Resuming an earlier download is fine; anything else in the folder needs --force.
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'manifest.json')) && !args.has('force'))
+    throw new UsageError(`--out ${out} is not empty and is not an earlier wikiart download; add --force to write into it`);
+  if (resolve(csv).startsWith(`${out}/`)) throw new UsageError('--csv is inside --out: keep the CSV elsewhere');
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  await initNodeBackend();
+  let ds = parseWikiartCsv(readFileSync(csv), { baseUrl: str(args, 'base-url') });
+  for (const s of ds.skipped) log(`skipped ${s.count} rows: ${s.reason}`);
+  ds = limitPerClass(ds, Math.ceil(limit / ds.classes.length), seed);
+  const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));
+  const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!));
+  log(`${ds.items.length} paintings in ${ds.classes.length} styles; ${ds.items.length - missing.length} already on disk, ${missing.length} to download`);
+  const r = await fetchAll(
+    missing.map((i) => ds.items[i]!.source),
+    {
+      concurrency,
+      retries: 3,
+      onProgress: (d, f, t) => {
+        if (d % 100 === 0 || d === t) log(`downloaded ${d}/${t}${f ? ` (${f} failed)` : ''}`);
+      },
     },
-  },
-);
-let bad = 0;
-for (const [k, i] of missing.entries()) {
-  const body = r.bodies[k];
-  if (!body) continue;
-  try {
-    mkdirSync(dirname(target[i]!), { recursive: true });
-    writeFileSync(target[i]!, await resize256(body));
-  } catch {
-    bad++;
+  );
+  let bad = 0;
+  for (const [k, i] of missing.entries()) {
+    const body = r.bodies[k];
+    if (!body) continue;
+    try {
+      mkdirSync(dirname(target[i]!), { recursive: true });
+      writeFileSync(target[i]!, await resize256(body));
+    } catch {
+      bad++;
+    }
   }
-}
-const items = ds.items
-  .map((it, i) => ({ it, path: target[i]! }))
-  .filter(({ path }) => existsSync(path))
-  .map(({ it, path }) => ({ url: path.slice(out.length + 1), label: it.label, split: it.split }));
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'manifest.json'), JSON.stringify({ classes: ds.classes, items }));
-// The app lists every dataset folder with a manifest under public/datasets.
-const root = dirname(out);
-const list = readdirSync(root)
-  .filter((d) => existsSync(join(root, d, 'manifest.json')))
-  .map((d) => {
-    const m = JSON.parse(readFileSync(join(root, d, 'manifest.json'), 'utf8')) as { classes: string[]; items: unknown[] };
-    return { name: d, url: `datasets/${d}/manifest.json`, images: m.items.length, classes: m.classes.length };
-  });
-writeFileSync(join(root, 'index.json'), JSON.stringify({ datasets: list }, null, 2));
-const result = { images: items.length, downloaded: missing.length - r.failed.length - bad, failed: r.failed.length, unreadable: bad, out };
-log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable)`);
-console.log(JSON.stringify(result));
+  const items = ds.items
+    .map((it, i) => ({ it, path: target[i]! }))
+    .filter(({ path }) => existsSync(path))
+    .map(({ it, path }) => ({ url: path.slice(out.length + 1), label: it.label, split: it.split }));
+  mkdirSync(out, { recursive: true });
+  writeFileAtomic(join(out, 'manifest.json'), JSON.stringify({ classes: ds.classes, items }));
+  // The app lists every dataset folder with a manifest under public/datasets; other folders are left alone.
+  const root = dirname(out);
+  if (root === DATASETS) {
+    const list = readdirSync(root)
+      .filter((d) => existsSync(join(root, d, 'manifest.json')))
+      .map((d) => {
+        const m = JSON.parse(readFileSync(join(root, d, 'manifest.json'), 'utf8')) as { classes: string[]; items: unknown[] };
+        return { name: d, url: `datasets/${d}/manifest.json`, images: m.items.length, classes: m.classes.length };
+      });
+    writeFileAtomic(join(root, 'index.json'), JSON.stringify({ datasets: list }, null, 2));
+  }
+  const result = { images: items.length, downloaded: missing.length - r.failed.length - bad, failed: r.failed.length, unreadable: bad, out };
+  log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable)`);
+  console.log(JSON.stringify(result));
+});

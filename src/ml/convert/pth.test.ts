@@ -59,3 +59,45 @@ describe('readCheckpoint', () => {
     expect(() => readCheckpoint(legacy.subarray(0, legacy.length - 1000))).toThrow(/truncated/);
   });
 });
+
+describe('hostile checkpoints (bad inputs)', () => {
+  const zipPkl = (pkl: number[], extra: Record<string, Uint8Array> = {}) => zipSync({ 'archive/data.pkl': Uint8Array.from(pkl), ...extra }, { level: 0 });
+
+  it('300 000 APPENDS items do not overflow the call stack', async () => {
+    const { unpickle } = await import('./pickle');
+    const n = 300_000;
+    const body: number[] = [0x80, 2, 0x5d /* EMPTY_LIST */, 0x28 /* MARK */];
+    for (let i = 0; i < n; i++) body.push(0x4b, i & 0xff); // BININT1
+    body.push(0x65 /* APPENDS */, 0x2e /* STOP */);
+    expect((unpickle(Uint8Array.from(body)).value as number[]).length).toBe(n);
+  });
+
+  it('a BigInt persistent id is named in the message, not a serialisation crash', () => {
+    // PROTO 2, LONG1 9 bytes (2^64), TUPLE1, BINPERSID, STOP
+    const pkl = [0x80, 2, 0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x85, 0x51, 0x2e];
+    expect(() => readCheckpoint(zipPkl(pkl))).toThrow(/unexpected persistent id \["18446744073709551616n"\]/);
+  });
+
+  it('a tensor claiming 10^12 elements is refused before anything is allocated', () => {
+    // {'w': _rebuild_tensor_v2(storage('0', FloatStorage, 4 elements), 0, (1000000, 1000000), (1000000, 1), False)}
+    const enc = (s: string) => [...new TextEncoder().encode(s)];
+    const str = (s: string) => [0x8c, s.length, ...enc(s)]; // SHORT_BINUNICODE
+    const int = (v: number) => [0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff]; // BININT
+    const full = [
+      0x80, 2, 0x7d /* EMPTY_DICT */, ...str('w'),
+      0x63, ...enc('torch._utils\n_rebuild_tensor_v2\n'),
+      0x28, // MARK for the args tuple
+      0x28, ...str('storage'), 0x63, ...enc('torch\nFloatStorage\n'), ...str('0'), ...str('cpu'), ...int(4), 0x74 /* TUPLE */, 0x51 /* BINPERSID */,
+      ...int(0),
+      ...int(1_000_000), ...int(1_000_000), 0x86 /* TUPLE2 */,
+      ...int(1_000_000), ...int(1), 0x86,
+      0x89 /* NEWFALSE */,
+      0x74, // TUPLE (args)
+      0x52, // REDUCE
+      0x73, // SETITEM
+      0x2e,
+    ];
+    const bytes = zipPkl(full, { 'archive/data/0': new Uint8Array(16) });
+    expect(() => readCheckpoint(bytes)).toThrow(/larger than any layer/);
+  });
+});

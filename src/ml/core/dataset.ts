@@ -89,6 +89,8 @@ export function parseJsonManifest(text: string, manifestUrl?: string, name = 'ma
   if (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'string')) throw new DatasetError('the manifest needs "classes": an array of names');
   if (!Array.isArray(m.items)) throw new DatasetError('the manifest needs "items": [{ "url", "label", "split"? }]');
   const classes = m.classes as string[];
+  const twice = classes.find((c, i) => classes.indexOf(c) !== i);
+  if (twice !== undefined) throw new DatasetError(`the manifest lists class "${twice}" twice: each class once, please`);
   const skipped = new Map<string, number>();
   const items: DatasetItem[] = [];
   for (const it of m.items as { url?: unknown; label?: unknown; split?: unknown }[]) {
@@ -106,9 +108,11 @@ export function parseJsonManifest(text: string, manifestUrl?: string, name = 'ma
 
 /** Replace scheme and host of an image URL by `base`, keeping the path (a mirror or a local server). */
 export function rebase(url: string, base: string | undefined): string {
-  if (!base) return url;
+  if (!base) return new URL(url).href; // throws for a relative URL: the caller counts the row as unusable
+  const b = base.endsWith('/') ? base : `${base}/`;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return new URL(url.replace(/^\//, ''), b).href;
   const u = new URL(url);
-  return new URL(u.pathname.replace(/^\//, '') + u.search, base.endsWith('/') ? base : `${base}/`).href;
+  return new URL(u.pathname.replace(/^\//, '') + u.search, b).href;
 }
 
 /** The course's wikiart.csv (or .gz bytes): image_id, page_url, image_url, label, _split. */
@@ -130,8 +134,16 @@ export function parseWikiartCsv(data: string | Uint8Array, opts: { baseUrl?: str
       continue;
     }
     const split = row._split === 'test' || row._split === 'val' ? 'val' : row._split === 'train' ? 'train' : undefined;
-    items.push({ source: rebase(row.image_url, opts.baseUrl), label, split });
+    let source: string;
+    try {
+      source = rebase(row.image_url, opts.baseUrl);
+    } catch {
+      skipped.set('relative image URL (give a base URL)', (skipped.get('relative image URL (give a base URL)') ?? 0) + 1);
+      continue;
+    }
+    items.push({ source, label, split });
   }
+  if (items.length === 0) throw new DatasetError(`the CSV has no usable rows${skipped.size ? ` (${[...skipped].map(([k, n]) => `${n} × ${k}`).join(', ')})` : ''}`);
   return { name: 'wikiart', classes: [...WIKIART_CLASSES], items, skipped: count(skipped) };
 }
 

@@ -1,0 +1,270 @@
+/**
+ * Bad inputs to the CLIs, as careless or hostile users give them: each probe must end quickly
+ * with one clear line (no stack trace), the right exit code, and every input file untouched.
+ * README "What bad input gets" is checked against this list.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, sharedFile } from '../test/shared';
+import { tfReady } from '../test/tfSetup';
+import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
+import { writeModelDir } from './lib/fsModel';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tl-bad-'));
+const model = join(tmp, 'model');
+const photo = join(tmp, 'photo.jpg');
+
+function cli(script: string, args: string[]) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DEBUG: '' } });
+  return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim(), s: (Date.now() - t0) / 1000 };
+}
+const hash = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+const treeHash = (dir: string) => readdirSync(dir).sort().map((f) => `${f}:${hash(join(dir, f))}`).join(',');
+
+/** One line on stderr starting "error:", no stack trace, within 60 s. */
+function expectOneLine(r: ReturnType<typeof cli>, code: number, message: RegExp) {
+  expect(r.code, r.err).toBe(code);
+  const lines = r.err.split('\n').filter((l) => !l.startsWith('warning:'));
+  expect(lines.at(-1)).toMatch(/^error: /);
+  expect(lines.at(-1)).toMatch(message);
+  expect(r.err).not.toMatch(/\n\s+at /); // no stack frames
+  expect(r.s).toBeLessThan(60);
+}
+
+function png(w: number, h: number): Buffer {
+  // A real PNG header claiming w×h with one tiny IDAT (a decompression-bomb shape: 196 bytes).
+  const crcTable = new Int32Array(256).map((_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  });
+  const crc = (b: Buffer) => {
+    let c = -1;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'ascii');
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, tail]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+beforeAll(async () => {
+  await tfReady();
+  writeModelDir(model, makeRandomModelFiles('squeezenet1_1', 2, { numClasses: 3, labels: ['a', 'b', 'c'] }));
+  copyFileSync(sharedFile('images/cat.jpg'), photo);
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('bad inputs: nothing a user owns is lost', () => {
+  it('saliency --out equal to --image is refused; the photo is untouched', () => {
+    const before = hash(photo);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', photo]), 2, /same as --image/);
+    expect(hash(photo)).toBe(before);
+  });
+
+  it('saliency --out inside the model folder is refused; the model is untouched', () => {
+    const before = treeHash(model);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', join(model, 'model.json')]), 2, /inside --model/);
+    expect(treeHash(model)).toBe(before);
+  });
+
+  it('saliency onto an existing file needs --force, and then replaces it', () => {
+    const out = join(tmp, 'existing.png');
+    writeFileSync(out, 'keep me');
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', out]), 2, /exists; add --force/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    const r = cli('saliency.ts', ['--model', model, '--image', photo, '--out', out, '--force']);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+    expect(readdirSync(tmp).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('train --out equal to --model (or a folder holding it) is refused before any work', () => {
+    const before = treeHash(model);
+    expectOneLine(cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--out', model]), 2, /same as --model/);
+    expectOneLine(cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--out', tmp, '--force']), 2, /contains --model/);
+    expect(treeHash(model)).toBe(before);
+  });
+
+  it('convert into an existing model folder needs --force, and then replaces it wholly (no orphaned shards)', () => {
+    const out = join(tmp, 'converted');
+    mkdirSync(out);
+    writeFileSync(join(out, 'group1-shard9of9.bin'), 'an old shard');
+    const args = ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--out', out, '--preprocess', 'caffe', '--quantize', 'float16'];
+    expectOneLine(cli('convert.ts', args), 2, /not empty; add --force/);
+    expect(readdirSync(out)).toEqual(['group1-shard9of9.bin']);
+    const r = cli('convert.ts', [...args, '--force']);
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+  });
+
+  it('assets with a corrupt checkpoint keeps the installed model and exits 1', () => {
+    const from = join(tmp, 'from');
+    const to = join(tmp, 'installed');
+    mkdirSync(from);
+    writeFileSync(join(from, 'alexnet-owt-7be5be79.pth'), 'PK\u0003\u0004 not really a zip');
+    writeModelDir(join(to, 'alexnet'), makeRandomModelFiles('squeezenet1_1', 3, { numClasses: 3 }));
+    const before = treeHash(join(to, 'alexnet'));
+    const r = cli('assets.ts', ['--from', from, '--to', to]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ alexnet: .*the installed model is kept/);
+    expect(treeHash(join(to, 'alexnet'))).toBe(before);
+  });
+
+  it('wikiart with a CSV of relative URLs says so in one line; the parent folder is not written to', () => {
+    const csv = join(tmp, 'relative.csv');
+    writeFileSync(csv, 'image_id,page_url,image_url,label,_split\n1,p,images/a.jpg,0,train\n2,p,images/b.jpg,1,test\n');
+    const parent = join(tmp, 'parent');
+    mkdirSync(parent);
+    writeFileSync(join(parent, 'index.json'), '{"mine": true}');
+    expectOneLine(cli('wikiart.ts', ['--csv', csv, '--out', join(parent, 'x')]), 1, /no usable rows \(2 × relative image URL/);
+    expect(readFileSync(join(parent, 'index.json'), 'utf8')).toBe('{"mine": true}');
+    expectOneLine(cli('wikiart.ts', ['--csv', join(ROOT, 'package.json'), '--out', join(parent, 'y')]), 1, /the CSV has no "image_url" column/);
+  });
+});
+
+describe('bad inputs: nothing hangs or reads outside its folder', () => {
+  const broken = (name: string, path: string) => {
+    const dir = join(tmp, name);
+    writeModelDir(dir, makeRandomModelFiles('squeezenet1_1', 2, { numClasses: 3 }));
+    const j = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    j.weightsManifest[0].paths = [path];
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+    return dir;
+  };
+
+  it('weight paths outside the model folder (/dev/zero, /etc/passwd) are refused before reading', () => {
+    expectOneLine(cli('predict.ts', ['--model', broken('zero', '../../../../../../dev/zero'), '--image', photo]), 1, /points outside the model folder/);
+    expectOneLine(cli('predict.ts', ['--model', broken('passwd', '../../../../../../etc/passwd'), '--image', photo]), 1, /points outside the model folder/);
+  });
+
+  it('a FIFO or a wrong-sized file as a weight shard is refused, not read', () => {
+    const fifo = broken('fifo', 'pipe.bin');
+    spawnSync('mkfifo', [join(fifo, 'pipe.bin')]);
+    expectOneLine(cli('predict.ts', ['--model', fifo, '--image', photo]), 1, /not a regular file/);
+    const small = broken('small', 'small.bin');
+    writeFileSync(join(small, 'small.bin'), 'tiny');
+    expectOneLine(cli('predict.ts', ['--model', small, '--image', photo]), 1, /hold 4 bytes but model.json declares \d+/);
+  });
+
+  it('a 196-byte PNG claiming 20000×20000 is refused from its header, and skipped inside a dataset', () => {
+    const bomb = join(tmp, 'bomb.png');
+    writeFileSync(bomb, png(20000, 20000));
+    expect(readFileSync(bomb).length).toBeLessThan(300);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', bomb]), 1, /too large: 20000×20000 pixels/);
+    const data = join(tmp, 'styles');
+    for (const style of ['Baroque', 'Symbolism']) {
+      mkdirSync(join(data, style), { recursive: true });
+      for (const f of readdirSync(sharedFile(`datasets/wikiart7/${style}`)).slice(0, 6)) copyFileSync(sharedFile(`datasets/wikiart7/${style}/${f}`), join(data, style, f));
+    }
+    copyFileSync(bomb, join(data, 'Baroque', 'bomb.png'));
+    const r = cli('train.ts', ['--model', model, '--data', data, '--epochs', '1', '--batch', '4', '--out', join(tmp, 'trained'), '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out.split('\n').at(-1)!).images.unreadable).toBe(1);
+    expect(r.err).toMatch(/skipped: .*bomb\.png is too large/);
+  });
+
+  it('manifest items outside the manifest folder are left out; local items are read as files even with a URL among them', () => {
+    const dir = join(tmp, 'manifest');
+    mkdirSync(join(dir, 'A'), { recursive: true });
+    mkdirSync(join(dir, 'B'), { recursive: true });
+    const files = readdirSync(sharedFile('datasets/wikiart7/Baroque')).slice(0, 8);
+    files.forEach((f, i) => copyFileSync(sharedFile(`datasets/wikiart7/Baroque/${f}`), join(dir, i % 2 ? 'A' : 'B', f)));
+    const items = files.map((f, i) => ({ url: `${i % 2 ? 'A' : 'B'}/${f}`, label: i % 2 ? 'A' : 'B' }));
+    items.push({ url: '../../../../etc/passwd', label: 'A' }, { url: 'http://127.0.0.1:9/gone.jpg', label: 'B' });
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ classes: ['A', 'B'], items }));
+    const r = cli('train.ts', ['--model', model, '--data', join(dir, 'manifest.json'), '--epochs', '1', '--batch', '4', '--out', join(tmp, 'trained-manifest'), '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/1 manifest item points outside the manifest's folder/);
+    const j = JSON.parse(r.out.split('\n').at(-1)!) as { images: { train: number; val: number; unreadable: number } };
+    expect(j.images.train + j.images.val).toBe(8);
+    expect(j.images.unreadable).toBe(1);
+  });
+
+  it('a manifest that lists a class twice is refused instead of growing a phantom class', () => {
+    const m = join(tmp, 'twice.json');
+    writeFileSync(m, JSON.stringify({ classes: ['A', 'A', 'B'], items: [] }));
+    expectOneLine(cli('train.ts', ['--model', model, '--data', m, '--out', join(tmp, 't2')]), 1, /lists class "A" twice/);
+  });
+});
+
+describe('bad inputs: no silent coercion', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['train.ts', ['--epochs', '0'], /--epochs must be an integer in \[1, 10000\] \(got "0"\)/],
+    ['train.ts', ['--batch', '0'], /--batch must be an integer in \[1, 65536\]/],
+    ['train.ts', ['--val', '0'], /--val must be a number in \(0, 1\)/],
+    ['train.ts', ['--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
+    ['train.ts', ['--dropout', '1.5'], /--dropout must be a number in \[0, 1\)/],
+    ['train.ts', ['--lr', 'abc'], /--lr must be a number in \(0, 10\]/],
+    ['train.ts', ['--strategy', 'fc9'], /unknown --strategy "fc9"; valid: fc8, fc7-fc8, fc6-head, all-fc/],
+    ['saliency.ts', ['--samples', '0'], /--samples must be an integer in \[1, 1000\]/],
+    ['saliency.ts', ['--steps', '0'], /--steps must be an integer in \[1, 1000\]/],
+    ['saliency.ts', ['--noise', 'NaN'], /--noise must be a number in \(0, 100\]/],
+    ['predict.ts', ['--top', '0'], /--top must be an integer in \[1, 1000\]/],
+  ];
+  const base: Record<string, string[]> = {
+    'train.ts': ['--model', model, '--data', 'x', '--out', join(tmp, 'never')],
+    'saliency.ts': ['--model', model, '--image', photo, '--out', join(tmp, 'never.png')],
+    'predict.ts': ['--model', model, '--image', photo],
+  };
+  for (const [script, extra, message] of cases)
+    it(`${script} ${extra.join(' ')} → exit 2 with the range`, () => {
+      expectOneLine(cli(script, [...base[script]!, ...extra]), 2, message);
+      expect(existsSync(join(tmp, 'never'))).toBe(false);
+    });
+
+  it('make-random --classes 0 | -5 | abc → exit 2, one line (no WASM source, no stack)', () => {
+    for (const v of ['0', '-5', 'abc']) {
+      const r = cli('makeRandom.ts', ['--arch', 'squeezenet1_1', '--classes', v, '--out', join(tmp, 'rnd')]);
+      expectOneLine(r, 2, /--classes must be an integer in \[2, 100000\]/);
+      expect(r.err.length).toBeLessThan(300);
+    }
+  });
+});
+
+describe('bad inputs: messages that say what is wrong', () => {
+  it('--model pointing at a missing folder, a folder without model.json, and {} as model.json', () => {
+    expectOneLine(cli('predict.ts', ['--model', join(tmp, 'nope'), '--image', photo]), 1, /no model folder at .*nope/);
+    const empty = join(tmp, 'empty-model');
+    mkdirSync(empty);
+    expectOneLine(cli('predict.ts', ['--model', empty, '--image', photo]), 1, /has no model\.json/);
+    writeFileSync(join(empty, 'model.json'), '{}');
+    expectOneLine(cli('predict.ts', ['--model', empty, '--image', photo]), 1, /is not a TF\.js layers model: it has no modelTopology/);
+  });
+
+  it('labels that do not match the outputs, and NaN weights, are warned about on stderr', () => {
+    const dir = join(tmp, 'odd');
+    writeModelDir(dir, makeRandomModelFiles('squeezenet1_1', 2, { numClasses: 3, labels: ['a', 'b', 'c'] }));
+    const j = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    j.userDefinedMetadata.transferlens.labels = ['only', 'two'];
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+    const shard = join(dir, j.weightsManifest[0].paths[0]);
+    const bytes = readFileSync(shard);
+    bytes.writeFloatLE(NaN, 0);
+    writeFileSync(shard, bytes);
+    const r = cli('predict.ts', ['--model', dir, '--image', photo, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/warning: metadata has 2 labels but the model outputs 3/);
+    expect(r.err).toMatch(/warning: weights .* hold NaN or infinite values/);
+  });
+
+  it('a non-image as --image, in one line', () => {
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(ROOT, 'README.md')]), 1, /README\.md is not an image TransferLens can read/);
+  });
+});
