@@ -60,7 +60,7 @@ test('keyboard: ? lists the shortcuts, ←/→ change the image, M the method, S
   await expect(page.getByTestId('method-select')).toHaveValue('smoothgrad');
   await expect(page.getByTestId('notice')).toContainText('SmoothGrad');
   // Typing into a field is not a shortcut.
-  await page.getByTestId('class-search').fill('m');
+  await page.getByTestId('class-picker').fill('m');
   await expect(page.getByTestId('method-select')).toHaveValue('smoothgrad');
 
   await page.getByRole('button', { name: 'Transfer learning' }).click();
@@ -163,8 +163,8 @@ test('a link restores screen, strategy, hyperparameters, method, class and image
   await page.getByTestId('sample-flamingo.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
   await page.getByTestId('method-select').selectOption('gradient-x-input');
-  await page.getByTestId('class-search').fill('130: flamingo');
-  await page.getByTestId('class-search').press('Enter');
+  await page.getByTestId('class-picker').fill('130: flamingo');
+  await page.getByTestId('class-picker').press('Enter');
   await expect(page.getByTestId('map-info')).toContainText('class 130');
   await page.getByRole('button', { name: 'Transfer learning' }).click();
   await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
@@ -271,7 +271,7 @@ test('keyboard path: Tab reaches the controls, each with a visible focus ring; t
   }
   expect(seen.filter((s) => !s.ring)).toEqual([]);
   const ids = seen.map((s) => s.id);
-  for (const want of ['lecture-toggle', 'copy-link', 'Choose images…', 'sample-cat.jpg', 'method-select', 'class-search']) expect(ids).toContain(want);
+  for (const want of ['lecture-toggle', 'copy-link', 'Choose images…', 'sample-cat.jpg', 'method-select', 'class-picker']) expect(ids).toContain(want);
   await page.getByTestId('sample-owl.jpg').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('map-info')).toContainText('owl.jpg');

@@ -105,4 +105,27 @@ if (existsSync(wikiart)) {
   writeFileSync(join(out, 'wikiart-mini.zip'), zipSync(entries, { level: 0 }));
   writeFileSync(join(out, 'one-class.json'), JSON.stringify({ classes: ['Baroque'], items: items.filter((i) => i.label === 'Baroque').map((i) => ({ ...i, url: `wikiart-mini/${i.url}` })) }));
 }
+// The same photos in every format and orientation the app reads, for the page ↔ CLI parity test:
+// an upright cat stored rotated with EXIF orientation 6, a flamingo with transparent areas, and the
+// flamingo as GIF, WebP and BMP.
+{
+  const { default: sharp } = await import('sharp');
+  const { default: bmp } = await import('bmp-js');
+  const dir = join(out, 'formats');
+  mkdirSync(dir, { recursive: true });
+  const cat = readFileSync(join(shared, 'images/cat.jpg'));
+  // Pixels turned 90° anticlockwise, tagged "rotate 90° clockwise to view" (orientation 6).
+  writeFileSync(join(dir, 'cat-exif6.jpg'), await sharp(cat).rotate(-90).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer());
+  const flamingo = readFileSync(join(shared, 'images/flamingo.jpg'));
+  const { data, info } = await sharp(flamingo).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (let y = 0; y < info.height; y++)
+    for (let x = 0; x < info.width; x++) if ((x + y) % 97 < 30 || y < info.height / 6) data[(y * info.width + x) * 4 + 3] = 0; // transparent bands
+  writeFileSync(join(dir, 'flamingo-alpha.png'), await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer());
+  writeFileSync(join(dir, 'flamingo.gif'), await sharp(flamingo).gif().toBuffer());
+  writeFileSync(join(dir, 'flamingo.webp'), await sharp(flamingo).webp({ quality: 95 }).toBuffer());
+  const rgb = await sharp(flamingo).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const abgr = Buffer.alloc(rgb.data.length);
+  for (let i = 0; i < rgb.data.length; i += 4) abgr.set([255, rgb.data[i + 2]!, rgb.data[i + 1]!, rgb.data[i]!], i);
+  writeFileSync(join(dir, 'flamingo.bmp'), bmp.encode({ data: abgr, width: rgb.info.width, height: rgb.info.height }).data);
+}
 console.log(`e2e fixtures written to ${out}`);

@@ -105,3 +105,21 @@ test('the WebGPU code path runs a tiny model when the user picks WebGPU', async 
   await expect(page.getByTestId('predictions')).toContainText(/red|green|blue/);
   await expect(page.getByText(/on webgpu/)).toBeVisible();
 });
+
+test('with nothing installed (no models/index.json, as on a fresh offline clone) the embedded SqueezeNet classifies a sample, draws its map, and trains on a dropped folder', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.route('**/models/index.json', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.route('**/datasets/index.json', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet 1.1 (ImageNet, original Caffe weights)');
+  await page.getByTestId('sample-flamingo.jpg').click();
+  await expect(page.getByTestId('prediction-item').first()).toHaveAttribute('data-class-index', '130');
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('dataset-input').setInputFiles(join(FIXTURES, 'wikiart-mini'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+  await page.getByTestId('epochs-input').fill('2');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
+});

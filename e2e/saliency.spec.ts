@@ -13,18 +13,18 @@ const red = (px: number[]) => px.filter((_, i) => i % 4 === 0);
 test('drop doberman.png → Doberman in the predictions, a non-uniform map; another class → another map', async ({ page }) => {
   await dropFiles(page, [join(SHARED, 'images/doberman.png')]);
   await expect(page.getByTestId('saliency-predictions')).toContainText('Doberman');
-  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
-  const first = red(await canvasPixels(page, 'saliency-canvas'));
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  const first = red(await canvasPixels(page, 'saliency-map'));
   expect(first).toHaveLength(224 * 224);
   expect(stdDev(first)).toBeGreaterThan(5);
   await expect(page.getByTestId('map-info')).toContainText(/ms on wasm|s on wasm/);
   await expect(page.getByTestId('network-input')).toBeVisible();
 
   // Another class, from the searchable picker over all 1000.
-  await page.getByTestId('class-search').fill('130: flamingo');
-  await page.getByTestId('class-search').press('Enter');
+  await page.getByTestId('class-picker').fill('130: flamingo');
+  await page.getByTestId('class-picker').press('Enter');
   await expect(page.getByTestId('map-info')).toContainText('class 130');
-  const second = red(await canvasPixels(page, 'saliency-canvas'));
+  const second = red(await canvasPixels(page, 'saliency-map'));
   const changed = first.filter((v, i) => Math.abs(v - second[i]!) > 8).length / first.length;
   expect(changed).toBeGreaterThan(0.2);
 
@@ -39,12 +39,12 @@ test('drop doberman.png → Doberman in the predictions, a non-uniform map; anot
 
 test('a .txt renamed to .jpg and a 12000×12000 PNG get clear messages; the page keeps working', async ({ page }) => {
   await dropFiles(page, [join(FIXTURES, 'not-an-image.jpg')]);
-  await expect(page.getByTestId('saliency-error')).toContainText('not an image');
+  await expect(page.getByTestId('error-message')).toContainText('not an image');
   await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'huge-12000.png'));
-  await expect(page.getByTestId('saliency-error')).toContainText('too large: 12000×12000');
+  await expect(page.getByTestId('error-message')).toContainText('too large: 12000×12000');
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
   await expect(page.getByTestId('saliency-predictions').locator('li').first()).toContainText('flamingo');
-  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
 });
 
 test('paste, samples and several images at once (grid); SmoothGrad shows progress', async ({ page }) => {
@@ -65,7 +65,7 @@ test('paste, samples and several images at once (grid); SmoothGrad shows progres
 
 test('class model visualisation evolves live and stops on request', async ({ page }) => {
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
-  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
   await page.getByText('Class model visualisation').click();
   await page.getByTestId('classmodel-start').click();
   await expect(page.getByTestId('classmodel-canvas')).toBeVisible();

@@ -63,7 +63,7 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'datasets/wikiart7/Baroque/1_0.jpg'));
   await expect(page.getByTestId('saliency-predictions').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('saliency-predictions')).toContainText(/Baroque|Impressionism|Symbolism/);
-  await expect(page.getByTestId('saliency-canvas')).toBeVisible();
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
   await page.getByRole('button', { name: 'Transfer learning' }).click();
 
   // Runs survive a reload.

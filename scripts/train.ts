@@ -10,7 +10,7 @@ import { loadBackbone } from '../src/ml/runtime/backbone';
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
-import { COURSE_RECIPE, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
+import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
 import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { fileSystemHandler, writeModelDir } from './lib/fsModel';
 import { loadDataset, readItems } from './lib/nodeDataset';
@@ -27,18 +27,18 @@ await runCli(async () => {
   const strategy = choice(args, 'strategy', STRATEGIES, 'fc8');
   const config: TrainConfig = {
     optimizer: choice(args, 'optimizer', ['sgd', 'adam'] as const, 'sgd'),
-    lr: num(args, 'lr', { min: 0, max: 10, exclusiveMin: true }, COURSE_RECIPE.lr),
-    momentum: num(args, 'momentum', { min: 0, max: 1, exclusiveMax: true }, COURSE_RECIPE.momentum),
-    batchSize: num(args, 'batch', { integer: true, min: 1, max: 65536 }, COURSE_RECIPE.batchSize),
-    epochs: num(args, 'epochs', { integer: true, min: 1, max: 10000 }, COURSE_RECIPE.epochs),
-    dropout: num(args, 'dropout', { min: 0, max: 1, exclusiveMax: true }, COURSE_RECIPE.dropout),
-    weightDecay: num(args, 'weight-decay', { min: 0, max: 1 }, COURSE_RECIPE.weightDecay),
-    seed: num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, COURSE_RECIPE.seed),
-    augmentViews: num(args, 'augment', { integer: true, min: 0, max: 32 }, 0),
+    lr: num(args, 'lr', RECIPE_RANGES.lr, COURSE_RECIPE.lr),
+    momentum: num(args, 'momentum', RECIPE_RANGES.momentum, COURSE_RECIPE.momentum),
+    batchSize: num(args, 'batch', RECIPE_RANGES.batchSize, COURSE_RECIPE.batchSize),
+    epochs: num(args, 'epochs', RECIPE_RANGES.epochs, COURSE_RECIPE.epochs),
+    dropout: num(args, 'dropout', RECIPE_RANGES.dropout, COURSE_RECIPE.dropout),
+    weightDecay: num(args, 'weight-decay', RECIPE_RANGES.weightDecay, COURSE_RECIPE.weightDecay),
+    seed: num(args, 'seed', RECIPE_RANGES.seed, COURSE_RECIPE.seed),
+    augmentViews: num(args, 'augment', RECIPE_RANGES.augmentViews, 0),
     unfreezeBlock: args.has('unfreeze-block'),
-    blockLrScale: num(args, 'block-lr-scale', { min: 0, max: 10, exclusiveMin: true }, 0.1),
+    blockLrScale: num(args, 'block-lr-scale', RECIPE_RANGES.blockLrScale, 0.1),
   };
-  const valFraction = num(args, 'val', { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, 0.2);
+  const valFraction = num(args, 'val', RECIPE_RANGES.valFraction, 0.2);
   const limit = num(args, 'limit', { integer: true, min: 1 });
   checkOutput(out, { inputs: [{ flag: '--model', path: modelDir }, ...(/^https?:/.test(data) ? [] : [{ flag: '--data', path: data }])], kind: 'dir', force: args.has('force') });
   const log = (s: string) => process.stderr.write(`${s}\n`);

@@ -2,12 +2,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { getClient } from './state/actions';
 import { simulateSaliencyDeviceLoss } from './state/saliencyActions';
-import { simulateDeviceLoss, trainingBackend } from './state/transferActions';
+import { simulateDeviceLoss, trainingBackend, trainMemory } from './state/transferActions';
 import './styles.css';
 
-// Test hooks for the browser tests (and curious students): lose the training GPU on purpose.
-(window as unknown as { transferlens: object }).transferlens = { simulateDeviceLoss, trainingBackend, simulateSaliencyDeviceLoss };
+/** Both workers' engine memory: { model: { numTensors, numBytes, backendBytes? }, train: … | null }. */
+async function memory() {
+  const [model, train] = await Promise.all([getClient().request<'memory'>({ type: 'memory' }), trainMemory()]);
+  return { model, train };
+}
+
+// Test hooks for the browser tests (and curious students): lose a GPU on purpose, read memory.
+(window as unknown as { transferlens: object }).transferlens = { simulateDeviceLoss, trainingBackend, simulateSaliencyDeviceLoss, memory };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -133,6 +133,11 @@ export async function simulateDeviceLoss(): Promise<string> {
   return (await need().request<'simulateDeviceLoss'>({ type: 'simulateDeviceLoss' })).how;
 }
 
+/** Test hook (window.transferlens.memory): the training worker's engine memory, or null before the studio starts. */
+export async function trainMemory() {
+  return client ? client.request<'memory'>({ type: 'memory' }) : null;
+}
+
 export function trainingBackend(): BackendName | null {
   return trainBackend;
 }

@@ -14,7 +14,7 @@ import { localFile, setLocalFiles } from './itemUrls';
 import { message, moveToNextBackend, need, RUNS_KEY, session, startTransfer as startWorker } from './trainWorker';
 
 export { imageUrl } from './itemUrls';
-export { RUNS_KEY, simulateDeviceLoss, trainingBackend } from './trainWorker';
+export { RUNS_KEY, simulateDeviceLoss, trainingBackend, trainMemory } from './trainWorker';
 
 /** Opens the studio: the worker, the model, saved runs; then the plan and cache status. */
 export function startTransfer(): Promise<void> {
@@ -92,8 +92,21 @@ async function loadDataset(source: DatasetSource, thumbs: (s: string) => string 
   }
 }
 
+/** A picked .zip: checked to be one (by its first bytes, whatever its name) before it is read. */
+export async function loadDatasetZip(file: File): Promise<void> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  const isZip = head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6);
+  if (!isZip) return void set({ tlDatasetError: `${file.name} is not a .zip archive: pick a .zip of class folders, or use “Choose a folder…”` });
+  const name = /\.zip$/i.test(file.name) ? file.name : `${file.name}.zip`;
+  return loadDatasetFiles([new File([file], name)], [name]);
+}
+
 /** A picked or dropped folder (relative paths give the classes), several folders, or a .zip. */
 export function loadDatasetFiles(files: File[], paths?: string[]): Promise<void> {
+  if (files.length === 0) {
+    set({ tlDatasetError: 'That folder is empty: choose a folder with one sub-folder of images per class (e.g. paintings/Baroque/…, paintings/Symbolism/…).' });
+    return Promise.resolve();
+  }
   const rel = paths ?? files.map((f) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
   setLocalFiles(new Map(rel.map((p, i) => [p, files[i]!])));
   return loadDataset({ kind: 'files', files, paths: rel }, (s) => {

@@ -2,7 +2,7 @@
  * The state that matters, as URL parameters (shareable links) and as a localStorage record
  * (settings that survive a reload). Pure functions: the App wires them to the store.
  */
-import { COURSE_RECIPE, isSaliencyMethod, isStrategy, type Strategy, type TrainConfig } from '../ml/core/vocab';
+import { COURSE_RECIPE, isSaliencyMethod, isStrategy, RECIPE_RANGES, type NumberRange, type Strategy, type TrainConfig } from '../ml/core/vocab';
 import type { SaliencyParams } from '../worker/model/protocol';
 import type { Screen } from './slices/ui';
 
@@ -61,22 +61,14 @@ export function encodeState(s: SharedState, defaults: SharedState): URLSearchPar
   return p;
 }
 
-function num(p: URLSearchParams, name: string, min: number, max: number): number | undefined {
+/** A link's number for `name`, when it is inside its range (the same ranges the CLIs and the recipe use). */
+function num(p: URLSearchParams, name: string, r: NumberRange): number | undefined {
   const v = p.get(name);
   if (v === null || v.trim() === '') return undefined;
   const x = Number(v);
-  return Number.isFinite(x) && x >= min && x <= max ? x : undefined;
+  const ok = Number.isFinite(x) && (r.exclusiveMin ? x > r.min : x >= r.min) && (r.exclusiveMax ? x < r.max : x <= r.max) && (!r.integer || Number.isInteger(x));
+  return ok ? x : undefined;
 }
-
-const RANGES: Record<string, [number, number, boolean]> = {
-  lr: [1e-7, 10, false],
-  momentum: [0, 0.999, false],
-  batch: [1, 4096, true],
-  epochs: [1, 1000, true],
-  dropout: [0, 0.95, false],
-  wd: [0, 1, false],
-  seed: [0, 2 ** 31 - 1, true],
-};
 
 /** What a URL asks for; invalid values are ignored (a mistyped link still opens). */
 export function decodeState(p: URLSearchParams): Partial<Omit<SharedState, 'config'>> & { config?: Partial<TrainConfig> } {
@@ -93,15 +85,14 @@ export function decodeState(p: URLSearchParams): Partial<Omit<SharedState, 'conf
   const opt = p.get('opt');
   if (opt === 'sgd' || opt === 'adam') config.optimizer = opt;
   for (const [k, name] of CONFIG_KEYS) {
-    const [min, max, int] = RANGES[name]!;
-    const v = num(p, name, min, max);
-    if (v !== undefined && (!int || Number.isInteger(v))) (config as Record<string, number>)[k] = v;
+    const v = num(p, name, RECIPE_RANGES[k as keyof typeof RECIPE_RANGES]);
+    if (v !== undefined) (config as Record<string, number>)[k] = v;
   }
   if (p.get('unfreeze') === '1') config.unfreezeBlock = true;
   if (Object.keys(config).length) out.config = config;
   const method = p.get('method');
   if (method && isSaliencyMethod(method)) out.method = method;
-  const cls = num(p, 'class', 0, 100000);
+  const cls = num(p, 'class', { min: 0, max: 100000, integer: true });
   if (cls !== undefined && Number.isInteger(cls)) out.classIndex = cls;
   const sample = p.get('sample');
   if (sample && /^[\w.\- ]+$/.test(sample)) out.sample = sample;

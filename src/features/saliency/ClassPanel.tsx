@@ -52,7 +52,7 @@ export function ClassPanel({ result }: { result: SaliencyResult | undefined }) {
         <label>
           Explain class{' '}
           <input
-            data-testid="class-search"
+            data-testid="class-picker"
             list="class-options"
             value={text}
             placeholder="type to search all classes…"

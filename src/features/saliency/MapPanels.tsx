@@ -40,7 +40,7 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
           </figcaption>
         </figure>
         <figure>
-          <PixelCanvas ref={refs.gray} rgba={gray} width={w} height={h} label={`Saliency map for ${result.label}, grayscale`} testId="saliency-canvas" />
+          <PixelCanvas ref={refs.gray} rgba={gray} width={w} height={h} label={`Saliency map for ${result.label}, grayscale`} testId="saliency-map" />
           <figcaption>
             Saliency (grayscale){' '}
             <button type="button" className="link" data-testid="download-map" onClick={() => refs.gray.current?.download(`${base}-map.png`)}>
@@ -49,7 +49,7 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
           </figcaption>
         </figure>
         <figure>
-          <PixelCanvas ref={refs.overlay} rgba={over} width={w} height={h} label={`Saliency overlay for ${result.label}`} testId="overlay-canvas" />
+          <PixelCanvas ref={refs.overlay} rgba={over} width={w} height={h} label={`Saliency overlay for ${result.label}`} testId="saliency-overlay" />
           <figcaption>
             Overlay{' '}
             <button type="button" className="link" onClick={() => refs.overlay.current?.download(`${base}-overlay.png`)}>

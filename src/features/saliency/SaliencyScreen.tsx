@@ -81,7 +81,7 @@ export function SaliencyScreen() {
         )}
         <ImageInput />
         {error && (
-          <p className="error" role="alert" data-testid="saliency-error">
+          <p className="error" role="alert" data-testid="error-message">
             {error}
           </p>
         )}

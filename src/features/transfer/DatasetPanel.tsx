@@ -1,6 +1,6 @@
 /** Folder, zip, or manifest URL in; counts, warnings and thumbnails out. */
 import { useEffect, useState } from 'react';
-import { loadDatasetFiles, loadManifest } from '../../state/transferActions';
+import { loadDatasetFiles, loadDatasetZip, loadManifest } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 export function DatasetPanel() {
@@ -41,7 +41,8 @@ export function DatasetPanel() {
             disabled={running}
             onChange={(e) => {
               const files = Array.from(e.target.files ?? []);
-              if (files.length) void loadDatasetFiles(files);
+              // An empty folder still deserves an answer.
+              void loadDatasetFiles(files);
               e.target.value = '';
             }}
           />
@@ -55,7 +56,7 @@ export function DatasetPanel() {
             disabled={running}
             onChange={(e) => {
               const f = e.target.files?.[0];
-              if (f) void loadDatasetFiles([f], [f.name]);
+              if (f) void loadDatasetZip(f);
               e.target.value = '';
             }}
           />

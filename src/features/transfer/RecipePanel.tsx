@@ -1,23 +1,44 @@
 /** Hyperparameters, defaulting to the course recipe. */
+import { useId, useState } from 'react';
+import { clampToRange, RECIPE_RANGES as R, type NumberRange } from '../../ml/core/vocab';
 import { setConfig } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
-function Num({ label, value, step, min, max, onChange, testId }: { label: string; value: number; step: number; min: number; max?: number; onChange: (v: number) => void; testId?: string }) {
+/**
+ * A number field that never silently keeps an old value: what is typed is used when it is in
+ * range, clamped to the nearest allowed value otherwise — and the note says so.
+ */
+function Num({ label, value, step, range, onChange, testId }: { label: string; value: number; step: number; range: NumberRange; onChange: (v: number) => void; testId?: string }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const noteId = useId();
   return (
     <label>
       {label}{' '}
       <input
         type="number"
-        value={value}
+        value={draft ?? value}
         step={step}
-        min={min}
-        max={max}
+        min={range.min}
+        max={range.max}
         data-testid={testId}
+        aria-describedby={note ? noteId : undefined}
         onChange={(e) => {
+          setDraft(e.target.value);
+          if (e.target.value.trim() === '') return; // still typing
           const v = Number(e.target.value);
-          if (Number.isFinite(v) && v >= min && (max === undefined || v <= max)) onChange(v);
+          if (!Number.isFinite(v)) return setNote(`${label}: "${e.target.value}" is not a number; keeping ${value}`);
+          const c = clampToRange(v, range, step);
+          setNote(c.clamped ? `${label}: ${v} is outside ${range.exclusiveMin ? '(' : '['}${range.min}, ${range.max}${range.exclusiveMax ? ')' : ']'}; using ${c.value}` : null);
+          onChange(c.value);
         }}
+        onBlur={() => setDraft(null)}
       />
+      {note && (
+        <span id={noteId} className="field-note" role="status" data-testid="recipe-note">
+          {note}
+        </span>
+      )}
     </label>
   );
 }
@@ -36,21 +57,21 @@ export function RecipePanel() {
             <option value="adam">Adam</option>
           </select>
         </label>
-        <Num label="Learning rate" value={c.lr} step={0.001} min={0} onChange={(lr) => setConfig({ lr })} />
-        <Num label="Momentum" value={c.momentum} step={0.05} min={0} max={0.999} onChange={(momentum) => setConfig({ momentum })} />
-        <Num label="Batch" value={c.batchSize} step={1} min={1} onChange={(batchSize) => setConfig({ batchSize: Math.round(batchSize) })} />
-        <Num label="Epochs" value={c.epochs} step={1} min={1} max={200} onChange={(epochs) => setConfig({ epochs: Math.round(epochs) })} testId="epochs-input" />
-        <Num label="Dropout" value={c.dropout} step={0.05} min={0} max={0.95} onChange={(dropout) => setConfig({ dropout })} />
-        <Num label="Weight decay" value={c.weightDecay} step={0.0001} min={0} onChange={(weightDecay) => setConfig({ weightDecay })} />
-        <Num label="Seed" value={c.seed} step={1} min={0} onChange={(seed) => setConfig({ seed: Math.round(seed) })} />
+        <Num label="Learning rate" value={c.lr} step={0.001} range={R.lr} onChange={(lr) => setConfig({ lr })} />
+        <Num label="Momentum" value={c.momentum} step={0.001} range={R.momentum} onChange={(momentum) => setConfig({ momentum })} />
+        <Num label="Batch" value={c.batchSize} step={1} range={R.batchSize} onChange={(batchSize) => setConfig({ batchSize })} />
+        <Num label="Epochs" value={c.epochs} step={1} range={R.epochs} onChange={(epochs) => setConfig({ epochs })} testId="epochs-input" />
+        <Num label="Dropout" value={c.dropout} step={0.05} range={{ ...R.dropout, max: 0.95, exclusiveMax: false }} onChange={(dropout) => setConfig({ dropout })} />
+        <Num label="Weight decay" value={c.weightDecay} step={0.0001} range={R.weightDecay} onChange={(weightDecay) => setConfig({ weightDecay })} />
+        <Num label="Seed" value={c.seed} step={1} range={R.seed} onChange={(seed) => setConfig({ seed })} />
       </div>
       <div className="row secondary">
         <label>
           <input type="checkbox" checked={!!c.unfreezeBlock} onChange={(e) => setConfig({ unfreezeBlock: e.target.checked })} data-testid="unfreeze-block" /> Also
           unfreeze the last conv block
         </label>
-        <Num label="its learning rate × " value={c.blockLrScale ?? 0.1} step={0.05} min={0} max={1} onChange={(blockLrScale) => setConfig({ blockLrScale })} />
-        <Num label="Augmented views per image" value={c.augmentViews ?? 0} step={1} min={0} max={8} onChange={(v) => setConfig({ augmentViews: Math.round(v) })} testId="augment-input" />
+        <Num label="its learning rate × " value={c.blockLrScale ?? 0.1} step={0.05} range={{ ...R.blockLrScale, max: 1 }} onChange={(blockLrScale) => setConfig({ blockLrScale })} />
+        <Num label="Augmented views per image" value={c.augmentViews ?? 0} step={1} range={{ ...R.augmentViews, max: 8 }} onChange={(v) => setConfig({ augmentViews: v })} testId="augment-input" />
       </div>
       <p className="small secondary">
         Augmentation (as in the course): random 224-px crops of the image resized to 256, flipped half of the time. The trunk runs once per view and the views

@@ -63,3 +63,36 @@ export interface TrainConfig {
 
 /** The course's recipe: SGD lr 0.01, momentum 0.9, batch 128, dropout 0.5, 10 epochs. */
 export const COURSE_RECIPE: Readonly<TrainConfig> = Object.freeze({ optimizer: 'sgd', lr: 0.01, momentum: 0.9, batchSize: 128, epochs: 10, dropout: 0.5, weightDecay: 0, seed: 0 });
+
+/** A number's allowed range: the CLIs refuse a value outside it, the page clamps and says so. */
+export interface NumberRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+  /** min itself is not allowed (the page then uses `step` above it). */
+  exclusiveMin?: boolean;
+  /** max itself is not allowed. */
+  exclusiveMax?: boolean;
+}
+
+export const RECIPE_RANGES = {
+  lr: { min: 0, max: 10, exclusiveMin: true },
+  momentum: { min: 0, max: 1, exclusiveMax: true },
+  batchSize: { min: 1, max: 65536, integer: true },
+  epochs: { min: 1, max: 10000, integer: true },
+  dropout: { min: 0, max: 1, exclusiveMax: true },
+  weightDecay: { min: 0, max: 1 },
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+  augmentViews: { min: 0, max: 32, integer: true },
+  blockLrScale: { min: 0, max: 10, exclusiveMin: true },
+  valFraction: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+} satisfies Record<string, NumberRange>;
+
+/** The nearest allowed value (exclusive bounds move in by `step`), and whether it had to move. */
+export function clampToRange(v: number, r: NumberRange, step = 0.001): { value: number; clamped: boolean } {
+  let x = r.integer ? Math.round(v) : v;
+  const lo = r.exclusiveMin ? r.min + step : r.min;
+  const hi = r.exclusiveMax ? r.max - step : r.max;
+  x = Math.min(hi, Math.max(lo, x));
+  return { value: x, clamped: x !== v };
+}

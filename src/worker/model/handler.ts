@@ -3,6 +3,7 @@
  * unit-tested in Node without a Worker. It owns the one loaded Backbone.
  */
 import { serializeError } from '../shared/errors';
+import { engineMemory } from '../shared/memory';
 import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone } from '../../ml/runtime/backbone';
 import { lastSpatialLayer, spatialLayers } from '../../ml/runtime/graph';
@@ -14,7 +15,7 @@ import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
-import type { LoadedModel, MemoryInfo, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
+import type { LoadedModel, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
 
 
 export type Post = (event: WorkerEvent) => void;
@@ -152,18 +153,6 @@ export function createModelHandler(post: Post) {
     }
   }
 
-  function memory(): MemoryInfo {
-    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-    const info: MemoryInfo = { numTensors: m.numTensors, numBytes: m.numBytes };
-    try {
-      const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
-      if (wasm?.HEAPU8) info.backendBytes = wasm.HEAPU8.buffer.byteLength;
-      else if (typeof m.numBytesInGPU === 'number') info.backendBytes = m.numBytesInGPU;
-    } catch {
-      /* best effort */
-    }
-    return info;
-  }
 
   async function dispatch(req: Request): Promise<ResultMap[Request['type']]> {
     switch (req.type) {
@@ -190,7 +179,7 @@ export function createModelHandler(post: Post) {
         return { top, ms: performance.now() - t0 };
       }
       case 'memory':
-        return memory();
+        return engineMemory();
       case 'listCache':
         return (await listCached()).map((c) => ({ ...c, url: '' }));
       case 'clearCache':

@@ -3,6 +3,8 @@
  * code, so React can import it without pulling in TF.js.
  */
 import type { SerializedError } from '../shared/client';
+import type { MemoryInfo } from '../shared/memory';
+export type { MemoryInfo };
 import type { BackendInfo } from '../../ml/runtime/backend';
 import type { BackendName } from '../../ml/core/vocab';
 import type { Prediction } from '../../ml/runtime/backbone';
@@ -79,12 +81,6 @@ export interface ClassModelParams {
   every: number;
 }
 
-export interface MemoryInfo {
-  numTensors: number;
-  numBytes: number;
-  /** WASM heap or GPU bytes when the backend reports them. */
-  backendBytes?: number;
-}
 
 export interface CacheEntry {
   key: string;

@@ -16,6 +16,7 @@ import { planFor } from '../../ml/core/surgery';
 import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import { type TrainConfig } from '../../ml/core/vocab';
 import { serializeError } from '../shared/errors';
+import { engineMemory } from '../shared/memory';
 import { datasetSummary, openDatasetSource, type ItemBytes } from './datasetSource';
 import { featureCache, featureKey, type KeyValueStore } from './featureCache';
 import { planRows, runSummary } from './runSummary';
@@ -198,6 +199,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         return exportModel(req.which);
       case 'cacheInfo':
         return cache.info();
+      case 'memory':
+        return engineMemory();
       case 'clearCache':
         return cache.clear();
       default: {
@@ -217,6 +220,6 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     }
   };
   /** Pause, resume and stop must not wait behind the training they control. */
-  const isImmediate = (req: TrainRequest) => req.type === 'pause' || req.type === 'stop' || req.type === 'simulateDeviceLoss';
+  const isImmediate = (req: TrainRequest) => req.type === 'pause' || req.type === 'stop' || req.type === 'simulateDeviceLoss' || req.type === 'memory';
   return Object.assign(handle, { isImmediate });
 }

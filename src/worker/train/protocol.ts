@@ -1,4 +1,5 @@
 /** Protocol of the training worker (types only). */
+import type { MemoryInfo } from '../shared/memory';
 import type { BackendInfo } from '../../ml/runtime/backend';
 import type { BackendName } from '../../ml/core/vocab';
 import type { LayerRow } from '../../ml/core/surgery';
@@ -61,6 +62,8 @@ export type TrainRequest =
   | { type: 'simulateDeviceLoss'; id: number }
   | { type: 'export'; id: number; which: 'best' | 'last' }
   | { type: 'cacheInfo'; id: number }
+  /** Test hook (window.transferlens.memory): the training worker's tensors and heap. */
+  | { type: 'memory'; id: number }
   | { type: 'clearCache'; id: number };
 
 export interface TrainResultMap {
@@ -74,6 +77,7 @@ export interface TrainResultMap {
   simulateDeviceLoss: { how: string };
   export: { files: { name: string; bytes: Uint8Array }[] };
   cacheInfo: { entries: number; images: number; bytes: number };
+  memory: MemoryInfo;
   clearCache: { removed: number };
 }
 

@@ -1,0 +1,105 @@
+/**
+ * Bad inputs in the page (the "bad inputs" suite's browser half), the page ↔ CLI decoding parity
+ * (EXIF, alpha, formats), and a soak: memory stays flat over many maps and runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFiles, FIXTURES, SHARED, useBackend } from './helpers';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const EMBEDDED = join(ROOT, 'public/embedded/models/squeezenet1_1-caffe');
+
+test.beforeEach(async ({ page }) => {
+  await useBackend(page, 'wasm');
+});
+
+async function saliencyScreen(page: Page) {
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+}
+
+/** The page's top-5 for the active image: [class index, probability]. */
+async function pageTop5(page: Page): Promise<[number, number][]> {
+  const items = page.getByTestId('prediction-item');
+  await expect(items.first()).toBeVisible();
+  return items.evaluateAll((els) => els.slice(0, 5).map((e) => [Number(e.getAttribute('data-class-index')), Number(e.querySelector('.pred-prob')!.textContent!.replace('%', '')) / 100] as [number, number]));
+}
+
+test('the page and the CLI read EXIF, transparency, GIF, WebP and BMP the same way: same top-5, probabilities within 0.01', async ({ page }) => {
+  test.setTimeout(240_000);
+  await saliencyScreen(page);
+  for (const name of ['cat-exif6.jpg', 'flamingo-alpha.png', 'flamingo.gif', 'flamingo.webp', 'flamingo.bmp']) {
+    const file = join(FIXTURES, 'formats', name);
+    const cli = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/predict.ts'), '--model', EMBEDDED, '--image', file, '--top', '5', '--json'], { cwd: ROOT, encoding: 'utf8' })) as { top: { index: number; prob: number }[] };
+    await page.getByTestId('saliency-input').setInputFiles(file);
+    await expect(page.getByTestId('map-info')).toContainText(name);
+    const got = await pageTop5(page);
+    expect(got.map(([i]) => i), name).toEqual(cli.top.map((p) => p.index));
+    got.forEach(([, p], k) => expect(Math.abs(p - cli.top[k]!.prob), `${name} #${k + 1}`).toBeLessThan(0.01));
+  }
+});
+
+test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {
+  await saliencyScreen(page);
+  await dropFiles(page, [join(SHARED, 'images/owl.jpg'), join(FIXTURES, 'not-an-image.jpg'), join(SHARED, 'images/flamingo.jpg')]);
+  await expect(page.getByTestId('error-message')).toContainText('not-an-image.jpg');
+  await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(2);
+});
+
+test('studio: a non-zip picked as a zip, and numbers out of range, each get one clear note', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('dataset-zip').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('just some text') });
+  await expect(page.getByText('notes.zip is not a .zip archive')).toBeVisible();
+  await page.getByTestId('epochs-input').fill('400');
+  await expect(page.getByTestId('epochs-input')).toHaveValue('400');
+  await page.getByTestId('epochs-input').fill('20000');
+  await expect(page.getByTestId('recipe-note')).toContainText('Epochs: 20000 is outside [1, 10000]; using 10000');
+  await page.getByTestId('epochs-input').blur();
+  await expect(page.getByTestId('epochs-input')).toHaveValue('10000');
+  await page.getByLabel('Dropout', { exact: true }).fill('1.5');
+  await expect(page.getByTestId('recipe-note').last()).toContainText('using 0.95');
+});
+
+test('soak: 10 saliency maps and 3 training runs with export leave tensors and heap flat in both workers', async ({ page }) => {
+  test.setTimeout(300_000);
+  await saliencyScreen(page);
+  const memory = () => page.evaluate(() => (window as unknown as { transferlens: { memory(): Promise<{ model: { numTensors: number; backendBytes?: number }; train: { numTensors: number; backendBytes?: number } | null }> } }).transferlens.memory());
+  const photos = ['flamingo.jpg', 'owl.jpg', 'cat.jpg', 'tabby.jpg', 'elephants.jpg'];
+  let afterFirst: Awaited<ReturnType<typeof memory>>['model'] | null = null;
+  for (let i = 0; i < 10; i++) {
+    const name = photos[i % photos.length]!;
+    await page.getByTestId(`sample-${name}`).click();
+    await expect(page.getByTestId('map-info')).toContainText(name);
+    await expect(page.getByTestId('saliency-progress')).toBeHidden();
+    if (i === 0) afterFirst = (await memory()).model;
+  }
+  const afterTen = (await memory()).model;
+  console.log(`model worker after 1 map: ${afterFirst!.numTensors} tensors, heap ${afterFirst!.backendBytes}; after 10: ${afterTen.numTensors}, heap ${afterTen.backendBytes}`);
+  expect(afterTen.numTensors).toBe(afterFirst!.numTensors);
+  expect(afterTen.backendBytes).toBe(afterFirst!.backendBytes);
+
+  await page.getByRole('button', { name: 'Transfer learning' }).click();
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/wikiart-mini/manifest.json', page.url()).href);
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+  await page.getByTestId('epochs-input').fill('2');
+  await page.getByLabel('Batch', { exact: true }).fill('8');
+  page.on('download', () => undefined);
+  const runs: { numTensors: number; backendBytes?: number }[] = [];
+  for (let run = 1; run <= 3; run++) {
+    await page.getByLabel('Seed', { exact: true }).fill(String(run));
+    await page.getByTestId('train-start').click();
+    // Saved runs count up as each run finishes (hidden in a closed <details>: count the items).
+    await expect(page.getByTestId('saved-runs').locator('li')).toHaveCount(run, { timeout: 120_000 });
+    await page.getByTestId('export-model').click();
+    runs.push((await memory()).train!);
+  }
+  console.log(`training worker after runs 1–3: ${runs.map((r) => `${r.numTensors} tensors / heap ${r.backendBytes}`).join('; ')}`);
+  expect(runs[2]!.numTensors).toBe(runs[0]!.numTensors);
+  expect(runs[2]!.backendBytes).toBe(runs[0]!.backendBytes);
+  expect(readFileSync(join(FIXTURES, 'not-an-image.jpg'), 'utf8')).toContain('text file'); // fixtures untouched
+});

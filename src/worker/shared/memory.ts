@@ -1,0 +1,22 @@
+/** What a worker's TF.js engine holds: tensors, their bytes, and the WASM heap or GPU bytes where reported. */
+import * as tf from '@tensorflow/tfjs';
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  /** WASM heap or GPU bytes when the backend reports them. */
+  backendBytes?: number;
+}
+
+export function engineMemory(): MemoryInfo {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  const info: MemoryInfo = { numTensors: m.numTensors, numBytes: m.numBytes };
+  try {
+    const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+    if (wasm?.HEAPU8) info.backendBytes = wasm.HEAPU8.buffer.byteLength;
+    else if (typeof m.numBytesInGPU === 'number') info.backendBytes = m.numBytesInGPU;
+  } catch {
+    /* best effort */
+  }
+  return info;
+}
