@@ -32,7 +32,10 @@ export async function fineTuneWithBlock(backbone: Backbone, ds: Dataset, plan: P
   const read = () => blockLayers.flatMap((l) => l.getWeights().map((w) => (w.dataSync() as Float32Array).slice()));
   const write = (arrays: Float32Array[]) => {
     let k = 0;
-    for (const l of blockLayers) l.setWeights(l.getWeights().map((w) => tf.tensor(arrays[k++]!, w.shape)));
+    // tidy: the tensors made from the arrays only feed setWeights.
+    tf.tidy(() => {
+      for (const l of blockLayers) l.setWeights(l.getWeights().map((w) => tf.tensor(arrays[k++]!, w.shape)));
+    });
   };
   const original = read();
   const features = (x: tf.Tensor2D): tf.Tensor2D => {
