@@ -68,7 +68,7 @@ describe('no leaked tensors: runtime', () => {
     leakFree(async () => {
       await net.classify(image(), 3);
       tf.dispose(tf.tidy(() => net.probabilities(net.preprocess(image()))));
-      nonFiniteWeights(net.model);
+      await nonFiniteWeights(net.model);
       const other = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(toArtifacts(makeRandomModelFiles('squeezenet1_1', 5, { numClasses: 2 })))));
       other.dispose();
     }));

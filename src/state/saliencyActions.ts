@@ -15,6 +15,8 @@ let job: { id: number; imageId: string } | null = null;
 let classModelJob: number | null = null;
 let pending: string[] = [];
 let nextImage = 1;
+/** The error on screen is about the files given (kept until new files come), not about a map. */
+let inputError = false;
 /** Bumped when settings change, so a result computed with the old ones is dropped. */
 let generation = 0;
 
@@ -41,6 +43,8 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
       errors.push(message(e));
     }
   }
+  // Input problems stay on screen while the good images get their maps (a new map clears only map errors).
+  inputError = errors.length > 0;
   set({ salError: errors.length ? errors.join(' ') : null });
   if (added.length === 0) return;
   set((s) => ({ salImages: [...s.salImages, ...added], salActive: added[0]!.id }));
@@ -115,14 +119,17 @@ async function pump(): Promise<void> {
     { onProgress: (done, total, method) => set({ salBusy: { imageId: id, done, total, method } }) },
   );
   job = { id: started.id, imageId: id };
-  set({ salBusy: { imageId: id, done: 0, total: 0, method: params.method }, salError: null });
+  set({ salBusy: { imageId: id, done: 0, total: 0, method: params.method }, ...(inputError ? {} : { salError: null }) });
   try {
     const result = await started.promise;
     if (gen === generation) set((st) => ({ salResults: { ...st.salResults, [id]: result } }));
   } catch (e) {
     // After a switch the model is loaded again, and its listeners recompute every map.
     if (isRecoverable(e) && (await switchBackend(message(e)))) return;
-    else if (!/cancelled|restarted/.test(message(e))) set({ salError: `${img.name}: ${message(e)}` });
+    else if (!/cancelled|restarted/.test(message(e))) {
+      inputError = false;
+      set({ salError: `${img.name}: ${message(e)}` });
+    }
   } finally {
     job = null;
     set({ salBusy: null });

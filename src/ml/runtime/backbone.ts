@@ -95,15 +95,22 @@ class LayersBackbone implements Backbone {
   }
 }
 
-/** Names of the weights holding NaN or ±Infinity (one small read per weight, nothing kept). */
-export function nonFiniteWeights(model: tf.LayersModel): string[] {
-  const bad: string[] = [];
-  for (const w of model.weights) {
-    const t = tf.tidy(() => tf.logicalNot(tf.isFinite(w.read())).any());
-    if (t.dataSync()[0]) bad.push(w.originalName);
-    t.dispose();
+/**
+ * Names of the weights holding NaN or ±Infinity: one flag per weight, read once, asynchronously
+ * (GPU backends in a worker may not support a synchronous read).
+ */
+export async function nonFiniteWeights(model: tf.LayersModel): Promise<string[]> {
+  if (model.weights.length === 0) return [];
+  // One tidy per weight, so only one weight-sized temporary exists at a time (the WASM heap never shrinks).
+  const each = model.weights.map((w) => tf.tidy(() => tf.logicalNot(tf.isFinite(w.read())).any()));
+  const flags = tf.stack(each);
+  tf.dispose(each);
+  try {
+    const v = await flags.data();
+    return model.weights.filter((_, i) => v[i]).map((w) => w.originalName);
+  } finally {
+    flags.dispose();
   }
-  return bad;
 }
 
 export async function loadBackbone(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Backbone> {
@@ -129,7 +136,7 @@ export async function fromLayersModel(model: tf.LayersModel, options: LoadOption
     numOutputs,
     name: model.name,
   });
-  const bad = nonFiniteWeights(model);
+  const bad = await nonFiniteWeights(model);
   if (bad.length) parsed.warnings.push(`weights ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} hold NaN or infinite values: predictions will be meaningless`);
   const backbone = new LayersBackbone(model, parsed.meta, parsed.fromFile, parsed.warnings);
   if (options.warmup !== false) {
