@@ -235,6 +235,9 @@ test('accessibility: no serious or critical axe violations on any screen, in lig
   await page.goto('./');
   await expect(page.getByTestId('backend-chip')).toContainText(/WASM/i);
   expect(await seriousViolations(page)).toEqual([]);
+  await page.goto('./?screen=models');
+  await expect(page.getByTestId('model-select')).toBeVisible();
+  expect(await seriousViolations(page), 'models').toEqual([]);
   for (const screen of ['saliency', 'transfer'] as const) {
     await page.goto(`./?screen=${screen}`);
     await prepare(page, screen);

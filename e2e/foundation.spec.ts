@@ -6,21 +6,21 @@ test('the app opens with both lessons and a working backend chosen automatically
   await useBackend(page, 'auto');
   await page.goto('./');
   await expect(page.getByRole('heading', { name: 'TransferLens' })).toBeVisible();
-  await expect(page.getByTestId('entry-saliency')).toBeVisible();
-  await expect(page.getByTestId('entry-transfer')).toBeVisible();
+  await expect(page.getByTestId('lesson-saliency')).toBeVisible();
+  await expect(page.getByTestId('lesson-transfer')).toBeVisible();
   const chip = page.getByTestId('backend-chip');
   await expect(chip).toHaveText(/WEBGPU|WEBGL|WASM|CPU/);
   // Headless Chromium here only has software GPUs: automatic selection must say why it passed them over.
   await chip.click();
   await expect(page.getByText(/skipped: software-emulated GPU/).first()).toBeVisible();
-  await page.getByTestId('entry-saliency').click();
+  await page.getByTestId('lesson-saliency').click();
   await expect(page.getByTestId('screen-saliency')).toBeVisible();
   await expect(page).toHaveURL(/screen=saliency/);
 });
 
 test('the real-weights SqueezeNet loads from public/models with progress, classifies, then loads from the cache', async ({ page }) => {
   await useBackend(page, 'wasm');
-  await page.goto('./');
+  await page.goto('./?screen=models');
   await expect(page.getByTestId('backend-chip')).toHaveText(/WASM/);
   await page.getByTestId('model-select').selectOption('squeezenet1_1-caffe');
   await recordProgress(page);
@@ -46,7 +46,7 @@ test('the real-weights SqueezeNet loads from public/models with progress, classi
 
 test('broken models and bad images get clear messages and the app keeps working', async ({ page }) => {
   await useBackend(page, 'wasm');
-  await page.goto('./');
+  await page.goto('./?screen=models');
   await page.getByTestId('model-select').selectOption('squeezenet1_1-caffe');
   await page.getByTestId('model-load').click();
   await expect(page.getByTestId('model-info')).toBeVisible();
@@ -75,7 +75,7 @@ test('broken models and bad images get clear messages and the app keeps working'
 
 test('a plain TF.js model without metadata loads from disk with editable defaults', async ({ page }) => {
   await useBackend(page, 'wasm');
-  await page.goto('./');
+  await page.goto('./?screen=models');
   const dir = join(SHARED, 'models/darknet-tiny');
   const { readdirSync } = await import('node:fs');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json') || f.endsWith('.bin')).map((f) => join(dir, f));
@@ -95,7 +95,7 @@ test('a plain TF.js model without metadata loads from disk with editable default
 
 test('the WebGPU code path runs a tiny model when the user picks WebGPU', async ({ page }) => {
   await useBackend(page, 'webgpu');
-  await page.goto('./');
+  await page.goto('./?screen=models');
   await expect(page.getByTestId('backend-chip')).toHaveText(/WEBGPU/, { timeout: 90_000 });
   await page.getByTestId('model-url-input').fill(new URL('e2e-fixtures/tiny/model.json', page.url()).href);
   await page.getByTestId('model-url-load').click();

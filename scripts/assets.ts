@@ -14,6 +14,7 @@ import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
 import { parseLabels, type PreprocessMode } from '../src/ml/core/metadata';
 import { fail, parseArgs, str } from './lib/args';
+import { writeDatasetIndex } from './lib/datasetIndex';
 import { download } from './lib/download';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
@@ -24,6 +25,9 @@ const args = parseArgs(process.argv.slice(2));
 const MODELS = resolve(str(args, 'to') ?? resolve(ROOT, 'public/models'));
 const EMBEDDED = resolve(ROOT, 'public/embedded/models');
 const DOWNLOADS = resolve(ROOT, '.cache/downloads');
+const DATASETS = resolve(ROOT, 'public/datasets');
+/** The sample paintings: this many per style, a fifth of them held back for validation and "Try it". */
+const SAMPLE_PER_STYLE = 40;
 
 interface Checkpoint {
   id: string;
@@ -108,6 +112,39 @@ function writeIndex(): number {
   return models.length;
 }
 
+/**
+ * A small painting set for the studio's one-click start: SAMPLE_PER_STYLE paintings of each style
+ * found in <from>/datasets/wikiart7 (224-px, already the app's size), a fixed fifth held back for
+ * validation, with the source named in ATTRIBUTION.md. Replaced atomically; skipped when absent.
+ */
+function samplePaintings(from: string): void {
+  const src = join(from, 'datasets/wikiart7');
+  if (!existsSync(src)) return;
+  const styles = readdirSync(src).filter((d) => statSync(join(src, d)).isDirectory()).sort();
+  const out = join(DATASETS, 'sample-paintings');
+  const tmp = `${out}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const items: { url: string; label: string; split: 'train' | 'val' }[] = [];
+  for (const style of styles) {
+    mkdirSync(join(tmp, style), { recursive: true });
+    const files = readdirSync(join(src, style)).filter((f) => /\.jpe?g$/i.test(f)).sort().slice(0, SAMPLE_PER_STYLE);
+    files.forEach((f, i) => {
+      cpSync(join(src, style, f), join(tmp, style, f));
+      items.push({ url: `${style}/${f}`, label: style, split: i % 5 === 4 ? 'val' : 'train' });
+    });
+  }
+  const name = `Sample paintings (${styles.length} styles)`;
+  writeFileSync(join(tmp, 'manifest.json'), JSON.stringify({ name, sample: true, classes: styles, items }));
+  writeFileSync(
+    join(tmp, 'ATTRIBUTION.md'),
+    `# Sample paintings\n\n${items.length} paintings from WikiArt (wikiart.org; for research and teaching use), by way of the\nWikiArt224 set (224 px, black padding), ${SAMPLE_PER_STYLE} per style: ${styles.join(', ')}.\nCopied by \`npm run assets\` from ${src}; not part of the repository.\n`,
+  );
+  rmSync(out, { recursive: true, force: true });
+  renameSync(tmp, out);
+  writeDatasetIndex(DATASETS);
+  console.log(`✓ sample paintings: ${items.length} in ${styles.length} styles → public/datasets/sample-paintings`);
+}
+
 await initNodeBackend();
 mkdirSync(MODELS, { recursive: true });
 const labelsPath = await obtain(LABELS.file, LABELS.url);
@@ -162,6 +199,7 @@ if (from) {
 }
 const n = writeIndex();
 console.log(`models: ${n} in public/models (${converted} converted now; index.json written)`);
+if (from) samplePaintings(resolve(from));
 if (found === 0) {
   console.log(
     [

@@ -14,6 +14,7 @@ import { limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
 import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
 import { num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { writeDatasetIndex } from './lib/datasetIndex';
 import { writeFileAtomic } from './lib/outputs';
 import { decodeImageBytes } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
@@ -89,15 +90,7 @@ await runCli(async () => {
   writeFileAtomic(join(out, 'manifest.json'), JSON.stringify({ classes: ds.classes, items }));
   // The app lists every dataset folder with a manifest under public/datasets; other folders are left alone.
   const root = dirname(out);
-  if (root === DATASETS) {
-    const list = readdirSync(root)
-      .filter((d) => existsSync(join(root, d, 'manifest.json')))
-      .map((d) => {
-        const m = JSON.parse(readFileSync(join(root, d, 'manifest.json'), 'utf8')) as { classes: string[]; items: unknown[] };
-        return { name: d, url: `datasets/${d}/manifest.json`, images: m.items.length, classes: m.classes.length };
-      });
-    writeFileAtomic(join(root, 'index.json'), JSON.stringify({ datasets: list }, null, 2));
-  }
+  if (root === DATASETS) writeDatasetIndex(root);
   const result = { images: items.length, downloaded: missing.length - r.failed.length - bad, failed: r.failed.length, unreadable: bad, out };
   log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable)`);
   console.log(JSON.stringify(result));

@@ -4,6 +4,7 @@ import { ClassroomBar, Notice, ShortcutsDialog } from './features/classroom/Clas
 import { LearnPanel } from './features/classroom/LearnPanel';
 import { BackendChip } from './features/status/BackendChip';
 import { Home } from './features/home/Home';
+import { ModelsScreen } from './features/models/ModelsScreen';
 import { SaliencyScreen } from './features/saliency/SaliencyScreen';
 import { TransferScreen } from './features/transfer/TransferScreen';
 import { goTo, loadIndex, startBackend } from './state/actions';
@@ -11,9 +12,10 @@ import { handleShortcut, startClassroom } from './state/classroomActions';
 import { useStore, type Screen } from './state/store';
 
 const SCREENS: { id: Screen; label: string }[] = [
-  { id: 'home', label: 'Models' },
+  { id: 'home', label: 'Lessons' },
   { id: 'saliency', label: 'Saliency maps' },
   { id: 'transfer', label: 'Transfer learning' },
+  { id: 'models', label: 'Models' },
 ];
 
 export function App() {
@@ -61,7 +63,7 @@ export function App() {
             <LearnPanel />
           </div>
         )}
-        {screen === 'home' ? <Home /> : screen === 'saliency' ? <SaliencyScreen /> : <TransferScreen />}
+        {screen === 'home' ? <Home /> : screen === 'models' ? <ModelsScreen /> : screen === 'saliency' ? <SaliencyScreen /> : <TransferScreen />}
       </main>
     </div>
   );

@@ -35,6 +35,7 @@ export async function ensureSaliencyModel(): Promise<void> {
 export async function addImageFiles(files: File[], sample?: string): Promise<void> {
   const errors: string[] = [];
   const added: SalImage[] = [];
+  if (!get().salBusy) set({ salBusy: { imageId: '', done: 0, total: 0, method: '', phase: 'decode' } });
   for (const file of files) {
     try {
       const px = await decodeImageFile(file);
@@ -45,6 +46,7 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   }
   // Input problems stay on screen while the good images get their maps (a new map clears only map errors).
   inputError = errors.length > 0;
+  if (get().salBusy?.phase === 'decode') set({ salBusy: null });
   set({ salError: errors.length ? errors.join(' ') : null });
   if (added.length === 0) return;
   set((s) => ({ salImages: [...s.salImages, ...added], salActive: added[0]!.id }));
@@ -90,12 +92,14 @@ function enqueue(id: string, first = false): void {
   void pump();
 }
 
-/** Everything computed again: the class, the method or the model changed. */
+/**
+ * Everything computed again: the class, the method or the model changed. The previous maps stay
+ * on screen (under a progress overlay) until their replacements arrive.
+ */
 export function recomputeAll(): void {
   if (job) getClient().cancel(job.id);
   generation++;
   const s = get();
-  set({ salResults: {} });
   pending = s.salImages.map((i) => i.id);
   if (s.salActive) pending = [s.salActive, ...pending.filter((p) => p !== s.salActive)];
   void pump();
@@ -172,10 +176,10 @@ export function setDisplay(patch: Partial<SaliencySlice['salDisplay']>): void {
   set((s) => ({ salDisplay: { ...s.salDisplay, ...patch } }));
 }
 
-export async function startClassModel(classIndex: number, steps = 200): Promise<void> {
+export async function startClassModel(classIndex: number, steps = 60): Promise<void> {
   if (classModelJob !== null || !get().current) return;
   const started = getClient().start<'classModel'>(
-    { type: 'classModel', params: { classIndex, steps, l2: 1e-4, lr: 0.01, every: 5 } },
+    { type: 'classModel', params: { classIndex, steps, l2: 0, lr: 0.01, every: 5 } },
     { onFrame: (f) => set({ salClassModel: { running: true, rgba: f.rgba, width: f.width, height: f.height, step: f.step, score: f.score, classIndex } }) },
   );
   classModelJob = started.id;

@@ -126,6 +126,36 @@ export function loadManifest(url: string, baseUrl?: string): Promise<void> {
   return loadDataset({ kind: 'manifest', url: abs, baseUrl: baseUrl || undefined }, (s) => (/^https?:/.test(s) ? s : undefined));
 }
 
+export interface PreparedDataset {
+  name: string;
+  url: string;
+  images: number;
+  classes?: number;
+  /** The sample paintings `npm run assets` installs: the studio's one-click start. */
+  sample?: boolean;
+}
+
+let prepared: Promise<PreparedDataset[]> | null = null;
+/** Datasets prepared on this server (public/datasets/index.json), fetched once. */
+export function preparedDatasets(): Promise<PreparedDataset[]> {
+  prepared ??= fetch('datasets/index.json')
+    .then((r) => (r.ok ? (r.json() as Promise<{ datasets?: PreparedDataset[] }>) : { datasets: [] }))
+    .then((j) => (Array.isArray(j.datasets) ? j.datasets : []))
+    .catch(() => {
+      prepared = null;
+      return [];
+    });
+  return prepared;
+}
+
+/** Loads the sample paintings when they are installed; false when there are none. */
+export async function loadSampleDataset(): Promise<boolean> {
+  const sample = (await preparedDatasets()).find((d) => d.sample);
+  if (!sample) return false;
+  await loadManifest(sample.url);
+  return true;
+}
+
 export function setStrategy(s: Strategy): void {
   session.strategyChosen = true;
   set({ tlStrategy: s });

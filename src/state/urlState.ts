@@ -74,7 +74,7 @@ function num(p: URLSearchParams, name: string, r: NumberRange): number | undefin
 export function decodeState(p: URLSearchParams): Partial<Omit<SharedState, 'config'>> & { config?: Partial<TrainConfig> } {
   const out: Partial<Omit<SharedState, 'config'>> & { config?: Partial<TrainConfig> } = {};
   const screen = p.get('screen');
-  if (screen === 'home' || screen === 'saliency' || screen === 'transfer') out.screen = screen;
+  if (screen === 'home' || screen === 'saliency' || screen === 'transfer' || screen === 'models') out.screen = screen;
   const lecture = p.get('lecture');
   if (lecture !== null) out.lecture = lecture === '1' || lecture === 'true';
   const model = p.get('model');

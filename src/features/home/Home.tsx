@@ -1,25 +1,37 @@
-/** The first screen: the two lessons, one card each. */
-import { goTo } from '../../state/actions';
-import { ClassifyPanel } from '../classify/ClassifyPanel';
-import { ModelPanel } from '../models/ModelPanel';
+/**
+ * The first screen: the two lessons, one click each. Each card says which model it will use (the
+ * smallest installed one that serves the lesson, so the first click never waits on a big download)
+ * and what the course's own model would cost.
+ */
+import { formatBytes } from '../../lib/format';
+import { startSaliencyLesson, startTransferLesson } from '../../state/lessonActions';
+import { useStore } from '../../state/store';
+import { lessonModel } from '../../state/lessonModels';
 
 export function Home() {
+  const index = useStore((s) => s.index);
+  const sal = lessonModel(index, 'saliency');
+  const tl = lessonModel(index, 'transfer');
   return (
-    <>
-      <section className="entries" aria-label="Lessons">
-        <button type="button" className="entry" data-testid="entry-saliency" onClick={() => goTo('saliency')}>
-          <span className="entry-title">Saliency maps</span>
-          <span>Drop a photo and see which pixels VGG16's decision depends on: the gradient of the class score with respect to the image (Simonyan et al., 2014).</span>
-        </button>
-        <button type="button" className="entry" data-testid="entry-transfer" onClick={() => goTo('transfer')}>
-          <span className="entry-title">Transfer learning</span>
-          <span>Freeze an ImageNet-trained AlexNet, give it a new classifier head, and fine-tune it to recognise painting styles, with live curves.</span>
-        </button>
-      </section>
-      <div className="columns">
-        <ModelPanel />
-        <ClassifyPanel />
-      </div>
-    </>
+    <section className="lessons" aria-label="Lessons">
+      <button type="button" className="lesson" data-testid="lesson-saliency" onClick={() => void startSaliencyLesson()} disabled={!sal.start}>
+        <span className="lesson-title">Saliency maps</span>
+        <span>Which pixels does the network's decision depend on? A photo, its class, and |∂S_c/∂I| drawn over it (Simonyan et al., 2014).</span>
+        <span className="lesson-model">{describe(sal)}</span>
+      </button>
+      <button type="button" className="lesson" data-testid="lesson-transfer" onClick={() => void startTransferLesson()} disabled={!tl.start}>
+        <span className="lesson-title">Transfer learning</span>
+        <span>Keep an ImageNet network's trunk, give it a new head, and teach it painting styles, with live curves.</span>
+        <span className="lesson-model">{describe(tl)}</span>
+      </button>
+    </section>
   );
+}
+
+function describe(m: ReturnType<typeof lessonModel>): string {
+  if (!m.start) return 'No model installed yet: see the Models page.';
+  const start = `Starts on ${m.start.name} (${formatBytes(m.start.bytes)}${m.start.embedded ? ', built in' : ''}).`;
+  if (!m.course) return `${start} The course's ${m.courseArch === 'vgg16' ? 'VGG16' : 'AlexNet'} is not installed (npm run assets).`;
+  if (m.course.id === m.start.id) return start;
+  return `${start} The course's ${m.course.name} (${formatBytes(m.course.bytes)}) is one click away on the lesson's page.`;
 }

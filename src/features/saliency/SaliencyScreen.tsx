@@ -1,5 +1,8 @@
 /** Lesson B: drop photos, pick a class and a method, see the maps. */
 import { useEffect } from 'react';
+import { formatBytes } from '../../lib/format';
+import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
+import { loadModel } from '../../state/actions';
 import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { LoadProgress } from '../models/LoadProgress';
@@ -23,6 +26,8 @@ export function SaliencyScreen() {
   const active = useStore((s) => s.salImages.find((i) => i.id === s.salActive));
   const result = useStore((s) => (s.salActive ? s.salResults[s.salActive] : undefined));
   const salClass = useStore((s) => s.salClass);
+  const index = useStore((s) => s.index);
+  const course = index.find((m) => m.arch === 'vgg16') ?? null;
 
   useEffect(() => {
     void ensureSaliencyModel();
@@ -63,7 +68,15 @@ export function SaliencyScreen() {
         </p>
         <p className="small" data-testid="saliency-model">
           Model: {current ? <strong>{current.info.meta.name}</strong> : loading ? `loading ${loading.label}…` : 'none loaded'}
-          {current && current.info.meta.arch !== 'vgg16' && indexState === 'ready' && ' (VGG16 is the default when installed; change models on the Models screen)'}
+          {current && course && course.name !== current.label && !loading && (
+            <>
+              {' '}
+              <button type="button" className="link" data-testid="use-course-model" onClick={() => void loadModel({ kind: 'url', url: course.url, name: course.name }, course.name)}>
+                Switch to the course's {course.name} ({formatBytes(course.bytes)})
+              </button>
+            </>
+          )}
+          {current && !course && current.info.meta.arch !== 'vgg16' && indexState === 'ready' && ' · the course uses VGG16: npm run assets installs it'}
         </p>
         {!current && !loading && indexState === 'missing' && (
           <p className="hint">No model is installed. Go to the Models screen to open one, or run npm run assets.</p>
@@ -85,18 +98,6 @@ export function SaliencyScreen() {
             {error}
           </p>
         )}
-        {busy && (
-          <div className="progress" aria-live="polite" data-testid="saliency-progress">
-            <span>
-              Computing {busy.method}
-              {busy.total > 1 ? ` (${busy.done}/${busy.total})` : ''}…
-            </span>
-            <progress max={busy.total || 1} value={busy.total > 1 ? busy.done : undefined} aria-label="Saliency progress" />
-            <button type="button" onClick={cancelSaliency}>
-              Cancel
-            </button>
-          </div>
-        )}
       </section>
       <BatchGrid />
       <div className="columns sal-columns">
@@ -105,7 +106,21 @@ export function SaliencyScreen() {
           <ClassPanel result={result} />
         </div>
         <div className="panel">
-          {result && active ? <MapPanels result={result} thumb={active.thumb} name={active.name} /> : <p className="small">The maps appear here.</p>}
+          <div className="map-stage">
+            {result && active ? <MapPanels result={result} thumb={active.thumb} name={active.name} /> : !busy && <p className="small">The maps appear here.</p>}
+            {busy && (
+              <div className={result ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
+                <span>
+                  {busy.phase === 'decode' ? 'Decoding image…' : SALIENCY_METHOD_INFO[busy.method as SaliencyMethod]?.short ?? busy.method}
+                  {busy.total > 1 ? ` ${busy.done}/${busy.total}` : busy.phase === 'decode' ? '' : '…'}
+                </span>
+                <progress max={busy.total || 1} value={busy.total > 1 ? busy.done : undefined} aria-label="Saliency progress" />
+                <button type="button" onClick={cancelSaliency}>
+                  Cancel
+                </button>
+              </div>
+            )}
+          </div>
         </div>
       </div>
       <ClassModelPanel classIndex={salClass ?? result?.classIndex ?? null} />

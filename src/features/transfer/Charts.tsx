@@ -1,6 +1,11 @@
-/** Batch loss (raw + smoothed) of the current run; validation accuracy of every run with the course band. */
-import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
-import { useMemo, useRef } from 'react';
+/**
+ * Batch loss (raw + debiased smoothing) of the current run; validation accuracy of the recent runs
+ * (others toggled in a legend below the plot, which never shrinks it), with chance and, for the
+ * course's 10 styles, the course band; this run's losses and accuracies per epoch.
+ */
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo, useRef, useState } from 'react';
+import { accuracyRows, lossRows } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
@@ -21,19 +26,18 @@ function PngButton({ target, name }: { target: React.RefObject<HTMLElement | nul
 }
 
 const COLORS = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490'];
-const MAX_POINTS = 400;
 const NO_LOSSES: number[] = [];
-
-function smooth(values: number[], k = 0.9): number[] {
-  let s = values[0] ?? 0;
-  return values.map((v) => (s = k * s + (1 - k) * v));
-}
+/** Saved runs drawn by default: the most recent few (the others are a click away). */
+const RECENT = 3;
+const COURSE_CLASSES = 10;
 
 export function Charts() {
   const liveRun = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);
   const trainStatus = useStore((s) => s.tlStatus);
   const replay = useStore((s) => s.replay);
+  const dataset = useStore((s) => s.tlDataset);
+  const [picked, setPicked] = useState<Set<string> | null>(null);
   const replayed = replay ? runs.find((r) => r.id === replay.runId) : undefined;
   const frame = replay && replayed ? replayFrame(replayed, replay.step) : null;
   // A replay draws like a live run, from the saved run's record.
@@ -45,29 +49,21 @@ export function Charts() {
   const last = runs.at(-1);
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (last?.epochs ?? []);
   const losses = live?.batchLosses ?? NO_LOSSES;
-  const lossData = useMemo(() => {
-    const sm = smooth(losses);
-    // Draw at most MAX_POINTS: bucket means, so a long run stays cheap to render.
-    const step = Math.max(1, Math.ceil(losses.length / MAX_POINTS));
-    const out: { step: number; loss: number; smoothed: number }[] = [];
-    for (let i = 0; i < losses.length; i += step) {
-      const j = Math.min(losses.length, i + step);
-      let s = 0;
-      for (let k = i; k < j; k++) s += losses[k]!;
-      out.push({ step: j, loss: s / (j - i), smoothed: sm[j - 1]! });
-    }
-    return out;
-  }, [losses]);
-  const shown = runs.filter((r) => r !== replayed).slice(-COLORS.length);
-  const maxEpochs = Math.max(live?.epochs.length ?? 0, ...shown.map((r) => r.epochs.length), 1);
-  const accData = Array.from({ length: maxEpochs }, (_, e) => {
-    const row: Record<string, number> = { epoch: e + 1 };
-    shown.forEach((r) => {
-      const ep = r.epochs[e];
-      if (ep) row[r.id] = ep.valAcc;
-    });
-    if (status !== 'idle' && live?.epochs[e]) row.current = live.epochs[e]!.valAcc;
-    return row;
+  const lossData = useMemo(() => lossRows(losses), [losses]);
+  const candidates = runs.filter((r) => r !== replayed);
+  const shownIds = picked ?? new Set(candidates.slice(-RECENT).map((r) => r.id));
+  const shown = candidates.filter((r) => shownIds.has(r.id));
+  const colour = (id: string) => COLORS[Math.max(0, candidates.findIndex((r) => r.id === id)) % COLORS.length]!;
+  const accData = accuracyRows([
+    ...shown.map((r) => ({ id: r.id, valAcc: r.epochs.map((e) => e.valAcc) })),
+    ...(status !== 'idle' && live ? [{ id: 'current', valAcc: live.epochs.map((e) => e.valAcc) }] : []),
+  ]);
+  const classes = dataset?.classes.length ?? last?.classes.length ?? 0;
+  const toggle = (id: string) => setPicked(() => {
+    const next = new Set(shownIds);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
   });
   return (
     <div className="charts">
@@ -75,50 +71,72 @@ export function Charts() {
         <figcaption>
           Training loss per batch (raw and smoothed) <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
-        <LineChart width={520} height={220} data={lossData}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" />
-          <YAxis width={48} />
-          <Tooltip />
-          <Legend />
-          <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
-          <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed" />
-        </LineChart>
+        <ResponsiveContainer width="100%" height={240}>
+          <LineChart data={lossData} margin={{ bottom: 16, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="step" allowDecimals={false} label={{ value: 'batch', position: 'insideBottom', offset: -8 }} />
+            <YAxis width={56} label={{ value: 'loss', angle: -90, position: 'insideLeft' }} />
+            <Tooltip />
+            <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
+            <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed (debiased)" />
+          </LineChart>
+        </ResponsiveContainer>
       </figure>
       <figure data-testid="acc-chart" ref={accRef}>
         <figcaption>
-          Validation accuracy per epoch · shaded: course results 0.37–0.41 <PngButton target={accRef} name="transferlens-accuracy.png" />
+          Validation accuracy per epoch{classes > 1 ? ` · dotted: chance (1/${classes})` : ''}
+          {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
-        <LineChart width={520} height={220} data={accData}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="epoch" />
-          <YAxis width={48} domain={[0, 1]} />
-          <Tooltip />
-          <Legend />
-          <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />
-          {shown.map((r, i) => (
-            <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={COLORS[i % COLORS.length]} strokeDasharray={i % 2 ? '5 3' : undefined} isAnimationActive={false} />
-          ))}
-          {status !== 'idle' && <Line type="monotone" dataKey="current" name={replayed ? `replay: ${replayed.label}` : 'this run'} stroke="#111827" strokeWidth={2} isAnimationActive={false} />}
-        </LineChart>
+        <ResponsiveContainer width="100%" height={240}>
+          <LineChart data={accData} margin={{ bottom: 16, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
+            <YAxis width={56} domain={[0, 1]} label={{ value: 'val. accuracy', angle: -90, position: 'insideLeft' }} />
+            <Tooltip />
+            {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
+            {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" label={{ value: 'chance', position: 'insideTopRight' }} />}
+            {shown.map((r, i) => (
+              <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={false} isAnimationActive={false} />
+            ))}
+            {status !== 'idle' && <Line type="monotone" dataKey="current" name={replayed ? `replay: ${replayed.label}` : 'this run'} stroke="#111827" strokeWidth={2} dot={false} isAnimationActive={false} />}
+          </LineChart>
+        </ResponsiveContainer>
+        {(candidates.length > 0 || status !== 'idle') && (
+          <ul className="run-legend" data-testid="run-legend" aria-label="Runs on the chart">
+            {status !== 'idle' && (
+              <li>
+                <span className="swatch" style={{ background: '#111827' }} /> {replayed ? `replay: ${replayed.label}` : 'this run'}
+              </li>
+            )}
+            {candidates.map((r) => (
+              <li key={r.id}>
+                <label>
+                  <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {r.label}
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
       </figure>
       <figure data-testid="epoch-chart" ref={epochRef}>
         <figcaption>
           {replayed ? 'Replay' : status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
-        <LineChart width={520} height={220} data={epochs}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="epoch" />
-          <YAxis yAxisId="loss" width={48} />
-          <YAxis yAxisId="acc" orientation="right" width={40} domain={[0, 1]} />
-          <Tooltip />
-          <Legend />
-          <Line yAxisId="loss" type="monotone" dataKey="trainLoss" name="train loss" stroke="#c2410c" isAnimationActive={false} />
-          <Line yAxisId="loss" type="monotone" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" isAnimationActive={false} />
-          <Line yAxisId="acc" type="monotone" dataKey="trainAcc" name="train acc" stroke="#15803d" isAnimationActive={false} />
-          <Line yAxisId="acc" type="monotone" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" isAnimationActive={false} />
-        </LineChart>
+        <ResponsiveContainer width="100%" height={240}>
+          <LineChart data={epochs} margin={{ bottom: 16 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
+            <YAxis yAxisId="loss" width={56} label={{ value: 'loss', angle: -90, position: 'insideLeft' }} />
+            <YAxis yAxisId="acc" orientation="right" width={48} domain={[0, 1]} label={{ value: 'accuracy', angle: 90, position: 'insideRight' }} />
+            <Tooltip />
+            <Legend verticalAlign="top" height={24} />
+            <Line yAxisId="loss" type="monotone" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={false} isAnimationActive={false} />
+            <Line yAxisId="loss" type="monotone" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
+            <Line yAxisId="acc" type="monotone" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={false} isAnimationActive={false} />
+            <Line yAxisId="acc" type="monotone" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
       </figure>
     </div>
   );

@@ -1,6 +1,6 @@
 /** Folder, zip, or manifest URL in; counts, warnings and thumbnails out. */
 import { useEffect, useState } from 'react';
-import { loadDatasetFiles, loadDatasetZip, loadManifest } from '../../state/transferActions';
+import { loadDatasetFiles, loadDatasetZip, loadManifest, preparedDatasets, type PreparedDataset } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 export function DatasetPanel() {
@@ -11,17 +11,26 @@ export function DatasetPanel() {
   const running = useStore((s) => s.tlStatus !== 'idle');
   const [url, setUrl] = useState('');
   const [base, setBase] = useState('');
-  const [prepared, setPrepared] = useState<{ name: string; url: string; images: number }[]>([]);
+  const [prepared, setPrepared] = useState<PreparedDataset[]>([]);
   useEffect(() => {
-    // Datasets prepared on disk with `npm run wikiart` (public/datasets/index.json).
-    fetch('datasets/index.json')
-      .then((r) => (r.ok ? r.json() : { datasets: [] }))
-      .then((j: { datasets?: { name: string; url: string; images: number }[] }) => setPrepared(j.datasets ?? []))
-      .catch(() => setPrepared([]));
+    // The sample paintings and datasets prepared with `npm run wikiart` (public/datasets/index.json).
+    void preparedDatasets().then(setPrepared);
   }, []);
+  const sample = prepared.find((d) => d.sample);
+  const others = prepared.filter((d) => !d.sample);
   return (
     <section className="panel" aria-labelledby="data-h">
       <h2 id="data-h">1 · Paintings</h2>
+      {sample && (
+        <p>
+          <button type="button" className="primary" data-testid="sample-dataset" disabled={busy || running} onClick={() => void loadManifest(sample.url)}>
+            Use the sample paintings
+          </button>{' '}
+          <span className="small">
+            {sample.images} paintings, {sample.classes ?? '?'} styles, a fifth held back for validation
+          </span>
+        </p>
+      )}
       <div
         className="dropzone"
         onDragOver={(e) => e.preventDefault()}
@@ -82,10 +91,10 @@ export function DatasetPanel() {
           Load
         </button>
       </form>
-      {prepared.length > 0 && (
+      {others.length > 0 && (
         <div className="row" data-testid="prepared-datasets">
           <span>Prepared on this server:</span>
-          {prepared.map((d) => (
+          {others.map((d) => (
             <button key={d.url} type="button" disabled={busy || running} onClick={() => void loadManifest(d.url)}>
               {d.name} ({d.images} images)
             </button>

@@ -1,4 +1,5 @@
 /** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
+import { formatMs } from '../../lib/format';
 import { useState } from 'react';
 import { deleteRun, exportModel, exportRuns, imageUrl, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
@@ -34,7 +35,7 @@ export function Results() {
                 <td>{e.trainAcc.toFixed(3)}</td>
                 <td>{e.valLoss.toFixed(3)}</td>
                 <td>{e.valAcc.toFixed(3)}</td>
-                <td>{(e.ms / 1000).toFixed(1)} s</td>
+                <td>{formatMs(e.ms)}</td>
               </tr>
             ))}
           </tbody>

@@ -16,8 +16,15 @@ export function TrainControls() {
   const lastRun = useStore((s) => s.tlRuns.at(-1));
   const elapsed = progress ? performance.now() - progress.startedAt : 0;
   const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
+  const batch = useStore((s) => s.tlConfig.batchSize);
+  const trainSize = useStore((s) => s.tlDataset?.train ?? 0);
   return (
     <div className="train-controls">
+      {trainSize > 0 && batch > trainSize && (
+        <p className="warning" data-testid="batch-warning">
+          The batch ({batch}) is larger than the training split ({trainSize} images): each epoch is a single step. A batch of {Math.max(1, Math.floor(trainSize / 4))} gives four steps per epoch.
+        </p>
+      )}
       <div className="row">
         <button type="button" data-testid="train-start" disabled={status !== 'idle' || !ready} onClick={() => void startTraining()}>
           Train

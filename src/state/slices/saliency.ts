@@ -23,7 +23,8 @@ export interface SaliencySlice {
   /** The class the maps explain; null = each image's top-1 class. */
   salClass: number | null;
   salDisplay: { colormap: Colormap; opacity: number; clip: number };
-  salBusy: { imageId: string; done: number; total: number; method: string } | null;
+  /** Work in progress: decoding dropped files, or a map (method, passes done of total). */
+  salBusy: { imageId: string; done: number; total: number; method: string; phase?: 'decode' | 'map' } | null;
   salError: string | null;
   salClassModel: { running: boolean; rgba: Uint8ClampedArray | null; width: number; height: number; step: number; score: number; classIndex: number | null };
 }

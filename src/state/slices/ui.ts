@@ -1,6 +1,7 @@
 /** Which screen, lecture mode, dialogs and drawers, notices, replays. */
 
-export type Screen = 'home' | 'saliency' | 'transfer';
+/** home: the lesson launcher; models: the advanced model page. */
+export type Screen = 'home' | 'saliency' | 'transfer' | 'models';
 
 export interface UiSlice {
   screen: Screen;

@@ -1,0 +1,37 @@
+/** First contact: the lesson launcher gets a newcomer to a map in one click, and to training in one more. */
+import { expect, test } from '@playwright/test';
+import { useBackend } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await useBackend(page, 'wasm');
+});
+
+test('first visit: the launcher; one click → a rendered saliency map of a sample; then one click → the sample paintings, one more → training', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByTestId('lesson-saliency')).toContainText(/Starts on SqueezeNet/);
+  await page.getByTestId('lesson-saliency').click();
+  await expect(page.getByTestId('saliency-map')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('prediction-item').first()).toHaveAttribute('data-class-index', '130'); // the flamingo
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await page.getByTestId('lesson-transfer').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText(/280 images in 7 classes/, { timeout: 60_000 });
+  await expect(page.getByTestId('sample-dataset')).toBeVisible();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('epoch-row').first()).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('train-stop').click();
+});
+
+test('every sample photo the app offers is one the installed model gets right (top-1)', async ({ page }) => {
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  const samples = (await (await page.request.get('embedded/index.json')).json()) as { images: { file: string; expect: number[] }[] };
+  expect(samples.images.length).toBeGreaterThanOrEqual(4);
+  for (const s of samples.images) {
+    await page.getByTestId(`sample-${s.file}`).click();
+    await expect(page.getByTestId('map-info')).toContainText(s.file);
+    const top1 = Number(await page.getByTestId('prediction-item').first().getAttribute('data-class-index'));
+    expect(s.expect, s.file).toContain(top1);
+  }
+});

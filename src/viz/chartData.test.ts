@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { accuracyRows, debiasedSmooth, lossRows } from './chartData';
+
+describe('chart data', () => {
+  it('debiased smoothing starts on the data (no lag on a short run) and follows a step', () => {
+    const s = debiasedSmooth([2, 2, 2, 2]);
+    s.forEach((v) => expect(v).toBeCloseTo(2, 10));
+    const step = debiasedSmooth([...Array(5).fill(3), ...Array(60).fill(1)]);
+    expect(step[0]).toBeCloseTo(3, 10);
+    expect(step.at(-1)!).toBeLessThan(1.01);
+    // A plain EMA started at v₀ would still be far above the falling loss after 5 steps; this one is not.
+    const falling = debiasedSmooth([2.0, 1.6, 1.3, 1.1, 1.0]);
+    expect(falling.at(-1)!).toBeLessThan(1.5);
+  });
+
+  it('loss rows: at most `max` bucket means, ending on the last batch', () => {
+    const losses = Array.from({ length: 1000 }, (_, i) => 1 + (i % 2));
+    const rows = lossRows(losses, 100);
+    expect(rows).toHaveLength(100);
+    expect(rows.at(-1)!.step).toBe(1000);
+    rows.forEach((r) => expect(r.loss).toBeCloseTo(1.5, 10));
+  });
+
+  it('accuracy rows span the longest run shown, not every run ever saved', () => {
+    const rows = accuracyRows([
+      { id: 'a', valAcc: [0.3, 0.4] },
+      { id: 'b', valAcc: [0.2, 0.3, 0.35] },
+    ]);
+    expect(rows).toEqual([
+      { epoch: 1, a: 0.3, b: 0.2 },
+      { epoch: 2, a: 0.4, b: 0.3 },
+      { epoch: 3, b: 0.35 },
+    ]);
+  });
+});

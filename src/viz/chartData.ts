@@ -1,0 +1,40 @@
+/**
+ * Chart data, arrays in and rows out: a debiased moving average for the batch loss (TensorBoard's
+ * smoothing, which does not lag on short runs), bucket means so a long run stays cheap to draw,
+ * and accuracy rows for the runs on show.
+ */
+
+/** Exponential moving average with the start-up bias removed: the first values are not pulled toward 0 or v₀. */
+export function debiasedSmooth(values: readonly number[], k = 0.9): number[] {
+  let s = 0;
+  let w = 0;
+  return values.map((v) => {
+    s = k * s + (1 - k) * v;
+    w = k * w + (1 - k);
+    return s / w;
+  });
+}
+
+/** At most `max` points: means of consecutive buckets (the smoothed curve sampled at each bucket's end). */
+export function lossRows(losses: readonly number[], max = 400): { step: number; loss: number; smoothed: number }[] {
+  const sm = debiasedSmooth(losses);
+  const step = Math.max(1, Math.ceil(losses.length / max));
+  const out: { step: number; loss: number; smoothed: number }[] = [];
+  for (let i = 0; i < losses.length; i += step) {
+    const j = Math.min(losses.length, i + step);
+    let s = 0;
+    for (let k = i; k < j; k++) s += losses[k]!;
+    out.push({ step: j, loss: s / (j - i), smoothed: sm[j - 1]! });
+  }
+  return out;
+}
+
+/** One row per epoch up to the longest run on show (not the longest run ever saved). */
+export function accuracyRows(runs: { id: string; valAcc: number[] }[]): Record<string, number>[] {
+  const n = Math.max(1, ...runs.map((r) => r.valAcc.length));
+  return Array.from({ length: n }, (_, e) => {
+    const row: Record<string, number> = { epoch: e + 1 };
+    for (const r of runs) if (r.valAcc[e] !== undefined) row[r.id] = r.valAcc[e]!;
+    return row;
+  });
+}
