@@ -131,7 +131,12 @@ export function LearnPanel() {
   const screen = useStore((s) => s.screen);
   return (
     <aside className="panel learn" data-testid="learn-panel" aria-labelledby="learn-h">
-      <h2 id="learn-h">Learn</h2>
+      <div className="row learn-head">
+        <h2 id="learn-h">Learn</h2>
+        <button type="button" className="toggle" onClick={() => useStore.setState({ learnOpen: false })} data-testid="learn-close" aria-label="Close the Learn panel">
+          Close ✕
+        </button>
+      </div>
       {screen !== 'saliency' && <TransferGuide />}
       {screen !== 'transfer' && <SaliencyExplainer />}
       <section aria-labelledby="learn-arch">

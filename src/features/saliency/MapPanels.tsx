@@ -1,4 +1,4 @@
-/** Original, network input, grayscale map and overlay, with display controls and PNG downloads. */
+/** The overlay and the grayscale map first (what a projected lesson needs), then the original and the network input; display controls and PNG downloads. */
 import { useMemo, useRef } from 'react';
 import { formatMs } from '../../lib/format';
 import { setDisplay } from '../../state/saliencyActions';
@@ -26,20 +26,16 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
         <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
       </p>
       <div className="maps">
-        <figure>
-          <img src={thumb} alt={`Original: ${name}`} className="pixels" />
-          <figcaption>Your image</figcaption>
-        </figure>
-        <figure>
-          <PixelCanvas ref={refs.input} rgba={result.input} width={w} height={h} label="What the network sees (resized and cropped)" testId="network-input" />
+        <figure className="main-map">
+          <PixelCanvas ref={refs.overlay} rgba={over} width={w} height={h} label={`Saliency overlay for ${result.label}`} testId="saliency-overlay" />
           <figcaption>
-            Network input {w}×{h}{' '}
-            <button type="button" className="link" onClick={() => refs.input.current?.download(`${base}-input.png`)}>
+            Overlay{' '}
+            <button type="button" className="link" onClick={() => refs.overlay.current?.download(`${base}-overlay.png`)}>
               PNG
             </button>
           </figcaption>
         </figure>
-        <figure>
+        <figure className="main-map">
           <PixelCanvas ref={refs.gray} rgba={gray} width={w} height={h} label={`Saliency map for ${result.label}, grayscale`} testId="saliency-map" />
           <figcaption>
             Saliency (grayscale){' '}
@@ -49,10 +45,14 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
           </figcaption>
         </figure>
         <figure>
-          <PixelCanvas ref={refs.overlay} rgba={over} width={w} height={h} label={`Saliency overlay for ${result.label}`} testId="saliency-overlay" />
+          <img src={thumb} alt={`Original: ${name}`} className="pixels" />
+          <figcaption>Your image</figcaption>
+        </figure>
+        <figure>
+          <PixelCanvas ref={refs.input} rgba={result.input} width={w} height={h} label="What the network sees (resized and cropped)" testId="network-input" />
           <figcaption>
-            Overlay{' '}
-            <button type="button" className="link" onClick={() => refs.overlay.current?.download(`${base}-overlay.png`)}>
+            Network input {w}×{h}{' '}
+            <button type="button" className="link" onClick={() => refs.input.current?.download(`${base}-input.png`)}>
               PNG
             </button>
           </figcaption>

@@ -60,9 +60,9 @@ export function SaliencyScreen() {
 
   return (
     <div className="saliency" data-testid="screen-saliency">
-      <section className="panel" aria-labelledby="sal-h">
+      <section className="panel sal-intro" aria-labelledby="sal-h">
         <h2 id="sal-h">Saliency maps</h2>
-        <p className="small">
+        <p className="small secondary">
           Which pixels would change the class score S_c most if they changed? The map is |∂S_c/∂I|, the gradient of the unnormalised score with respect to the
           image, taken at your image (Simonyan, Vedaldi &amp; Zisserman, 2014).
         </p>
@@ -99,14 +99,8 @@ export function SaliencyScreen() {
           </p>
         )}
       </section>
-      <BatchGrid />
-      <div className="columns sal-columns">
-        <div className="panel">
-          <MethodPanel />
-          <ClassPanel result={result} />
-        </div>
-        <div className="panel">
-          <div className="map-stage">
+      <div className="panel sal-maps">
+        <div className="map-stage">
             {result && active ? <MapPanels result={result} thumb={active.thumb} name={active.name} /> : !busy && <p className="small">The maps appear here.</p>}
             {busy && (
               <div className={result ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
@@ -120,8 +114,14 @@ export function SaliencyScreen() {
                 </button>
               </div>
             )}
-          </div>
         </div>
+      </div>
+      <div className="panel sal-controls">
+        <MethodPanel />
+        <ClassPanel result={result} />
+      </div>
+      <div className="sal-grid">
+        <BatchGrid />
       </div>
       <ClassModelPanel classIndex={salClass ?? result?.classIndex ?? null} />
     </div>

@@ -1,5 +1,5 @@
 /** Which layers are replaced, frozen or trained, with the layer table. */
-import { STRATEGIES, STRATEGY_INFO, type Strategy } from '../../ml/core/vocab';
+import { STRATEGIES, strategyLabel, type Strategy } from '../../ml/core/vocab';
 import { setStrategy } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
@@ -17,7 +17,7 @@ export function StrategyPanel() {
         <select data-testid="strategy-select" value={strategy} disabled={running || !model} onChange={(e) => setStrategy(e.target.value as Strategy)}>
           {STRATEGIES.map((s) => (
             <option key={s} value={s} disabled={!model?.strategies.includes(s)}>
-              {STRATEGY_INFO[s].label}
+              {strategyLabel(s, model?.classifierLayers ?? [])}
               {model && !model.strategies.includes(s) ? ' — not for this model' : ''}
             </option>
           ))}

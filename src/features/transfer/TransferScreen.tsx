@@ -21,7 +21,7 @@ export function TransferScreen() {
     <div className="transfer" data-testid="screen-transfer">
       <section className="panel" aria-labelledby="tl-h">
         <h2 id="tl-h">Transfer learning</h2>
-        <p className="small">
+        <p className="small secondary">
           Keep an ImageNet-trained network's convolutional trunk frozen, give it a new classifier head, and train only the head to recognise painting styles.
           The frozen trunk runs once per image (the feature cache); every epoch after that takes seconds. Training runs in its own worker, so the page stays
           responsive.
@@ -34,7 +34,7 @@ export function TransferScreen() {
         <DatasetPanel />
         <StrategyPanel />
       </div>
-      <section className="panel" aria-labelledby="train-h">
+      <section className="panel train-panel" aria-labelledby="train-h">
         <h2 id="train-h">3 · Training</h2>
         <RecipePanel />
         <TrainControls />

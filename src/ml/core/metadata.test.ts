@@ -31,3 +31,13 @@ describe('parseMeta', () => {
     expect(parseLabels('tench, Tinca tinca\r\ngoldfish\n\n')).toEqual(['tench, Tinca tinca', 'goldfish']);
   });
 });
+
+describe('strategy labels follow the model', async () => {
+  const { strategyLabel } = await import('./vocab');
+  it('AlexNet/VGG16 name fc6–fc8; SqueezeNet names conv10, never fc layers it does not have', () => {
+    expect(strategyLabel('fc8', ['fc6', 'fc7', 'fc8'])).toBe('Replace the last layer (new fc8; trunk, fc6, fc7 frozen)');
+    expect(strategyLabel('fc7-fc8', ['fc6', 'fc7', 'fc8'])).toBe('Replace the last two layers (new fc7 + fc8; trunk, fc6 frozen) — the course recipe');
+    expect(strategyLabel('fc8', ['conv10'])).toBe('Replace the last layer (new conv10; trunk frozen)');
+    expect(strategyLabel('fc8', ['conv10'])).not.toMatch(/fc6|fc7/);
+  });
+});

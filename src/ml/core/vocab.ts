@@ -96,3 +96,20 @@ export function clampToRange(v: number, r: NumberRange, step = 0.001): { value: 
   x = Math.min(hi, Math.max(lo, x));
   return { value: x, clamped: x !== v };
 }
+
+/** A strategy in the model's own layer names (SqueezeNet's classifier is conv10, not fc6–fc8). */
+export function strategyLabel(s: Strategy, classifierLayers: readonly string[]): string {
+  const L = classifierLayers.length ? classifierLayers : ['fc6', 'fc7', 'fc8'];
+  const last = L[L.length - 1]!;
+  const before = (k: number) => L.slice(0, Math.max(0, L.length - k));
+  switch (s) {
+    case 'fc8':
+      return `Replace the last layer (new ${last}; trunk${before(1).length ? `, ${before(1).join(', ')}` : ''} frozen)`;
+    case 'fc7-fc8':
+      return L.length < 2 ? STRATEGY_INFO[s].label : `Replace the last two layers (new ${L[L.length - 2]} + ${last}; trunk${before(2).length ? `, ${before(2).join(', ')}` : ''} frozen) — the course recipe`;
+    case 'fc6-head':
+      return L.length < 2 ? STRATEGY_INFO[s].label : `Remove ${L.slice(1).join(' + ')}, a new classifier on ${L[0]}`;
+    case 'all-fc':
+      return L.length < 2 ? STRATEGY_INFO[s].label : `Fine-tune all classifier layers (pretrained ${before(1).join(', ')} + new ${last})`;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The projection layout, checked by geometry rather than by eye (and screenshots kept for the eye):
+ * at 1024×768, 1280×720 and 1920×1080, light and lecture, on the launcher, the saliency screen and
+ * the studio: a one-row header, no text overlapping other text, nothing wider than its box, and
+ * the map (saliency) or the live curves (studio) on the first screen without scrolling.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { useBackend } from './helpers';
+
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+];
+
+test.beforeEach(async ({ page }) => {
+  await useBackend(page, 'wasm');
+});
+
+/** Pairs of visible text boxes that overlap (leaf elements with their own text), as readable strings. */
+function overlaps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes: { el: Element; r: DOMRect; t: string }[] = [];
+    const walker = document.createTreeWalker(document.querySelector('main') ?? document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set<Element>();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || seen.has(el) || !n.textContent?.trim() || el.closest('svg, .sr-only, dialog:not([open]), option, select, #learn')) continue;
+      seen.add(el);
+      const cs = getComputedStyle(el);
+      if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) continue;
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      for (const r of range.getClientRects()) if (r.width > 2 && r.height > 2) boxes.push({ el, r, t: (el.textContent ?? '').trim().slice(0, 24) });
+    }
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        if (a.el === b.el || a.el.contains(b.el) || b.el.contains(a.el)) continue;
+        const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 2 && h > 2) out.push(`"${a.t}" overlaps "${b.t}" (${Math.round(w)}×${Math.round(h)} px)`);
+      }
+    return out.slice(0, 6);
+  });
+}
+
+/** Elements whose content is wider than their box (clipped text or controls), outside scroll areas. */
+function clipped(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`the page is ${document.documentElement.scrollWidth - window.innerWidth}px wider than the window`);
+    for (const el of document.querySelectorAll('main *, header *')) {
+      if (el.closest('svg, .table-scroll, .chip-panel, .run-legend, #learn, select, option') || !(el instanceof HTMLElement)) continue;
+      const cs = getComputedStyle(el);
+      if (cs.display === 'none' || cs.visibility === 'hidden' || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') continue;
+      if (el.scrollWidth > el.clientWidth + 2 && (cs.overflowX === 'hidden' || cs.overflowX === 'clip' || cs.textOverflow === 'ellipsis'))
+        out.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').slice(0, 24)}" is clipped by ${el.scrollWidth - el.clientWidth}px`);
+      const r = el.getBoundingClientRect();
+      const parent = el.closest('.panel, header');
+      if (parent && parent !== el && r.width > 0) {
+        const p = parent.getBoundingClientRect();
+        if (r.right > p.right + 2) out.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').slice(0, 24)}" ends ${Math.round(r.right - p.right)}px past its ${parent.tagName.toLowerCase()}`);
+      }
+    }
+    return out.slice(0, 6);
+  });
+}
+
+async function headerRows(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const kids = [...document.querySelectorAll('header.top > *')].map((e) => e.getBoundingClientRect()).filter((r) => r.height > 0);
+    const tops = kids.map((r) => r.top + r.height / 2);
+    const tallest = Math.max(...kids.map((r) => r.height));
+    return Math.max(...tops) - Math.min(...tops) > tallest / 2 ? 2 : 1;
+  });
+}
+
+async function inFirstScreen(page: Page, testId: string): Promise<string | null> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await page.getByTestId(testId).boundingBox();
+  const vh = page.viewportSize()!.height;
+  if (!box) return `${testId} is not shown`;
+  return box.y >= 0 && box.y + box.height <= vh + 1 ? null : `${testId} spans ${Math.round(box.y)}–${Math.round(box.y + box.height)} px, the first screen ends at ${vh}`;
+}
+
+async function setLecture(page: Page, on: boolean) {
+  if (on !== ((await page.getByTestId('lecture-toggle').getAttribute('aria-pressed')) === 'true')) await page.getByTestId('lecture-toggle').click();
+  await page.waitForTimeout(250);
+}
+
+for (const size of SIZES)
+  test(`projection layout at ${size.width}×${size.height}, light and lecture: one-row header, no overlap, no clipping, the map and the curves on the first screen`, async ({ page }) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize(size);
+    const problems: string[] = [];
+    const check = async (where: string, first?: string) => {
+      for (const p of await overlaps(page)) problems.push(`${where}: ${p}`);
+      for (const p of await clipped(page)) problems.push(`${where}: ${p}`);
+      if ((await headerRows(page)) > 1) problems.push(`${where}: the header takes two rows`);
+      if (first) {
+        const miss = await inFirstScreen(page, first);
+        if (miss) problems.push(`${where}: ${miss}`);
+      }
+      const name = `${where.replace(/ /g, '-')}-${size.width}x${size.height}.png`;
+      const path = test.info().outputPath(name);
+      await page.screenshot({ path });
+      await test.info().attach(name, { path, contentType: 'image/png' });
+    };
+    await page.goto('./');
+    await expect(page.getByTestId('lesson-saliency')).toBeVisible();
+    for (const lecture of [false, true]) {
+      await setLecture(page, lecture);
+      await check(`launcher ${lecture ? 'lecture' : 'light'}`);
+    }
+    await setLecture(page, false);
+    await page.getByTestId('lesson-saliency').click();
+    await expect(page.getByTestId('saliency-map')).toBeVisible({ timeout: 60_000 });
+    for (const lecture of [false, true]) {
+      await setLecture(page, lecture);
+      await check(`saliency ${lecture ? 'lecture' : 'light'}`, 'saliency-map');
+      await page.getByTestId('learn-toggle').click();
+      await expect(page.getByTestId('learn-panel')).toBeVisible();
+      if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);
+      await page.getByTestId('learn-close').click();
+    }
+    await setLecture(page, false);
+    await page.getByRole('button', { name: 'Lessons' }).click();
+    await page.getByTestId('lesson-transfer').click();
+    await expect(page.getByTestId('dataset-summary')).toBeVisible({ timeout: 60_000 });
+    await page.getByTestId('epochs-input').fill('2');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
+    for (const lecture of [false, true]) {
+      await setLecture(page, lecture);
+      await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? 'loss-chart' : undefined);
+    }
+    expect(problems).toEqual([]);
+  });
