@@ -25,13 +25,23 @@ function overlaps(page: Page): Promise<string[]> {
     const seen = new Set<Element>();
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
-      if (!el || seen.has(el) || !n.textContent?.trim() || el.closest('svg, .sr-only, dialog:not([open]), option, select, #learn')) continue;
+      if (!el || seen.has(el) || !n.textContent?.trim() || el.closest('svg, .sr-only, dialog:not([open]), option, select, #learn') || el.closest('details:not([open]) > :not(summary)')) continue;
       seen.add(el);
       const cs = getComputedStyle(el);
       if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) continue;
+      // What a scrolling or clipping ancestor hides is not on screen: clip each box to them.
+      const clips: DOMRect[] = [];
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        const o = getComputedStyle(a);
+        if (o.overflowX !== 'visible' || o.overflowY !== 'visible') clips.push(a.getBoundingClientRect());
+      }
       const range = document.createRange();
       range.selectNodeContents(el);
-      for (const r of range.getClientRects()) if (r.width > 2 && r.height > 2) boxes.push({ el, r, t: (el.textContent ?? '').trim().slice(0, 24) });
+      for (const raw of range.getClientRects()) {
+        let [l, t, r, b] = [raw.left, raw.top, raw.right, raw.bottom];
+        for (const c of clips) [l, t, r, b] = [Math.max(l, c.left), Math.max(t, c.top), Math.min(r, c.right), Math.min(b, c.bottom)];
+        if (r - l > 2 && b - t > 2) boxes.push({ el, r: new DOMRect(l, t, r - l, b - t), t: (el.textContent ?? '').trim().slice(0, 24) });
+      }
     }
     const out: string[] = [];
     for (let i = 0; i < boxes.length; i++)
@@ -53,7 +63,7 @@ function clipped(page: Page): Promise<string[]> {
     const out: string[] = [];
     if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`the page is ${document.documentElement.scrollWidth - window.innerWidth}px wider than the window`);
     for (const el of document.querySelectorAll('main *, header *')) {
-      if (el.closest('svg, .table-scroll, .chip-panel, .run-legend, #learn, select, option') || !(el instanceof HTMLElement)) continue;
+      if (el.closest('svg, .table-scroll, .chip-panel, .run-legend, #learn, select, option, .sr-only, details:not([open]) > :not(summary)') || !(el instanceof HTMLElement)) continue;
       const cs = getComputedStyle(el);
       if (cs.display === 'none' || cs.visibility === 'hidden' || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') continue;
       if (el.scrollWidth > el.clientWidth + 2 && (cs.overflowX === 'hidden' || cs.overflowX === 'clip' || cs.textOverflow === 'ellipsis'))
@@ -71,7 +81,8 @@ function clipped(page: Page): Promise<string[]> {
 
 async function headerRows(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const kids = [...document.querySelectorAll('header.top > *')].map((e) => e.getBoundingClientRect()).filter((r) => r.height > 0);
+    // Every control of the header, not just its groups: a group that wraps inside itself is two rows too.
+    const kids = [...document.querySelectorAll('header.top h1, header.top button, header.top summary')].map((e) => e.getBoundingClientRect()).filter((r) => r.height > 0);
     const tops = kids.map((r) => r.top + r.height / 2);
     const tallest = Math.max(...kids.map((r) => r.height));
     return Math.max(...tops) - Math.min(...tops) > tallest / 2 ? 2 : 1;

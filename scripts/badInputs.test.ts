@@ -74,20 +74,20 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('bad inputs: nothing a user owns is lost', () => {
   it('saliency --out equal to --image is refused; the photo is untouched', () => {
     const before = hash(photo);
-    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', photo]), 2, /same as --image/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', photo]), 2, /is the same as --image: refusing to overwrite an input/);
     expect(hash(photo)).toBe(before);
   });
 
   it('saliency --out inside the model folder is refused; the model is untouched', () => {
     const before = treeHash(model);
-    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', join(model, 'model.json')]), 2, /inside --model/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', join(model, 'model.json')]), 2, /is inside --model .*: refusing to write into an input/);
     expect(treeHash(model)).toBe(before);
   });
 
   it('saliency onto an existing file needs --force, and then replaces it', () => {
     const out = join(tmp, 'existing.png');
     writeFileSync(out, 'keep me');
-    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', out]), 2, /exists; add --force/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', out]), 2, /exists; add --force to replace it/);
     expect(readFileSync(out, 'utf8')).toBe('keep me');
     const r = cli('saliency.ts', ['--model', model, '--image', photo, '--out', out, '--force']);
     expect(r.code, r.err).toBe(0);
@@ -97,8 +97,8 @@ describe('bad inputs: nothing a user owns is lost', () => {
 
   it('train --out equal to --model (or a folder holding it) is refused before any work', () => {
     const before = treeHash(model);
-    expectOneLine(cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--out', model]), 2, /same as --model/);
-    expectOneLine(cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--out', tmp, '--force']), 2, /contains --model/);
+    expectOneLine(cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--out', model]), 2, /is the same as --model: refusing/);
+    expectOneLine(cli('train.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--out', tmp, '--force']), 2, /contains --model .*: replacing it would delete an input/);
     expect(treeHash(model)).toBe(before);
   });
 
@@ -107,7 +107,7 @@ describe('bad inputs: nothing a user owns is lost', () => {
     mkdirSync(out);
     writeFileSync(join(out, 'group1-shard9of9.bin'), 'an old shard');
     const args = ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--out', out, '--preprocess', 'caffe', '--quantize', 'float16'];
-    expectOneLine(cli('convert.ts', args), 2, /not empty; add --force/);
+    expectOneLine(cli('convert.ts', args), 2, /is not empty; add --force to replace it/);
     expect(readdirSync(out)).toEqual(['group1-shard9of9.bin']);
     const r = cli('convert.ts', [...args, '--force']);
     expect(r.code, r.err).toBe(0);
@@ -123,7 +123,7 @@ describe('bad inputs: nothing a user owns is lost', () => {
     const before = treeHash(join(to, 'alexnet'));
     const r = cli('assets.ts', ['--from', from, '--to', to]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ alexnet: .*the installed model is kept/);
+    expect(r.out).toMatch(/✗ alexnet: .*\(the installed model is kept\)/);
     expect(treeHash(join(to, 'alexnet'))).toBe(before);
   });
 
@@ -133,7 +133,7 @@ describe('bad inputs: nothing a user owns is lost', () => {
     const parent = join(tmp, 'parent');
     mkdirSync(parent);
     writeFileSync(join(parent, 'index.json'), '{"mine": true}');
-    expectOneLine(cli('wikiart.ts', ['--csv', csv, '--out', join(parent, 'x')]), 1, /no usable rows \(2 × relative image URL/);
+    expectOneLine(cli('wikiart.ts', ['--csv', csv, '--out', join(parent, 'x')]), 1, /the CSV has no usable rows \(2 × relative image URL \(give a base URL\)\)/);
     expect(readFileSync(join(parent, 'index.json'), 'utf8')).toBe('{"mine": true}');
     expectOneLine(cli('wikiart.ts', ['--csv', join(ROOT, 'package.json'), '--out', join(parent, 'y')]), 1, /the CSV has no "image_url" column/);
   });
@@ -157,7 +157,7 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
   it('a FIFO or a wrong-sized file as a weight shard is refused, not read', () => {
     const fifo = broken('fifo', 'pipe.bin');
     spawnSync('mkfifo', [join(fifo, 'pipe.bin')]);
-    expectOneLine(cli('predict.ts', ['--model', fifo, '--image', photo]), 1, /not a regular file/);
+    expectOneLine(cli('predict.ts', ['--model', fifo, '--image', photo]), 1, /is not a regular file/);
     const small = broken('small', 'small.bin');
     writeFileSync(join(small, 'small.bin'), 'tiny');
     expectOneLine(cli('predict.ts', ['--model', small, '--image', photo]), 1, /hold 4 bytes but model.json declares \d+/);
@@ -167,7 +167,7 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     const bomb = join(tmp, 'bomb.png');
     writeFileSync(bomb, png(20000, 20000));
     expect(readFileSync(bomb).length).toBeLessThan(300);
-    expectOneLine(cli('predict.ts', ['--model', model, '--image', bomb]), 1, /too large: 20000×20000 pixels/);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', bomb]), 1, /is too large: 20000×20000 pixels/);
     const data = join(tmp, 'styles');
     for (const style of ['Baroque', 'Symbolism']) {
       mkdirSync(join(data, style), { recursive: true });
@@ -265,6 +265,6 @@ describe('bad inputs: messages that say what is wrong', () => {
   });
 
   it('a non-image as --image, in one line', () => {
-    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(ROOT, 'README.md')]), 1, /README\.md is not an image TransferLens can read/);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(ROOT, 'README.md')]), 1, /README\.md is not an image TransferLens can read \(JPEG, PNG, GIF, WebP or BMP\)/);
   });
 });

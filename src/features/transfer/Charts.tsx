@@ -91,7 +91,7 @@ export function Charts() {
           <LineChart data={accData} margin={{ bottom: 16, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
-            <YAxis width={56} domain={[0, 1]} label={{ value: 'val. accuracy', angle: -90, position: 'insideLeft' }} />
+            <YAxis width={56} domain={[0, 1]} label={{ value: 'accuracy', angle: -90, position: 'insideLeft' }} />
             <Tooltip />
             {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
             {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" label={{ value: 'chance', position: 'insideTopRight' }} />}

@@ -44,6 +44,7 @@ export function Results() {
       {run && status === 'idle' && (
         <>
           <h3>Confusion matrix (rows: true style, columns: predicted; each row sums to 1)</h3>
+          <div className="table-scroll" tabIndex={0} aria-label="Confusion matrix (scrolls sideways)">
           <table className="confusion" data-testid="confusion-matrix">
             <thead>
               <tr>
@@ -77,6 +78,7 @@ export function Results() {
               })}
             </tbody>
           </table>
+          </div>
           {cell && (
             <div className="cell-images" data-testid="cell-images">
               <p>
