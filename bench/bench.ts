@@ -22,7 +22,7 @@ import { fromLayersModel, type Backbone } from '../src/ml/runtime/backbone';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
 import { fromPaths, stratifiedSplit, type Dataset } from '../src/ml/core/dataset';
 import { trunkFeatures } from '../src/ml/training/features';
-import { fineTune, type TrunkCache } from '../src/ml/training/pipeline';
+import { fineTune, type FrozenCache, type TrunkCache } from '../src/ml/training/pipeline';
 import { computeSaliency } from '../src/ml/saliency/saliency';
 import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { planFor } from '../src/ml/core/surgery';
@@ -167,11 +167,20 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
     let cache: TrunkCache | undefined;
     let p = 0;
     for (const strategy of ['fc8', 'fc7-fc8'] as Strategy[]) {
+      // What the frozen fc layers made of the trunk features, per strategy (the studio caches it the same way).
+      let frozen: FrozenCache | undefined;
       for (const warm of [false, true]) {
         const t = performance.now();
         let r: Awaited<ReturnType<typeof fineTune>> | null = null;
         const run = async () => {
-          r = await fineTune(net, ds, { strategy, config, image: (i) => decodeImageFile(ds.items[i]!.source), cachedTrunk: warm ? cache : undefined });
+          r = await fineTune(net, ds, {
+            strategy,
+            config,
+            image: (i) => decodeImageFile(ds.items[i]!.source),
+            cachedTrunk: warm ? cache : undefined,
+            cachedFrozen: warm ? frozen : undefined,
+            onFrozenReady: (f) => void (frozen = f),
+          });
         };
         if (warm && !quick) p = Math.max(p, await peak(run));
         else await run();

@@ -8,8 +8,8 @@ export function ClassroomBar() {
   const learnOpen = useStore((s) => s.learnOpen);
   return (
     <div className="classroom-bar">
-      <button type="button" className="toggle" aria-pressed={lecture} onClick={() => setLecture(!lecture)} data-testid="lecture-toggle" title="Lecture mode (L)">
-        Lecture mode
+      <button type="button" className="toggle" aria-pressed={lecture} onClick={() => setLecture(!lecture)} data-testid="lecture-toggle" title="Lecture mode (L)" aria-label="Lecture mode">
+        Lecture<span className="long"> mode</span>
       </button>
       <button
         type="button"
@@ -21,8 +21,8 @@ export function ClassroomBar() {
       >
         Learn
       </button>
-      <button type="button" className="toggle" onClick={() => void copyLink()} data-testid="copy-link">
-        Copy link
+      <button type="button" className="toggle" onClick={() => void copyLink()} data-testid="copy-link" aria-label="Copy link">
+        <span className="long">Copy </span>link
       </button>
       <button type="button" className="toggle" onClick={() => useStore.setState({ shortcutsOpen: true })} aria-label="Keyboard shortcuts (?)" data-testid="shortcuts-button">
         ?

@@ -23,10 +23,15 @@ export function BackendChip() {
   const label = error ? 'no backend' : backend ? backend.name.toUpperCase() : 'starting…';
   return (
     <details className={`chip ${error ? 'chip-error' : ''}`}>
-      <summary data-testid="backend-chip" aria-label={`Compute backend: ${label}. Open for details and to change it.`}>
+      <summary
+        data-testid="backend-chip"
+        data-threads={backend ? 1 : undefined}
+        aria-label={`Compute backend: ${label}. Open for details and to change it.`}
+        title={memory ? `Runs on ${backend?.name ?? '…'}; the model and its working data take ${formatBytes(memory.numBytes)}` : undefined}
+      >
         <span className="chip-dot" aria-hidden="true" data-state={error ? 'error' : backend ? 'ok' : 'busy'} />
         {label}
-        {memory && <span className="chip-mem"> · {formatBytes(memory.numBytes)}</span>}
+        {memory && memory.numBytes > 0 && <span className="chip-mem"> · {formatBytes(memory.numBytes)}</span>}
       </summary>
       <div className="chip-panel">
         {error && <p role="alert">{error}</p>}

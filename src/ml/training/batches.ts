@@ -30,6 +30,22 @@ export interface FineTuneOptions extends TrainCallbacks {
   cachedTrunk?: TrunkCache;
   /** Called once freshly computed trunk features are complete, before training (to cache them even if the run dies). */
   onTrunkReady?: (trunk: TrunkCache) => Promise<void> | void;
+  /**
+   * What the frozen pretrained layers (fc6, or fc6 + fc7) made of these trunk features earlier: they
+   * never change, so a warm run trains the new layers only. Used when its layers match the plan's.
+   */
+  cachedFrozen?: FrozenCache;
+  /** Called once the frozen layers' outputs are computed (to cache them). */
+  onFrozenReady?: (frozen: FrozenCache) => Promise<void> | void;
+}
+
+export interface FrozenCache {
+  /** The frozen layers applied, in order (the cache is only valid for these). */
+  layers: string[];
+  x: Float32Array;
+  dim: number;
+  /** The same layers applied to the augmented views, when there are any. */
+  augX?: Float32Array;
 }
 
 export interface TrunkCache {

@@ -10,10 +10,10 @@ import { cachedSource, trainHead } from './loop';
 import { createHead } from './head';
 import { evaluate } from './metrics';
 
-import { concatChunks, decodeBatch, type FineTuneOptions, type FineTuneResult, type TrunkCache } from './batches';
+import { concatChunks, decodeBatch, type FineTuneOptions, type FineTuneResult, type FrozenCache, type TrunkCache } from './batches';
 import { fineTuneWithBlock } from './block';
 
-export type { FineTuneOptions, FineTuneResult, TrunkCache };
+export type { FineTuneOptions, FineTuneResult, FrozenCache, TrunkCache };
 export { withBlockWeights } from './block';
 
 export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptions): Promise<FineTuneResult> {
@@ -63,7 +63,8 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
   const featureMs = performance.now() - t0;
   if (!fromCache) await o.onTrunkReady?.(trunk);
   const all: FeatureSet = { x: trunk.x, dim: trunk.dim, n: trunk.used.length, y: Int32Array.from(trunk.used.map((i) => ds.items[i]!.label)) };
-  const frozen = await applyFrozen(backbone.model, plan, all);
+  const cachedFrozen = plan.frozen.length && o.cachedFrozen && o.cachedFrozen.layers.join() === plan.frozen.join() && fromCache && o.cachedFrozen.x.length === all.n * o.cachedFrozen.dim ? o.cachedFrozen : null;
+  const frozen: FeatureSet = cachedFrozen ? { x: cachedFrozen.x, dim: cachedFrozen.dim, n: all.n, y: all.y } : await applyFrozen(backbone.model, plan, all);
   const tr: number[] = [];
   const va: number[] = [];
   trunk.used.forEach((item, k) => (ds.items[item]!.split === 'val' ? va : tr).push(k));
@@ -78,10 +79,13 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
   }
   const head = createHead(backbone.model, plan, frozen.dim, o.config.seed);
   let source = cachedSource(trainSet);
+  let frozenAug: Float32Array | null = null;
   if (trunk.aug && trunk.aug.v > 0) {
     // Each time a training image is drawn, one of its cached augmented views is used.
     const v = trunk.aug.v;
-    let augSet = await applyFrozen(backbone.model, plan, { x: trunk.aug.x, dim: trunk.dim, n: trunk.aug.items.length * v, y: new Int32Array(trunk.aug.items.length * v) });
+    const augIn: FeatureSet = { x: trunk.aug.x, dim: trunk.dim, n: trunk.aug.items.length * v, y: new Int32Array(trunk.aug.items.length * v) };
+    let augSet = cachedFrozen?.augX ? { ...augIn, x: cachedFrozen.augX, dim: cachedFrozen.dim } : await applyFrozen(backbone.model, plan, augIn);
+    frozenAug = augSet.x;
     if (stats) augSet = standardize(augSet, stats);
     const rowOf = new Map(trunk.aug.items.map((item, k) => [item, k]));
     const pick = mulberry32(o.config.seed ^ 0x71c7);
@@ -100,6 +104,7 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
       },
     };
   }
+  if (plan.frozen.length && !cachedFrozen) await o.onFrozenReady?.({ layers: [...plan.frozen], x: frozen.x, dim: frozen.dim, ...(frozenAug ? { augX: frozenAug } : {}) });
   const result = await trainHead(head, source, valSet, ds.classes.length, o.config, o);
   const evaluation = await evaluate(head, valSet, ds.classes.length);
   if (stats) {

@@ -6,10 +6,12 @@
 import type { Plan } from '../../ml/core/surgery';
 import type { TrainConfig } from '../../ml/core/vocab';
 import { fnv1a } from '../../ml/runtime/modelSource';
-import type { TrunkCache } from '../../ml/training/pipeline';
+import type { FrozenCache, TrunkCache } from '../../ml/training/pipeline';
 
 export const FEATURE_PREFIX = 'features:';
 export const META_PREFIX = 'features-meta:';
+/** What the frozen fc layers made of an entry's features (fc6 for fc8-only training, fc6+fc7 …). */
+export const FROZEN_PREFIX = 'frozen:';
 
 /** An IndexedDB-like key/value store (idb-keyval's functions). */
 export interface KeyValueStore {
@@ -50,6 +52,21 @@ export function featureCache(store: KeyValueStore | null) {
         /* quota: the run still counts, only the cache is missing */
       }
     },
+    /** The frozen layers' outputs for the features under `key` and these layers. */
+    async getFrozen(key: string, layers: readonly string[]): Promise<FrozenCache | undefined> {
+      try {
+        return (await store?.get<FrozenCache>(`${FROZEN_PREFIX}${key}:${layers.join(',')}`)) ?? undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async putFrozen(key: string, frozen: FrozenCache): Promise<void> {
+      try {
+        await store?.set(`${FROZEN_PREFIX}${key}:${frozen.layers.join(',')}`, frozen);
+      } catch {
+        /* quota: only the cache is missing */
+      }
+    },
     async info(): Promise<{ entries: number; images: number; bytes: number }> {
       let entries = 0;
       let images = 0;
@@ -67,7 +84,7 @@ export function featureCache(store: KeyValueStore | null) {
     async clear(): Promise<{ removed: number }> {
       let removed = 0;
       for (const k of (await store?.keys().catch(() => [])) ?? []) {
-        if (typeof k === 'string' && (k.startsWith(FEATURE_PREFIX) || k.startsWith(META_PREFIX))) {
+        if (typeof k === 'string' && (k.startsWith(FEATURE_PREFIX) || k.startsWith(META_PREFIX) || k.startsWith(FROZEN_PREFIX))) {
           await store!.del(k);
           if (k.startsWith(FEATURE_PREFIX)) removed++;
         }

@@ -82,6 +82,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const key = keyFor(req.strategy, req.config);
     // With the last block unfrozen, what is cached is the block's input (in memory only).
     const cached = req.config.unfreezeBlock ? undefined : await cache.get(key);
+    const frozenLayers = planFor(b.model, b.meta, req.strategy, ds.classes.length).frozen;
+    const cachedFrozen = cached && frozenLayers.length ? await cache.getFrozen(key, frozenLayers) : undefined;
     const r = await fineTune(b, ds, {
       strategy: req.strategy,
       config: req.config,
@@ -101,6 +103,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }),
       // Cached as soon as they exist: a run that dies later (device lost) resumes without the trunk.
       onTrunkReady: (trunk) => cache.put(key, trunk),
+      cachedFrozen,
+      onFrozenReady: (frozen) => cache.putFrozen(key, frozen),
       resume: req.resume,
     });
     last?.r.head.dispose();
