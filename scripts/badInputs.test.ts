@@ -19,9 +19,15 @@ const tmp = mkdtempSync(join(tmpdir(), 'tl-bad-'));
 const model = join(tmp, 'model');
 const photo = join(tmp, 'photo.jpg');
 
+/** Every probe runs under GNU time (installed by npm test): its peak memory must stay under 1 GB. */
+const rssFile = join(tmp, 'rss.txt');
+let peakKb = 0;
 function cli(script: string, args: string[]) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DEBUG: '' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, '--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DEBUG: '' } });
+  const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+  peakKb = Math.max(peakKb, kb);
+  expect(kb, `${script} ${args.join(' ')}: peak memory`).toBeLessThan(1024 * 1024);
   return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim(), s: (Date.now() - t0) / 1000 };
 }
 const hash = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -69,7 +75,10 @@ beforeAll(async () => {
   writeModelDir(model, makeRandomModelFiles('squeezenet1_1', 2, { numClasses: 3, labels: ['a', 'b', 'c'] }));
   copyFileSync(sharedFile('images/cat.jpg'), photo);
 }, 120_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  console.log(`bad-inputs probes: the largest peak RSS of any CLI run was ${(peakKb / 1024).toFixed(0)} MB`);
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe('bad inputs: nothing a user owns is lost', () => {
   it('saliency --out equal to --image is refused; the photo is untouched', () => {

@@ -35,6 +35,8 @@ if (!existsSync('node_modules/.bin/vitest') || !existsSync('node_modules/.bin/pl
 // 2. Debian packages: Chromium for the browser tests, PyTorch as the converter's reference.
 const missing = [];
 if (!existsSync(chromium)) missing.push('chromium');
+// GNU time measures the bad-input probes' peak memory.
+if (!existsSync('/usr/bin/time')) missing.push('time');
 if (!quiet(python, ['-c', 'import torch, torchvision'])) missing.push('python3-torch', 'python3-torchvision');
 if (missing.length) {
   if (process.getuid?.() !== 0) {
