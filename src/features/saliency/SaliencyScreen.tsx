@@ -60,6 +60,7 @@ export function SaliencyScreen() {
 
   return (
     <div className="saliency" data-testid="screen-saliency">
+      <div className="sal-left">
       <section className="panel sal-intro" aria-labelledby="sal-h">
         <h2 id="sal-h">Saliency maps</h2>
         <p className="small secondary">
@@ -99,6 +100,11 @@ export function SaliencyScreen() {
           </p>
         )}
       </section>
+      <div className="panel sal-controls">
+        <MethodPanel />
+        <ClassPanel result={result} />
+      </div>
+      </div>
       <div className="panel sal-maps">
         <div className="map-stage">
             {result && active ? <MapPanels result={result} thumb={active.thumb} name={active.name} /> : !busy && <p className="small">The maps appear here.</p>}
@@ -115,10 +121,6 @@ export function SaliencyScreen() {
               </div>
             )}
         </div>
-      </div>
-      <div className="panel sal-controls">
-        <MethodPanel />
-        <ClassPanel result={result} />
       </div>
       <div className="sal-grid">
         <BatchGrid />

@@ -72,10 +72,10 @@ export function Charts() {
           Training loss per batch (raw and smoothed) <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={lossData} margin={{ bottom: 16, left: 8 }}>
+          <LineChart data={lossData} margin={{ bottom: 16, left: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="step" allowDecimals={false} label={{ value: 'batch', position: 'insideBottom', offset: -8 }} />
-            <YAxis width={56} label={{ value: 'loss', angle: -90, position: 'insideLeft' }} />
+            <YAxis width={56} label={{ value: 'loss', angle: -90, position: 'left' }} />
             <Tooltip />
             <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
             <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed (debiased)" />
@@ -88,10 +88,10 @@ export function Charts() {
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={accData} margin={{ bottom: 16, left: 8 }}>
+          <LineChart data={accData} margin={{ bottom: 16, left: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
-            <YAxis width={56} domain={[0, 1]} label={{ value: 'accuracy', angle: -90, position: 'insideLeft' }} />
+            <YAxis width={56} domain={[0, 1]} label={{ value: 'accuracy', angle: -90, position: 'left' }} />
             <Tooltip />
             {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
             {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" label={{ value: 'chance', position: 'insideTopRight' }} />}
@@ -124,11 +124,11 @@ export function Charts() {
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={epochs} margin={{ bottom: 16 }}>
+          <LineChart data={epochs} margin={{ bottom: 16, left: 20, right: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
-            <YAxis yAxisId="loss" width={56} label={{ value: 'loss', angle: -90, position: 'insideLeft' }} />
-            <YAxis yAxisId="acc" orientation="right" width={48} domain={[0, 1]} label={{ value: 'accuracy', angle: 90, position: 'insideRight' }} />
+            <YAxis yAxisId="loss" width={56} label={{ value: 'loss', angle: -90, position: 'left' }} />
+            <YAxis yAxisId="acc" orientation="right" width={48} domain={[0, 1]} label={{ value: 'accuracy', angle: 90, position: 'right' }} />
             <Tooltip />
             <Legend verticalAlign="top" height={24} />
             <Line yAxisId="loss" type="monotone" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={false} isAnimationActive={false} />
