@@ -41,6 +41,24 @@ test('the page and the CLI read EXIF, transparency, GIF, WebP and BMP the same w
   }
 });
 
+test('a 49 MP photo is decoded off the main thread: no long task over 50 ms on the page while it decodes and its map is computed', async ({ page }) => {
+  test.setTimeout(180_000);
+  await saliencyScreen(page);
+  await page.evaluate(() => {
+    const w = window as unknown as { __long: number[] };
+    w.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__long.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+  });
+  await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'big-7000.png'));
+  await expect(page.getByTestId('map-info')).toContainText('big-7000.png', { timeout: 120_000 });
+  await expect(page.getByTestId('saliency-progress')).toBeHidden();
+  const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+  console.log(`long tasks on the page while a 49 MP photo decoded and mapped: ${long.length ? long.join(', ') + ' ms' : 'none'}`);
+  expect(Math.max(0, ...long)).toBeLessThanOrEqual(50);
+});
+
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {
   await saliencyScreen(page);
   await dropFiles(page, [join(SHARED, 'images/owl.jpg'), join(FIXTURES, 'not-an-image.jpg'), join(SHARED, 'images/flamingo.jpg')]);

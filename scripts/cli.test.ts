@@ -123,6 +123,20 @@ function cliAsync(script: string, args: string[]): Promise<{ code: number | null
   });
 }
 
+describe('npm run probe', () => {
+  it('trains the same linear classifier at several depths and prints {layers:[{layer,dim,valAcc,ms}],chance}', () => {
+    const r = cli('probe.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--layers', 'fire5_concat,fire9_concat,conv10', '--limit', '10', '--epochs', '5', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out.split('\n').at(-1)!) as { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number };
+    expect(j.layers.map((l) => [l.layer, l.dim])).toEqual([['fire5_concat', 256], ['fire9_concat', 512], ['conv10', 1000]]);
+    for (const l of j.layers) expect(l.valAcc).toBeGreaterThanOrEqual(0);
+    expect(j.chance).toBeGreaterThan(0);
+    const bad = cli('probe.ts', ['--model', model, '--data', sharedFile('datasets/wikiart7'), '--layers', 'fc7']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no layer "fc7" in this model; its layers: .*conv10/);
+  }, 120_000);
+});
+
 describe('npm run wikiart', () => {
   it('downloads the manifest through a base URL, resizes to 256 px, counts failures, and resumes', async () => {
     // The course CSV's first 3 rows of each style; a loopback "mirror" serves wikiart7 paintings

@@ -10,7 +10,16 @@ export class ImageFileError extends Error {
   override name = 'ImageFileError';
 }
 
-export async function decodeImageFile(file: Blob & { name?: string }): Promise<ImagePixels> {
+export interface DecodeOptions {
+  /**
+   * Scale a photo larger than this many pixels down (aspect kept, high-quality resampling) before
+   * reading its pixels: the network sees 224 px, and 196 MB of RGBA for a 49 MP photo would only
+   * cost memory and copies. Unset: full size (as the CLIs and the training worker read them).
+   */
+  maxWorkingPixels?: number;
+}
+
+export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeOptions = {}): Promise<ImagePixels & { originalWidth: number; originalHeight: number }> {
   const name = file.name ?? 'the file';
   const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
   const header = readImageHeader(head);
@@ -29,17 +38,21 @@ export async function decodeImageFile(file: Blob & { name?: string }): Promise<I
     throw new ImageFileError(`${name} could not be decoded: the ${header.format.toUpperCase()} file is damaged`);
   }
   try {
-    const { width, height } = bitmap;
-    if (width * height > MAX_IMAGE_PIXELS) throw new ImageFileError(`${name} is too large: ${width}×${height} pixels`);
+    const { width: ow, height: oh } = bitmap;
+    if (ow * oh > MAX_IMAGE_PIXELS) throw new ImageFileError(`${name} is too large: ${ow}×${oh} pixels`);
+    const scale = o.maxWorkingPixels && ow * oh > o.maxWorkingPixels ? Math.sqrt(o.maxWorkingPixels / (ow * oh)) : 1;
+    const width = Math.max(1, Math.round(ow * scale));
+    const height = Math.max(1, Math.round(oh * scale));
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new ImageFileError('this browser cannot read image pixels (no 2D canvas)');
     // Transparency over white, as the CLIs do (sharp's flatten): a transparent PNG means the same everywhere.
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, width, height);
-    ctx.drawImage(bitmap, 0, 0);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, 0, 0, width, height);
     const img = ctx.getImageData(0, 0, width, height);
-    return { data: img.data, width, height };
+    return { data: img.data, width, height, originalWidth: ow, originalHeight: oh };
   } finally {
     bitmap.close();
   }

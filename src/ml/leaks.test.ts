@@ -29,6 +29,7 @@ import { createHead } from './training/head';
 import { cachedSource, trainHead } from './training/loop';
 import { evaluate } from './training/metrics';
 import { fineTune, withBlockWeights } from './training/pipeline';
+import { layerProbe } from './training/probe';
 import { mulberry32 } from './core/random';
 
 let net: Backbone;
@@ -133,6 +134,14 @@ describe('no leaked tensors: training', () => {
         });
         r.head.dispose();
       }
+    }));
+});
+
+describe('no leaked tensors: layer probe', () => {
+  it('probeFeatures and layerProbe over three depths', () =>
+    leakFree(async () => {
+      const ds = stratifiedSplit(fromPaths(Array.from({ length: 9 }, (_, i) => `d/${['A', 'B', 'C'][i % 3]}/${i}.jpg`)), 0.34, 1);
+      await layerProbe(net, ds, ['fire3_concat', 'fire5_concat', 'conv10'], { image: () => image(), epochs: 2 });
     }));
 });
 

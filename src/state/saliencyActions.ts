@@ -1,6 +1,6 @@
 /** Saliency screen actions: images in, maps out, one worker job at a time. */
 import { SALIENCY_METHODS } from '../ml/core/vocab';
-import { decodeImageFile } from '../lib/imageFile';
+import { decodeOffThread } from '../worker/decode/client';
 import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
 import { samplePhotos } from './modelIndex';
@@ -38,7 +38,7 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   if (!get().salBusy) set({ salBusy: { imageId: '', done: 0, total: 0, method: '', phase: 'decode' } });
   for (const file of files) {
     try {
-      const px = await decodeImageFile(file);
+      const px = await decodeOffThread(file);
       added.push({ id: `img${nextImage++}`, name: file.name || 'pasted image', width: px.width, height: px.height, pixels: px.data, thumb: URL.createObjectURL(file), ...(sample ? { sample } : {}) });
     } catch (e) {
       errors.push(message(e));

@@ -81,3 +81,11 @@ export function createHead(model: tf.LayersModel, plan: Plan, inDim: number, see
   return new Head(layers);
 }
 
+
+/** One linear layer, Glorot-uniform from our seeded PRNG: the probe's classifier (Razavian et al. 2014). */
+export function linearHead(inDim: number, classes: number, seed: number): Head {
+  const rand = mulberry32(seed ^ 0x9b0e);
+  const limit = Math.sqrt(6 / (inDim + classes));
+  const vals = Float32Array.from({ length: inDim * classes }, () => (rand() * 2 - 1) * limit);
+  return new Head([{ name: 'probe', w: variableOf(tf.tensor2d(vals, [inDim, classes]), `probe_w_${seed}_${Date.now()}`), b: variableOf(tf.zeros([classes]), `probe_b_${seed}_${Date.now()}`), activation: 'linear', dropoutBefore: false }]);
+}

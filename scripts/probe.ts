@@ -1,0 +1,65 @@
+/**
+ * npm run probe -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --layers a,b,c
+ *   [--epochs 20] [--seed 0] [--val 0.2] [--limit N per class] [--json]
+ *
+ * "Which layer to cut?": the same linear classifier on features from each named layer (globally
+ * average-pooled where spatial), same split and seed. Prints
+ * {"layers":[{"layer","dim","valAcc","ms"}],"chance"} with --json; progress on stderr.
+ */
+import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { RECIPE_RANGES } from '../src/ml/core/vocab';
+import { loadBackbone } from '../src/ml/runtime/backbone';
+import { layerProbe } from '../src/ml/training/probe';
+import { num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { fileSystemHandler } from './lib/fsModel';
+import { loadDataset, readItems } from './lib/nodeDataset';
+import { decodeImageBytes } from './lib/nodeImage';
+import { initNodeBackend } from './lib/nodeTf';
+
+await runCli(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  const modelDir = str(args, 'model');
+  const data = str(args, 'data');
+  const layers = (str(args, 'layers') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+  if (!modelDir || !data || layers.length === 0) throw new UsageError('usage: npm run probe -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --layers a,b,c [--epochs 20] [--seed 0] [--json]');
+  const epochs = num(args, 'epochs', RECIPE_RANGES.epochs, 20);
+  const seed = num(args, 'seed', RECIPE_RANGES.seed, 0);
+  const val = num(args, 'val', RECIPE_RANGES.valFraction, 0.2);
+  const limit = num(args, 'limit', { integer: true, min: 1 });
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  const backend = await initNodeBackend();
+  const net = await loadBackbone(fileSystemHandler(modelDir));
+  for (const w of net.warnings) log(`warning: ${w}`);
+  const names = new Set(net.model.layers.map((l) => l.name));
+  const unknown = layers.filter((l) => !names.has(l));
+  if (unknown.length) throw new UsageError(`no layer ${unknown.map((l) => `"${l}"`).join(', ')} in this model; its layers: ${[...names].join(', ')}`);
+  let ds = await loadDataset(data, { log });
+  if (limit) ds = limitPerClass(ds, limit, seed);
+  ds = stratifiedSplit(ds, val, seed);
+  for (const w of datasetWarnings(ds)) log(`warning: ${w}`);
+  log(`${ds.name}: ${ds.items.length} images in ${ds.classes.length} classes; ${layers.length} depths; backend ${backend.name}`);
+  const bytes = await readItems(ds, undefined, log);
+  const t0 = performance.now();
+  const r = await layerProbe(net, ds, layers, {
+    epochs,
+    seed,
+    image: async (i) => {
+      const b = bytes[i];
+      if (!b) return null;
+      try {
+        return await decodeImageBytes(b, ds.items[i]!.source);
+      } catch (e) {
+        log(`skipped: ${(e as Error).message}`);
+        return null;
+      }
+    },
+    onProgress: (phase, d, t) => {
+      if (phase === 'train' || d % 512 < 16 || d === t) log(`${phase} ${d}/${t}`);
+    },
+  });
+  for (const l of r.layers) log(`${l.layer.padEnd(18)} dim ${String(l.dim).padStart(5)}  val acc ${l.valAcc.toFixed(3)}  (${l.ms} ms)`);
+  log(`chance ${r.chance.toFixed(3)}; ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
+  if (args.has('json')) console.log(JSON.stringify(r));
+  net.dispose();
+});
