@@ -2,7 +2,7 @@
  * npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc>
  *   [--epochs 10] [--batch 128] [--lr 0.01] [--momentum 0.9] [--dropout 0.5] [--weight-decay 0] [--optimizer sgd|adam]
  *   [--val 0.2] [--seed 0] [--augment N views] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class] [--base-url URL] --out <dir> [--json]
- *   [--force]
+ *   [--trunk pretrained|random] [--force]
  * Progress goes to stderr; with --json the last stdout line is the run as JSON. Unreadable images are
  * skipped and counted; every number is checked against its range (exit 2).
  */
@@ -10,6 +10,7 @@ import { loadBackbone } from '../src/ml/runtime/backbone';
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
+import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
 import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { fileSystemHandler, writeModelDir } from './lib/fsModel';
@@ -40,6 +41,8 @@ await runCli(async () => {
   };
   const valFraction = num(args, 'val', RECIPE_RANGES.valFraction, 0.2);
   const limit = num(args, 'limit', { integer: true, min: 1 });
+  // The control: the same strategy and recipe on a trunk that learned nothing (seeded random weights).
+  const trunk = choice(args, 'trunk', ['pretrained', 'random'] as const, 'pretrained');
   checkOutput(out, { inputs: [{ flag: '--model', path: modelDir }, ...(/^https?:/.test(data) ? [] : [{ flag: '--data', path: data }])], kind: 'dir', force: args.has('force') });
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -47,6 +50,10 @@ await runCli(async () => {
   const backend = await initNodeBackend();
   const backbone = await loadBackbone(fileSystemHandler(modelDir));
   for (const w of backbone.warnings) log(`warning: ${w}`);
+  if (trunk === 'random') {
+    if (!backbone.meta.trunkOutput) throw new UsageError('--trunk random needs a model whose metadata names its trunk output');
+    log(`trunk re-drawn at random (seed ${config.seed}): ${randomizeTrunk(backbone.model, backbone.meta.trunkOutput, config.seed)} weight tensors`);
+  }
   let ds = await loadDataset(data, { baseUrl: str(args, 'base-url'), log });
   if (limit) ds = limitPerClass(ds, limit, config.seed);
   ds = stratifiedSplit(ds, valFraction, config.seed);
@@ -95,6 +102,7 @@ await runCli(async () => {
     ms: Math.round(performance.now() - t0),
     images: { train: r.trainItems.length, val: r.valItems.length, unreadable: r.unreadable },
     backend: backend.name,
+    trunk,
     out,
   };
   if (args.has('json')) console.log(JSON.stringify(result));

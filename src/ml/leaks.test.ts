@@ -30,6 +30,7 @@ import { cachedSource, trainHead } from './training/loop';
 import { evaluate } from './training/metrics';
 import { fineTune, withBlockWeights } from './training/pipeline';
 import { layerProbe } from './training/probe';
+import { randomizeTrunk } from './training/randomTrunk';
 import { mulberry32 } from './core/random';
 
 let net: Backbone;
@@ -143,6 +144,14 @@ describe('no leaked tensors: layer probe', () => {
       const ds = stratifiedSplit(fromPaths(Array.from({ length: 9 }, (_, i) => `d/${['A', 'B', 'C'][i % 3]}/${i}.jpg`)), 0.34, 1);
       await layerProbe(net, ds, ['fire3_concat', 'fire5_concat', 'conv10'], { image: () => image(), epochs: 2 });
     }));
+});
+
+describe('no leaked tensors: random trunk', () => {
+  it('randomizeTrunk re-draws in place without leaving tensors', async () => {
+    const other = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(toArtifacts(makeRandomModelFiles('squeezenet1_1', 6, { numClasses: 3 })))));
+    await leakFree(() => expect(randomizeTrunk(other.model, 'fire9_concat', 1)).toBeGreaterThan(40));
+    other.dispose();
+  });
 });
 
 describe('no leaked tensors: conversion', () => {
