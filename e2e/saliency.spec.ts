@@ -75,3 +75,15 @@ test('class model visualisation evolves live and stops on request', async ({ pag
   const px = await canvasPixels(page, 'classmodel-canvas');
   expect(stdDev(red(px))).toBeGreaterThan(1);
 });
+
+test('compare strip: vanilla, SmoothGrad and Grad-CAM of the same image side by side, each appearing when ready', async ({ page }) => {
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  const items = page.getByTestId('compare-strip').getByTestId('compare-item');
+  await expect(items).toHaveCount(3);
+  expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-method')))).toEqual(['vanilla', 'smoothgrad', 'gradcam']);
+  await expect(page.locator('[data-testid="compare-item"][data-ready="true"]')).toHaveCount(3, { timeout: 120_000 });
+  // The three maps differ: each is its own method, not a copy.
+  const px = await items.evaluateAll((els) => els.map((e) => Array.from((e.querySelector('canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 224, 224).data.filter((_, i) => i % 40 === 0)).join(',')));
+  expect(new Set(px).size).toBe(3);
+});

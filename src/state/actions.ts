@@ -125,7 +125,7 @@ export async function loadModel(source: ModelSource, label: string): Promise<boo
       set({ loading: { label, loaded, total, phase } }),
     );
     const origin = source.kind === 'url' ? source.url : `${source.files.length} local files`;
-    set({ current: { label, origin, info }, loading: null, predictions: null, classifyError: null, salResults: {}, salClass: null });
+    set({ current: { label, origin, info }, loading: null, predictions: null, classifyError: null, salResults: {}, salCompare: {}, salClass: null });
     for (const l of modelListeners) l();
     lastSource = { source, label };
     void refreshMemory();

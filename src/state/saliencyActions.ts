@@ -1,5 +1,5 @@
 /** Saliency screen actions: images in, maps out, one worker job at a time. */
-import { SALIENCY_METHODS } from '../ml/core/vocab';
+import { SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { decodeOffThread } from '../worker/decode/client';
 import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
@@ -11,7 +11,16 @@ import { useStore, type SalImage, type SaliencySlice } from './store';
 const set = useStore.setState;
 const get = useStore.getState;
 
-let job: { id: number; imageId: string } | null = null;
+let job: { id: number; imageId: string; compare?: boolean } | null = null;
+/** The methods of the compare strip, computed for the active image after its own map. */
+export const COMPARE_METHODS: SaliencyMethod[] = ['vanilla', 'smoothgrad', 'gradcam'];
+let compareQueue: { imageId: string; method: SaliencyMethod }[] = [];
+
+/** Queues the strip's missing methods for the active image (behind any image still waiting for its map). */
+function queueCompare(imageId: string): void {
+  const have = get().salCompare[imageId] ?? {};
+  compareQueue = [...compareQueue.filter((c) => c.imageId !== imageId), ...COMPARE_METHODS.filter((m) => !have[m]).map((method) => ({ imageId, method }))];
+}
 let classModelJob: number | null = null;
 let pending: string[] = [];
 let nextImage = 1;
@@ -70,6 +79,10 @@ export async function addSample(name: string): Promise<void> {
 export function selectImage(id: string): void {
   set({ salActive: id });
   if (!get().salResults[id]) enqueue(id, true);
+  else {
+    queueCompare(id);
+    void pump();
+  }
 }
 
 export function removeImage(id: string): void {
@@ -100,12 +113,16 @@ export function recomputeAll(): void {
   if (job) getClient().cancel(job.id);
   generation++;
   const s = get();
+  compareQueue = [];
+  set({ salCompare: {} });
   pending = s.salImages.map((i) => i.id);
   if (s.salActive) pending = [s.salActive, ...pending.filter((p) => p !== s.salActive)];
   void pump();
 }
 
 async function pump(): Promise<void> {
+  // A new image's map goes before the compare strip: a running strip job makes way.
+  if (job?.compare && pending.length) getClient().cancel(job.id);
   if (job) return;
   const s = get();
   if (!s.current) {
@@ -113,7 +130,11 @@ async function pump(): Promise<void> {
     if (!get().current) return;
   }
   const id = pending.shift();
-  if (!id) return;
+  if (!id) {
+    const c = compareQueue.shift();
+    if (c) void runCompare(c);
+    return;
+  }
   const img = get().salImages.find((i) => i.id === id);
   if (!img) return void pump();
   const params = get().salParams;
@@ -126,7 +147,10 @@ async function pump(): Promise<void> {
   set({ salBusy: { imageId: id, done: 0, total: 0, method: params.method }, ...(inputError ? {} : { salError: null }) });
   try {
     const result = await started.promise;
-    if (gen === generation) set((st) => ({ salResults: { ...st.salResults, [id]: result } }));
+    if (gen === generation) {
+      set((st) => ({ salResults: { ...st.salResults, [id]: result }, salCompare: COMPARE_METHODS.includes(result.method) ? { ...st.salCompare, [id]: { ...st.salCompare[id], [result.method]: result } } : st.salCompare }));
+      if (id === get().salActive) queueCompare(id);
+    }
   } catch (e) {
     // After a switch the model is loaded again, and its listeners recompute every map.
     if (isRecoverable(e) && (await switchBackend(message(e)))) return;
@@ -137,6 +161,28 @@ async function pump(): Promise<void> {
   } finally {
     job = null;
     set({ salBusy: null });
+    void pump();
+  }
+}
+
+/** One map of the compare strip: the active image and class, another method, in the background. */
+async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promise<void> {
+  const img = get().salImages.find((i) => i.id === c.imageId);
+  const main = get().salResults[c.imageId];
+  if (!img || !main || get().salCompare[c.imageId]?.[c.method]) return void pump();
+  const gen = generation;
+  // The strip's SmoothGrad uses fewer samples: it is a preview beside the main map.
+  const params = { ...get().salParams, method: c.method, samples: Math.min(get().salParams.samples, 15) };
+  const started = getClient().start<'saliency'>({ type: 'saliency', image: { data: img.pixels.slice(), width: img.width, height: img.height }, classIndex: main.classIndex, params });
+  job = { id: started.id, imageId: c.imageId, compare: true };
+  try {
+    const result = await started.promise;
+    if (gen === generation) set((st) => ({ salCompare: { ...st.salCompare, [c.imageId]: { ...st.salCompare[c.imageId], [c.method]: result } } }));
+  } catch (e) {
+    // Cancelled to let a new image through: ask again later.
+    if (/cancelled/.test(message(e)) && gen === generation) compareQueue.push(c);
+  } finally {
+    job = null;
     void pump();
   }
 }

@@ -9,6 +9,7 @@ import { LoadProgress } from '../models/LoadProgress';
 import { BatchGrid } from './BatchGrid';
 import { ClassModelPanel } from './ClassModelPanel';
 import { ClassPanel } from './ClassPanel';
+import { CompareStrip } from './CompareStrip';
 import { ImageInput } from './ImageInput';
 import { MapPanels } from './MapPanels';
 import { MethodPanel } from './MethodPanel';
@@ -121,6 +122,7 @@ export function SaliencyScreen() {
               </div>
             )}
         </div>
+        <CompareStrip />
       </div>
       <div className="sal-grid">
         <BatchGrid />

@@ -3,7 +3,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { fromPaths, stratifiedSplit } from '../../ml/core/dataset';
 import type { FineTuneResult } from '../../ml/training/pipeline';
-import { datasetSummary, openDatasetSource } from './datasetSource';
+import { datasetSummary, MAX_ZIP_ENTRY_BYTES, openDatasetSource } from './datasetSource';
 import { FEATURE_PREFIX, featureCache, featureKey, META_PREFIX, type KeyValueStore } from './featureCache';
 import { CELL_LIMIT, MISTAKE_LIMIT, runSummary } from './runSummary';
 
@@ -28,6 +28,12 @@ describe('openDatasetSource', () => {
     expect(ds.classes).toEqual(['A', 'B']);
     expect(new TextDecoder().decode((await bytes(1)) as Uint8Array)).toBe('two');
     await expect(openDatasetSource({ kind: 'files', files: [file('notes.zip', 'just text')], paths: ['notes.zip'] }, { fetchFn: noFetch })).rejects.toThrow(/notes\.zip is not a readable zip/);
+  });
+
+  it('a zip entry that would inflate past the budget is refused from the zip directory, before inflating', async () => {
+    const big = zipSync({ 'x/A/huge.jpg': new Uint8Array(MAX_ZIP_ENTRY_BYTES + 1), 'x/B/ok.jpg': new Uint8Array(4) }, { level: 1 });
+    expect(big.length).toBeLessThan(1e6); // a small download that claims 64 MB+
+    await expect(openDatasetSource({ kind: 'files', files: [new File([big as BlobPart], 'bomb.zip')], paths: ['bomb.zip'] }, { fetchFn: noFetch })).rejects.toThrow(/bomb\.zip: x\/A\/huge\.jpg inflates to 67 MB, more than any painting/);
   });
 
   it('a manifest URL: parsed, images fetched once on first read, failures become null', async () => {

@@ -1,0 +1,39 @@
+/** Vanilla, SmoothGrad and Grad-CAM of the same image and class side by side, each appearing when it is ready. */
+import { useMemo } from 'react';
+import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
+import { COMPARE_METHODS, setSalParams } from '../../state/saliencyActions';
+import { useStore } from '../../state/store';
+import { normalizeMap, overlay } from '../../viz/colormap';
+import type { SaliencyResult } from '../../worker/model/protocol';
+import { PixelCanvas } from './PixelCanvas';
+
+function Item({ method, result }: { method: SaliencyMethod; result: SaliencyResult | undefined }) {
+  const d = useStore((s) => s.salDisplay);
+  const rgba = useMemo(() => (result ? overlay(result.input, normalizeMap(result.map, d.clip), d.colormap, d.opacity) : null), [result, d.clip, d.colormap, d.opacity]);
+  const name = SALIENCY_METHOD_INFO[method].short;
+  return (
+    <figure className="compare-item" data-testid="compare-item" data-method={method} data-ready={result ? 'true' : 'false'}>
+      {rgba && result ? <PixelCanvas rgba={rgba} width={result.width} height={result.height} label={`${name} overlay`} /> : <div className="compare-wait">computing…</div>}
+      <figcaption>
+        <button type="button" className="link" onClick={() => setSalParams({ method })} title={`Show ${name} above`}>
+          {name}
+        </button>
+        {result && <span className="small"> · {result.ms < 1000 ? `${Math.round(result.ms)} ms` : `${(result.ms / 1000).toFixed(1)} s`}</span>}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function CompareStrip() {
+  const active = useStore((s) => s.salActive);
+  const results = useStore((s) => (s.salActive ? s.salCompare[s.salActive] : undefined));
+  const main = useStore((s) => (s.salActive ? s.salResults[s.salActive] : undefined));
+  if (!active || !main) return null;
+  return (
+    <section className="compare-strip" data-testid="compare-strip" aria-label="The same image and class under three methods">
+      {COMPARE_METHODS.map((m) => (
+        <Item key={m} method={m} result={results?.[m]} />
+      ))}
+    </section>
+  );
+}
