@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /** The server the browser tests run against: assets from ../shared, a production build, fixtures, vite preview. */
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preview } from './lib/preview.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -25,12 +26,4 @@ if (!existsSync(resolve(shared, 'models'))) {
 must('npx', ['tsx', 'scripts/assets.ts', '--from', shared]);
 must(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 must('npx', ['tsx', 'e2e/fixtures.ts', 'dist/e2e-fixtures']);
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill('SIGTERM'));
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
-// npm does not always pass a SIGTERM on to this script: when npm goes, the server goes too.
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) server.kill('SIGTERM');
-}, 500).unref();
-server.on('exit', (c) => process.exit(c ?? 0));
+preview(port);

@@ -12,8 +12,7 @@ import { loadBackbone } from '../src/ml/runtime/backbone';
 import { layerProbe } from '../src/ml/training/probe';
 import { num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { fileSystemHandler } from './lib/fsModel';
-import { loadDataset, readItems } from './lib/nodeDataset';
-import { decodeImageBytes } from './lib/nodeImage';
+import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { initNodeBackend } from './lib/nodeTf';
 
 await runCli(async () => {
@@ -44,16 +43,7 @@ await runCli(async () => {
   const r = await layerProbe(net, ds, layers, {
     epochs,
     seed,
-    image: async (i) => {
-      const b = bytes[i];
-      if (!b) return null;
-      try {
-        return await decodeImageBytes(b, ds.items[i]!.source);
-      } catch (e) {
-        log(`skipped: ${(e as Error).message}`);
-        return null;
-      }
-    },
+    image: itemImages(ds, bytes, log),
     onProgress: (phase, d, t) => {
       if (phase === 'train' || d % 512 < 16 || d === t) log(`${phase} ${d}/${t}`);
     },

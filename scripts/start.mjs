@@ -3,10 +3,11 @@
  * npm start: install dependencies if missing, prepare assets when they can be had,
  * build, and serve the app on 127.0.0.1. Plain Node (no tsx) so it runs before npm ci.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preview } from './lib/preview.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -34,17 +35,8 @@ if (!existsSync('public/models/index.json')) {
 }
 
 run(process.execPath, ['node_modules/vite/bin/vite.js', 'build']);
-// vite itself, not through npx, so the signal below reaches the server and nothing is left serving.
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = preview(port, ['ignore', 'pipe', 'inherit']);
 server.stdout.on('data', (d) => {
   process.stdout.write(d);
   if (String(d).includes('127.0.0.1')) console.log(`\nTransferLens is running at http://127.0.0.1:${port}/  (Ctrl+C to stop)\n`);
 });
-server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill('SIGTERM'));
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
-// npm does not always pass a SIGTERM on to this script: when npm goes, the server goes too.
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) server.kill('SIGTERM');
-}, 500).unref();

@@ -14,8 +14,7 @@ import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
 import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { fileSystemHandler, writeModelDir } from './lib/fsModel';
-import { loadDataset, readItems } from './lib/nodeDataset';
-import { decodeImageBytes } from './lib/nodeImage';
+import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -67,16 +66,7 @@ await runCli(async () => {
   const r = await fineTune(backbone, ds, {
     strategy,
     config,
-    image: async (i) => {
-      const b = bytes[i];
-      if (!b) return null;
-      try {
-        return await decodeImageBytes(b, ds.items[i]!.source);
-      } catch (e) {
-        log(`skipped: ${(e as Error).message}`);
-        return null;
-      }
-    },
+    image: itemImages(ds, bytes, log),
     onFeatures: (d, t) => {
       if (d % 256 < 32 || d === t) log(`features ${d}/${t}`);
     },

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
 import { fetchAll } from '../../src/ml/runtime/download';
-import { MAX_IMAGE_BYTES } from './nodeImage';
+import type { RgbImage } from '../../src/ml/runtime/preprocess';
+import { decodeImageBytes, MAX_IMAGE_BYTES } from './nodeImage';
 
 /** A manifest or CSV larger than this is not one. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
@@ -99,4 +100,18 @@ export async function readItems(ds: Dataset, onProgress?: (done: number, failed:
     if (r.failed.length > 5) log?.(`… and ${r.failed.length - 5} more downloads failed`);
   }
   return out;
+}
+
+/** Item i decoded like the page decodes, or null (said on the log) when it is missing or not a readable image. */
+export function itemImages(ds: Dataset, bytes: (Uint8Array | null)[], log: (s: string) => void): (i: number) => Promise<RgbImage | null> {
+  return async (i) => {
+    const b = bytes[i];
+    if (!b) return null;
+    try {
+      return await decodeImageBytes(b, ds.items[i]!.source);
+    } catch (e) {
+      log(`skipped: ${(e as Error).message}`);
+      return null;
+    }
+  };
 }
