@@ -17,9 +17,11 @@ export interface DecodeOptions {
    * cost memory and copies. Unset: full size (as the CLIs and the training worker read them).
    */
   maxWorkingPixels?: number;
+  /** Also make a JPEG thumbnail whose longer side is at most this (the page shows it instead of the full photo). */
+  thumbSize?: number;
 }
 
-export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeOptions = {}): Promise<ImagePixels & { originalWidth: number; originalHeight: number }> {
+export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeOptions = {}): Promise<ImagePixels & { originalWidth: number; originalHeight: number; thumb?: Blob }> {
   const name = file.name ?? 'the file';
   const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
   const header = readImageHeader(head);
@@ -52,7 +54,18 @@ export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeO
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bitmap, 0, 0, width, height);
     const img = ctx.getImageData(0, 0, width, height);
-    return { data: img.data, width, height, originalWidth: ow, originalHeight: oh };
+    let thumb: Blob | undefined;
+    if (o.thumbSize && Math.max(width, height) > o.thumbSize) {
+      const t = o.thumbSize / Math.max(width, height);
+      const small = new OffscreenCanvas(Math.max(1, Math.round(width * t)), Math.max(1, Math.round(height * t)));
+      const sctx = small.getContext('2d');
+      if (sctx) {
+        sctx.imageSmoothingQuality = 'high';
+        sctx.drawImage(canvas, 0, 0, small.width, small.height);
+        thumb = await small.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      }
+    }
+    return { data: img.data, width, height, originalWidth: ow, originalHeight: oh, ...(thumb ? { thumb } : {}) };
   } finally {
     bitmap.close();
   }

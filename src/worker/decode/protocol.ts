@@ -4,6 +4,6 @@ import type { ImagePixels } from '../model/protocol';
 
 export type DecodeRequest = { type: 'decode'; id: number; file: Blob & { name?: string } };
 export interface DecodeResultMap {
-  decode: ImagePixels & { originalWidth: number; originalHeight: number };
+  decode: ImagePixels & { originalWidth: number; originalHeight: number; thumb?: Blob };
 }
 export type DecodeEvent = { type: 'result'; id: number; request: 'decode'; result: DecodeResultMap['decode'] } | { type: 'error'; id: number; error: SerializedError };
