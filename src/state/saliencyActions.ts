@@ -139,9 +139,11 @@ async function pump(): Promise<void> {
   if (!img) return void pump();
   const params = get().salParams;
   const gen = generation;
+  // A copy of the pixels, transferred (not cloned a second time) to the worker.
+  const data = img.pixels.slice();
   const started = getClient().start<'saliency'>(
-    { type: 'saliency', image: { data: img.pixels.slice(), width: img.width, height: img.height }, classIndex: get().salClass, params },
-    { onProgress: (done, total, method) => set({ salBusy: { imageId: id, done, total, method } }) },
+    { type: 'saliency', image: { data, width: img.width, height: img.height }, classIndex: get().salClass, params },
+    { onProgress: (done, total, method) => set({ salBusy: { imageId: id, done, total, method } }), transfer: [data.buffer as ArrayBuffer] },
   );
   job = { id: started.id, imageId: id };
   set({ salBusy: { imageId: id, done: 0, total: 0, method: params.method }, ...(inputError ? {} : { salError: null }) });
@@ -173,7 +175,8 @@ async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promi
   const gen = generation;
   // The strip's SmoothGrad uses fewer samples: it is a preview beside the main map.
   const params = { ...get().salParams, method: c.method, samples: Math.min(get().salParams.samples, 15) };
-  const started = getClient().start<'saliency'>({ type: 'saliency', image: { data: img.pixels.slice(), width: img.width, height: img.height }, classIndex: main.classIndex, params });
+  const data = img.pixels.slice();
+  const started = getClient().start<'saliency'>({ type: 'saliency', image: { data, width: img.width, height: img.height }, classIndex: main.classIndex, params }, { transfer: [data.buffer as ArrayBuffer] });
   job = { id: started.id, imageId: c.imageId, compare: true };
   try {
     const result = await started.promise;

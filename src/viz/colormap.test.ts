@@ -55,3 +55,16 @@ describe('map rendering', () => {
     expect(() => overlay(base, [0], 'gray', 1)).toThrow(/sizes differ/);
   });
 });
+
+describe('percentile by selection', async () => {
+  const { percentile } = await import('./colormap');
+  it('equals the sorted nearest-rank value on random data, ties and edges', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [1, 2, 3, 10, 1001, 50176]) {
+      const v = Float32Array.from({ length: n }, () => Math.round(rand() * 50) / 7);
+      const sorted = Float32Array.from(v).sort();
+      for (const p of [0, 1, 50, 90, 99, 100]) expect(percentile(v, p)).toBe(sorted[Math.min(n - 1, Math.round((p / 100) * (n - 1)))]);
+    }
+  });
+});

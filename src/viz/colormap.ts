@@ -52,12 +52,31 @@ export function lut(cm: Colormap): Uint8ClampedArray {
   return t;
 }
 
-/** Value at percentile p (0..100), nearest rank. */
+/** Value at percentile p (0..100), nearest rank: Hoare's selection, O(n), no full sort (it runs on the page's main thread). */
 export function percentile(values: ArrayLike<number>, p: number): number {
   if (values.length === 0) return 0;
-  const sorted = Float32Array.from(values).sort();
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))));
-  return sorted[idx]!;
+  const a = Float32Array.from(values);
+  const k = Math.min(a.length - 1, Math.max(0, Math.round((p / 100) * (a.length - 1))));
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { DecodeEvent, DecodeRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 /** Photos above this are scaled down (high-quality resampling) before anything else sees them. */
-const WORKING_PIXELS = 4_000_000;
+const WORKING_PIXELS = 1_500_000;
 /** Big photos get a small JPEG for the page to show: painting a 49 MP image costs the page's main thread. */
 const THUMB_SIZE = 1024;
 const post = (e: DecodeEvent, transfer: Transferable[] = []) => scope.postMessage(e, transfer);
