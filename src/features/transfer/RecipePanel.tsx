@@ -65,6 +65,12 @@ export function RecipePanel() {
         <Num label="Weight decay" value={c.weightDecay} step={0.0001} range={R.weightDecay} onChange={(weightDecay) => setConfig({ weightDecay })} />
         <Num label="Seed" value={c.seed} step={1} range={R.seed} onChange={(seed) => setConfig({ seed })} />
       </div>
+      <div className="row">
+        <label title="The same strategy and recipe on a trunk whose weights are drawn at random: what ImageNet pretraining buys">
+          <input type="checkbox" checked={c.trunk === 'random'} onChange={(e) => setConfig({ trunk: e.target.checked ? 'random' : 'pretrained' })} data-testid="random-trunk" /> Control: a random
+          trunk instead of the pretrained one
+        </label>
+      </div>
       <div className="row secondary">
         <label>
           <input type="checkbox" checked={!!c.unfreezeBlock} onChange={(e) => setConfig({ unfreezeBlock: e.target.checked })} data-testid="unfreeze-block" /> Also

@@ -59,6 +59,8 @@ export interface TrainConfig {
   /** Also train the last conv block, at lr × blockLrScale (default 0.1). */
   unfreezeBlock?: boolean;
   blockLrScale?: number;
+  /** The control: train on a trunk whose weights were re-drawn at random (seeded by `seed`). */
+  trunk?: 'pretrained' | 'random';
 }
 
 /** The course's recipe: SGD lr 0.01, momentum 0.9, batch 128, dropout 0.5, 10 epochs. */

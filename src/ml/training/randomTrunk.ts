@@ -7,6 +7,18 @@ import * as tf from '@tensorflow/tfjs';
 import { gaussian, mulberry32 } from '../core/random';
 import { modelUpTo } from '../runtime/graph';
 
+/** Runs `fn` with the trunk re-drawn at random (seeded), then puts the pretrained weights back. */
+export async function withRandomTrunk<T>(model: tf.LayersModel, trunkLayer: string, seed: number, fn: () => Promise<T> | T): Promise<T> {
+  const layers = modelUpTo(model, trunkLayer).layers.filter((l) => l.getWeights().length > 0);
+  const saved = layers.map((l) => l.getWeights().map((w) => ({ shape: w.shape, data: (w.dataSync() as Float32Array).slice() })));
+  randomizeTrunk(model, trunkLayer, seed);
+  try {
+    return await fn();
+  } finally {
+    tf.tidy(() => layers.forEach((l, i) => l.setWeights(saved[i]!.map((w) => tf.tensor(w.data, w.shape)))));
+  }
+}
+
 /** Re-draws every weight of the layers up to and including `trunkLayer`; returns how many tensors changed. */
 export function randomizeTrunk(model: tf.LayersModel, trunkLayer: string, seed: number): number {
   const trunk = new Set(modelUpTo(model, trunkLayer).layers.map((l) => l.name));

@@ -26,13 +26,15 @@ export interface KeyParts {
   datasetSignature: string;
   preprocess: unknown;
   plan: Pick<Plan, 'trunkLayer' | 'pool'>;
-  config: Pick<TrainConfig, 'augmentViews' | 'seed'>;
+  config: Pick<TrainConfig, 'augmentViews' | 'seed' | 'trunk'>;
 }
 
 export function featureKey(k: KeyParts): string {
   // Augmented views depend on their count and on the seed that drew the crops.
   const aug = k.config.augmentViews ? `:aug${k.config.augmentViews}s${k.config.seed}` : '';
-  return `${FEATURE_PREFIX}${fnv1a(k.modelUrl)}:${k.datasetSignature}:${fnv1a(JSON.stringify(k.preprocess))}:${k.plan.trunkLayer}:${k.plan.pool}${aug}`;
+  // A random trunk's features are their own (and depend on the seed that drew it).
+  const trunk = k.config.trunk === 'random' ? `:random${k.config.seed}` : '';
+  return `${FEATURE_PREFIX}${fnv1a(k.modelUrl)}:${k.datasetSignature}:${fnv1a(JSON.stringify(k.preprocess))}:${k.plan.trunkLayer}:${k.plan.pool}${aug}${trunk}`;
 }
 
 export function featureCache(store: KeyValueStore | null) {

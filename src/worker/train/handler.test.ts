@@ -111,4 +111,19 @@ describe('training worker handler', () => {
     expect(tf.memory().numTensors - before).toBe(2); // w and b of fc8's replacement
     expect((await send({ type: 'clearCache' })).result).toEqual({ removed: 1 });
   });
+
+  it('the random-trunk control trains on its own features and gives the pretrained weights back', async () => {
+    const { send } = harness();
+    await send({ type: 'init', backend: 'wasm', wasmPaths: {} });
+    await send({ type: 'loadModel', url: `${base}/sq/model.json` });
+    await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(4) }, valFraction: 0.25, seed: 1 });
+    const config = { optimizer: 'sgd' as const, lr: 0.01, momentum: 0.9, batchSize: 8, epochs: 1, dropout: 0.5, weightDecay: 0, seed: 0 };
+    const pre = (await send({ type: 'train', strategy: 'fc8', config })).result as { epochs: { valLoss: number }[] };
+    const rnd = (await send({ type: 'train', strategy: 'fc8', config: { ...config, trunk: 'random' } })).result as { fromCache: boolean; epochs: { valLoss: number }[] };
+    expect(rnd.fromCache).toBe(false); // not the pretrained trunk's cached features
+    expect(rnd.epochs[0]!.valLoss).not.toBe(pre.epochs[0]!.valLoss);
+    const again = (await send({ type: 'train', strategy: 'fc8', config })).result as { fromCache: boolean; epochs: { valLoss: number }[] };
+    expect(again.fromCache).toBe(true);
+    expect(again.epochs[0]!.valLoss).toBe(pre.epochs[0]!.valLoss); // the pretrained trunk is back, unchanged
+  });
 });

@@ -15,6 +15,7 @@ import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
 import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import { type TrainConfig } from '../../ml/core/vocab';
+import { withRandomTrunk } from '../../ml/training/randomTrunk';
 import { serializeError } from '../shared/errors';
 import { engineMemory } from '../shared/memory';
 import { datasetSummary, openDatasetSource, type ItemBytes } from './datasetSource';
@@ -84,29 +85,32 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const cached = req.config.unfreezeBlock ? undefined : await cache.get(key);
     const frozenLayers = planFor(b.model, b.meta, req.strategy, ds.classes.length).frozen;
     const cachedFrozen = cached && frozenLayers.length ? await cache.getFrozen(key, frozenLayers) : undefined;
-    const r = await fineTune(b, ds, {
-      strategy: req.strategy,
-      config: req.config,
-      cachedTrunk: cached,
-      image: async (i) => {
-        const data = await read(i);
-        return data ? deps.decode(data) : null;
-      },
-      onFeatures: (done, total) => post({ type: 'phase', id: req.id, phase: 'features', done, total }),
-      onBatch: (epoch, batch, batches, loss) => post({ type: 'batch', id: req.id, epoch, batch, batches, loss }),
-      onEpoch: (stats) => post({ type: 'epoch', id: req.id, stats }),
-      shouldStop: () => stopping,
-      waitWhilePaused: async () => {
-        if (paused) await new Promise<void>((res) => (resume = res));
-        if (lost) throw new DeviceLostError(lost);
-      },
-      onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }),
-      // Cached as soon as they exist: a run that dies later (device lost) resumes without the trunk.
-      onTrunkReady: (trunk) => cache.put(key, trunk),
-      cachedFrozen,
-      onFrozenReady: (frozen) => cache.putFrozen(key, frozen),
-      resume: req.resume,
-    });
+    const run = () =>
+      fineTune(b, ds, {
+        strategy: req.strategy,
+        config: req.config,
+        cachedTrunk: cached,
+        image: async (i) => {
+          const data = await read(i);
+          return data ? deps.decode(data) : null;
+        },
+        onFeatures: (done, total) => post({ type: 'phase', id: req.id, phase: 'features', done, total }),
+        onBatch: (epoch, batch, batches, loss) => post({ type: 'batch', id: req.id, epoch, batch, batches, loss }),
+        onEpoch: (stats) => post({ type: 'epoch', id: req.id, stats }),
+        shouldStop: () => stopping,
+        waitWhilePaused: async () => {
+          if (paused) await new Promise<void>((res) => (resume = res));
+          if (lost) throw new DeviceLostError(lost);
+        },
+        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }),
+        // Cached as soon as they exist: a run that dies later (device lost) resumes without the trunk.
+        onTrunkReady: (trunk) => cache.put(key, trunk),
+        cachedFrozen,
+        onFrozenReady: (frozen) => cache.putFrozen(key, frozen),
+        resume: req.resume,
+      });
+    // The control run: the same recipe on a trunk re-drawn at random; the pretrained weights come back after.
+    const r = req.config.trunk === 'random' && b.meta.trunkOutput ? await withRandomTrunk(b.model, b.meta.trunkOutput, req.config.seed, run) : await run();
     last?.r.head.dispose();
     last = { r, config: req.config, strategy: req.strategy, ds };
     return runSummary(r, ds);
@@ -118,20 +122,23 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const current = run.r.head.snapshot();
     if (which === 'best' && run.r.train.bestWeights) run.r.head.restore(run.r.train.bestWeights);
     try {
-      const files = await withBlockWeights(b.model, run.r, which, () => {
-        const model = buildFineTunedModel(b.model, run.r.plan, run.r.head, run.config.dropout);
-        try {
-          return fineTunedFiles(model, b.meta, run.r.plan, run.ds.classes, {
-          strategy: run.config.unfreezeBlock ? `${run.strategy}+last-conv-block` : run.strategy,
-          recipe: run.config,
-          epochs: run.r.train.epochs,
-          best: run.r.train.best,
-            dataset: { name: run.ds.name, classes: run.ds.classes, train: run.r.trainItems.length, val: run.r.valItems.length },
-          });
-        } finally {
-          disposeFineTunedHead(model, run.r.plan);
-        }
-      });
+      const build = () =>
+        withBlockWeights(b.model, run.r, which, () => {
+          const model = buildFineTunedModel(b.model, run.r.plan, run.r.head, run.config.dropout);
+          try {
+            return fineTunedFiles(model, b.meta, run.r.plan, run.ds.classes, {
+              strategy: run.config.unfreezeBlock ? `${run.strategy}+last-conv-block` : run.strategy,
+              recipe: run.config,
+              epochs: run.r.train.epochs,
+              best: run.r.train.best,
+              dataset: { name: run.ds.name, classes: run.ds.classes, train: run.r.trainItems.length, val: run.r.valItems.length },
+            });
+          } finally {
+            disposeFineTunedHead(model, run.r.plan);
+          }
+        });
+      // A random-trunk run exports the trunk it trained on (the same seed draws it again).
+      const files = run.config.trunk === 'random' && b.meta.trunkOutput ? await withRandomTrunk(b.model, b.meta.trunkOutput, run.config.seed, build) : await build();
       return {
         files: [
           { name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(files.modelJson)) },
