@@ -87,3 +87,13 @@ test('compare strip: vanilla, SmoothGrad and Grad-CAM of the same image side by 
   const px = await items.evaluateAll((els) => els.map((e) => Array.from((e.querySelector('canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 224, 224).data.filter((_, i) => i % 40 === 0)).join(',')));
   expect(new Set(px).size).toBe(3);
 });
+
+test('the Learn panel shows the formula of the method on screen', async ({ page }) => {
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  await page.getByTestId('method-select').selectOption('gradcam');
+  await expect(page.getByTestId('map-info')).toContainText('gradcam', { timeout: 60_000 });
+  await page.getByTestId('learn-toggle').click();
+  await expect(page.getByTestId('learn-formula')).toContainText('ReLU');
+  await expect(page.getByTestId('learn-panel')).toContainText('(Grad-CAM)');
+});

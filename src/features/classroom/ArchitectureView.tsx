@@ -25,7 +25,7 @@ const REFERENCE: Source[] = (['alexnet', 'vgg16', 'squeezenet1_1'] as const).map
   classifierLayers: topologies[a].classifierLayers,
 }));
 
-const STATUS_TEXT: Record<LayerRow['status'], string> = { frozen: '❄ frozen', trainable: '✎ trained', new: '＋ new', removed: '✕ removed', '—': '' };
+const STATUS_TEXT: Record<LayerRow['status'], string> = { frozen: '❄ frozen', trainable: '✎ trained', new: '+ new', removed: '✕ removed', '—': '' };
 
 function flopsText(f: number): string {
   return f === 0 ? '—' : f >= 1e9 ? `${(f / 1e9).toFixed(2)} G` : `${(f / 1e6).toFixed(1)} M`;
@@ -43,7 +43,9 @@ export function ArchitectureView() {
   const screen = useStore((s) => s.screen);
   const studioStrategy = useStore((s) => s.tlStrategy);
   const unfreezeBlock = useStore((s) => !!s.tlConfig.unfreezeBlock);
-  const numClasses = useStore((s) => s.tlDataset?.classes.length ?? 10);
+  // The classes of the dataset on screen, else of the last run, else the course's 10 styles (said so).
+  const numClasses = useStore((s) => s.tlDataset?.classes.length ?? s.tlRuns.at(-1)?.classes.length ?? 10);
+  const classesKnown = useStore((s) => !!s.tlDataset || s.tlRuns.length > 0);
   const sources = useMemo(() => {
     const list: Source[] = [];
     if (tlModel) list.push({ id: 'studio', label: `${tlModel.name} (studio backbone)`, topology: tlModel.topology, arch: tlModel.arch, trunkOutput: tlModel.trunkOutput, classifierLayers: tlModel.classifierLayers });
@@ -117,7 +119,7 @@ export function ArchitectureView() {
       <p className="small" data-testid="architecture-summary">
         {formatCount(tot.params)} parameters · {(tot.flops / 1e9).toFixed(2)} GFLOPs per {formatShape(layers[0]!.outputShape.slice(1)).replace(/[[\]]/g, '').replace(/,/g, '×')} image (multiply–adds × 2 of the convolutions and
         dense layers)
-        {rows && ` · trained with "${strategy}": ${formatCount(trainable)} parameters (${((100 * trainable) / Math.max(1, tot.params)).toFixed(1)} %), for ${numClasses} classes`}
+        {rows && ` · trained with "${strategy}": ${formatCount(trainable)} parameters (${((100 * trainable) / Math.max(1, tot.params)).toFixed(1)} %), for ${numClasses === 1 ? '1 class' : `${numClasses} classes`}${classesKnown ? '' : ' (the course\'s 10 styles; load a dataset to see yours)'}`}
       </p>
       {planError && <p className="hint">Strategy {strategy}: {planError}</p>}
       <ol className="arch-diagram" aria-label={`Diagram of ${source.label}: ${blocks.map((b) => `${b.name} ${STATUS_TEXT[b.status] || b.type}`).join(', ')}`}>

@@ -1,4 +1,5 @@
 /** Fine-tune or train from scratch: the classic 2 × 2 guide, each answer linked to a studio strategy. */
+import { SALIENCY_METHOD_INFO } from '../../ml/core/vocab';
 import type { Strategy } from '../../ml/core/vocab';
 import { goTo } from '../../state/actions';
 import { useStore } from '../../state/store';
@@ -85,17 +86,33 @@ function TransferGuide() {
 function SaliencyExplainer() {
   const result = useStore((s) => (s.salActive ? s.salResults[s.salActive] : undefined));
   const image = useStore((s) => s.salImages.find((i) => i.id === s.salActive));
+  // The formula of the method on screen (the map's, else the one chosen).
+  const method = useStore((s) => (s.salActive ? s.salResults[s.salActive]?.method : undefined) ?? s.salParams.method);
   return (
     <section aria-labelledby="learn-sal">
-      <h3 id="learn-sal">Saliency maps: the formula</h3>
-      <p className="formula" aria-label="w equals the partial derivative of S c with respect to I, at I zero; M i j equals the maximum over colour channels c of the absolute value of w at i j c">
-        w = ∂S<sub>c</sub>/∂I |<sub>I = I₀</sub> &nbsp;&nbsp; M<sub>ij</sub> = max<sub>c</sub> |w<sub>ijc</sub>|
-      </p>
-      <p>
-        S<sub>c</sub> is the class score <em>before</em> the softmax (the logit): the softmax would also reward lowering every other class. Near the image I₀ the
-        network is roughly linear, S<sub>c</sub>(I) ≈ wᵀI + b, so |w| says how much each pixel could move the score: the map is a first-order sensitivity, taken
-        with one backward pass (Simonyan, Vedaldi &amp; Zisserman, 2014).
-      </p>
+      <h3 id="learn-sal">Saliency maps: the formula{method !== 'vanilla' ? ` (${SALIENCY_METHOD_INFO[method].short})` : ''}</h3>
+      {method === 'vanilla' ? (
+        <>
+          <p className="formula" aria-label="w equals the partial derivative of S c with respect to I, at I zero; M i j equals the maximum over colour channels c of the absolute value of w at i j c">
+            w = ∂S<sub>c</sub>/∂I |<sub>I = I₀</sub> &nbsp;&nbsp; M<sub>ij</sub> = max<sub>c</sub> |w<sub>ijc</sub>|
+          </p>
+          <p>
+            S<sub>c</sub> is the class score <em>before</em> the softmax (the logit): the softmax would also reward lowering every other class. Near the image I₀ the
+            network is roughly linear, S<sub>c</sub>(I) ≈ wᵀI + b, so |w| says how much each pixel could move the score: the map is a first-order sensitivity, taken
+            with one backward pass (Simonyan, Vedaldi &amp; Zisserman, 2014).
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="formula" data-testid="learn-formula">
+            {method === 'smoothgrad' && <>M = max<sub>c</sub> | (1/n) Σ<sub>k</sub> ∂S<sub>c</sub>/∂I (I₀ + ε<sub>k</sub>) |, ε<sub>k</sub> ~ N(0, σ²)</>}
+            {method === 'integrated-gradients' && <>M = max<sub>c</sub> | (I₀ − I′) ⊙ ∫<sub>0</sub><sup>1</sup> ∂S<sub>c</sub>/∂I (I′ + α(I₀ − I′)) dα |</>}
+            {method === 'gradient-x-input' && <>M = max<sub>c</sub> | I₀ ⊙ ∂S<sub>c</sub>/∂I (I₀) |</>}
+            {method === 'gradcam' && <>M = ReLU(Σ<sub>k</sub> α<sub>k</sub> A<sup>k</sup>), α<sub>k</sub> = mean<sub>ij</sub> ∂S<sub>c</sub>/∂A<sup>k</sup><sub>ij</sub></>}
+          </p>
+          <p>{SALIENCY_METHOD_INFO[method].note}</p>
+        </>
+      )}
       {result ? (
         <dl className="live-values" data-testid="saliency-live-values">
           <dt>Image</dt>
@@ -106,7 +123,7 @@ function SaliencyExplainer() {
           </dd>
           <dt>Score S_c (logit)</dt>
           <dd>{result.score.toFixed(3)}</dd>
-          <dt>max |∂S_c/∂I|</dt>
+          <dt>{result.method === 'vanilla' ? 'max |∂S_c/∂I|' : 'map maximum'}</dt>
           <dd>{result.maxGrad.toExponential(3)}</dd>
           <dt>Method</dt>
           <dd>

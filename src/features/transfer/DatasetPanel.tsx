@@ -110,7 +110,7 @@ export function DatasetPanel() {
       {ds && (
         <div data-testid="dataset-summary">
           <p>
-            <strong>{ds.name}</strong>: {ds.counts.reduce((a, b) => a + b, 0)} images in {ds.classes.length} classes · train {ds.train} / validation {ds.val}{' '}
+            <strong>{ds.name}</strong>: {ds.counts.reduce((a, b) => a + b, 0)} images in {ds.classes.length === 1 ? '1 class' : `${ds.classes.length} classes`} · train {ds.train} / validation {ds.val}{' '}
             (seeded, stratified)
           </p>
           {ds.warnings.length > 0 && (
