@@ -1,6 +1,6 @@
 /** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
 import { formatBytes, formatMs } from '../../lib/format';
-import { clearFeatureCache, pauseTraining, startTraining, stopTraining } from '../../state/transferActions';
+import { clearFeatureCache, pauseTraining, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
@@ -17,6 +17,8 @@ export function TrainControls() {
   const elapsed = progress ? performance.now() - progress.startedAt : 0;
   const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
   const batch = useStore((s) => s.tlConfig.batchSize);
+  const paceMs = useStore((s) => s.tlConfig.paceMs);
+  const lecture = useStore((s) => s.lecture);
   const trainSize = useStore((s) => s.tlDataset?.train ?? 0);
   return (
     <div className="train-controls">
@@ -41,6 +43,12 @@ export function TrainControls() {
         <button type="button" data-testid="train-stop" disabled={status === 'idle' || status === 'stopping'} onClick={stopTraining}>
           Stop
         </button>
+        {lecture && (
+          <label className="small" title="Spread each epoch's batches over at least a second, so the class can watch the curves grow (the times shown are compute only)">
+            <input type="checkbox" checked={(paceMs ?? 0) > 0} disabled={status !== 'idle'} onChange={(e) => setConfig({ paceMs: e.target.checked ? 1000 : 0 })} data-testid="pace-toggle" /> Pace: ≥ 1 s per
+            epoch
+          </label>
+        )}
         <span className="small secondary" data-testid="feature-cache-status">
           {cache && cache.entries > 0 ? `cached: ${cache.images} images, ${formatBytes(cache.bytes)}` : 'feature cache empty'}
           {cache && cache.entries > 0 && (

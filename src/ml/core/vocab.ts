@@ -59,6 +59,8 @@ export interface TrainConfig {
   /** Also train the last conv block, at lr × blockLrScale (default 0.1). */
   unfreezeBlock?: boolean;
   blockLrScale?: number;
+  /** Lecture pace: spread each epoch's batches over at least this many ms so a class can watch (0 = as fast as it goes). */
+  paceMs?: number;
   /** The control: train on a trunk whose weights were re-drawn at random (seeded by `seed`). */
   trunk?: 'pretrained' | 'random';
 }

@@ -131,6 +131,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   try {
     for (let epoch = (r?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
       const t0 = performance.now();
+      let waited = 0;
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
@@ -184,11 +185,17 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         lossSum += loss * idx.length;
         batchLosses.push(loss);
         cb.onBatch?.(epoch, b + 1, batches, loss);
-        await new Promise((r) => setTimeout(r, 0));
+        // Lecture pace: batch b may not end before its share of paceMs (the waits are not counted as compute).
+        const due = cfg.paceMs ? t0 + ((b + 1) / batches) * cfg.paceMs : 0;
+        const left = due - performance.now();
+        if (left > 1) {
+          await new Promise((r) => setTimeout(r, left));
+          waited += left;
+        } else await new Promise((r) => setTimeout(r, 0));
       }
       if (stopped) break;
       const ev = await evaluate(head, val, numClasses, 256, body);
-      const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 };
+      const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 - waited };
       epochs.push(stats);
       lastWeights = snapshot();
       if (ev.acc > best.valAcc) {
