@@ -139,3 +139,11 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   expect(epochs).toBeGreaterThan(0);
   expect(epochs).toBeLessThan(200);
 });
+
+test('which layer to cut: the probe compares a linear classifier at four depths of SqueezeNet, with chance', async ({ page }) => {
+  await loadMini(page);
+  await page.getByTestId('probe-start').click();
+  await expect(page.getByTestId('layer-probe')).toHaveAttribute('data-points', '4', { timeout: 120_000 });
+  await expect(page.getByTestId('layer-probe')).toContainText(/chance \(0\.\d+\) · best: (fire\d_concat|conv10)/);
+  await expect(page.getByTestId('layer-probe').locator('path.recharts-curve')).toHaveCount(1);
+});

@@ -4,7 +4,7 @@
  * and failover are in trainWorker.ts.
  */
 import { set as idbSet } from 'idb-keyval';
-import type { Strategy } from '../ml/core/vocab';
+import { PROBE_LAYERS, type Strategy } from '../ml/core/vocab';
 import type { TrainConfig } from '../ml/core/vocab';
 import type { DatasetSource } from '../worker/train/protocol';
 import { goTo, loadModel } from './actions';
@@ -278,5 +278,21 @@ export async function tryFineTuned(): Promise<void> {
     await loadModel({ kind: 'files', files: asFiles }, label);
   } catch (e) {
     set({ tlError: message(e) });
+  }
+}
+
+/** "Which layer to cut?": the same linear classifier at several depths of the backbone, on the dataset on screen. */
+export async function runProbe(): Promise<void> {
+  const st = get();
+  const layers = st.tlModel ? (PROBE_LAYERS[st.tlModel.arch] ?? []) : [];
+  if (st.tlProbe.running || st.tlStatus !== 'idle' || !st.tlDataset || layers.length === 0) return;
+  set({ tlProbe: { running: true, progress: null, result: null, error: null } });
+  try {
+    const result = await need().request<'probe'>({ type: 'probe', layers, epochs: 20, seed: st.tlConfig.seed }, (ev) => {
+      if (ev.type === 'phase') set((s) => ({ tlProbe: { ...s.tlProbe, progress: { phase: ev.phase, done: ev.done, total: ev.total } } }));
+    });
+    set({ tlProbe: { running: false, progress: null, result, error: null } });
+  } catch (e) {
+    set({ tlProbe: { running: false, progress: null, result: null, error: message(e) } });
   }
 }

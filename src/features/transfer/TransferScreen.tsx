@@ -5,6 +5,7 @@ import { useStore } from '../../state/store';
 import { ReplayPanel } from '../classroom/ReplayPanel';
 import { Charts } from './Charts';
 import { DatasetPanel } from './DatasetPanel';
+import { LayerProbe } from './LayerProbe';
 import { RecipePanel } from './RecipePanel';
 import { Results } from './Results';
 import { StrategyPanel } from './StrategyPanel';
@@ -42,6 +43,7 @@ export function TransferScreen() {
         <Charts />
       </section>
       <Results />
+      <LayerProbe />
     </div>
   );
 }

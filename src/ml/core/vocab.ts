@@ -101,6 +101,13 @@ export function clampToRange(v: number, r: NumberRange, step = 0.001): { value: 
   return { value: x, clamped: x !== v };
 }
 
+/** "Which layer to cut?": the depths the layer probe compares, per architecture (pooled where spatial). */
+export const PROBE_LAYERS: Record<string, string[]> = {
+  alexnet: ['conv3', 'conv4', 'pool5', 'fc6', 'fc7'],
+  vgg16: ['block3_pool', 'block4_pool', 'block5_pool', 'fc6', 'fc7'],
+  squeezenet1_1: ['fire5_concat', 'fire7_concat', 'fire9_concat', 'conv10'],
+};
+
 /** A strategy in the model's own layer names (SqueezeNet's classifier is conv10, not fc6–fc8). */
 export function strategyLabel(s: Strategy, classifierLayers: readonly string[]): string {
   const L = classifierLayers.length ? classifierLayers : ['fc6', 'fc7', 'fc8'];

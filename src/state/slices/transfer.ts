@@ -2,7 +2,7 @@
 import type { LayerRow } from '../../ml/core/surgery';
 import { COURSE_RECIPE, type Strategy, type TrainConfig } from '../../ml/core/vocab';
 import type { EpochStats } from '../../ml/training/loop';
-import type { DatasetSummary, RunSummary, TrainModelInfo } from '../../worker/train/protocol';
+import type { DatasetSummary, RunSummary, TrainModelInfo, TrainResultMap } from '../../worker/train/protocol';
 
 export interface SavedRun {
   id: string;
@@ -37,6 +37,8 @@ export interface TransferSlice {
   tlCache: { entries: number; images: number; bytes: number } | null;
   tlError: string | null;
   tlCell: { truth: number; predicted: number } | null;
+  /** "Which layer to cut?" on the dataset on screen. */
+  tlProbe: { running: boolean; progress: { phase: string; done: number; total: number } | null; result: TrainResultMap['probe'] | null; error: string | null };
 }
 
 export const initialTransfer = (): TransferSlice => ({
@@ -57,4 +59,5 @@ export const initialTransfer = (): TransferSlice => ({
   tlCache: null,
   tlError: null,
   tlCell: null,
+  tlProbe: { running: false, progress: null, result: null, error: null },
 });

@@ -15,6 +15,7 @@ import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
 import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import { type TrainConfig } from '../../ml/core/vocab';
+import { layerProbe } from '../../ml/training/probe';
 import { withRandomTrunk } from '../../ml/training/randomTrunk';
 import { serializeError } from '../shared/errors';
 import { engineMemory } from '../shared/memory';
@@ -208,6 +209,20 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         return { stopping: true };
       case 'export':
         return exportModel(req.which);
+      case 'probe': {
+        const b = need(backbone, 'load a model');
+        const ds = need(dataset, 'load a dataset');
+        const read = need(bytes, 'load a dataset');
+        return layerProbe(b, ds, req.layers, {
+          epochs: req.epochs,
+          seed: req.seed,
+          image: async (i) => {
+            const data = await read(i);
+            return data ? deps.decode(data) : null;
+          },
+          onProgress: (phase, done, total) => post({ type: 'phase', id: req.id, phase: phase === 'features' ? 'features' : 'train', done, total }),
+        });
+      }
       case 'cacheInfo':
         return cache.info();
       case 'memory':

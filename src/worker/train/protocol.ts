@@ -64,6 +64,8 @@ export type TrainRequest =
   | { type: 'cacheInfo'; id: number }
   /** Test hook (window.transferlens.memory): the training worker's tensors and heap. */
   | { type: 'memory'; id: number }
+  /** "Which layer to cut?": a linear classifier on features from each layer, same split and seed. */
+  | { type: 'probe'; id: number; layers: string[]; epochs: number; seed: number }
   | { type: 'clearCache'; id: number };
 
 export interface TrainResultMap {
@@ -78,6 +80,7 @@ export interface TrainResultMap {
   export: { files: { name: string; bytes: Uint8Array }[] };
   cacheInfo: { entries: number; images: number; bytes: number };
   memory: MemoryInfo;
+  probe: { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number };
   clearCache: { removed: number };
 }
 
