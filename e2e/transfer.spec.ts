@@ -64,6 +64,13 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('saliency-predictions').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('saliency-predictions')).toContainText(/Baroque|Impressionism|Symbolism/);
   await expect(page.getByTestId('saliency-map')).toBeVisible();
+  // The dataset's paintings are the samples now, and one click goes back to the ImageNet model.
+  await expect(page.getByTestId('painting-samples').locator('button')).toHaveCount(6);
+  await page.getByTestId('painting-samples').locator('button').first().click();
+  await expect(page.getByTestId('map-info')).toContainText('Baroque ·');
+  await page.getByTestId('back-to-imagenet').click();
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet 1.1 (ImageNet', { timeout: 60_000 });
+  await expect(page.getByTestId('sample-flamingo.jpg')).toBeVisible();
   await page.getByRole('button', { name: 'Transfer learning' }).click();
 
   // Runs survive a reload.

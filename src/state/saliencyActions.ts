@@ -63,6 +63,18 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   void pump();
 }
 
+/** A sample given by URL (a painting of the dataset while a fine-tuned model is tried). */
+export async function addSampleUrl(url: string, name: string): Promise<void> {
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${name}: HTTP ${res.status}`);
+    const blob = await res.blob();
+    await addImageFiles([new File([blob], name, { type: blob.type })]);
+  } catch (e) {
+    set({ salError: message(e) });
+  }
+}
+
 export async function addSample(name: string): Promise<void> {
   try {
     const photo = (await samplePhotos()).find((p) => p.file === name);

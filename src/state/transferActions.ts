@@ -7,7 +7,6 @@ import { set as idbSet } from 'idb-keyval';
 import { PROBE_LAYERS, type Strategy } from '../ml/core/vocab';
 import type { TrainConfig } from '../ml/core/vocab';
 import type { DatasetSource } from '../worker/train/protocol';
-import { goTo, loadModel } from './actions';
 import { BACKEND_FALLBACK, isRecoverable } from './recovery';
 import { download, runsCsv } from './downloads';
 import { localFile, setLocalFiles } from './itemUrls';
@@ -264,22 +263,7 @@ export function openCell(cell: { truth: number; predicted: number } | null): voi
   set({ tlCell: cell });
 }
 
-/**
- * "Try it": the fine-tuned model (best epoch) goes to the model worker, and the saliency
- * screen shows its predicted styles and their saliency maps for any painting dropped there.
- */
-export async function tryFineTuned(): Promise<void> {
-  try {
-    const { files } = await need().request<'export'>({ type: 'export', which: 'best' });
-    const run = get().tlRuns.at(-1);
-    const label = run ? `${run.model} fine-tuned (${run.strategy})` : 'fine-tuned model';
-    const asFiles = files.map((f) => new File([f.bytes as BlobPart], f.name));
-    goTo('saliency');
-    await loadModel({ kind: 'files', files: asFiles }, label);
-  } catch (e) {
-    set({ tlError: message(e) });
-  }
-}
+export { backToImageNet, tryFineTuned } from './tryIt';
 
 /** "Which layer to cut?": the same linear classifier at several depths of the backbone, on the dataset on screen. */
 export async function runProbe(): Promise<void> {

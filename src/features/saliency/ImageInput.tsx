@@ -1,12 +1,14 @@
 /** File picker, sample strip; drop and paste are handled page-wide by the screen. */
 import { useEffect, useRef, useState } from 'react';
 import { samplePhotos, type SamplePhoto } from '../../state/modelIndex';
-import { addImageFiles, addSample } from '../../state/saliencyActions';
+import { addImageFiles, addSample, addSampleUrl } from '../../state/saliencyActions';
+import { useStore } from '../../state/store';
 
 
 export function ImageInput() {
   const input = useRef<HTMLInputElement>(null);
   const [samples, setSamples] = useState<SamplePhoto[]>([]);
+  const sampleSet = useStore((s) => s.salSampleSet);
   useEffect(() => {
     void samplePhotos().then(setSamples);
   }, []);
@@ -31,7 +33,16 @@ export function ImageInput() {
           }}
         />
       </div>
-      {samples.length > 0 && (
+      {sampleSet && (
+        <div className="samples" role="group" aria-label={sampleSet.label} data-testid="painting-samples">
+          {sampleSet.items.map((s) => (
+            <button key={s.url} type="button" className="sample" onClick={() => void addSampleUrl(s.url, s.name)} title={s.name}>
+              <img src={s.url} alt={s.name} loading="lazy" />
+            </button>
+          ))}
+        </div>
+      )}
+      {!sampleSet && samples.length > 0 && (
         <div className="samples" role="group" aria-label="Sample images">
           {samples.map((s) => (
             <button key={s.file} type="button" className="sample" onClick={() => void addSample(s.file)} data-testid={`sample-${s.file}`} title={s.subject}>

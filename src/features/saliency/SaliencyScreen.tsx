@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { formatBytes } from '../../lib/format';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { loadModel } from '../../state/actions';
+import { backToImageNet } from '../../state/transferActions';
 import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { LoadProgress } from '../models/LoadProgress';
@@ -29,6 +30,7 @@ export function SaliencyScreen() {
   const salClass = useStore((s) => s.salClass);
   const index = useStore((s) => s.index);
   const course = index.find((m) => m.arch === 'vgg16') ?? null;
+  const fineTuned = !!current && /fine-tuned/.test(current.label);
 
   useEffect(() => {
     void ensureSaliencyModel();
@@ -78,7 +80,15 @@ export function SaliencyScreen() {
               </button>
             </>
           )}
-          {current && !course && current.info.meta.arch !== 'vgg16' && indexState === 'ready' && ' · the course uses VGG16: npm run assets installs it'}
+          {current && !course && !fineTuned && current.info.meta.arch !== 'vgg16' && indexState === 'ready' && ' · the course uses VGG16: npm run assets installs it'}
+          {fineTuned && (
+            <>
+              {' '}
+              <button type="button" className="link" data-testid="back-to-imagenet" onClick={() => void backToImageNet()}>
+                Back to the ImageNet model
+              </button>
+            </>
+          )}
         </p>
         {!current && !loading && indexState === 'missing' && (
           <p className="hint">No model is installed. Go to the Models screen to open one, or run npm run assets.</p>

@@ -26,6 +26,8 @@ export interface SaliencySlice {
   /** Work in progress: decoding dropped files, or a map (method, passes done of total). */
   salBusy: { imageId: string; done: number; total: number; method: string; phase?: 'decode' | 'map' } | null;
   salError: string | null;
+  /** Samples other than the photos: paintings of the dataset while a fine-tuned model is tried. */
+  salSampleSet: { label: string; items: { name: string; url: string }[] } | null;
   /** The compare strip: the same image and class under the methods side by side, per image id. */
   salCompare: Record<string, Partial<Record<string, SaliencyResult>>>;
   salClassModel: { running: boolean; rgba: Uint8ClampedArray | null; width: number; height: number; step: number; score: number; classIndex: number | null };
@@ -52,6 +54,7 @@ export const initialSaliency = (): SaliencySlice => ({
   salDisplay: { colormap: 'viridis', opacity: 0.7, clip: 99 },
   salBusy: null,
   salError: null,
+  salSampleSet: null,
   salCompare: {},
   salClassModel: { running: false, rgba: null, width: 0, height: 0, step: 0, score: 0, classIndex: null },
 });

@@ -1,0 +1,39 @@
+/**
+ * "Try it": the fine-tuned model (best epoch) goes to the model worker, the saliency screen offers
+ * held-back paintings of the dataset as its samples, and one click goes back to the ImageNet model.
+ */
+import { goTo, loadModel } from './actions';
+import { lessonModel } from './lessonModels';
+import { useStore } from './store';
+import { message, need } from './trainWorker';
+
+const set = useStore.setState;
+const get = useStore.getState;
+
+export async function tryFineTuned(): Promise<void> {
+  try {
+    const { files } = await need().request<'export'>({ type: 'export', which: 'best' });
+    const run = get().tlRuns.at(-1);
+    const label = run ? `${run.model} fine-tuned (${run.strategy})` : 'fine-tuned model';
+    const asFiles = files.map((f) => new File([f.bytes as BlobPart], f.name));
+    const ds = get().tlDataset;
+    const thumbs = get().tlThumbs;
+    // Paintings to try it on: the dataset's examples (two per style), validation ones first when known.
+    const items = (ds?.samples ?? [])
+      .filter((x) => thumbs[x.source])
+      .filter((x, i, all) => all.findIndex((y) => y.label === x.label) + 2 > i)
+      .map((x) => ({ name: `${ds!.classes[x.label]} · ${x.source.split('/').pop()}`, url: thumbs[x.source]! }));
+    set({ salSampleSet: items.length ? { label: `Paintings from ${ds?.name ?? 'the dataset'}`, items } : null });
+    goTo('saliency');
+    await loadModel({ kind: 'files', files: asFiles }, label);
+  } catch (e) {
+    set({ tlError: message(e) });
+  }
+}
+
+/** Back from a fine-tuned model to the ImageNet one the lesson uses, with the sample photos. */
+export async function backToImageNet(): Promise<void> {
+  const m = lessonModel(get().index, 'saliency').start;
+  set({ salSampleSet: null });
+  if (m) await loadModel({ kind: 'url', url: m.url, name: m.name }, m.name);
+}
