@@ -18,10 +18,15 @@ export async function tryFineTuned(): Promise<void> {
     const asFiles = files.map((f) => new File([f.bytes as BlobPart], f.name));
     const ds = get().tlDataset;
     const thumbs = get().tlThumbs;
-    // Paintings to try it on: the dataset's examples (two per style), validation ones first when known.
+    // Paintings to try it on: two examples per style from the dataset.
+    const perStyle = new Map<number, number>();
     const items = (ds?.samples ?? [])
       .filter((x) => thumbs[x.source])
-      .filter((x, i, all) => all.findIndex((y) => y.label === x.label) + 2 > i)
+      .filter((x) => {
+        const n = perStyle.get(x.label) ?? 0;
+        perStyle.set(x.label, n + 1);
+        return n < 2;
+      })
       .map((x) => ({ name: `${ds!.classes[x.label]} · ${x.source.split('/').pop()}`, url: thumbs[x.source]! }));
     set({ salSampleSet: items.length ? { label: `Paintings from ${ds?.name ?? 'the dataset'}`, items } : null });
     goTo('saliency');
