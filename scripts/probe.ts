@@ -32,7 +32,11 @@ await runCli(async () => {
   for (const w of net.warnings) log(`warning: ${w}`);
   const names = new Set(net.model.layers.map((l) => l.name));
   const unknown = layers.filter((l) => !names.has(l));
-  if (unknown.length) throw new UsageError(`no layer ${unknown.map((l) => `"${l}"`).join(', ')} in this model; its layers: ${[...names].join(', ')}`);
+  if (unknown.length) {
+    const all = [...names];
+    const list = all.length > 12 ? `${all.slice(0, 6).join(', ')}, …, ${all.slice(-6).join(', ')} (${all.length} in all)` : all.join(', ');
+    throw new UsageError(`no layer ${unknown.map((l) => `"${l}"`).join(', ')} in this model; its layers: ${list}`);
+  }
   let ds = await loadDataset(data, { log });
   if (limit) ds = limitPerClass(ds, limit, seed);
   ds = stratifiedSplit(ds, val, seed);

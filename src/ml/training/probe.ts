@@ -39,7 +39,9 @@ export function probeConfig(o: Pick<ProbeOptions, 'epochs' | 'seed'>): TrainConf
 /** Pooled features of every requested layer for every readable item (rows in dataset order). */
 export async function probeFeatures(backbone: Backbone, ds: Dataset, layers: string[], o: ProbeOptions): Promise<{ sets: Float32Array[][]; dims: number[]; used: number[] }> {
   for (const l of layers) backbone.model.getLayer(l); // throws "no such layer" with the name
-  const multi = tf.model({ inputs: backbone.model.inputs, outputs: layers.map((l) => backbone.model.getLayer(l).output as tf.SymbolicTensor) });
+  // Node 0: each layer as the backbone itself uses it (a fine-tuned model built on it adds nodes).
+  const outputs = layers.map((l) => backbone.model.getLayer(l).getOutputAt(0) as tf.SymbolicTensor);
+  const multi = tf.model({ inputs: backbone.model.inputs, outputs });
   const bs = o.batch ?? 16;
   const chunks: Float32Array[][] = layers.map(() => []);
   const dims: number[] = layers.map(() => 0);
