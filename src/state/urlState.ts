@@ -16,7 +16,7 @@ export interface SharedState {
   method: SaliencyParams['method'];
   /** The class the maps explain; null = top-1. */
   classIndex: number | null;
-  /** A sample image (public/sample-images) shown on the saliency screen. */
+  /** A sample photo (public/embedded/sample-images) shown on the saliency screen. */
   sample: string | null;
 }
 
