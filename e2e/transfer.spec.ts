@@ -73,6 +73,11 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('sample-flamingo.jpg')).toBeVisible();
   await page.getByRole('button', { name: 'Transfer learning' }).click();
 
+  // The feature space of the last run: one point per painting.
+  await page.getByTestId('embedding-start').click();
+  await expect(page.getByTestId('embedding-plot')).toHaveAttribute('data-points', '60', { timeout: 60_000 });
+  await expect(page.getByTestId('embedding-plot').locator('.recharts-symbols')).toHaveCount(60);
+
   // Runs survive a reload.
   await page.reload();
   await expect(page.getByText(/Saved runs \(2\)/)).toBeVisible({ timeout: 60_000 });

@@ -1,6 +1,7 @@
 /** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
 import { formatMs } from '../../lib/format';
 import { useState } from 'react';
+import { EmbeddingPlot } from './EmbeddingPlot';
 import { deleteRun, exportModel, exportRuns, imageUrl, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
@@ -131,6 +132,7 @@ export function Results() {
           </div>
         </>
       )}
+      {runs.length > 0 && <EmbeddingPlot />}
       {runs.length > 0 && (
         <details>
           <summary>Saved runs ({runs.length})</summary>

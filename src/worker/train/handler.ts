@@ -15,6 +15,7 @@ import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
 import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import { type TrainConfig } from '../../ml/core/vocab';
+import { pca2 } from '../../ml/training/embedding';
 import { layerProbe } from '../../ml/training/probe';
 import { withRandomTrunk } from '../../ml/training/randomTrunk';
 import { serializeError } from '../shared/errors';
@@ -222,6 +223,13 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
           },
           onProgress: (phase, done, total) => post({ type: 'phase', id: req.id, phase: phase === 'features' ? 'features' : 'train', done, total }),
         });
+      }
+      case 'embedding': {
+        const run = need(last, 'train a model');
+        if (!run.r.trunk.used.length) throw new Error('this run kept no trunk features (the last conv block was trained): train once without it');
+        const t = run.r.trunk;
+        const xy = await pca2(t.x, t.used.length, t.dim);
+        return { points: t.used.map((item, k) => ({ x: xy[k * 2]!, y: xy[k * 2 + 1]!, label: run.ds.items[item]!.label, source: run.ds.items[item]!.source, split: run.ds.items[item]!.split === 'val' ? 'val' : 'train' })) };
       }
       case 'cacheInfo':
         return cache.info();

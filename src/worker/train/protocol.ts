@@ -66,6 +66,8 @@ export type TrainRequest =
   | { type: 'memory'; id: number }
   /** "Which layer to cut?": a linear classifier on features from each layer, same split and seed. */
   | { type: 'probe'; id: number; layers: string[]; epochs: number; seed: number }
+  /** The last run's trunk features in two dimensions (PCA), one point per painting. */
+  | { type: 'embedding'; id: number }
   | { type: 'clearCache'; id: number };
 
 export interface TrainResultMap {
@@ -81,6 +83,7 @@ export interface TrainResultMap {
   cacheInfo: { entries: number; images: number; bytes: number };
   memory: MemoryInfo;
   probe: { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number };
+  embedding: { points: { x: number; y: number; label: number; source: string; split: 'train' | 'val' }[] };
   clearCache: { removed: number };
 }
 
