@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../runtime/backbone';
 import type { Dataset } from '../core/dataset';
-import { fitStandardizer, foldStandardizer, subset, type FeatureSet } from './features';
+import { fitStandardizer, foldIntoHead, subset, type FeatureSet } from './features';
 import { modelBetween, modelUpTo } from '../runtime/graph';
 import { lastConvBlock, type Plan } from '../core/surgery';
 import { cachedSource, trainHead } from './loop';
@@ -77,11 +77,7 @@ export async function fineTuneWithBlock(backbone: Backbone, ds: Dataset, plan: P
     const nHead = head.variables.length;
     const best = result.bestWeights ? result.bestWeights.slice(nHead) : null;
     write(original);
-    const units = head.layers[0]!.w.shape[1]!;
-    const now = head.snapshot();
-    foldStandardizer(now[0]!, now[1]!, units, stats);
-    head.restore(now);
-    if (result.bestWeights) foldStandardizer(result.bestWeights[0]!, result.bestWeights[1]!, units, stats);
+    foldIntoHead(head, result.bestWeights, stats);
     return {
       plan,
       head,

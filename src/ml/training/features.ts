@@ -121,6 +121,18 @@ export function standardize(set: FeatureSet, s: Standardizer): FeatureSet {
  * Folds x ↦ (x − mean)/std into a first layer's kernel [dim, units] and bias, so the
  * exported model takes raw features: W' = W / std (per row), b' = b − Σ_d mean_d/std_d · W_d.
  */
+/**
+ * From here on the head takes raw features, like the exported model: the standardiser is folded
+ * into its first layer, now and in the best epoch's weights.
+ */
+export function foldIntoHead(head: { layers: { w: { shape: number[] } }[]; snapshot(): Float32Array[]; restore(v: Float32Array[]): void }, bestWeights: Float32Array[] | null, s: Standardizer): void {
+  const units = head.layers[0]!.w.shape[1]!;
+  const now = head.snapshot();
+  foldStandardizer(now[0]!, now[1]!, units, s);
+  head.restore(now);
+  if (bestWeights) foldStandardizer(bestWeights[0]!, bestWeights[1]!, units, s);
+}
+
 export function foldStandardizer(kernel: Float32Array, bias: Float32Array, units: number, s: Standardizer): void {
   const dim = s.mean.length;
   for (let d = 0; d < dim; d++) {

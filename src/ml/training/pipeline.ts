@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../runtime/backbone';
 import type { Dataset } from '../core/dataset';
-import { applyFrozen, extractFeatures, fitStandardizer, foldStandardizer, standardize, subset, type FeatureSet, type Standardizer } from './features';
+import { applyFrozen, extractFeatures, fitStandardizer, foldIntoHead, standardize, subset, type FeatureSet, type Standardizer } from './features';
 import { augmentImage } from '../runtime/preprocess';
 import { mulberry32 } from '../core/random';
 import { planFor } from '../core/surgery';
@@ -109,12 +109,7 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
   const evaluation = await evaluate(head, valSet, ds.classes.length);
   if (stats) {
     // From here on the head takes raw features, like the exported model.
-    const units = head.layers[0]!.w.shape[1]!;
-    const fold = (weights: Float32Array[]) => foldStandardizer(weights[0]!, weights[1]!, units, stats!);
-    const now = head.snapshot();
-    fold(now);
-    head.restore(now);
-    if (result.bestWeights) fold(result.bestWeights);
+    foldIntoHead(head, result.bestWeights, stats);
   }
   return {
     plan,

@@ -6,17 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { filterGradientsWanted } from './gradientMode';
-import { dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
+import { dispose, kernel, type ConvAttrs, type Info, type KernelFn, type KernelPatch } from './util';
 
 const conv2dBackpropFilter: KernelFn = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: Info; dy: Info };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
-    strides: number | [number, number];
-    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (WASM): NCHW is not supported');
   if (!filterGradientsWanted()) return kernel('Fill')({ inputs: {}, backend, attrs: { shape: filterShape, value: 0, dtype: 'float32' } });
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');

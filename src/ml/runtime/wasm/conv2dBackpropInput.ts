@@ -1,6 +1,6 @@
 /** Conv2DBackpropInput at stride 1 as a forward convolution with flipped filters (several × faster on XNNPACK). */
 import * as tf from '@tensorflow/tfjs';
-import { dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
+import { dispose, kernel, type ConvAttrs, type Info, type KernelFn, type KernelPatch } from './util';
 
 /**
  * Flipped, channel-swapped filters, kept per weight: XNNPACK caches packed weights by
@@ -34,13 +34,7 @@ function flippedFilter(filter: Info, backend: unknown): { info: Info; owned: boo
 function makeConv2dBackpropInput(stock: KernelFn): KernelFn {
   return ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: Info; filter: Info };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as {
-      strides: number | [number, number];
-      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
     const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
     if (dataFormat === 'NCHW' || sh !== 1 || sw !== 1) return stock({ inputs, backend, attrs });
     const fShape = filter.shape as [number, number, number, number];

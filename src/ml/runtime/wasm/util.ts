@@ -21,5 +21,13 @@ export function dispose(backend: unknown, ...infos: Info[]): void {
   for (const i of infos) (backend as { disposeData(id: unknown): void }).disposeData(i.dataId);
 }
 
+/** The attributes TF.js passes to a convolution's gradient kernels. */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 /** The big dense weights the matmul patches treat specially (≥ 1 Mi elements). */
 export const BIG_WEIGHTS = 1 << 20;
