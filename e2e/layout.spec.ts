@@ -137,6 +137,16 @@ for (const size of SIZES)
       if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);
       await page.getByTestId('learn-close').click();
     }
+    // Inside the network: the activation explorer open on conv1 (filters + maps), in both modes.
+    await page.getByTestId('activation-view').locator('summary').click();
+    await expect(page.getByTestId('activation-maps')).toBeVisible({ timeout: 60_000 });
+    for (const lecture of [true, false]) {
+      await setLecture(page, lecture);
+      await page.getByTestId('activation-filters').scrollIntoViewIfNeeded();
+      await check(`inside ${lecture ? 'lecture' : 'light'}`);
+    }
+    await page.getByTestId('activation-view').locator('summary').click();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await setLecture(page, false);
     await page.getByRole('button', { name: 'Lessons' }).click();
     await page.getByTestId('lesson-transfer').click();

@@ -17,6 +17,7 @@ import { COURSE_RECIPE } from './core/vocab';
 import { fromLayersModel, nonFiniteWeights, type Backbone } from './runtime/backbone';
 import { modelBetween, modelFrom, modelUpTo } from './runtime/graph';
 import { augmentImage, denormalize, imageToTensor, normalize, preprocessImage, resizeAndCrop, type RgbImage } from './runtime/preprocess';
+import { colourFilters, layerActivations } from './saliency/activations';
 import { blackBaseline, gaussianBlur } from './saliency/baselines';
 import { classModelVisualisation } from './saliency/classModel';
 import { aggregateChannels, averageGradients, inputGradient } from './saliency/gradients';
@@ -143,6 +144,18 @@ describe('no leaked tensors: layer probe', () => {
     leakFree(async () => {
       const ds = stratifiedSplit(fromPaths(Array.from({ length: 9 }, (_, i) => `d/${['A', 'B', 'C'][i % 3]}/${i}.jpg`)), 0.34, 1);
       await layerProbe(net, ds, ['fire3_concat', 'fire5_concat', 'conv10'], { image: () => image(), epochs: 2 });
+    }));
+});
+
+describe('no leaked tensors: activation explorer', () => {
+  it('layerActivations (spatial and dense) and colourFilters on a real architecture', () =>
+    leakFree(async () => {
+      const x = net.preprocess(image());
+      await layerActivations(net.model, x, 'conv1');
+      await layerActivations(net.model, x, 'fire9_concat', { maxChannels: 8 });
+      await layerActivations(net.model, x, net.model.layers.at(-1)!.name);
+      await colourFilters(net.model, net.meta.preprocess);
+      x.dispose();
     }));
 });
 

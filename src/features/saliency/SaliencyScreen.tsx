@@ -7,6 +7,7 @@ import { backToImageNet } from '../../state/transferActions';
 import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { LoadProgress } from '../models/LoadProgress';
+import { ActivationView } from './ActivationView';
 import { BatchGrid } from './BatchGrid';
 import { ClassModelPanel } from './ClassModelPanel';
 import { ClassPanel } from './ClassPanel';
@@ -137,6 +138,7 @@ export function SaliencyScreen() {
       <div className="sal-grid">
         <BatchGrid />
       </div>
+      <ActivationView />
       <ClassModelPanel classIndex={salClass ?? result?.classIndex ?? null} />
     </div>
   );

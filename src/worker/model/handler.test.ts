@@ -126,5 +126,26 @@ describe('model worker handler', () => {
     const steps = events.filter((e) => e.id === 3 && e.type === 'progress').length;
     expect(steps).toBeLessThan(50);
   });
-});
 
+  it('activations: conv1 with its filters by default, a later layer on request, cached per image and layer', async () => {
+    const { send } = harness();
+    await send({ type: 'init', backend: 'wasm', wasmPaths: {} });
+    await send({ type: 'loadModel', source: { kind: 'url', url: `${base}/sq/model.json` }, useCache: false });
+    type Act = Extract<WorkerEvent, { type: 'result'; request: 'activations' }>['result'];
+    const get = async (layer: string | null, imageKey = 'img1') => (await send({ type: 'activations', image: pixels(), imageKey, layer, maxChannels: 16 })).final as { result: Act };
+    const first = (await get(null)).result;
+    expect(first).toMatchObject({ cached: false, maps: { layer: 'conv1', kind: 'spatial' }, filters: { layer: 'conv1', count: 64, kh: 3, kw: 3 } });
+    expect(first.maps.channels).toHaveLength(16);
+    const later = (await get('fire9_concat')).result;
+    expect(later).toMatchObject({ cached: false, filters: null, maps: { layer: 'fire9_concat', shape: [13, 13, 512] } });
+    const tensors = tf.memory().numTensors;
+    const again = (await get('fire9_concat')).result;
+    expect(again.cached).toBe(true);
+    expect(again.maps.channels).toEqual(later.maps.channels);
+    expect((await get('fire9_concat', 'img2')).result.cached).toBe(false);
+    expect(tf.memory().numTensors).toBe(tensors);
+    const bad = await send({ type: 'activations', image: pixels(), imageKey: 'img1', layer: 'nope', maxChannels: 4 });
+    expect(bad.final).toMatchObject({ type: 'error' });
+    expect((bad.final as { error: { message: string } }).error.message).toMatch(/nope/);
+  });
+});

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone } from '../../ml/runtime/backbone';
 import { lastSpatialLayer, spatialLayers } from '../../ml/runtime/graph';
 import { denormalize } from '../../ml/runtime/preprocess';
+import { colourFilters, firstColourConv, layerActivations } from '../../ml/saliency/activations';
 import { classModelVisualisation } from '../../ml/saliency/classModel';
 import { computeSaliency } from '../../ml/saliency/saliency';
 import { logitsModel, type LogitsModel } from '../../ml/saliency/logitsModel';
@@ -15,7 +16,7 @@ import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
-import type { LoadedModel, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
+import type { ActivationsResult, LoadedModel, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
 
 
 export type Post = (event: WorkerEvent) => void;
@@ -35,6 +36,10 @@ export function createModelHandler(post: Post) {
   let logits: LogitsModel | null = null;
   let backendName = '';
   const cancelled = new Set<number>();
+  /** Activation grids per (model, image, layer): flipping between layers of one image is instant. */
+  const activationCache = new Map<string, Omit<ActivationsResult, 'cached' | 'ms'>>();
+  const ACTIVATION_CACHE_ENTRIES = 24;
+  let modelSerial = 0;
   /** Set when the GPU device or context is lost: the next map fails with DeviceLostError. */
   let lost: string | null = null;
 
@@ -89,6 +94,8 @@ export function createModelHandler(post: Post) {
     backbone?.dispose();
     backbone = next;
     logits = logitsModel(next.model);
+    modelSerial++;
+    activationCache.clear();
     if (saveKey) {
       try {
         await replaceInCache((req.source as { url: string }).url, saveKey, artifacts!);
@@ -153,6 +160,31 @@ export function createModelHandler(post: Post) {
     }
   }
 
+  async function activations(req: Extract<Request, { type: 'activations' }>): Promise<ActivationsResult> {
+    if (lost) throw new DeviceLostError(lost);
+    const b = requireModel();
+    const t0 = performance.now();
+    const first = firstColourConv(b.model)?.name ?? null;
+    const layer = req.layer ?? first ?? b.model.layers[1]?.name;
+    if (!layer) throw new Error('this model has no layers to look inside');
+    const key = `${modelSerial}|${req.imageKey}|${layer}|${req.maxChannels}`;
+    const hit = activationCache.get(key);
+    if (hit) {
+      activationCache.delete(key); // most recently used last
+      activationCache.set(key, hit);
+      return { ...hit, cached: true, ms: performance.now() - t0 };
+    }
+    const x = b.preprocess({ data: req.image.data, width: req.image.width, height: req.image.height, channels: 4 });
+    try {
+      const maps = await layerActivations(b.model, x, layer, { maxChannels: req.maxChannels });
+      const filters = layer === first ? await colourFilters(b.model, b.meta.preprocess) : null;
+      activationCache.set(key, { maps, filters });
+      while (activationCache.size > ACTIVATION_CACHE_ENTRIES) activationCache.delete(activationCache.keys().next().value!);
+      return { maps, filters, cached: false, ms: performance.now() - t0 };
+    } finally {
+      x.dispose();
+    }
+  }
 
   async function dispatch(req: Request): Promise<ResultMap[Request['type']]> {
     switch (req.type) {
@@ -202,6 +234,8 @@ export function createModelHandler(post: Post) {
           cancelled.delete(req.id);
         }
       }
+      case 'activations':
+        return activations(req);
       case 'cancel':
         cancelled.add(req.target);
         return { cancelled: true };

@@ -11,6 +11,7 @@ import type { Prediction } from '../../ml/runtime/backbone';
 import type { ModelMeta } from '../../ml/core/metadata';
 import type { Aggregate, ScoreTarget } from '../../ml/saliency/gradients';
 import type { SaliencyMethod } from '../../ml/core/vocab';
+import type { FilterTiles, LayerActivations } from '../../ml/saliency/activations';
 
 export type { Prediction };
 
@@ -81,6 +82,16 @@ export interface ClassModelParams {
   every: number;
 }
 
+export type { FilterTiles, LayerActivations };
+
+export interface ActivationsResult {
+  maps: LayerActivations;
+  /** The first convolution's filters as RGB tiles, when that is the layer asked for. */
+  filters: FilterTiles | null;
+  /** Served from the worker's per-(model, image, layer) cache. */
+  cached: boolean;
+  ms: number;
+}
 
 export interface CacheEntry {
   key: string;
@@ -101,6 +112,8 @@ export type Request =
   /** classIndex null = the top-1 class. */
   | { type: 'saliency'; id: number; image: ImagePixels; classIndex: number | null; params: SaliencyParams }
   | { type: 'classModel'; id: number; params: ClassModelParams }
+  /** One layer's feature maps for an image; layer null = the first colour convolution. `imageKey` names the image for the cache. */
+  | { type: 'activations'; id: number; image: ImagePixels; imageKey: string; layer: string | null; maxChannels: number }
   /** Handled at once, not queued: stops the multi-pass request `target` at its next step. */
   | { type: 'cancel'; id: number; target: number }
   /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
@@ -117,6 +130,7 @@ export interface ResultMap {
   clearCache: { removed: number };
   saliency: SaliencyResult;
   classModel: { rgba: Uint8ClampedArray; width: number; height: number; score: number; steps: number };
+  activations: ActivationsResult;
   cancel: { cancelled: boolean };
   simulateDeviceLoss: { how: string };
 }
