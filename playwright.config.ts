@@ -27,6 +27,9 @@ export default defineConfig({
         '--disable-quic',
         '--no-first-run',
         '--disable-dev-shm-usage',
+        // A fake camera (a test pattern) and an auto-accepted permission prompt, for the webcam path.
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
       ],
     },
   },

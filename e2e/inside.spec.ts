@@ -51,3 +51,39 @@ test('activation view: conv1 filters as RGB tiles and its maps, then a later lay
   await page.getByTestId('activation-layer').selectOption('conv1');
   await expect(page.getByTestId('activation-status')).toContainText('(cached)');
 });
+
+test('webcam: Chromium’s fake camera → capture a frame → its predictions and map; nothing leaves the page; Close releases the camera', async ({ page }) => {
+  const sent: string[] = [];
+  const origin = new URL(page.url()).origin;
+  page.on('request', (r) => {
+    // blob: URLs are the page's own memory (the thumbnail); anything else must be a GET of the app itself.
+    if (/^(blob|data):/.test(r.url())) return;
+    if (r.method() !== 'GET' || !r.url().startsWith(origin)) sent.push(`${r.method()} ${r.url()}`);
+  });
+  await page.getByTestId('webcam-open').click();
+  const video = page.getByTestId('webcam-video');
+  await expect(video).toBeVisible();
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  await page.getByTestId('webcam-capture').click();
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  await expect(page.getByTestId('map-info')).toContainText(/camera \d{2}:\d{2}:\d{2}\.jpg/);
+  await expect(page.getByTestId('prediction-item').first()).toBeVisible();
+  const live = await video.evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks()[0]!.readyState);
+  expect(live).toBe('live');
+  // Keep a handle on the track to see it stopped after Close.
+  await video.evaluate((v: HTMLVideoElement) => ((window as unknown as { __track: MediaStreamTrack }).__track = (v.srcObject as MediaStream).getVideoTracks()[0]!));
+  await page.getByTestId('webcam-close').click();
+  await expect(video).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __track: MediaStreamTrack }).__track.readyState)).toBe('ended');
+  expect(sent).toEqual([]);
+});
+
+test('webcam refused: one clear message, and photos still work', async ({ page }) => {
+  await page.evaluate(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await page.getByTestId('webcam-open').click();
+  await expect(page.getByTestId('webcam-error')).toContainText('not allowed');
+  await dropFiles(page, [join(SHARED, 'images/owl.jpg')]);
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+});

@@ -4,7 +4,7 @@
  * Computed in the model worker when the panel is open; the worker caches per (image, layer).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { analyzeTopology, formatShape } from '../../ml/core/architecture';
+import { analyzeTopology } from '../../ml/core/architecture';
 import { fetchActivations } from '../../state/activationActions';
 import { useStore } from '../../state/store';
 import { colorize } from '../../viz/colormap';
@@ -125,7 +125,7 @@ export function ActivationView() {
               <select data-testid="activation-layer" value={shown ?? ''} onChange={(e) => setLayer(e.target.value)}>
                 {layers.map((l) => (
                   <option key={l.name} value={l.name}>
-                    {l.name} {l.outputShape.length ? `· ${formatShape(l.outputShape)}` : ''}
+                    {l.name} {l.outputShape.length > 1 ? `· ${l.outputShape.slice(1).join('×')}` : ''}
                   </option>
                 ))}
               </select>

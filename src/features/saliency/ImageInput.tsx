@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { samplePhotos, type SamplePhoto } from '../../state/modelIndex';
 import { addImageFiles, addSample, addSampleUrl } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
+import { WebcamCapture } from './WebcamCapture';
 
 
 export function ImageInput() {
@@ -33,6 +34,7 @@ export function ImageInput() {
           }}
         />
       </div>
+      <WebcamCapture />
       {sampleSet && (
         <div className="samples" role="group" aria-label={sampleSet.label} data-testid="painting-samples">
           {sampleSet.items.map((s) => (
