@@ -2,7 +2,7 @@
  * npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc>
  *   [--epochs 10] [--batch 128] [--lr 0.01] [--momentum 0.9] [--dropout 0.5] [--weight-decay 0] [--optimizer sgd|adam]
  *   [--val 0.2] [--seed 0] [--augment N views] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class] [--base-url URL] --out <dir> [--json]
- *   [--trunk pretrained|random] [--force]
+ *   [--trunk pretrained|random] [--mixup ALPHA] [--force]
  * Progress goes to stderr; with --json the last stdout line is the run as JSON. Unreadable images are
  * skipped and counted; every number is checked against its range (exit 2).
  */
@@ -35,6 +35,7 @@ await runCli(async () => {
     weightDecay: num(args, 'weight-decay', RECIPE_RANGES.weightDecay, COURSE_RECIPE.weightDecay),
     seed: num(args, 'seed', RECIPE_RANGES.seed, COURSE_RECIPE.seed),
     augmentViews: num(args, 'augment', RECIPE_RANGES.augmentViews, 0),
+    mixup: num(args, 'mixup', RECIPE_RANGES.mixup, 0),
     unfreezeBlock: args.has('unfreeze-block'),
     blockLrScale: num(args, 'block-lr-scale', RECIPE_RANGES.blockLrScale, 0.1),
   };
@@ -93,6 +94,7 @@ await runCli(async () => {
     images: { train: r.trainItems.length, val: r.valItems.length, unreadable: r.unreadable },
     backend: backend.name,
     trunk,
+    mixup: config.mixup,
     out,
   };
   if (args.has('json')) console.log(JSON.stringify(result));

@@ -31,6 +31,7 @@ import { cachedSource, trainHead } from './training/loop';
 import { evaluate } from './training/metrics';
 import { fineTune, withBlockWeights } from './training/pipeline';
 import { layerProbe } from './training/probe';
+import { drawMix, mixBatch } from './training/mixup';
 import { randomizeTrunk } from './training/randomTrunk';
 import { mulberry32 } from './core/random';
 
@@ -156,6 +157,16 @@ describe('no leaked tensors: activation explorer', () => {
       await layerActivations(net.model, x, net.model.layers.at(-1)!.name);
       await colourFilters(net.model, net.meta.preprocess);
       x.dispose();
+    }));
+});
+
+describe('no leaked tensors: mixup', () => {
+  it('mixBatch (its two results disposed by the caller)', () =>
+    leakFree(() => {
+      const x = tf.randomNormal([6, 4]) as tf.Tensor2D;
+      const { perm, lambda } = drawMix(mulberry32(2), 0.4, 6);
+      const m = mixBatch(x, [0, 1, 2, 0, 1, 2], 3, lambda, perm);
+      tf.dispose([x, m.x, m.target]);
     }));
 });
 

@@ -201,7 +201,7 @@ async function runTraining(strategy: Strategy, config: TrainConfig, attempt: num
     const ds = get().tlDataset!;
     const run: SavedRun = {
       id: `run${Date.now()}`,
-      label: `${strategy}${config.trunk === 'random' ? ' · random trunk' : ''} · ${config.optimizer} lr ${config.lr}${config.paceMs ? ' · paced' : ''} · ${new Date().toLocaleTimeString()}`,
+      label: `${strategy}${config.trunk === 'random' ? ' · random trunk' : ''}${config.mixup ? ` · mixup α ${config.mixup}` : ''} · ${config.optimizer} lr ${config.lr}${config.paceMs ? ' · paced' : ''} · ${new Date().toLocaleTimeString()}`,
       date: new Date().toISOString(),
       model: get().tlModel!.name,
       dataset: ds.name,

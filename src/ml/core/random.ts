@@ -38,3 +38,33 @@ export function gaussian(rand: () => number): () => number {
     return r * Math.cos(2 * Math.PI * v);
   };
 }
+
+/** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the usual boost. Uses only `rand` (no hidden state). */
+export function gammaDraw(rand: () => number, shape: number): number {
+  if (shape < 1) {
+    let u = 0;
+    while (u === 0) u = rand();
+    return gammaDraw(rand, shape + 1) * u ** (1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  const normal = gaussian(rand);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rand();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Beta(a, b) from two gamma draws: mixup's blend weight λ ~ Beta(α, α). */
+export function betaDraw(rand: () => number, a: number, b: number): number {
+  const x = gammaDraw(rand, a);
+  const y = gammaDraw(rand, b);
+  return x / (x + y);
+}

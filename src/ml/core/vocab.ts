@@ -61,6 +61,8 @@ export interface TrainConfig {
   blockLrScale?: number;
   /** Lecture pace: spread each epoch's batches over at least this many ms so a class can watch (0 = as fast as it goes). */
   paceMs?: number;
+  /** mixup's α: blend pairs of training examples and their labels, λ ~ Beta(α, α); 0 = off. */
+  mixup?: number;
   /** The control: train on a trunk whose weights were re-drawn at random (seeded by `seed`). */
   trunk?: 'pretrained' | 'random';
 }
@@ -88,6 +90,7 @@ export const RECIPE_RANGES = {
   weightDecay: { min: 0, max: 1 },
   seed: { min: 0, max: 2 ** 32 - 1, integer: true },
   augmentViews: { min: 0, max: 32, integer: true },
+  mixup: { min: 0, max: 4 },
   blockLrScale: { min: 0, max: 10, exclusiveMin: true },
   valFraction: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
 } satisfies Record<string, NumberRange>;

@@ -10,6 +10,7 @@ import { mulberry32 } from '../core/random';
 import type { TrainConfig } from '../core/vocab';
 
 import { evaluate } from './metrics';
+import { drawMix, mixBatch } from './mixup';
 import type { Body, Head } from './head';
 
 export interface EpochStats {
@@ -145,7 +146,16 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
           break;
         }
         const idx = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize);
-        const x = await train.batch(idx);
+        let x = await train.batch(idx);
+        // mixup: blend each row with a partner and the targets alike (λ ~ Beta(α, α) per batch).
+        let soft: tf.Tensor2D | null = null;
+        let truth = idx.map((i) => train.labels[i]!);
+        if (cfg.mixup && cfg.mixup > 0 && idx.length > 1) {
+          const { lambda, perm } = drawMix(rand, cfg.mixup, idx.length);
+          const m = mixBatch(x, truth, numClasses, lambda, perm);
+          x.dispose();
+          ({ x, target: soft, dominant: truth } = m);
+        }
         // Dropout masks from our PRNG: reproducible, and different for every batch.
         const masks = head.layers.map((l) => {
           const shape = [idx.length, l.w.shape[0]!] as [number, number];
@@ -160,7 +170,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         const lossFn = () => {
           const logits = head.apply(body ? body.forward(x) : x, masks);
           predsT = tf.keep(logits.argMax(-1));
-          let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yIdx, numClasses), logits);
+          let loss = tf.losses.softmaxCrossEntropy(soft ?? tf.oneHot(yIdx, numClasses), logits);
           if (cfg.weightDecay > 0) for (const l of head.layers) loss = loss.add(l.w.square().sum().mul(cfg.weightDecay / 2));
           return loss as tf.Scalar;
         };
@@ -178,10 +188,10 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         }
         const loss = (await lossT.data())[0]!;
         const preds = await predsT!.data();
-        idx.forEach((i, k) => {
-          if (preds[k] === train.labels[i]) correct++;
+        truth.forEach((label, k) => {
+          if (preds[k] === label) correct++;
         });
-        tf.dispose([lossT, predsT!, x, yIdx, ...masks.filter((m): m is tf.Tensor2D => m !== null)]);
+        tf.dispose([lossT, predsT!, x, yIdx, ...(soft ? [soft] : []), ...masks.filter((m): m is tf.Tensor2D => m !== null)]);
         lossSum += loss * idx.length;
         batchLosses.push(loss);
         cb.onBatch?.(epoch, b + 1, batches, loss);
