@@ -158,5 +158,13 @@ for (const size of SIZES)
       await setLecture(page, lecture);
       await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? 'loss-chart' : undefined);
     }
+    // The feature space, trunk and head side by side.
+    await page.getByTestId('embedding-start').click();
+    await expect(page.getByTestId('embedding-plot-head')).toBeVisible({ timeout: 60_000 });
+    for (const lecture of [true, false]) {
+      await setLecture(page, lecture);
+      await page.getByTestId('embedding-plot').scrollIntoViewIfNeeded();
+      await check(`features ${lecture ? 'lecture' : 'light'}`);
+    }
     expect(problems).toEqual([]);
   });

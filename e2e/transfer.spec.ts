@@ -48,14 +48,16 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   const { readFileSync } = await import('node:fs');
   expect(readFileSync((await chart.path())!).subarray(1, 4).toString()).toBe('PNG');
 
-  // A second run (another seed) reuses the cached trunk features, and says so.
+  // A second run (another seed, with mixup) reuses the cached trunk features, and says so; the comparison names mixup.
   await page.getByLabel('Seed', { exact: true }).fill('1');
+  await page.getByTestId('mixup-input').fill('0.4');
   const t1 = Date.now();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('last-run-info')).toContainText('from the cache', { timeout: 120_000 });
   const secondMs = Date.now() - t1;
   console.log(`first run ${firstMs} ms, second run (feature cache) ${secondMs} ms`);
   expect(secondMs).toBeLessThan(firstMs);
+  await expect(page.getByTestId('run-legend')).toContainText('mixup α 0.4');
 
   // Try it: the fine-tuned model explains a painting on the saliency screen.
   await page.getByTestId('try-model').click();
@@ -76,6 +78,13 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   // The feature space of the last run: one point per painting.
   await page.getByTestId('embedding-start').click();
   await expect(page.getByTestId('embedding-plot')).toHaveAttribute('data-points', '60', { timeout: 60_000 });
+  await expect(page.getByTestId('embedding-plot').locator('.recharts-symbols')).toHaveCount(60);
+  // Beside it, what the fine-tuned head makes of the same paintings; then both by UMAP.
+  await expect(page.getByTestId('embedding-plot-head')).toHaveAttribute('data-points', '60');
+  await expect(page.getByTestId('embedding-plot-head')).toContainText('After training');
+  await page.getByTestId('embedding-umap').click();
+  await expect(page.getByTestId('embedding-plot-head')).toHaveAttribute('data-method', 'umap', { timeout: 60_000 });
+  await expect(page.getByTestId('embedding-plot')).toHaveAttribute('data-method', 'umap');
   await expect(page.getByTestId('embedding-plot').locator('.recharts-symbols')).toHaveCount(60);
 
   // Runs survive a reload.

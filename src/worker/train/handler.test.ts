@@ -110,6 +110,17 @@ describe('training worker handler', () => {
     // The last run's head stays alive for export; nothing else is left behind.
     expect(tf.memory().numTensors - before).toBe(2); // w and b of fc8's replacement
     expect((await send({ type: 'clearCache' })).result).toEqual({ removed: 1 });
+
+    // The feature space of that run: trunk by PCA, the head's view by UMAP (one layer on the trunk: its class scores).
+    type Emb = { points: { label: number }[]; kind: string; layer: string; method: string };
+    const trunk = (await send({ type: 'embedding', method: 'pca', space: 'trunk' })).result as Emb;
+    expect(trunk).toMatchObject({ kind: 'trunk', method: 'pca' });
+    expect(trunk.points).toHaveLength(24);
+    const head = await send({ type: 'embedding', method: 'umap', space: 'head' });
+    expect(head.result as Emb).toMatchObject({ kind: 'scores', layer: 'classifier', method: 'umap' });
+    expect((head.result as Emb).points).toHaveLength(24);
+    expect(head.live.some((e) => e.type === 'phase')).toBe(true);
+    expect(tf.memory().numTensors - before).toBe(2);
   });
 
   it('the random-trunk control trains on its own features and gives the pretrained weights back', async () => {

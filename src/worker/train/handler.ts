@@ -15,7 +15,7 @@ import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
 import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import { type TrainConfig } from '../../ml/core/vocab';
-import { pca2 } from '../../ml/training/embedding';
+import { headView, pca2, umap2 } from '../../ml/training/embedding';
 import { layerProbe } from '../../ml/training/probe';
 import { withRandomTrunk } from '../../ml/training/randomTrunk';
 import { serializeError } from '../shared/errors';
@@ -116,6 +116,31 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     last?.r.head.dispose();
     last = { r, config: req.config, strategy: req.strategy, ds };
     return runSummary(r, ds);
+  }
+
+  async function embedding(req: Extract<TrainRequest, { type: 'embedding' }>): Promise<TrainResultMap['embedding']> {
+    const run = need(last, 'train a model');
+    const t0 = performance.now();
+    const t = run.r.trunk;
+    if (!t.used.length) throw new Error('this run kept no trunk features (the last conv block was trained): train once without it');
+    const n = t.used.length;
+    const trunkSet = { x: t.x, dim: t.dim, n, y: Int32Array.from(t.used.map((i) => run.ds.items[i]!.label)) };
+    let rows: { x: Float32Array; dim: number } = trunkSet;
+    let layer = run.r.plan.trunkLayer;
+    let kind: TrainResultMap['embedding']['kind'] = 'trunk';
+    if (req.space === 'head') {
+      const b = need(backbone, 'load a model');
+      const frozen = run.r.plan.frozen.length && !run.config.unfreezeBlock ? await cache.getFrozen(keyFor(run.strategy, run.config), run.r.plan.frozen) : undefined;
+      const v = await headView(b.model, run.r.plan, run.r.head, trunkSet, { frozen });
+      ({ layer, kind } = v);
+      rows = v;
+    }
+    const xy =
+      req.method === 'umap'
+        ? await umap2(rows.x, n, rows.dim, { seed: run.config.seed, onProgress: (done, total) => post({ type: 'phase', id: req.id, phase: 'train', done, total }) })
+        : await pca2(rows.x, n, rows.dim);
+    const points = t.used.map((item, k) => ({ x: xy[k * 2]!, y: xy[k * 2 + 1]!, label: run.ds.items[item]!.label, source: run.ds.items[item]!.source, split: run.ds.items[item]!.split === 'val' ? ('val' as const) : ('train' as const) }));
+    return { points, method: req.method, space: req.space, layer, kind, ms: performance.now() - t0 };
   }
 
   async function exportModel(which: 'best' | 'last'): Promise<TrainResultMap['export']> {
@@ -224,13 +249,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
           onProgress: (phase, done, total) => post({ type: 'phase', id: req.id, phase: phase === 'features' ? 'features' : 'train', done, total }),
         });
       }
-      case 'embedding': {
-        const run = need(last, 'train a model');
-        if (!run.r.trunk.used.length) throw new Error('this run kept no trunk features (the last conv block was trained): train once without it');
-        const t = run.r.trunk;
-        const xy = await pca2(t.x, t.used.length, t.dim);
-        return { points: t.used.map((item, k) => ({ x: xy[k * 2]!, y: xy[k * 2 + 1]!, label: run.ds.items[item]!.label, source: run.ds.items[item]!.source, split: run.ds.items[item]!.split === 'val' ? 'val' : 'train' })) };
-      }
+      case 'embedding':
+        return embedding(req);
       case 'cacheInfo':
         return cache.info();
       case 'memory':

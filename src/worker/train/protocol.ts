@@ -66,9 +66,12 @@ export type TrainRequest =
   | { type: 'memory'; id: number }
   /** "Which layer to cut?": a linear classifier on features from each layer, same split and seed. */
   | { type: 'probe'; id: number; layers: string[]; epochs: number; seed: number }
-  /** The last run's trunk features in two dimensions (PCA), one point per painting. */
-  | { type: 'embedding'; id: number }
+  /** The last run's features in two dimensions, one point per painting: the trunk's, or what the fine-tuned head computes from them. */
+  | { type: 'embedding'; id: number; method: EmbeddingMethod; space: EmbeddingSpace }
   | { type: 'clearCache'; id: number };
+
+export type EmbeddingMethod = 'pca' | 'umap';
+export type EmbeddingSpace = 'trunk' | 'head';
 
 export interface TrainResultMap {
   init: BackendInfo;
@@ -83,7 +86,15 @@ export interface TrainResultMap {
   cacheInfo: { entries: number; images: number; bytes: number };
   memory: MemoryInfo;
   probe: { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number };
-  embedding: { points: { x: number; y: number; label: number; source: string; split: 'train' | 'val' }[] };
+  embedding: {
+    points: { x: number; y: number; label: number; source: string; split: 'train' | 'val' }[];
+    method: EmbeddingMethod;
+    space: EmbeddingSpace;
+    /** The layer whose output is drawn, and for the head space whether it is a hidden layer or the class scores. */
+    layer: string;
+    kind: 'trunk' | 'hidden' | 'scores';
+    ms: number;
+  };
   clearCache: { removed: number };
 }
 
