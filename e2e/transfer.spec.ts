@@ -167,4 +167,10 @@ test('which layer to cut: the probe compares a linear classifier at four depths 
   await expect(page.getByTestId('layer-probe')).toHaveAttribute('data-points', '4', { timeout: 120_000 });
   await expect(page.getByTestId('layer-probe')).toContainText(/chance \(0\.\d+\) · best: (fire\d_concat|conv10)/);
   await expect(page.getByTestId('layer-probe').locator('path.recharts-curve')).toHaveCount(1);
+  await expect(page.getByTestId('probe-cache')).toContainText('computed now and cached');
+  const first = await page.getByTestId('layer-probe').locator('figcaption').textContent();
+  // Again: every depth from the persistent feature cache, the same curve.
+  await page.getByTestId('probe-start').click();
+  await expect(page.getByTestId('probe-cache')).toContainText('All 4 depths', { timeout: 60_000 });
+  expect(await page.getByTestId('layer-probe').locator('figcaption').textContent()).toBe(first);
 });

@@ -51,6 +51,11 @@ export function LayerProbe() {
               <Line type="monotone" dataKey="acc" name="validation accuracy" stroke="#1f5fbf" strokeWidth={2} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
+          <p className="small" data-testid="probe-cache">
+            {probe.result.fromCache.length === rows.length
+              ? `All ${rows.length} depths' features came from the feature cache: ${(probe.result.ms / 1000).toFixed(1)} s.`
+              : `${(probe.result.ms / 1000).toFixed(1)} s; ${probe.result.fromCache.length ? `${probe.result.fromCache.join(', ')} from the feature cache, the others` : 'the features'} computed now and cached for next time.`}
+          </p>
         </figure>
       )}
     </section>

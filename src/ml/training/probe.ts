@@ -12,6 +12,7 @@ import type { RgbImage } from '../runtime/preprocess';
 import { fitStandardizer, standardize, subset, type FeatureSet } from './features';
 import { linearHead } from './head';
 import { cachedSource, trainHead } from './loop';
+import { concatChunks } from './batches';
 
 export interface ProbeLayer {
   layer: string;
@@ -29,6 +30,43 @@ export interface ProbeOptions {
   seed?: number;
   batch?: number;
   onProgress?: (phase: 'features' | 'train', done: number, total: number) => void;
+  /** Pooled rows computed earlier for some layers (the persistent feature cache), by layer name. */
+  cached?: Record<string, ProbeRows | undefined>;
+  /** Called with each freshly computed layer's rows (to cache them). */
+  onLayerReady?: (layer: string, rows: ProbeRows) => void | Promise<void>;
+}
+
+/** One depth's pooled features: row k belongs to dataset item used[k]. */
+export interface ProbeRows {
+  x: Float32Array;
+  dim: number;
+  used: number[];
+}
+
+const sameItems = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Rows for every layer: cached ones as they are, the others in one shared forward pass. */
+async function probeRows(backbone: Backbone, ds: Dataset, layers: string[], o: ProbeOptions): Promise<Map<string, ProbeRows>> {
+  const rows = new Map<string, ProbeRows>();
+  for (const l of layers) {
+    const c = o.cached?.[l];
+    if (c && c.x.length === c.used.length * c.dim) rows.set(l, c);
+  }
+  const compute = async (which: string[]) => {
+    const { sets, dims, used } = await probeFeatures(backbone, ds, which, o);
+    for (const [k, l] of which.entries()) {
+      const r = { x: concatChunks(sets[k]!), dim: dims[k]!, used };
+      rows.set(l, r);
+      await o.onLayerReady?.(l, r);
+    }
+  };
+  const missing = layers.filter((l) => !rows.has(l));
+  if (missing.length) await compute(missing);
+  // Every depth must describe the same paintings (a cache written when a file was unreadable may not).
+  const first = rows.get(layers[0]!)!.used;
+  const stale = layers.filter((l) => !sameItems(rows.get(l)!.used, first));
+  if (stale.length) await compute(layers);
+  return rows;
 }
 
 /** The recipe every depth gets: a linear classifier with Adam (no dropout, no weight decay). */
@@ -75,7 +113,9 @@ export async function probeFeatures(backbone: Backbone, ds: Dataset, layers: str
 }
 
 export async function layerProbe(backbone: Backbone, ds: Dataset, layers: string[], o: ProbeOptions): Promise<{ layers: ProbeLayer[]; chance: number }> {
-  const { sets, dims, used } = await probeFeatures(backbone, ds, layers, o);
+  for (const l of layers) backbone.model.getLayer(l); // an unknown name fails before any work
+  const rows = await probeRows(backbone, ds, layers, o);
+  const used = rows.get(layers[0]!)!.used;
   const y = Int32Array.from(used.map((i) => ds.items[i]!.label));
   const tr: number[] = [];
   const va: number[] = [];
@@ -85,13 +125,8 @@ export async function layerProbe(backbone: Backbone, ds: Dataset, layers: string
   const out: ProbeLayer[] = [];
   for (const [k, layer] of layers.entries()) {
     const t0 = performance.now();
-    const x = new Float32Array(used.length * dims[k]!);
-    let off = 0;
-    for (const c of sets[k]!) {
-      x.set(c, off);
-      off += c.length;
-    }
-    const all: FeatureSet = { x, y, dim: dims[k]!, n: used.length };
+    const r = rows.get(layer)!;
+    const all: FeatureSet = { x: r.x, y, dim: r.dim, n: used.length };
     const stats = fitStandardizer(subset(all, tr));
     const train = standardize(subset(all, tr), stats);
     const val = standardize(subset(all, va), stats);

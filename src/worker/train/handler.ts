@@ -239,7 +239,16 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         const b = need(backbone, 'load a model');
         const ds = need(dataset, 'load a dataset');
         const read = need(bytes, 'load a dataset');
-        return layerProbe(b, ds, req.layers, {
+        // Each depth's pooled rows go through the persistent feature cache, keyed like a trunk cut there
+        // (a probe at the layer the studio trains on shares its features with training).
+        const keyOf = (layer: string) =>
+          featureKey({ modelUrl, datasetSignature: signature, preprocess: b.meta.preprocess, plan: { trunkLayer: layer, pool: (b.model.getLayer(layer).outputShape as unknown[]).length === 4 ? 'gap' : 'flatten' }, config: { seed: 0 } });
+        const t0 = performance.now();
+        const cached = Object.fromEntries(await Promise.all(req.layers.map(async (l) => [l, await cache.get(keyOf(l))] as const)));
+        const fresh = new Set<string>();
+        const r = await layerProbe(b, ds, req.layers, {
+          cached,
+          onLayerReady: (layer, rows) => (fresh.add(layer), cache.put(keyOf(layer), rows)),
           epochs: req.epochs,
           seed: req.seed,
           image: async (i) => {
@@ -248,6 +257,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
           },
           onProgress: (phase, done, total) => post({ type: 'phase', id: req.id, phase: phase === 'features' ? 'features' : 'train', done, total }),
         });
+        return { ...r, fromCache: req.layers.filter((l) => !fresh.has(l)), ms: performance.now() - t0 };
       }
       case 'embedding':
         return embedding(req);

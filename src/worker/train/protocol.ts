@@ -85,7 +85,8 @@ export interface TrainResultMap {
   export: { files: { name: string; bytes: Uint8Array }[] };
   cacheInfo: { entries: number; images: number; bytes: number };
   memory: MemoryInfo;
-  probe: { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number };
+  /** `fromCache`: the depths whose features came from the persistent feature cache (no forward pass). */
+  probe: { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number; fromCache: string[]; ms: number };
   embedding: {
     points: { x: number; y: number; label: number; source: string; split: 'train' | 'val' }[];
     method: EmbeddingMethod;
