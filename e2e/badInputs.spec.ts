@@ -73,6 +73,11 @@ test('studio: a non-zip picked as a zip, and numbers out of range, each get one 
   await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
   await page.getByTestId('dataset-zip').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('just some text') });
   await expect(page.getByText('notes.zip is not a .zip archive')).toBeVisible();
+  // An empty folder (the picker hands over no files at all) gets an answer, not silence.
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  await page.getByTestId('dataset-input').setInputFiles(mkdtempSync(join(tmpdir(), 'tl-empty-')));
+  await expect(page.getByText('That folder is empty: choose a folder with one sub-folder of images per class')).toBeVisible();
   await page.getByTestId('epochs-input').fill('400');
   await expect(page.getByTestId('epochs-input')).toHaveValue('400');
   await page.getByTestId('epochs-input').fill('20000');

@@ -68,6 +68,7 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('saliency-map')).toBeVisible();
   // The dataset's paintings are the samples now, and one click goes back to the ImageNet model.
   await expect(page.getByTestId('painting-samples').locator('button')).toHaveCount(6);
+  await expect(page.getByTestId('painting-samples')).toHaveAttribute('aria-label', /^Held-back paintings of .* \(not trained on\)$/);
   await page.getByTestId('painting-samples').locator('button').first().click();
   await expect(page.getByTestId('map-info')).toContainText('Baroque ·');
   await page.getByTestId('back-to-imagenet').click();

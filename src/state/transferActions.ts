@@ -79,7 +79,7 @@ async function loadDataset(source: DatasetSource, thumbs: (s: string) => string 
     const summary = await need().request<'loadDataset'>({ type: 'loadDataset', source, valFraction: get().tlValFraction, seed: get().tlConfig.seed });
     session.datasetSource = source;
     const map: Record<string, string> = {};
-    for (const s of summary.samples) {
+    for (const s of [...summary.samples, ...summary.heldOut]) {
       const url = thumbs(s.source);
       if (url) map[s.source] = url;
     }

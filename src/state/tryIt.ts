@@ -18,17 +18,9 @@ export async function tryFineTuned(): Promise<void> {
     const asFiles = files.map((f) => new File([f.bytes as BlobPart], f.name));
     const ds = get().tlDataset;
     const thumbs = get().tlThumbs;
-    // Paintings to try it on: two examples per style from the dataset.
-    const perStyle = new Map<number, number>();
-    const items = (ds?.samples ?? [])
-      .filter((x) => thumbs[x.source])
-      .filter((x) => {
-        const n = perStyle.get(x.label) ?? 0;
-        perStyle.set(x.label, n + 1);
-        return n < 2;
-      })
-      .map((x) => ({ name: `${ds!.classes[x.label]} · ${x.source.split('/').pop()}`, url: thumbs[x.source]! }));
-    set({ salSampleSet: items.length ? { label: `Paintings from ${ds?.name ?? 'the dataset'}`, items } : null });
+    // Paintings to try it on: held-back ones (the validation split, never trained on), two per style.
+    const items = (ds?.heldOut ?? []).filter((x) => thumbs[x.source]).map((x) => ({ name: `${ds!.classes[x.label]} · ${x.source.split('/').pop()}`, url: thumbs[x.source]! }));
+    set({ salSampleSet: items.length ? { label: `Held-back paintings of ${ds?.name ?? 'the dataset'} (not trained on)`, items } : null });
     goTo('saliency');
     await loadModel({ kind: 'files', files: asFiles }, label);
   } catch (e) {

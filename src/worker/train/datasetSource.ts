@@ -84,6 +84,13 @@ export function datasetSummary(ds: Dataset, signature: string): DatasetSummary {
     perClass.set(it.label, n + 1);
     return n < 4;
   });
+  const perClassVal = new Map<number, number>();
+  const heldOut = ds.items.filter((it) => {
+    if (it.split !== 'val') return false;
+    const n = perClassVal.get(it.label) ?? 0;
+    perClassVal.set(it.label, n + 1);
+    return n < 2;
+  });
   return {
     name: ds.name,
     classes: ds.classes,
@@ -92,6 +99,7 @@ export function datasetSummary(ds: Dataset, signature: string): DatasetSummary {
     val: ds.items.filter((i) => i.split === 'val').length,
     warnings: datasetWarnings(ds),
     samples: samples.map((s) => ({ label: s.label, source: s.source })),
+    heldOut: heldOut.map((s) => ({ label: s.label, source: s.source })),
     signature,
   };
 }

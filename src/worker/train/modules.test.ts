@@ -59,6 +59,11 @@ describe('openDatasetSource', () => {
     expect(s.train + s.val).toBe(20);
     expect(s.samples.filter((x) => x.label === 0)).toHaveLength(4);
     expect(s.signature).toBe('sig');
+    // Held back for "Try it": two per class, all from the validation split.
+    const split = new Map(ds.items.map((i) => [i.source, i.split]));
+    expect(s.heldOut).toHaveLength(4);
+    expect(s.heldOut.every((x) => split.get(x.source) === 'val')).toBe(true);
+    expect(s.heldOut.filter((x) => x.label === 1)).toHaveLength(2);
   });
 });
 

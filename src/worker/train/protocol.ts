@@ -21,6 +21,8 @@ export interface DatasetSummary {
   warnings: string[];
   /** A few items per class for the thumbnail grid (object URLs are made on the page). */
   samples: { label: number; source: string }[];
+  /** Up to two validation paintings per class: never trained on, so "Try it" offers them. */
+  heldOut: { label: number; source: string }[];
   signature: string;
 }
 
