@@ -3,6 +3,7 @@ import { SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { decodeOffThread } from '../worker/decode/client';
 import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
+import { lessonModel } from './lessonModels';
 import { samplePhotos } from './modelIndex';
 import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';
@@ -33,11 +34,12 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The model a link asked for, else VGG16 (the index lists it first when installed), else the first. */
+/** The model a link asked for, else the lesson's starting model (the smallest installed one that serves it). */
 export async function ensureSaliencyModel(): Promise<void> {
   const s = get();
   if (s.current || s.loading || !s.backend || s.index.length === 0) return;
-  const first = s.index.find((m) => m.id === s.preferredModel) ?? s.index[0]!;
+  // A link's model, else the smallest installed one that serves the lesson: never a large download unasked.
+  const first = s.index.find((m) => m.id === s.preferredModel) ?? lessonModel(s.index, 'saliency').start ?? s.index[0]!;
   await loadModel({ kind: 'url', url: first.url, name: first.name }, first.name);
 }
 

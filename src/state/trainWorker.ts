@@ -84,6 +84,24 @@ export function startTransfer(ready: () => void): Promise<void> {
   return started;
 }
 
+/** The studio on another installed model (the dataset stays; the plan and cache status are refreshed). False if it cannot be fine-tuned. */
+export async function switchStudioModel(m: { url: string; name: string }): Promise<boolean> {
+  if (!client || get().tlStatus !== 'idle') return false;
+  try {
+    const url = new URL(m.url, document.baseURI).href;
+    const info = await client.request<'loadModel'>({ type: 'loadModel', url });
+    if (info.strategies.length === 0) throw new Error('it has no classifier layers to replace');
+    session.modelUrl = url;
+    const want = get().tlStrategy;
+    set({ tlModel: info, tlStrategy: info.strategies.includes(want) ? want : info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!, tlModelError: null });
+    void onModelReady?.();
+    return true;
+  } catch (e) {
+    set({ tlModelError: `${m.name}: ${message(e)}` });
+    return false;
+  }
+}
+
 function newClient(): TrainClient {
   // A crash outside a request (none running) is reported; one during training is recovered in startTraining.
   return new TrainClient((msg) => {

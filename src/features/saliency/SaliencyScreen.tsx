@@ -1,11 +1,10 @@
 /** Lesson B: drop photos, pick a class and a method, see the maps. */
 import { useEffect } from 'react';
-import { formatBytes } from '../../lib/format';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
-import { loadModel } from '../../state/actions';
 import { backToImageNet } from '../../state/transferActions';
 import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
+import { CourseModelOffer } from '../models/CourseModelOffer';
 import { LoadProgress } from '../models/LoadProgress';
 import { ActivationView } from './ActivationView';
 import { BatchGrid } from './BatchGrid';
@@ -29,8 +28,6 @@ export function SaliencyScreen() {
   const active = useStore((s) => s.salImages.find((i) => i.id === s.salActive));
   const result = useStore((s) => (s.salActive ? s.salResults[s.salActive] : undefined));
   const salClass = useStore((s) => s.salClass);
-  const index = useStore((s) => s.index);
-  const course = index.find((m) => m.arch === 'vgg16') ?? null;
   const fineTuned = !!current && /fine-tuned/.test(current.label);
 
   useEffect(() => {
@@ -71,17 +68,9 @@ export function SaliencyScreen() {
           Which pixels would change the class score S_c most if they changed? The map is |∂S_c/∂I|, the gradient of the unnormalised score with respect to the
           image, taken at your image (Simonyan, Vedaldi &amp; Zisserman, 2014).
         </p>
-        <p className="small" data-testid="saliency-model">
+        <p className="small" data-testid="saliency-model" data-model={current?.label}>
           Model: {current ? <strong>{current.info.meta.name}</strong> : loading ? `loading ${loading.label}…` : 'none loaded'}
-          {current && course && course.name !== current.label && !loading && (
-            <>
-              {' '}
-              <button type="button" className="link" data-testid="use-course-model" onClick={() => void loadModel({ kind: 'url', url: course.url, name: course.name }, course.name)}>
-                Switch to the course's {course.name} ({formatBytes(course.bytes)})
-              </button>
-            </>
-          )}
-          {current && !course && !fineTuned && current.info.meta.arch !== 'vgg16' && indexState === 'ready' && ' · the course uses VGG16: npm run assets installs it'}
+          {current && <CourseModelOffer lesson="saliency" />}
           {fineTuned && (
             <>
               {' '}

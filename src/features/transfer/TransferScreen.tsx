@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { startTransfer } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import { ReplayPanel } from '../classroom/ReplayPanel';
+import { CourseModelOffer } from '../models/CourseModelOffer';
 import { Charts } from './Charts';
 import { DatasetPanel } from './DatasetPanel';
 import { LayerProbe } from './LayerProbe';
@@ -29,6 +30,7 @@ export function TransferScreen() {
         </p>
         <p className="small" data-testid="transfer-model">
           Backbone: {model ? <strong>{model.name}</strong> : modelError ? <span className="error">{modelError}</span> : 'loading…'}
+          {model && <CourseModelOffer lesson="transfer" />}
         </p>
       </section>
       <div className="columns">

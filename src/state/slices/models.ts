@@ -22,6 +22,8 @@ export interface ModelsSlice {
   loading: { label: string; loaded: number; total: number; phase: string } | null;
   loadError: string | null;
   cacheBytes: number | null;
+  /** The course's model (VGG16 / AlexNet) downloading into the model cache in the background, by index id. */
+  courseFetch: { id: string; loaded: number; total: number; state: 'downloading' | 'ready' | 'error'; error?: string } | null;
 }
 
-export const initialModels = (): ModelsSlice => ({ index: [], indexState: 'loading', indexError: null, current: null, loading: null, loadError: null, cacheBytes: null });
+export const initialModels = (): ModelsSlice => ({ index: [], indexState: 'loading', indexError: null, current: null, loading: null, loadError: null, cacheBytes: null, courseFetch: null });

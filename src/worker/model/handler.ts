@@ -14,7 +14,7 @@ import { computeSaliency } from '../../ml/saliency/saliency';
 import { logitsModel, type LogitsModel } from '../../ml/saliency/logitsModel';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
-import { clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
+import { cacheKey, clearCache, fetchModel, fetchModelJson, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { ActivationsResult, LoadedModel, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
 
@@ -236,6 +236,16 @@ export function createModelHandler(post: Post) {
       }
       case 'activations':
         return activations(req);
+      case 'prefetch': {
+        // Only into the cache: the loaded model stays; a later loadModel of this URL reads the cache.
+        const pre = await fetchModelJson(req.url);
+        const key = cacheKey(req.url, pre.text);
+        const hit = (await listCached()).find((c) => c.key === key);
+        if (hit) return { bytes: hit.bytes, from: 'cache' as const };
+        const fetched = await fetchModel(req.url, (loaded, total) => post({ type: 'progress', id: req.id, loaded, total, phase: 'download' }), undefined, pre);
+        await replaceInCache(req.url, key, fetched.artifacts);
+        return { bytes: fetched.bytes, from: 'network' as const };
+      }
       case 'cancel':
         cancelled.add(req.target);
         return { cancelled: true };
@@ -250,7 +260,7 @@ export function createModelHandler(post: Post) {
 
   /** Cancel requests must not wait behind the work they cancel. */
   function isImmediate(req: Request): boolean {
-    return req.type === 'cancel' || req.type === 'simulateDeviceLoss';
+    return req.type === 'cancel' || req.type === 'simulateDeviceLoss' || req.type === 'prefetch';
   }
 
   const handle = async function handle(req: Request): Promise<void> {

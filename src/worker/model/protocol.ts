@@ -114,6 +114,8 @@ export type Request =
   | { type: 'classModel'; id: number; params: ClassModelParams }
   /** One layer's feature maps for an image; layer null = the first colour convolution. `imageKey` names the image for the cache. */
   | { type: 'activations'; id: number; image: ImagePixels; imageKey: string; layer: string | null; maxChannels: number }
+  /** Handled at once, not queued (maps go on meanwhile): download a model into the IndexedDB model cache without loading it. */
+  | { type: 'prefetch'; id: number; url: string }
   /** Handled at once, not queued: stops the multi-pass request `target` at its next step. */
   | { type: 'cancel'; id: number; target: number }
   /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
@@ -131,6 +133,7 @@ export interface ResultMap {
   saliency: SaliencyResult;
   classModel: { rgba: Uint8ClampedArray; width: number; height: number; score: number; steps: number };
   activations: ActivationsResult;
+  prefetch: { bytes: number; from: 'network' | 'cache' };
   cancel: { cancelled: boolean };
   simulateDeviceLoss: { how: string };
 }
