@@ -27,6 +27,19 @@ def timed(f, n, warm=1):
         t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1000)
     return stats(ts)
 
+# The native peak: a large single-precision matmul (MKL/OpenBLAS: AVX2 or AVX-512 FMA), 1 thread and all.
+def matmul_peak(threads, n=2048):
+    torch.set_num_threads(threads)
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(2): a @ b
+    best = 0.0
+    for _ in range(5):
+        t = time.perf_counter(); a @ b; best = max(best, 2 * n ** 3 / (time.perf_counter() - t) / 1e9)
+    return best
+cores = os.cpu_count() or 1
+out['matmul_peak_gflops'] = {'1': matmul_peak(1), str(cores): matmul_peak(cores)}
+torch.set_num_threads(cores)
+
 vgg = torchvision.models.vgg16().eval()
 for q in vgg.parameters(): q.requires_grad_(False)
 x0 = torch.randn(1, 3, 224, 224)
