@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { wasmThreads } from './scripts/vite/wasmThreads';
 
 // COOP/COEP make the page cross-origin isolated (SharedArrayBuffer, WASM threads).
 const isolation = {
@@ -13,6 +14,8 @@ export default defineConfig({
   base: './',
   plugins: [
     react(),
+    // WASM threads in a minified build (see the plugin); the backend lives in the workers, below.
+    wasmThreads(),
     // Offline after the first visit: a Workbox service worker precaches the app (JS, CSS,
     // WASM binaries, sample images); the models list is network-first with a cached
     // fallback; model weights are not duplicated here, they live in the IndexedDB cache.
@@ -39,7 +42,7 @@ export default defineConfig({
       },
     }),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wasmThreads()] },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
