@@ -3,6 +3,8 @@
  * (headless, --enable-unsafe-webgpu: software rendering here), bench/browser.html per
  * workload × backend in a fresh page. Prints `BENCH_JSON {rows, results}`.
  * Memory: peak resident memory of the whole Chromium process tree, sampled every 200 ms.
+ * Alone: `npx tsx bench/browser.ts --backends wasm --threads 1,2 --workloads saliency` compares
+ * WASM thread counts (the server sends COOP/COEP so threads can run).
  */
 import { execSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -16,6 +18,9 @@ const SHARED = resolve(process.env.SHARED_DIR ?? join(ROOT, '../shared'));
 const args = parseArgs(process.argv.slice(2));
 const quick = args.has('quick');
 const backends = (str(args, 'backends') ?? 'wasm,webgl,webgpu').split(',');
+/** WASM thread counts to run (each a row); more than 1 needs the isolation headers below. */
+const threadCounts = (str(args, 'threads') ?? '1').split(',').map(Number);
+const workloads = new Set((str(args, 'workloads') ?? 'trunk,saliency,load').split(','));
 /** Per workload × backend; SwiftShader WebGPU is ~100× slower than WASM, so GPU rows are small. */
 const LIMIT_MS = quick ? 120_000 : 300_000;
 
@@ -45,7 +50,14 @@ const server = await createServer({
   root: ROOT,
   configFile: false,
   logLevel: 'error',
-  server: { port: 4190, strictPort: false, host: '127.0.0.1', fs: { allow: [ROOT, SHARED] } },
+  server: {
+    port: 4190,
+    strictPort: false,
+    host: '127.0.0.1',
+    fs: { allow: [ROOT, SHARED] },
+    // Cross-origin isolation, so WASM can run threads (--threads).
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
   worker: { format: 'es' },
 });
 await server.listen();
@@ -77,21 +89,29 @@ async function run(backend: string, workload: string, params: Record<string, str
 }
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`) : '—');
-for (const backend of backends) {
+const configs = backends.flatMap((b) => (b === 'wasm' ? threadCounts.map((t) => ({ backend: b, threads: t })) : [{ backend: b, threads: 1 }]));
+for (const { backend, threads } of configs) {
   const gpu = backend !== 'wasm';
-  const trunk = await run(backend, 'trunk', { files: files(gpu || quick ? 8 : 64).join('|'), batch: gpu || quick ? '8' : '32' });
-  results[`${backend}_trunk`] = trunk;
-  rows[`${backend}: AlexNet trunk`] = trunk.ok ? `${(trunk.imagesPerS as number).toFixed(1)} img/s (${trunk.images} paintings) · browser RSS ${(trunk.browserRssPeakMB as number).toFixed(0)} MB` : `failed: ${trunk.error}`;
-  if (!quick) {
-    const sal = await run(backend, 'saliency', { n: gpu ? '1' : '3' }, gpu ? 180_000 : LIMIT_MS);
-    results[`${backend}_saliency`] = sal;
-    rows[`${backend}: VGG16 saliency`] = sal.ok ? `${fmt(sal.medianMs)} (first ${fmt(sal.firstMs)}) · browser RSS ${(sal.browserRssPeakMB as number).toFixed(0)} MB` : `failed: ${sal.error}`;
-    const load = await run(backend, 'load', { archs: gpu ? 'alexnet' : 'alexnet,vgg16' });
-    results[`${backend}_load`] = load;
+  const key = gpu || threads === 1 ? backend : `${backend}${threads}t`;
+  const label = gpu ? backend : `${backend} (${threads} thread${threads === 1 ? '' : 's'})`;
+  const t = { threads: String(threads) };
+  if (workloads.has('trunk')) {
+    const trunk = await run(backend, 'trunk', { ...t, files: files(gpu || quick ? 8 : 64).join('|'), batch: gpu || quick ? '8' : '32' });
+    results[`${key}_trunk`] = trunk;
+    rows[`${label}: AlexNet trunk`] = trunk.ok ? `${(trunk.imagesPerS as number).toFixed(1)} img/s (${trunk.images} paintings) · browser RSS ${(trunk.browserRssPeakMB as number).toFixed(0)} MB` : `failed: ${trunk.error}`;
+  }
+  if (!quick && workloads.has('saliency')) {
+    const sal = await run(backend, 'saliency', { ...t, n: gpu ? '1' : '3' }, gpu ? 180_000 : LIMIT_MS);
+    results[`${key}_saliency`] = sal;
+    rows[`${label}: VGG16 saliency`] = sal.ok ? `${fmt(sal.medianMs)} (first ${fmt(sal.firstMs)}) · browser RSS ${(sal.browserRssPeakMB as number).toFixed(0)} MB` : `failed: ${sal.error}`;
+  }
+  if (!quick && workloads.has('load')) {
+    const load = await run(backend, 'load', { ...t, archs: gpu ? 'alexnet' : 'alexnet,vgg16' });
+    results[`${key}_load`] = load;
     if (load.ok)
       for (const arch of ['alexnet', 'vgg16'])
-        if (load[`${arch}_network_ms`] !== undefined) rows[`${backend}: load ${arch} float32`] = `from the server ${fmt(load[`${arch}_network_ms`])}, from IndexedDB ${fmt(load[`${arch}_indexeddb_ms`])}`;
-    if (!load.ok) rows[`${backend}: load`] = `failed: ${load.error}`;
+        if (load[`${arch}_network_ms`] !== undefined) rows[`${label}: load ${arch} float32`] = `from the server ${fmt(load[`${arch}_network_ms`])}, from IndexedDB ${fmt(load[`${arch}_indexeddb_ms`])}`;
+    if (!load.ok) rows[`${label}: load`] = `failed: ${load.error}`;
   }
 }
 await browser.close();

@@ -31,8 +31,9 @@ async function main() {
   if (!isBackendName(backend)) throw new Error(`no backend ${backend}`);
   const abs = (u: string) => new URL(u, location.href).href;
   configureWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreaded) });
-  const info = await selectBackend([backend], { allowSoftwareGpu: true });
+  const info = await selectBackend([backend], { allowSoftwareGpu: true, wasmThreads: Number(q.get('threads') ?? 1) });
   if (info.name !== backend) throw new Error(`${backend} did not initialise: ${info.skipped.map((s) => s.reason).join('; ')}`);
+  if (backend === 'wasm' && info.threads !== Number(q.get('threads') ?? 1)) throw new Error(`asked for ${q.get('threads') ?? 1} WASM threads, got ${info.threads} (${info.detail})`);
   const workload = q.get('workload');
   const modelUrl = (arch: string) => `/.cache/models/${arch}-random-none/model.json`;
   if (workload === 'load') {

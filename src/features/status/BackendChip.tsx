@@ -25,7 +25,7 @@ export function BackendChip() {
     <details className={`chip ${error ? 'chip-error' : ''}`}>
       <summary
         data-testid="backend-chip"
-        data-threads={backend ? 1 : undefined}
+        data-threads={backend?.threads}
         aria-label={`Compute backend: ${label}. Open for details and to change it.`}
         title={memory ? `Runs on ${backend?.name ?? '…'}; the model and its working data take ${formatBytes(memory.numBytes)}` : undefined}
       >

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm/register';
 
 import { BACKEND_ORDER, type BackendName } from '../core/vocab';
@@ -13,6 +13,8 @@ export interface BackendInfo {
   detail: string;
   /** Backends tried before this one, with why they failed. */
   skipped: { name: BackendName; reason: string }[];
+  /** WASM: the threads XNNPACK really runs (1 without cross-origin isolation); other backends: absent. */
+  threads?: number;
 }
 
 /** Where the WASM binaries are served from (the app's own origin; no CDN). */
@@ -50,7 +52,10 @@ function describe(name: BackendName): string {
       const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
       return [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'WebGPU adapter';
     }
-    if (name === 'wasm') return `WebAssembly${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ' + SIMD' : ''}, 1 thread`;
+    if (name === 'wasm') {
+      const n = getThreadsCount();
+      return `WebAssembly${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? ' + SIMD' : ''}, ${n} thread${n === 1 ? '' : 's'}`;
+    }
     if (name === 'cpu') return 'plain JavaScript (slow)';
   } catch {
     /* detail is best-effort */
@@ -72,14 +77,37 @@ async function softwareWebGpu(): Promise<string | null> {
   return null;
 }
 
+/**
+ * tfjs-backend-wasm caps its pool at `navigator.hardwareConcurrency / 2` (it assumes two
+ * hyper-threads per core), read once while the module starts: on a 2-core laptop that is 1
+ * whatever setThreadsCount asks. While it starts, the worker reports twice the logical cores, so
+ * the cap becomes the logical cores and the budget asked for (threads.ts) decides; the real
+ * value is back as soon as the backend is up. Nothing happens where threads were not asked for.
+ */
+async function liftingCoreCap<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  const nav = globalThis.navigator as { hardwareConcurrency?: number } | undefined;
+  const cores = nav?.hardwareConcurrency;
+  if (!nav || threads <= 1 || !cores || Object.hasOwn(nav, 'hardwareConcurrency')) return start();
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  try {
+    return await start();
+  } finally {
+    delete nav.hardwareConcurrency;
+  }
+}
+
 export interface SelectOptions {
   /** Accept a software-emulated GPU (SwiftShader); only when the user asked for that backend. */
   allowSoftwareGpu?: boolean;
+  /** Threads to ask of the WASM backend (see threads.ts); only when it is not running yet. Default 1. */
+  wasmThreads?: number;
 }
 
 export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDER, options: SelectOptions = {}): Promise<BackendInfo> {
-  // Threads break in a minified build (tfjs#8513); stay single-threaded until proven otherwise.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Must come before the WASM backend starts. Threads also need cross-origin isolation (COOP/COEP
+  // from the server or the service worker) and, in a minified build, the wasmThreads Vite plugin.
+  const threads = Math.max(1, Math.floor(options.wasmThreads ?? 1));
+  setThreadsCount(threads);
   registerWasmKernels();
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
@@ -88,15 +116,16 @@ export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDE
         const sw = await softwareWebGpu();
         if (sw) throw new Error(`software-emulated GPU (${sw}), slower than WebAssembly`);
       }
-      const ok = await tf.setBackend(name);
+      const ok = name === 'wasm' ? await liftingCoreCap(threads, () => tf.setBackend(name)) : await tf.setBackend(name);
       if (!ok) throw new Error('did not initialise');
       await tf.ready();
       const v = await warmup();
       if (!(Math.abs(v - WARMUP_EXPECTED) < 1e-3)) throw new Error(`warm-up gave a wrong result (${v} instead of ${WARMUP_EXPECTED})`);
       const detail = describe(name);
+      const running = name === 'wasm' ? getThreadsCount() : undefined;
       if (name === 'webgl' && !options.allowSoftwareGpu && SOFTWARE_GPU.test(detail))
         throw new Error(`software-emulated GPU (${detail}), slower than WebAssembly`);
-      return { name, detail, skipped };
+      return { name, detail, skipped, ...(running !== undefined && { threads: running }) };
     } catch (e) {
       skipped.push({ name, reason: (e as Error).message || String(e) });
     }

@@ -13,6 +13,7 @@ import { classModelVisualisation } from '../../ml/saliency/classModel';
 import { computeSaliency } from '../../ml/saliency/saliency';
 import { logitsModel, type LogitsModel } from '../../ml/saliency/logitsModel';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
+import { wasmThreadsHere } from '../../ml/runtime/threads';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { cacheKey, clearCache, fetchModel, fetchModelJson, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
@@ -191,7 +192,7 @@ export function createModelHandler(post: Post) {
       case 'init': {
         if (Object.keys(req.wasmPaths).length > 0) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((b) => b !== req.backend)];
-        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('model') });
         backendName = info.name;
         lost = null;
         watchDeviceLoss((why) => (lost = why));

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, type Backbone } from '../../ml/runtime/backbone';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
+import { wasmThreadsHere } from '../../ml/runtime/threads';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
 import { buildFineTunedModel, disposeFineTunedHead, fineTunedFiles } from '../../ml/training/export';
@@ -182,7 +183,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'init': {
         if (Object.keys(req.wasmPaths).length) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((x) => x !== req.backend)];
-        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto' });
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('train') });
         lost = null;
         watchDeviceLoss((why) => (lost = why));
         return info;

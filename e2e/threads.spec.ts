@@ -1,0 +1,77 @@
+/**
+ * WASM threads in the built app: two on this 2-core machine when the server sends COOP/COEP
+ * (vite preview), and on a plain static host that sends none once the service worker adds them.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import { useBackend } from './helpers';
+
+const DIST = resolve(import.meta.dirname, '../dist');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.bin': 'application/octet-stream',
+};
+
+/** A static host as GitHub Pages is one: files and content types, no isolation headers. */
+function plainStaticServer(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(DIST, path));
+    if (!file.startsWith(DIST)) return void res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+async function wasmChip(page: Page) {
+  const chip = page.getByTestId('backend-chip');
+  await expect(chip).toHaveText(/WASM/);
+  return chip;
+}
+
+test('the built app runs WebAssembly on two threads when the server isolates the page', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const chip = await wasmChip(page);
+  await expect(chip).toHaveAttribute('data-threads', '2');
+  await chip.click();
+  await expect(page.getByText(/WebAssembly \+ SIMD, 2 threads/)).toBeVisible();
+});
+
+test('on a static host with no COOP/COEP headers the service worker isolates the page: two threads after a reload', async ({ page }) => {
+  const server = await plainStaticServer();
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const headers = (await (await fetch(url)).headers) as Headers;
+    expect(headers.get('cross-origin-opener-policy')).toBeNull();
+    expect(headers.get('cross-origin-embedder-policy')).toBeNull();
+
+    await useBackend(page, 'wasm');
+    await page.goto(url);
+    // Before the service worker controls the page: not isolated, one thread.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await expect(await wasmChip(page)).toHaveAttribute('data-threads', '1');
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller, undefined, { timeout: 60_000 });
+
+    await page.reload();
+    expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expect(await wasmChip(page)).toHaveAttribute('data-threads', '2');
+  } finally {
+    await new Promise((ok) => server.close(ok));
+  }
+});
