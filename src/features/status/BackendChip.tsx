@@ -20,14 +20,16 @@ export function BackendChip() {
     return () => clearInterval(t);
   }, []);
 
-  const label = error ? 'no backend' : backend ? backend.name.toUpperCase() : 'starting…';
+  const threads = backend?.name === 'wasm' && backend.threads && backend.threads > 1 ? ` × ${backend.threads}` : '';
+  const label = error ? 'no backend' : backend ? `${BACKEND_INFO[backend.name].chip}${threads}` : 'starting…';
   return (
     <details className={`chip ${error ? 'chip-error' : ''}`}>
       <summary
         data-testid="backend-chip"
         data-threads={backend?.threads}
-        aria-label={`Compute backend: ${label}. Open for details and to change it.`}
-        title={memory ? `Runs on ${backend?.name ?? '…'}; the model and its working data take ${formatBytes(memory.numBytes)}` : undefined}
+        data-backend={backend?.name}
+        aria-label={`The models run on the ${label}${threads ? ' threads' : ''}${backend ? ` (${BACKEND_INFO[backend.name].label})` : ''}. Open for details and to change it.`}
+        title={backend ? `Runs on the ${label} with ${BACKEND_INFO[backend.name].label}${memory ? `; the model and its working data take ${formatBytes(memory.numBytes)}` : ''}` : undefined}
       >
         <span className="chip-dot" aria-hidden="true" data-state={error ? 'error' : backend ? 'ok' : 'busy'} />
         {label}

@@ -38,7 +38,7 @@ function caption(v: View): string {
 
 function Plot({ view, testId }: { view: View; testId: string }) {
   const classes = useStore((s) => s.tlRuns.at(-1)?.classes ?? EMPTY);
-  const axis = view.method === 'umap' ? ['UMAP 1', 'UMAP 2'] : ['principal component 1', 'component 2'];
+  const axis = view.method === 'umap' ? ['UMAP 1', 'UMAP 2'] : ['PC 1', 'PC 2'];
   return (
     <figure data-testid={testId} data-points={view.points.length} data-method={view.method} data-kind={view.kind}>
       <figcaption>{caption(view)}</figcaption>

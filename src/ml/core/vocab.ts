@@ -21,11 +21,12 @@ export function isSaliencyMethod(s: string): s is SaliencyMethod {
 }
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_INFO: Record<BackendName, { label: string }> = {
-  webgpu: { label: 'WebGPU' },
-  webgl: { label: 'WebGL' },
-  wasm: { label: 'WebAssembly (WASM)' },
-  cpu: { label: 'CPU (plain JavaScript)' },
+/** `label`: the backend select; `chip`: the header chip, in words a student knows (which part of the computer; how is in its panel). */
+export const BACKEND_INFO: Record<BackendName, { label: string; chip: string }> = {
+  webgpu: { label: 'WebGPU', chip: 'GPU' },
+  webgl: { label: 'WebGL', chip: 'GPU' },
+  wasm: { label: 'WebAssembly (WASM)', chip: 'CPU' },
+  cpu: { label: 'CPU (plain JavaScript)', chip: 'CPU (slow)' },
 };
 /** Fastest first: the order automatic selection tries them in. */
 export const BACKEND_ORDER = Object.keys(BACKEND_INFO) as BackendName[];
