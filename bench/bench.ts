@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--reference pytorch|none] [--backends wasm,webgl,webgpu] [--no-browser]
+ * npm run bench [-- --quick] [--reference pytorch|none] [--backends wasm,webgl,webgpu] [--no-browser] [--workloads load,saliency,trunk,course,quant]
  *
  * Each workload runs in its own Node process (WASM backend), so its peak memory is its own
  * (the WASM heap never shrinks); the same workloads run in PyTorch CPU (Debian
@@ -270,7 +270,9 @@ const wasmPeak: Record<number, number> = { 1: await wasmSimdPeak(1) };
 if (cpu.cores > 1) wasmPeak[cpu.cores] = await wasmSimdPeak(cpu.cores);
 const peakFor = (threads: number) => wasmPeak[threads] ?? wasmPeak[1]! * threads;
 const results: Record<string, unknown> = {};
-for (const name of Object.keys(WORKLOADS)) {
+const chosen = str(args, 'workloads')?.split(',') ?? Object.keys(WORKLOADS);
+for (const w of chosen) if (!WORKLOADS[w]) throw new Error(`unknown workload ${w}; valid: ${Object.keys(WORKLOADS).join(', ')}`);
+for (const name of chosen) {
   process.stderr.write(`bench: ${name}…\n`);
   const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--only', name, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
@@ -300,7 +302,9 @@ if (reference === 'pytorch') {
 let browser: Record<string, unknown> | null = null;
 if (!args.has('no-browser')) {
   process.stderr.write('bench: browser…\n');
-  const r = spawnSync('npx', ['tsx', join(ROOT, 'bench/browser.ts'), '--backends', str(args, 'backends') ?? 'wasm,webgl,webgpu', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // WASM in the browser on 1 thread and on as many as the app's model worker takes (2 on a 2-core machine).
+  const threads = cpu.cores > 1 ? '1,2' : '1';
+  const r = spawnSync('npx', ['tsx', join(ROOT, 'bench/browser.ts'), '--backends', str(args, 'backends') ?? 'wasm,webgl,webgpu', '--threads', threads, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   if (line) browser = JSON.parse(line.slice('BENCH_JSON '.length));
   else console.error(`bench: browser rows failed:\n${r.stderr.slice(-1500)}`);

@@ -71,6 +71,12 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('painting-samples')).toHaveAttribute('aria-label', /^Held-back paintings of .* \(not trained on\)$/);
   await page.getByTestId('painting-samples').locator('button').first().click();
   await expect(page.getByTestId('map-info')).toContainText('Baroque ·');
+  // Inside the fine-tuned network: its conv1 filters and, at its new classifier, one unit per style.
+  await page.getByTestId('activation-view').locator('summary').click();
+  await expect(page.getByTestId('activation-filters')).toHaveAttribute('data-count', '64');
+  await page.getByTestId('activation-layer').selectOption({ index: (await page.getByTestId('activation-layer').locator('option').count()) - 1 });
+  await expect(page.getByTestId('activation-status')).toContainText(/^3 (units|channels)/);
+  await page.getByTestId('activation-view').locator('summary').click();
   await page.getByTestId('back-to-imagenet').click();
   await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet 1.1 (ImageNet', { timeout: 60_000 });
   await expect(page.getByTestId('sample-flamingo.jpg')).toBeVisible();
