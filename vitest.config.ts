@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/globalSetup.ts'],
-    // Full-size VGG16 on single-threaded WASM needs tens of seconds; tests run one file at a time
+    // Full-size VGG16 on WASM (two threads in Node) needs seconds to tens of seconds; tests run one file at a time
     // because two 500 MB models in parallel would only fight over the two cores.
     testTimeout: 120_000,
     hookTimeout: 300_000,
