@@ -7,7 +7,7 @@ import { get as idbGet } from 'idb-keyval';
 import type { BackendName } from '../ml/core/vocab';
 import type { Checkpoint } from '../ml/training/loop';
 import { TrainClient } from '../worker/train/client';
-import type { DatasetSource } from '../worker/train/protocol';
+import type { DatasetSource, TrainModelInfo } from '../worker/train/protocol';
 import { notify } from './notify';
 import { backendsAfter } from './recovery';
 import { useStore } from './store';
@@ -69,11 +69,7 @@ export function startTransfer(ready: () => void): Promise<void> {
         const url = new URL(m.url, document.baseURI).href;
         const info = await client.request<'loadModel'>({ type: 'loadModel', url });
         if (info.strategies.length === 0) continue;
-        session.modelUrl = url;
-        const want = get().tlStrategy;
-        const fallback = info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!;
-        set({ tlModel: info, tlStrategy: session.strategyChosen && info.strategies.includes(want) ? want : fallback, tlModelError: null });
-        void onModelReady?.();
+        adopt(url, info, session.strategyChosen);
         return;
       } catch (e) {
         set({ tlModelError: `${m.name}: ${message(e)}` });
@@ -84,6 +80,15 @@ export function startTransfer(ready: () => void): Promise<void> {
   return started;
 }
 
+/** The studio's model is now `info` (loaded from `url`): keep the chosen strategy where it applies, else fc7-fc8, else the first. */
+function adopt(url: string, info: TrainModelInfo, keepStrategy: boolean): void {
+  session.modelUrl = url;
+  const want = get().tlStrategy;
+  const fallback = info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!;
+  set({ tlModel: info, tlStrategy: keepStrategy && info.strategies.includes(want) ? want : fallback, tlModelError: null });
+  void onModelReady?.();
+}
+
 /** The studio on another installed model (the dataset stays; the plan and cache status are refreshed). False if it cannot be fine-tuned. */
 export async function switchStudioModel(m: { url: string; name: string }): Promise<boolean> {
   if (!client || get().tlStatus !== 'idle') return false;
@@ -91,10 +96,7 @@ export async function switchStudioModel(m: { url: string; name: string }): Promi
     const url = new URL(m.url, document.baseURI).href;
     const info = await client.request<'loadModel'>({ type: 'loadModel', url });
     if (info.strategies.length === 0) throw new Error('it has no classifier layers to replace');
-    session.modelUrl = url;
-    const want = get().tlStrategy;
-    set({ tlModel: info, tlStrategy: info.strategies.includes(want) ? want : info.strategies.includes('fc7-fc8') ? 'fc7-fc8' : info.strategies[0]!, tlModelError: null });
-    void onModelReady?.();
+    adopt(url, info, true);
     return true;
   } catch (e) {
     set({ tlModelError: `${m.name}: ${message(e)}` });
