@@ -8,8 +8,6 @@ import { fetchCourseModel, switchTo } from '../../state/courseModel';
 import { lessonModel, type Lesson } from '../../state/lessonModels';
 import { useStore } from '../../state/store';
 
-const ARCH_NAME: Record<string, string> = { vgg16: 'VGG16', alexnet: 'AlexNet' };
-
 export function CourseModelOffer({ lesson }: { lesson: Lesson }) {
   const index = useStore((s) => s.index);
   const indexState = useStore((s) => s.indexState);
@@ -17,9 +15,8 @@ export function CourseModelOffer({ lesson }: { lesson: Lesson }) {
   const onArch = useStore((s) => (lesson === 'saliency' ? s.current?.info.meta.arch : s.tlModel?.arch));
   const fineTuned = useStore((s) => lesson === 'saliency' && !!s.current && /fine-tuned/.test(s.current.label));
   const busy = useStore((s) => (lesson === 'saliency' ? !!s.loading : s.tlStatus !== 'idle' || !s.tlModel));
-  const { course, courseArch } = lessonModel(index, lesson);
+  const { course, courseArch, courseName: name } = lessonModel(index, lesson);
   if (fineTuned || indexState !== 'ready' || onArch === courseArch) return null;
-  const name = ARCH_NAME[courseArch] ?? courseArch;
   if (!course) return <span className="small"> · the course uses {name}: npm run assets installs it</span>;
   const f = fetchState?.id === course.id ? fetchState : null;
   if (f?.state === 'downloading')

@@ -220,6 +220,20 @@ export async function loadUrlArtifacts(
   return { artifacts: fetched.artifacts, from: 'network', bytes: fetched.bytes, warnings: [], saveKey: opts.useCache ? key : null };
 }
 
+/**
+ * Downloads a model into the IndexedDB cache without loading it (the course's model in the
+ * background); nothing is fetched beyond model.json when this version is cached already.
+ */
+export async function cacheModel(url: string, progress?: Progress): Promise<{ bytes: number; from: 'network' | 'cache' }> {
+  const pre = await fetchModelJson(url);
+  const key = cacheKey(url, pre.text);
+  const hit = (await listCached()).find((c) => c.key === key);
+  if (hit) return { bytes: hit.bytes, from: 'cache' };
+  const fetched = await fetchModel(url, progress, undefined, pre);
+  await replaceInCache(url, key, fetched.artifacts);
+  return { bytes: fetched.bytes, from: 'network' };
+}
+
 /** Cache a model under `key`, dropping older copies of the same URL. */
 export async function replaceInCache(url: string, key: string, artifacts: tf.io.ModelArtifacts): Promise<void> {
   for (const old of await listCached()) if (old.key.startsWith(cacheUrlPrefix(url)) && old.key !== key) await tf.io.removeModel(old.key);

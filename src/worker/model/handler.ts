@@ -15,7 +15,7 @@ import { logitsModel, type LogitsModel } from '../../ml/saliency/logitsModel';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { wasmThreadsHere } from '../../ml/runtime/threads';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
-import { cacheKey, clearCache, fetchModel, fetchModelJson, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
+import { cacheModel, clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { ActivationsResult, LoadedModel, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
 
@@ -239,13 +239,7 @@ export function createModelHandler(post: Post) {
         return activations(req);
       case 'prefetch': {
         // Only into the cache: the loaded model stays; a later loadModel of this URL reads the cache.
-        const pre = await fetchModelJson(req.url);
-        const key = cacheKey(req.url, pre.text);
-        const hit = (await listCached()).find((c) => c.key === key);
-        if (hit) return { bytes: hit.bytes, from: 'cache' as const };
-        const fetched = await fetchModel(req.url, (loaded, total) => post({ type: 'progress', id: req.id, loaded, total, phase: 'download' }), undefined, pre);
-        await replaceInCache(req.url, key, fetched.artifacts);
-        return { bytes: fetched.bytes, from: 'network' as const };
+        return cacheModel(req.url, (loaded, total) => post({ type: 'progress', id: req.id, loaded, total, phase: 'download' }));
       }
       case 'cancel':
         cancelled.add(req.target);
