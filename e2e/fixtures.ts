@@ -41,6 +41,21 @@ const files = buildModelFiles(
 );
 writeModelDir(join(out, 'tiny'), files);
 
+// A dense layer too large for a small GPU: fc6's kernel is 8192 × 4200 float32 = 137.6 MB, over the
+// 128 MiB (134.2 MB) buffer binding every WebGPU device guarantees (and stored as float16: 69 MB).
+{
+  const inp = tf.input({ shape: [32, 32, 3], name: 'input' });
+  let h = tf.layers.conv2d({ name: 'conv1', filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(inp) as tf.SymbolicTensor;
+  h = tf.layers.flatten({ name: 'flatten' }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.dense({ name: 'fc6', units: 4200, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(h) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ name: 'fc', units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(h) as tf.SymbolicTensor;
+  const wide = tf.model({ inputs: inp, outputs: logits, name: 'wide' });
+  const ws = wide.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
+  const meta = { arch: 'wide', name: 'Wide dense test net', source: 'e2e fixture', inputSize: [32, 32] as [number, number], preprocess: { ...PREPROCESS.unit }, labels: ['red', 'green', 'blue'], trunkOutput: 'fc6', classifierLayers: ['fc'] };
+  writeModelDir(join(out, 'wide'), buildModelFiles(wide, ws, meta, 'float16'));
+  wide.dispose();
+}
+
 // Broken models.
 writeModelDir(join(out, 'missing-shard'), files);
 rmSync(join(out, 'missing-shard', files.shards[0]!.name));

@@ -106,6 +106,43 @@ test('the WebGPU code path runs a tiny model when the user picks WebGPU', async 
   await expect(page.getByText(/on webgpu/)).toBeVisible();
 });
 
+/** Loads a fixture model on the models screen, classifies red.png, returns the predictions' exact probabilities by class. */
+async function probsFor(page: import('@playwright/test').Page, fixture: string): Promise<Record<string, number>> {
+  await page.getByTestId('model-url-input').fill(new URL(`e2e-fixtures/${fixture}/model.json`, page.url()).href);
+  await page.getByTestId('model-url-load').click();
+  await expect(page.getByTestId('model-arch')).toHaveText(fixture, { timeout: 120_000 });
+  await page.getByTestId('classify-input').setInputFiles(join(FIXTURES, 'red.png'));
+  const items = page.getByTestId('predictions').getByTestId('prediction-item');
+  await expect(items).toHaveCount(3, { timeout: 120_000 });
+  const out: Record<string, number> = {};
+  for (const li of await items.all()) out[(await li.getAttribute('data-class-index'))!] = Number(await li.getAttribute('data-prob'));
+  return out;
+}
+
+test('on a GPU with the smallest buffers WebGPU guarantees (128 MiB), a 138 MB dense layer runs split, with the predictions WebAssembly gives', async ({ browser }) => {
+  const wasm = await browser.newPage();
+  await useBackend(wasm, 'wasm');
+  await wasm.goto('./?screen=models');
+  const reference = await probsFor(wasm, 'wide');
+  await expect(wasm.getByText(/runs split/)).toHaveCount(0);
+  await wasm.close();
+
+  const gpu = await browser.newPage();
+  await useBackend(gpu, 'webgpu');
+  await gpu.addInitScript(() => localStorage.setItem('transferlens.gpuLimits', 'minimum'));
+  await gpu.goto('./?screen=models');
+  const chip = gpu.getByTestId('backend-chip');
+  await expect(chip).toHaveAttribute('data-backend', 'webgpu', { timeout: 90_000 });
+  await chip.click();
+  await expect(gpu.getByText(/buffers up to 134 MB/).first()).toBeVisible();
+  await gpu.keyboard.press('Escape');
+  const split = await probsFor(gpu, 'wide');
+  expect(Object.keys(split).sort()).toEqual(Object.keys(reference).sort());
+  for (const k of Object.keys(reference)) expect(Math.abs(split[k]! - reference[k]!), JSON.stringify({ split, reference })).toBeLessThan(1e-4);
+  await expect(gpu.getByText('this GPU holds at most 134 MB in one buffer, so fc6 (138 MB) in 2 parts runs split; results are the same')).toBeVisible();
+  await gpu.close();
+});
+
 test('with nothing installed (no models/index.json, as on a fresh offline clone) the embedded SqueezeNet classifies a sample, draws its map, and trains on a dropped folder', async ({ page }) => {
   await useBackend(page, 'wasm');
   await page.route('**/models/index.json', (r) => r.fulfill({ status: 404, body: 'not found' }));

@@ -6,7 +6,7 @@ export function Predictions({ items, testId, label }: { items: Prediction[]; tes
   return (
     <ol className="predictions" data-testid={testId}>
       {items.map((p) => (
-        <li key={p.index} data-testid="prediction-item" data-class-index={p.index}>
+        <li key={p.index} data-testid="prediction-item" data-class-index={p.index} data-prob={p.prob}>
           {label ? label(p) : <span className="pred-label">{p.label}</span>}
           <span className="bar" aria-hidden="true">
             <span style={{ width: `${(p.prob * 100).toFixed(1)}%` }} />

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseMeta, type ModelMeta } from '../core/metadata';
 import { preprocessImage, type RgbImage } from './preprocess';
+import { describeSplit, fitDenseToDevice, kernelPieces } from './splitDense';
 
 export interface Prediction {
   index: number;
@@ -102,7 +103,8 @@ class LayersBackbone implements Backbone {
 export async function nonFiniteWeights(model: tf.LayersModel): Promise<string[]> {
   if (model.weights.length === 0) return [];
   // One tidy per weight, so only one weight-sized temporary exists at a time (the WASM heap never shrinks).
-  const each = model.weights.map((w) => tf.tidy(() => tf.logicalNot(tf.isFinite(w.read())).any()));
+  // A split kernel (splitDense) is checked piece by piece: the whole would not fit the device.
+  const each = model.weights.map((w) => tf.tidy(() => tf.stack((kernelPieces(w) ?? [w.read()]).map((t) => tf.logicalNot(tf.isFinite(t)).any())).any()));
   const flags = tf.stack(each);
   tf.dispose(each);
   try {
@@ -136,6 +138,10 @@ export async function fromLayersModel(model: tf.LayersModel, options: LoadOption
     numOutputs,
     name: model.name,
   });
+  // Before anything reads the weights on the device: a kernel larger than its buffers is split.
+  const fitted = await fitDenseToDevice(model);
+  const splitNote = describeSplit(fitted.limit, fitted.split);
+  if (splitNote) parsed.warnings.push(splitNote);
   const bad = await nonFiniteWeights(model);
   if (bad.length) parsed.warnings.push(`weights ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} hold NaN or infinite values: predictions will be meaningless`);
   const backbone = new LayersBackbone(model, parsed.meta, parsed.fromFile, parsed.warnings);

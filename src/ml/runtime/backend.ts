@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { registerWasmKernels } from './wasm/register';
 
 import { BACKEND_ORDER, type BackendName } from '../core/vocab';
@@ -49,8 +50,11 @@ function describe(name: BackendName): string {
       }
     }
     if (name === 'webgpu') {
-      const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
-      return [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'WebGPU adapter';
+      const b = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string }; device?: { limits?: { maxStorageBufferBindingSize?: number } } };
+      const info = b.adapterInfo;
+      const limit = b.device?.limits?.maxStorageBufferBindingSize;
+      const what = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'WebGPU adapter';
+      return limit ? `${what}, buffers up to ${Math.round(limit / 1e6)} MB` : what;
     }
     if (name === 'wasm') {
       const n = getThreadsCount();
@@ -96,7 +100,51 @@ async function liftingCoreCap<T>(threads: number, start: () => Promise<T>): Prom
   }
 }
 
+/**
+ * Which buffer limits the WebGPU device asks for: TF.js asks for the adapter's maximum; 'minimum'
+ * asks for none, so the device has the limits every WebGPU adapter guarantees (128 MiB per
+ * binding, 256 MiB per buffer) — how the app runs on a small GPU, tried on any GPU.
+ */
+export type GpuLimits = 'adapter' | 'minimum';
+let webgpuLimits: GpuLimits = 'adapter';
+
+interface GpuAdapterLike {
+  features: Set<string>;
+  limits: Record<string, number>;
+  info?: unknown;
+  requestDevice(d: unknown): Promise<unknown>;
+}
+
+/** Registers TF.js's WebGPU backend factory again, asking the device for `limits` (as tfjs-backend-webgpu's base.ts does otherwise). */
+function useWebGpuLimits(limits: GpuLimits): void {
+  if (limits === webgpuLimits || !tf.findBackendFactory('webgpu')) return;
+  tf.removeBackend('webgpu');
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const gpu = (globalThis.navigator as unknown as { gpu: { requestAdapter(o: unknown): Promise<GpuAdapterLike | null> } }).gpu;
+      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) throw new Error('no WebGPU adapter');
+      const a = adapter.limits;
+      const requiredLimits: Record<string, number> = {
+        maxComputeWorkgroupStorageSize: a.maxComputeWorkgroupStorageSize!,
+        maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension!,
+        maxComputeWorkgroupSizeX: a.maxComputeWorkgroupSizeX!,
+        maxComputeInvocationsPerWorkgroup: a.maxComputeInvocationsPerWorkgroup!,
+        ...(limits === 'adapter' && { maxStorageBufferBindingSize: a.maxStorageBufferBindingSize!, maxBufferSize: a.maxBufferSize! }),
+      };
+      const requiredFeatures = ['timestamp-query', 'bgra8unorm-storage'].filter((f) => adapter.features.has(f));
+      const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+      return new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], adapter.info as ConstructorParameters<typeof WebGPUBackend>[1]);
+    },
+    3,
+  );
+  webgpuLimits = limits;
+}
+
 export interface SelectOptions {
+  /** The WebGPU device's buffer limits (default: the adapter's). */
+  gpuLimits?: GpuLimits;
   /** Accept a software-emulated GPU (SwiftShader); only when the user asked for that backend. */
   allowSoftwareGpu?: boolean;
   /** Threads to ask of the WASM backend (see threads.ts); only when it is not running yet. Default 1. */
@@ -109,6 +157,7 @@ export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDE
   const threads = Math.max(1, Math.floor(options.wasmThreads ?? 1));
   setThreadsCount(threads);
   registerWasmKernels();
+  useWebGpuLimits(options.gpuLimits ?? 'adapter');
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
     try {

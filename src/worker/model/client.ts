@@ -1,5 +1,5 @@
 /** The model worker's client: the generic WorkerClient with progress and frame callbacks, cancel and init. */
-import { WorkerClient, wasmPaths, type DistributiveOmit, type LiveOf } from '../shared/client';
+import { WorkerClient, gpuLimits, wasmPaths, type DistributiveOmit, type LiveOf } from '../shared/client';
 import type { BackendChoice, Request, RequestType, ResultMap, WorkerEvent } from './protocol';
 
 export type Progress = (loaded: number, total: number, phase: string) => void;
@@ -34,7 +34,7 @@ export class ModelClient {
   }
 
   init(backend: BackendChoice) {
-    return this.request<'init'>({ type: 'init', backend, wasmPaths: wasmPaths() });
+    return this.request<'init'>({ type: 'init', backend, wasmPaths: wasmPaths(), gpuLimits: gpuLimits() });
   }
 
   restart(): void {

@@ -192,7 +192,7 @@ export function createModelHandler(post: Post) {
       case 'init': {
         if (Object.keys(req.wasmPaths).length > 0) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((b) => b !== req.backend)];
-        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('model') });
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('model'), gpuLimits: req.gpuLimits });
         backendName = info.name;
         lost = null;
         watchDeviceLoss((why) => (lost = why));

@@ -5,7 +5,7 @@
 import type { SerializedError } from '../shared/client';
 import type { MemoryInfo } from '../shared/memory';
 export type { MemoryInfo };
-import type { BackendInfo } from '../../ml/runtime/backend';
+import type { BackendInfo, GpuLimits } from '../../ml/runtime/backend';
 import type { BackendName } from '../../ml/core/vocab';
 import type { Prediction } from '../../ml/runtime/backbone';
 import type { ModelMeta } from '../../ml/core/metadata';
@@ -102,7 +102,7 @@ export interface CacheEntry {
 
 /** Requests, keyed on `type`; each carries an `id` the answer echoes. */
 export type Request =
-  | { type: 'init'; id: number; backend: BackendChoice; wasmPaths: Record<string, string> }
+  | { type: 'init'; id: number; backend: BackendChoice; wasmPaths: Record<string, string>; gpuLimits?: GpuLimits }
   | { type: 'loadModel'; id: number; source: ModelSource; useCache: boolean }
   | { type: 'updateMeta'; id: number; patch: Partial<ModelMeta> }
   | { type: 'classify'; id: number; image: ImagePixels; topK: number }

@@ -6,6 +6,7 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { GpuLimits } from '../../ml/runtime/backend';
 
 export interface SerializedError {
   name: string;
@@ -111,6 +112,19 @@ export class WorkerClient<Req extends { type: string; id: number }, Results exte
   terminate(): void {
     this.worker.terminate();
     this.failAll(`the ${this.name} worker was stopped`);
+  }
+}
+
+/**
+ * The WebGPU buffer limits to ask for: 'minimum' (what every adapter guarantees) when
+ * localStorage holds transferlens.gpuLimits = minimum — to see on any GPU how the app runs
+ * on a small one (README: Large layers on small GPUs); the adapter's otherwise.
+ */
+export function gpuLimits(): GpuLimits {
+  try {
+    return globalThis.localStorage?.getItem('transferlens.gpuLimits') === 'minimum' ? 'minimum' : 'adapter';
+  } catch {
+    return 'adapter';
   }
 }
 

@@ -1,5 +1,5 @@
 /** The training worker's client: the generic WorkerClient with live training events and init. */
-import { WorkerClient, wasmPaths, type DistributiveOmit, type LiveOf } from '../shared/client';
+import { WorkerClient, gpuLimits, wasmPaths, type DistributiveOmit, type LiveOf } from '../shared/client';
 import type { BackendChoice } from '../model/protocol';
 import type { TrainEvent, TrainRequest, TrainResultMap } from './protocol';
 
@@ -17,7 +17,7 @@ export class TrainClient {
   }
 
   init(backend: BackendChoice) {
-    return this.request<'init'>({ type: 'init', backend, wasmPaths: wasmPaths() });
+    return this.request<'init'>({ type: 'init', backend, wasmPaths: wasmPaths(), gpuLimits: gpuLimits() });
   }
 
   terminate(): void {

@@ -183,7 +183,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'init': {
         if (Object.keys(req.wasmPaths).length) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((x) => x !== req.backend)];
-        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('train') });
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('train'), gpuLimits: req.gpuLimits });
         lost = null;
         watchDeviceLoss((why) => (lost = why));
         return info;

@@ -1,6 +1,6 @@
 /** Protocol of the training worker (types only). */
 import type { MemoryInfo } from '../shared/memory';
-import type { BackendInfo } from '../../ml/runtime/backend';
+import type { BackendInfo, GpuLimits } from '../../ml/runtime/backend';
 import type { BackendName } from '../../ml/core/vocab';
 import type { LayerRow } from '../../ml/core/surgery';
 import type { Strategy } from '../../ml/core/vocab';
@@ -53,7 +53,7 @@ export interface TrainModelInfo {
 }
 
 export type TrainRequest =
-  | { type: 'init'; id: number; backend: BackendName | 'auto'; wasmPaths: Record<string, string> }
+  | { type: 'init'; id: number; backend: BackendName | 'auto'; wasmPaths: Record<string, string>; gpuLimits?: GpuLimits }
   | { type: 'loadModel'; id: number; url: string }
   | { type: 'loadDataset'; id: number; source: DatasetSource; valFraction: number; seed: number }
   | { type: 'plan'; id: number; strategy: Strategy; unfreezeBlock?: boolean }
