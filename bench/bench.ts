@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --quick] [--reference pytorch|none] [--backends wasm,webgl,webgpu] [--no-browser] [--workloads load,saliency,trunk,course,quant]
+ * npm run bench -- --gpu [--allow-software] [--gpu-limits minimum] [--quick]   (WebGPU rows alone; see bench/browser.ts)
  *
  * Each workload runs in its own Node process (WASM backend), so its peak memory is its own
  * (the WASM heap never shrinks); the same workloads run in PyTorch CPU (Debian
@@ -259,6 +260,13 @@ if (only) {
   const r = await w();
   console.log(`BENCH_JSON ${JSON.stringify(r)}`);
   process.exit(0);
+}
+
+// ---- --gpu: the GPU rows alone, in headless Chromium (bench/browser.ts), models made first when missing ----
+if (args.has('gpu')) {
+  const pass = ['--gpu', ...(quick ? ['--quick'] : []), ...(args.has('allow-software') ? ['--allow-software'] : []), ...(str(args, 'gpu-limits') ? ['--gpu-limits', str(args, 'gpu-limits')!] : [])];
+  const r = spawnSync('npx', ['tsx', join(ROOT, 'bench/browser.ts'), ...pass], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
 }
 
 // ---- The parent: the hardware, one child per workload, PyTorch, browser, table, guard ----

@@ -7,7 +7,7 @@
  * WASM thread counts (the server sends COOP/COEP so threads can run).
  */
 import { execSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
@@ -89,6 +89,72 @@ async function run(backend: string, workload: string, params: Record<string, str
 }
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`) : '—');
+if (args.has('gpu')) process.exit(await gpuRun());
+
+/**
+ * `npm run bench -- --gpu`: the adapter headless Chromium offers; with a hardware one, the VGG16
+ * map, SmoothGrad and the AlexNet trunk on WebGPU, and VGG16's logits against WASM's. Without
+ * one (or only SwiftShader, unless --allow-software) it says so and exits 0.
+ */
+async function gpuRun(): Promise<number> {
+  const found = await run('webgpu', 'adapter', {}, 60_000);
+  const a = found.adapter as { text: string; software: boolean; maxStorageBufferBindingSize: number; maxBufferSize: number } | null | undefined;
+  const done = async (code: number) => {
+    await browser.close();
+    await browserServer.close();
+    await server.close();
+    return code;
+  };
+  if (!a) {
+    console.log(`bench --gpu: no WebGPU adapter in headless Chromium here (${String(found.why ?? found.error ?? 'none offered')}); nothing timed.`);
+    return done(0);
+  }
+  if (a.software && !args.has('allow-software')) {
+    console.log(`bench --gpu: the only WebGPU adapter here is software (${a.text}), not a GPU; nothing timed. --allow-software times it anyway (about 100× slower than WebAssembly).`);
+    return done(0);
+  }
+  // The random-weights models the workloads load (as bench.ts makes them).
+  const { makeRandomModelFiles } = await import('../src/ml/convert/checkpoint');
+  const { writeModelDir } = await import('../scripts/lib/fsModel');
+  const { initNodeBackend } = await import('../scripts/lib/nodeTf');
+  for (const arch of ['vgg16', 'alexnet'] as const) {
+    const dir = join(ROOT, '.cache/models', `${arch}-random-none`);
+    if (existsSync(join(dir, 'model.json'))) continue;
+    await initNodeBackend();
+    console.log(`bench --gpu: making random-weights ${arch} in ${dir}…`);
+    writeModelDir(dir, makeRandomModelFiles(arch, 1, { quantize: 'none' }));
+  }
+  const limits = str(args, 'gpu-limits') === 'minimum' ? 'minimum' : 'adapter';
+  const mb = (b: number) => `${Math.round(b / 1e6)} MB`;
+  console.log(`bench --gpu: adapter ${a.text}${a.software ? ' (software)' : ''}; buffers up to ${mb(a.maxStorageBufferBindingSize)} per binding, ${mb(a.maxBufferSize)} per buffer; device asks for the ${limits === 'minimum' ? 'minimum (128 MiB) limits' : "adapter's limits"}`);
+  const g = { gpuLimits: limits };
+  const small = quick || a.software;
+  const out: Record<string, unknown> = { adapter: a, limits };
+  const line = (k: string, v: string) => console.log(`  ${k.padEnd(34)} ${v}`);
+  const [gl, wl] = [await run('webgpu', 'logits', g, 900_000), await run('wasm', 'logits', {}, 300_000)];
+  if (gl.ok && wl.ok) {
+    const x = gl.logits as number[];
+    const y = wl.logits as number[];
+    const maxDiff = Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
+    const scale = Math.max(...y.map(Math.abs));
+    out.parity = { maxDiff, scale, warnings: gl.warnings };
+    // Float32 sums in another order differ by a few ulps of the largest logit: judged relative to it.
+    line('VGG16 logits vs WASM', `max |Δ| ${maxDiff.toExponential(2)} = ${(maxDiff / scale).toExponential(1)} of the largest logit (${scale.toFixed(1)})${maxDiff <= 1e-3 * Math.max(1, scale) ? '' : ' — over 1e-3 of it'}`);
+    for (const w of gl.warnings as string[]) line('', w);
+  } else line('VGG16 logits vs WASM', `failed: ${String(gl.error ?? wl.error)}`);
+  const sal = await run('webgpu', 'saliency', { ...g, n: small ? '1' : '5' }, 900_000);
+  out.saliency = sal;
+  line('VGG16 vanilla map', sal.ok ? `${fmt(sal.medianMs)} (first ${fmt(sal.firstMs)})` : `failed: ${String(sal.error)}`);
+  const sg = await run('webgpu', 'smoothgrad', { ...g, samples: small ? '2' : '25' }, 900_000);
+  out.smoothgrad = sg;
+  line(`VGG16 SmoothGrad (${small ? 2 : 25} samples)`, sg.ok ? fmt(sg.ms) : `failed: ${String(sg.error)}`);
+  const trunk = await run('webgpu', 'trunk', { ...g, files: files(small ? 8 : 128).join('|'), batch: small ? '8' : '32' }, 900_000);
+  out.trunk = trunk;
+  line(`AlexNet trunk (batch ${small ? 8 : 32})`, trunk.ok ? `${(trunk.imagesPerS as number).toFixed(1)} img/s (${String(trunk.images)} paintings, decode included)` : `failed: ${String(trunk.error)}`);
+  console.log(`BENCH_GPU_JSON ${JSON.stringify(out)}`);
+  return done(gl.ok && wl.ok && sal.ok && sg.ok && trunk.ok ? 0 : 1);
+}
+
 const configs = backends.flatMap((b) => (b === 'wasm' ? threadCounts.map((t) => ({ backend: b, threads: t })) : [{ backend: b, threads: 1 }]));
 for (const { backend, threads } of configs) {
   const gpu = backend !== 'wasm';

@@ -7,7 +7,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { fromLayersModel } from '../src/ml/runtime/backbone';
-import { configureWasm, selectBackend } from '../src/ml/runtime/backend';
+import { configureWasm, selectBackend, SOFTWARE_GPU } from '../src/ml/runtime/backend';
 import { isBackendName } from '../src/ml/core/vocab';
 import { trunkFeatures } from '../src/ml/training/features';
 import { computeSaliency } from '../src/ml/saliency/saliency';
@@ -26,12 +26,25 @@ async function decode(url: string) {
   return { data: d.data, width: d.width, height: d.height, channels: 4 as const };
 }
 
+/** The WebGPU adapter headless Chromium offers (before any backend starts), or why there is none. */
+async function adapter() {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(o: unknown): Promise<{ info?: Record<string, unknown>; isFallbackAdapter?: boolean; limits: Record<string, number> } | null> } }).gpu;
+  if (!gpu) return { adapter: null, why: 'navigator.gpu is missing (WebGPU is off in this browser)' };
+  const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!a) return { adapter: null, why: 'navigator.gpu.requestAdapter() gave no adapter' };
+  const info = a.info ?? {};
+  const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  const software = !!(a.isFallbackAdapter || info.isFallbackAdapter) || SOFTWARE_GPU.test(text);
+  return { adapter: { text: text || 'unnamed adapter', software, maxStorageBufferBindingSize: a.limits.maxStorageBufferBindingSize, maxBufferSize: a.limits.maxBufferSize } };
+}
+
 async function main() {
+  if (q.get('workload') === 'adapter') return adapter();
   const backend = q.get('backend') ?? 'wasm';
   if (!isBackendName(backend)) throw new Error(`no backend ${backend}`);
   const abs = (u: string) => new URL(u, location.href).href;
   configureWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreaded) });
-  const info = await selectBackend([backend], { allowSoftwareGpu: true, wasmThreads: Number(q.get('threads') ?? 1) });
+  const info = await selectBackend([backend], { allowSoftwareGpu: true, wasmThreads: Number(q.get('threads') ?? 1), gpuLimits: q.get('gpuLimits') === 'minimum' ? 'minimum' : 'adapter' });
   if (info.name !== backend) throw new Error(`${backend} did not initialise: ${info.skipped.map((s) => s.reason).join('; ')}`);
   if (backend === 'wasm' && info.threads !== Number(q.get('threads') ?? 1)) throw new Error(`asked for ${q.get('threads') ?? 1} WASM threads, got ${info.threads} (${info.detail})`);
   const workload = q.get('workload');
@@ -55,6 +68,25 @@ async function main() {
       await tf.io.removeModel(`indexeddb://bench-${arch}`);
     }
     return out;
+  }
+  if (workload === 'logits') {
+    // VGG16's logits for one seeded input (the same numbers on every backend): the GPU/WASM parity check.
+    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));
+    const lm = logitsModel(net.model);
+    const x = tf.randomNormal([1, 224, 224, 3], 0, 50, 'float32', 11);
+    const y = lm.model.predict(x) as tf.Tensor;
+    const logits = Array.from(await y.data());
+    tf.dispose([x, y]);
+    return { logits, warnings: net.warnings };
+  }
+  if (workload === 'smoothgrad') {
+    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));
+    const lm = logitsModel(net.model);
+    const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
+    const samples = Number(q.get('samples') ?? 25);
+    const t = performance.now();
+    await computeSaliency(lm.model, x, { method: 'smoothgrad', samples, classIndex: 5 });
+    return { ms: performance.now() - t, samples };
   }
   if (workload === 'saliency') {
     const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));

@@ -67,7 +67,7 @@ function describe(name: BackendName): string {
   return '';
 }
 
-const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+export const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /** A software-emulated GPU is ~100× slower than WASM: automatic selection passes it over. */
 async function softwareWebGpu(): Promise<string | null> {
