@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { NamedWeight } from './stateDict';
+import { equalizeChannels } from './equalize';
 import { metadataBlock, type ModelMeta } from '../core/metadata';
 
 export type Quantize = 'none' | 'float16' | 'uint8';
@@ -114,6 +115,11 @@ export interface ModelFiles {
 
 export function buildModelFiles(model: tf.LayersModel, weights: NamedWeight[], meta: ModelMeta, quantize: Quantize): ModelFiles {
   // Keep the manifest in the model's own weight order, which is what TF.js expects to find.
+  // uint8: even out the channel ranges first (same function, finer steps; on copies, the caller's arrays stay).
+  if (quantize === 'uint8') {
+    weights = weights.map((w) => ({ ...w, data: w.data.slice() }));
+    equalizeChannels(model, weights);
+  }
   const byName = new Map(weights.map((w) => [w.name, w]));
   const ordered = model.weights.map((v) => {
     const w = byName.get(v.originalName);
