@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --quick] [--reference pytorch|none] [--backends wasm,webgl,webgpu] [--no-browser] [--workloads load,saliency,trunk,course,quant]
- * npm run bench -- --gpu [--allow-software] [--gpu-limits minimum] [--quick]   (WebGPU rows alone; see bench/browser.ts)
+ * npm run bench -- --gpu [--allow-software] [--gpu-limits minimum] [--quick] [--adapter-only]   (WebGPU rows alone; see bench/browser.ts)
  *
  * Each workload runs in its own Node process (WASM backend), so its peak memory is its own
  * (the WASM heap never shrinks); the same workloads run in PyTorch CPU (Debian
@@ -210,8 +210,14 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
             onFrozenReady: (f) => void (frozen = f),
           });
         };
-        if (warm && !quick) p = Math.max(p, await peak(run));
-        else await run();
+        // The tensors' peak is sampled between batches: tf.profile would read every kernel's output
+        // synchronously and slow the timed run itself (a warm fc8 run took 4.3 s profiled).
+        const sampler = setInterval(() => (p = Math.max(p, tf.memory().numBytes)), 20);
+        try {
+          await run();
+        } finally {
+          clearInterval(sampler);
+        }
         const ms = performance.now() - t;
         const res = r as unknown as Awaited<ReturnType<typeof fineTune>>;
         if (!warm) cache = res.trunk;
@@ -264,7 +270,7 @@ if (only) {
 
 // ---- --gpu: the GPU rows alone, in headless Chromium (bench/browser.ts), models made first when missing ----
 if (args.has('gpu')) {
-  const pass = ['--gpu', ...(quick ? ['--quick'] : []), ...(args.has('allow-software') ? ['--allow-software'] : []), ...(str(args, 'gpu-limits') ? ['--gpu-limits', str(args, 'gpu-limits')!] : [])];
+  const pass = ['--gpu', ...(quick ? ['--quick'] : []), ...(args.has('allow-software') ? ['--allow-software'] : []), ...(args.has('adapter-only') ? ['--adapter-only'] : []), ...(str(args, 'gpu-limits') ? ['--gpu-limits', str(args, 'gpu-limits')!] : [])];
   const r = spawnSync('npx', ['tsx', join(ROOT, 'bench/browser.ts'), ...pass], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
@@ -331,8 +337,9 @@ const ratios: Record<string, number> = {};
 const GUARDS: { key: string; target: number; better: 'lower' | 'higher'; what: string; reportOnly?: boolean }[] = [
   { key: 'vgg16_saliency_pct_peak', target: 0.65, better: 'higher', what: 'VGG16 map: share of the WASM SIMD128 peak (threads used)' },
   { key: 'alexnet_trunk_b32_pct_peak', target: 0.6, better: 'higher', what: 'AlexNet trunk, batch 32: share of the WASM SIMD128 peak (threads used)' },
-  { key: 'course_cold', target: 0.15, better: 'lower', what: 'course workload (cold) time / PyTorch' },
-  { key: 'course_warm_s', target: 15, better: 'lower', what: 'course workload (warm) seconds' },
+  { key: 'course_cold', target: 0.1, better: 'lower', what: 'course workload, fc8 (cold) time / PyTorch' },
+  { key: 'course_warm_s', target: 2, better: 'lower', what: 'course workload, fc8, warm (seconds)' },
+  { key: 'course_warm_fc7_s', target: 15, better: 'lower', what: 'course workload, fc7+fc8, warm (seconds)' },
   // Reported, not failing: with threads the map's RSS (2.4–2.7 GB here) sits close to twice its target.
   { key: 'vgg16_saliency_rss_gb', target: 1.5, better: 'lower', what: 'VGG16 saliency process peak RSS (GB)', reportOnly: true },
   { key: 'vgg16_float16_agreement', target: 0.99, better: 'higher', what: 'float16 top-1 agreement' },
@@ -373,11 +380,11 @@ for (const strategy of ['fc8', 'fc7-fc8']) {
   if (cold) {
     const ratio = ptTotal ? cold.ms! / ptTotal : NaN;
     if (strategy === 'fc8') ratios.course_cold = ratio;
-    rows.push([`course ${strategy}, cold (${results.images} paintings, ${epochs} ep.)`, `${ms(cold.ms)} (trunk ${ms((cold as { featureMs?: number }).featureMs)})`, ptTotal ? `${ms(ptTotal)} (1 epoch × ${epochs})` : '—', `${ratio.toFixed(2)}× (target ≤ 0.15×)`]);
+    rows.push([`course ${strategy}, cold (${results.images} paintings, ${epochs} ep.)`, `${ms(cold.ms)} (trunk ${ms((cold as { featureMs?: number }).featureMs)})`, ptTotal ? `${ms(ptTotal)} (1 epoch × ${epochs})` : '—', `${ratio.toFixed(2)}× (target ≤ 0.1×)`]);
   }
   if (warm) {
-    if (strategy === 'fc8') ratios.course_warm_s = warm.ms! / 1000;
-    rows.push([`course ${strategy}, warm feature cache`, `${ms(warm.ms)} · ${mem(warm.memory)}`, '', `target ≤ 15 s`]);
+    ratios[strategy === 'fc8' ? 'course_warm_s' : 'course_warm_fc7_s'] = warm.ms! / 1000;
+    rows.push([`course ${strategy}, warm feature cache`, `${ms(warm.ms)} · ${mem(warm.memory)}`, '', `target ≤ ${strategy === 'fc8' ? 2 : 15} s`]);
   }
 }
 for (const q of ['float16', 'uint8']) {

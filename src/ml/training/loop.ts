@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSet } from './features';
-import { mulberry32 } from '../core/random';
+import { dropoutMask, mulberry32 } from '../core/random';
 
 import type { TrainConfig } from '../core/vocab';
 
@@ -160,10 +160,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         const masks = head.layers.map((l) => {
           const shape = [idx.length, l.w.shape[0]!] as [number, number];
           if (!l.dropoutBefore || cfg.dropout <= 0) return null;
-          const keep = 1 - cfg.dropout;
-          const m = new Float32Array(shape[0] * shape[1]);
-          for (let k = 0; k < m.length; k++) m[k] = rand() < keep ? 1 / keep : 0;
-          return tf.tensor2d(m, shape);
+          return tf.tensor2d(dropoutMask(rand, shape[0] * shape[1], 1 - cfg.dropout), shape);
         });
         const yIdx = tf.tensor1d(idx.map((i) => train.labels[i]!), 'int32');
         let predsT: tf.Tensor | null = null;
