@@ -94,7 +94,7 @@ if (args.has('gpu')) process.exit(await gpuRun());
 /**
  * `npm run bench -- --gpu`: the adapter headless Chromium offers; with a hardware one, the VGG16
  * map, SmoothGrad and the AlexNet trunk on WebGPU, and VGG16's logits against WASM's. Without
- * one (or only SwiftShader, unless --allow-software) it says so and exits 0.
+ * one (or only SwiftShader, unless --allow-software) it says so and exits 0. --adapter-only: the adapter line alone.
  */
 async function gpuRun(): Promise<number> {
   const found = await run('webgpu', 'adapter', {}, 60_000);
@@ -113,6 +113,10 @@ async function gpuRun(): Promise<number> {
     console.log(`bench --gpu: the only WebGPU adapter here is software (${a.text}), not a GPU; nothing timed. --allow-software times it anyway (about 100× slower than WebAssembly).`);
     return done(0);
   }
+  const limits = str(args, 'gpu-limits') === 'minimum' ? 'minimum' : 'adapter';
+  const mb = (b: number) => `${Math.round(b / 1e6)} MB`;
+  console.log(`bench --gpu: adapter ${a.text}${a.software ? ' (software)' : ''}; buffers up to ${mb(a.maxStorageBufferBindingSize)} per binding, ${mb(a.maxBufferSize)} per buffer; device asks for the ${limits === 'minimum' ? 'minimum (128 MiB) limits' : "adapter's limits"}`);
+  if (args.has('adapter-only')) return done(0);
   // The random-weights models the workloads load (as bench.ts makes them).
   const { makeRandomModelFiles } = await import('../src/ml/convert/checkpoint');
   const { writeModelDir } = await import('../scripts/lib/fsModel');
@@ -124,9 +128,6 @@ async function gpuRun(): Promise<number> {
     console.log(`bench --gpu: making random-weights ${arch} in ${dir}…`);
     writeModelDir(dir, makeRandomModelFiles(arch, 1, { quantize: 'none' }));
   }
-  const limits = str(args, 'gpu-limits') === 'minimum' ? 'minimum' : 'adapter';
-  const mb = (b: number) => `${Math.round(b / 1e6)} MB`;
-  console.log(`bench --gpu: adapter ${a.text}${a.software ? ' (software)' : ''}; buffers up to ${mb(a.maxStorageBufferBindingSize)} per binding, ${mb(a.maxBufferSize)} per buffer; device asks for the ${limits === 'minimum' ? 'minimum (128 MiB) limits' : "adapter's limits"}`);
   const g = { gpuLimits: limits };
   const small = quick || a.software;
   const out: Record<string, unknown> = { adapter: a, limits };
