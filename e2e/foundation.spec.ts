@@ -139,7 +139,7 @@ test('on a GPU with the smallest buffers WebGPU guarantees (128 MiB), a 138 MB d
   const split = await probsFor(gpu, 'wide');
   expect(Object.keys(split).sort()).toEqual(Object.keys(reference).sort());
   for (const k of Object.keys(reference)) expect(Math.abs(split[k]! - reference[k]!), JSON.stringify({ split, reference })).toBeLessThan(1e-4);
-  await expect(gpu.getByText('this GPU holds at most 134 MB in one buffer, so fc6 (138 MB) in 2 parts runs split; results are the same')).toBeVisible();
+  await expect(gpu.getByText('This GPU holds at most 134 MB in one buffer, so fc6 (138 MB) in 2 parts runs split; results are the same')).toBeVisible();
   await gpu.close();
 });
 

@@ -1,7 +1,7 @@
 /**
  * The projection layout, checked by geometry rather than by eye (and screenshots kept for the eye):
- * at 1024×768, 1280×720 and 1920×1080, light and lecture, on the launcher, the saliency screen and
- * the studio: a one-row header, no text overlapping other text, nothing wider than its box, and
+ * at 1024×768, 1280×720 and 1920×1080, light and lecture, on the launcher, the saliency screen,
+ * the studio and the models screen: a one-row header, no text overlapping other text, nothing wider than its box, and
  * the map (saliency) or the live curves (studio) on the first screen without scrolling.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -165,6 +165,14 @@ for (const size of SIZES)
       await setLecture(page, lecture);
       await page.getByTestId('embedding-plot').scrollIntoViewIfNeeded();
       await check(`features ${lecture ? 'lecture' : 'light'}`);
+    }
+    // The models screen: the installed-model list is the widest control (its option text is long).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'Models', exact: true }).click();
+    await expect(page.getByTestId('model-select')).toBeVisible();
+    for (const lecture of [true, false]) {
+      await setLecture(page, lecture);
+      await check(`models ${lecture ? 'lecture' : 'light'}`);
     }
     expect(problems).toEqual([]);
   });

@@ -100,7 +100,7 @@ describe('splitLargeDense', () => {
   });
 
   it('says what was split and why, in one sentence', () => {
-    expect(describeSplit(134_217_728, [{ layer: 'fc6', bytes: 411_041_792, parts: 4 }])).toBe('this GPU holds at most 134 MB in one buffer, so fc6 (411 MB) in 4 parts runs split; results are the same');
+    expect(describeSplit(134_217_728, [{ layer: 'fc6', bytes: 411_041_792, parts: 4 }])).toBe('This GPU holds at most 134 MB in one buffer, so fc6 (411 MB) in 4 parts runs split; results are the same');
     expect(describeSplit(null, [])).toBeNull();
   });
 });

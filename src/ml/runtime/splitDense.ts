@@ -120,5 +120,5 @@ export function describeSplit(limit: number | null, split: SplitLayer[]): string
   if (!split.length || limit === null) return null;
   const mb = (b: number) => `${Math.round(b / 1e6)} MB`;
   const what = split.map((s) => `${s.layer} (${mb(s.bytes)}) in ${s.parts} parts`).join(', ');
-  return `this GPU holds at most ${mb(limit)} in one buffer, so ${what} runs split; results are the same`;
+  return `This GPU holds at most ${mb(limit)} in one buffer, so ${what} runs split; results are the same`;
 }
