@@ -7,7 +7,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { fromLayersModel } from '../src/ml/runtime/backbone';
-import { configureWasm, selectBackend, SOFTWARE_GPU } from '../src/ml/runtime/backend';
+import { configureWasm, describeAdapter, selectBackend } from '../src/ml/runtime/backend';
 import { isBackendName } from '../src/ml/core/vocab';
 import { trunkFeatures } from '../src/ml/training/features';
 import { computeSaliency } from '../src/ml/saliency/saliency';
@@ -32,9 +32,7 @@ async function adapter() {
   if (!gpu) return { adapter: null, why: 'navigator.gpu is missing (WebGPU is off in this browser)' };
   const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!a) return { adapter: null, why: 'navigator.gpu.requestAdapter() gave no adapter' };
-  const info = a.info ?? {};
-  const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  const software = !!(a.isFallbackAdapter || info.isFallbackAdapter) || SOFTWARE_GPU.test(text);
+  const { text, software } = describeAdapter(a);
   return { adapter: { text: text || 'unnamed adapter', software, maxStorageBufferBindingSize: a.limits.maxStorageBufferBindingSize, maxBufferSize: a.limits.maxBufferSize } };
 }
 
@@ -49,6 +47,7 @@ async function main() {
   if (backend === 'wasm' && info.threads !== Number(q.get('threads') ?? 1)) throw new Error(`asked for ${q.get('threads') ?? 1} WASM threads, got ${info.threads} (${info.detail})`);
   const workload = q.get('workload');
   const modelUrl = (arch: string) => `/.cache/models/${arch}-random-none/model.json`;
+  const loadNet = async (arch: string) => fromLayersModel(await tf.loadLayersModel(modelUrl(arch)));
   if (workload === 'load') {
     const out: Record<string, number> = {};
     for (const arch of (q.get('archs') ?? 'alexnet,vgg16').split(',')) {
@@ -71,7 +70,7 @@ async function main() {
   }
   if (workload === 'logits') {
     // VGG16's logits for one seeded input (the same numbers on every backend): the GPU/WASM parity check.
-    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));
+    const net = await loadNet('vgg16');
     const lm = logitsModel(net.model);
     const x = tf.randomNormal([1, 224, 224, 3], 0, 50, 'float32', 11);
     const y = lm.model.predict(x) as tf.Tensor;
@@ -80,7 +79,7 @@ async function main() {
     return { logits, warnings: net.warnings };
   }
   if (workload === 'smoothgrad') {
-    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));
+    const net = await loadNet('vgg16');
     const lm = logitsModel(net.model);
     const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
     const samples = Number(q.get('samples') ?? 25);
@@ -89,7 +88,7 @@ async function main() {
     return { ms: performance.now() - t, samples };
   }
   if (workload === 'saliency') {
-    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('vgg16')));
+    const net = await loadNet('vgg16');
     const lm = logitsModel(net.model);
     const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
     let t = performance.now();
@@ -105,7 +104,7 @@ async function main() {
     return { firstMs: first, medianMs: ts[Math.floor(ts.length / 2)] ?? first, tfBytes: tf.memory().numBytes };
   }
   if (workload === 'trunk') {
-    const net = await fromLayersModel(await tf.loadLayersModel(modelUrl('alexnet')));
+    const net = await loadNet('alexnet');
     const plan = planFor(net.model, net.meta, 'fc8', 2);
     const files = (q.get('files') ?? '').split('|').filter(Boolean);
     const bs = Number(q.get('batch') ?? 32);

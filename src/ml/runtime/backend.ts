@@ -67,7 +67,14 @@ function describe(name: BackendName): string {
   return '';
 }
 
-export const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** A WebGPU adapter in words, and whether it is software-emulated (a fallback adapter, or SwiftShader and kin). */
+export function describeAdapter(adapter: { info?: Record<string, unknown>; isFallbackAdapter?: boolean }): { text: string; software: boolean } {
+  const info = adapter.info ?? {};
+  const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  return { text, software: !!(adapter.isFallbackAdapter || info.isFallbackAdapter) || SOFTWARE_GPU.test(text) };
+}
 
 /** A software-emulated GPU is ~100× slower than WASM: automatic selection passes it over. */
 async function softwareWebGpu(): Promise<string | null> {
@@ -75,10 +82,8 @@ async function softwareWebGpu(): Promise<string | null> {
   if (!gpu) return null;
   const adapter = (await gpu.requestAdapter()) as { info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null;
   if (!adapter) return null;
-  const info = adapter.info ?? {};
-  const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  if (adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_GPU.test(text)) return text || 'fallback adapter';
-  return null;
+  const { text, software } = describeAdapter(adapter);
+  return software ? text || 'fallback adapter' : null;
 }
 
 /**
