@@ -36,6 +36,9 @@ function plainStaticServer(): Promise<Server> {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
+/** Whether the model worker runs our GEMV kernel (it imports the WASM backend's memory: shared with threads, its own without). */
+const gemvActive = (page: Page) => page.evaluate(async () => (await (window as unknown as { transferlens: { memory(): Promise<{ model: { gemv?: boolean } }> } }).transferlens.memory()).model.gemv);
+
 async function wasmChip(page: Page) {
   const chip = page.getByTestId('backend-chip');
   await expect(chip).toHaveAttribute('data-backend', 'wasm');
@@ -51,6 +54,7 @@ test('the built app runs WebAssembly on two threads when the server isolates the
   await expect(chip).toContainText('CPU × 2'); // plain words on the chip; WebAssembly is in its panel
   await chip.click();
   await expect(page.getByText(/WebAssembly \+ SIMD, 2 threads/)).toBeVisible();
+  expect(await gemvActive(page)).toBe(true); // against the threads' shared memory
 });
 
 test('on a static host with no COOP/COEP headers the service worker isolates the page: two threads after a reload', async ({ page }) => {
@@ -66,6 +70,7 @@ test('on a static host with no COOP/COEP headers the service worker isolates the
     // Before the service worker controls the page: not isolated, one thread.
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     await expect(await wasmChip(page)).toHaveAttribute('data-threads', '1');
+    expect(await gemvActive(page)).toBe(true); // against the single-threaded build's own memory
     await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller, undefined, { timeout: 60_000 });
 
     await page.reload();

@@ -1,11 +1,14 @@
 /** What a worker's TF.js engine holds: tensors, their bytes, and the WASM heap or GPU bytes where reported. */
 import * as tf from '@tensorflow/tfjs';
+import { gemvFor } from '../../ml/runtime/wasm/gemv';
 
 export interface MemoryInfo {
   numTensors: number;
   numBytes: number;
   /** WASM heap or GPU bytes when the backend reports them. */
   backendBytes?: number;
+  /** WASM only: whether our GEMV kernel runs here (a dense layer's few rows without XNNPACK's copy of W). */
+  gemv?: boolean;
 }
 
 export function engineMemory(): MemoryInfo {
@@ -13,7 +16,10 @@ export function engineMemory(): MemoryInfo {
   const info: MemoryInfo = { numTensors: m.numTensors, numBytes: m.numBytes };
   try {
     const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
-    if (wasm?.HEAPU8) info.backendBytes = wasm.HEAPU8.buffer.byteLength;
+    if (wasm?.HEAPU8) {
+      info.backendBytes = wasm.HEAPU8.buffer.byteLength;
+      info.gemv = gemvFor(tf.backend()) !== null;
+    }
     else if (typeof m.numBytesInGPU === 'number') info.backendBytes = m.numBytesInGPU;
   } catch {
     /* best effort */

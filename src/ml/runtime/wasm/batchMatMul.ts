@@ -1,5 +1,26 @@
 /** BatchMatMul for the dense-layer shapes where the stock WASM kernel is slow or packs a second copy of W. */
+import { address, gemvFor } from './gemv';
 import { BIG_WEIGHTS, dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
+
+/** Rows of x up to which x·W with a big W runs our GEMV rather than XNNPACK's packed copy of W. */
+export const GEMV_MAX_ROWS = 4;
+
+/**
+ * x·W for a few rows of x and a big W (a dense layer's forward pass in a saliency map) with our
+ * kernel, which reads W where it is: XNNPACK would keep a packed copy of W for as long as W
+ * lives (VGG16: +494 MB of WASM heap, which never shrinks). Null where it does not apply.
+ */
+function viaGemv(args: Parameters<KernelFn>[0], a: Info, b: Info): Info | null {
+  const [rows, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape.at(-1)!;
+  if (rows > GEMV_MAX_ROWS || n % 4 !== 0 || n * k < BIG_WEIGHTS || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const gemv = gemvFor(args.backend);
+  if (!gemv) return null;
+  const backend = args.backend as { makeOutput(shape: number[], dtype: 'float32'): Info };
+  const out = backend.makeOutput(Math.max(a.shape.length, b.shape.length) === 3 ? [1, rows, n] : [rows, n], 'float32');
+  gemv(address(args.backend, a.dataId), address(args.backend, b.dataId), address(args.backend, out.dataId), rows, k, n);
+  return out;
+}
 
 /**
  * x·Wᵀ with a large W and few rows of x — a dense layer's input gradient (dy·Wᵀ) — computed
@@ -25,6 +46,7 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
       dispose(args.backend, a2, aT2, aT);
       return out;
     }
+    if (!transposeA && !transposeB && single(a) && single(b)) return viaGemv(args, a, b) ?? stock(args);
     if (transposeA || !transposeB || !single(a) || !single(b)) return stock(args);
     const [rows, k] = a.shape.slice(-2) as [number, number];
     const [n] = b.shape.slice(-2) as [number, number];

@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gemvBinarySource } from '../../../../scripts/lib/assembleKernels';
 import { tfReady } from '../../../../test/tfSetup';
 import { inputGradientsOnly } from './gradientMode';
+import { GEMV_MAX_ROWS } from './batchMatMul';
+import { flipCacheSize } from './conv2dBackpropInput';
+import { gemvFor } from './gemv';
 import { registeredWasmKernels, WASM_KERNEL_PATCHES } from './register';
 
 beforeAll(tfReady);
@@ -49,6 +55,19 @@ describe('WASM Conv2DBackpropInput (stride 1 as a forward conv)', () => {
   it('matches the CPU kernel: 1×1 and 2×4 kernels', async () => {
     await compareInput([1, 6, 6, 4], [1, 1, 4, 5], 1, 'same');
     await compareInput([1, 7, 9, 2], [2, 4, 2, 3], 1, 'same');
+  });
+  it('keeps a flipped filter from its second pass on, not its first (a one-map run holds none)', () => {
+    const w = tf.randomNormal([3, 3, 4, 5], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const x = tf.randomNormal([1, 6, 6, 4], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const pass = () => tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, 1, 'same').square().sum())(x).dataSync()));
+    const size0 = flipCacheSize();
+    const first = pass();
+    expect(flipCacheSize()).toBe(size0);
+    const second = pass();
+    expect(flipCacheSize()).toBe(size0 + 1);
+    expect(pass()).toEqual(second);
+    expect(second).toEqual(first);
+    tf.dispose([w, x]);
   });
   it('falls back to the stock kernel for stride 2 (still correct)', () => compareInput([1, 11, 10, 3], [3, 3, 3, 2], 2, 'same'));
 });
@@ -142,4 +161,50 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
   it('one row (saliency)', () => dense(1));
   it('several rows (batched SmoothGrad)', () => dense(5));
   it('a training batch (weight gradient xᵀ·dy)', () => dense(128));
+});
+
+describe('WASM GEMV: a few rows times a big W, reading W where it is', () => {
+  /** x·W on WASM (ours) and on the CPU backend (reference). */
+  async function compareMatMul(rows: number, k: number, n: number) {
+    const x = tf.randomNormal([rows, k], 0, 1, 'float32', 21).dataSync();
+    const w = tf.randomNormal([k, n], 0, 0.05, 'float32', 22).dataSync();
+    const run = () => tf.tidy(() => Array.from(tf.matMul(tf.tensor2d(x, [rows, k]), tf.tensor2d(w, [k, n])).dataSync()));
+    const ours = run();
+    await tf.setBackend('cpu');
+    const ref = run();
+    await tf.setBackend('wasm');
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect(ours.length).toBe(rows * n);
+    ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-5 * scale));
+  }
+  it('instantiates against the backend memory here', () => expect(gemvFor(tf.backend())).toBeTypeOf('function'));
+  it('one row; rows of W left over after the blocks of four (k mod 4 = 3)', () => compareMatMul(1, 1103, 1004));
+  it('up to GEMV_MAX_ROWS rows, rank-3 operands', async () => {
+    await compareMatMul(GEMV_MAX_ROWS, 1024, 1028);
+    const out = tf.tidy(() => tf.matMul(tf.ones([1, 2, 1024]), tf.ones([1, 1024, 1024])));
+    expect(out.shape).toEqual([1, 2, 1024]);
+    expect(out.dataSync()[5]).toBe(1024);
+    out.dispose();
+  });
+  it('a width that is not a multiple of 4 takes the stock kernel (still correct)', () => compareMatMul(1, 1100, 1001));
+  it('keeps no second copy of W: the heap does not grow, where XNNPACK (more rows) packs one', () => {
+    const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
+    const w = tf.randomNormal([6000, 4000], 0, 1, 'float32', 23); // 96 MB
+    const x1 = tf.ones([1, 6000]);
+    const x8 = tf.ones([GEMV_MAX_ROWS + 1, 6000]);
+    const before = heap();
+    tf.matMul(x1, w).dispose();
+    const afterGemv = heap();
+    tf.matMul(x8, w).dispose();
+    const afterStock = heap();
+    tf.dispose([w, x1, x8]);
+    expect(afterGemv - before).toBeLessThan(8e6);
+    expect(afterStock - afterGemv).toBeGreaterThan(90e6); // the measure can see a packed copy
+  });
+});
+
+describe('gemvBinary.ts', () => {
+  it('is what npm run gen:kernels assembles from gemvWat.ts (not stale)', async () => {
+    expect(readFileSync(join(import.meta.dirname, 'gemvBinary.ts'), 'utf8')).toBe(await gemvBinarySource());
+  });
 });

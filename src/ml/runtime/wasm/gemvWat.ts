@@ -1,0 +1,73 @@
+/**
+ * The source of our one hand-written WASM kernel: y = x·W for a few rows of x and a big W,
+ * reading W where TF.js keeps it in the WASM backend's memory (imported, so no copy). XNNPACK
+ * packs a second copy of every weight matrix it multiplies by (VGG16's fc6–fc8: 494 MB of heap
+ * that never shrinks) — worth it for a batch, not for the one row of a saliency map, which is
+ * bound by reading W once either way. `npm run gen:kernels` assembles it (wabt) into
+ * gemvBinary.ts; a unit test fails when that file is stale.
+ *
+ * gemv(x, w, y, m, k, n): x is m×k, W is k×n, y is m×n (row-major f32, byte addresses);
+ * n a multiple of 4. Rows of W are taken four at a time: each block of W (4 × n) is read from
+ * memory once and reused from cache for the m rows of x.
+ */
+export function gemvWat(shared: boolean): string {
+  const mem = shared ? '(memory 1 65536 shared)' : '(memory 1)';
+  const at = (base: string) => `(i32.add (local.get ${base}) (local.get $j))`;
+  const term = (a: string, w: string) => `(f32x4.mul (local.get ${a}) (v128.load ${at(w)}))`;
+  return `(module
+  (import "env" "memory" ${mem})
+  (func (export "gemv") (param $x i32) (param $w i32) (param $y i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $nb i32) (local $k4 i32) (local $i i32) (local $r i32) (local $j i32) (local $xr i32) (local $yr i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $y) (i32.const 0) (i32.mul (local.get $m) (local.get $nb)))
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
+    (block $bi (loop $li
+      (br_if $bi (i32.ge_u (local.get $i) (local.get $k4)))
+      (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $i) (local.get $nb))))
+      (local.set $w1 (i32.add (local.get $w0) (local.get $nb)))
+      (local.set $w2 (i32.add (local.get $w1) (local.get $nb)))
+      (local.set $w3 (i32.add (local.get $w2) (local.get $nb)))
+      (local.set $r (i32.const 0))
+      (block $br (loop $lr
+        (br_if $br (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $xr (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $k)) (local.get $i)) (i32.const 2))))
+        (local.set $a0 (v128.load32_splat (local.get $xr)))
+        (local.set $a1 (v128.load32_splat offset=4 (local.get $xr)))
+        (local.set $a2 (v128.load32_splat offset=8 (local.get $xr)))
+        (local.set $a3 (v128.load32_splat offset=12 (local.get $xr)))
+        (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
+        (local.set $j (i32.const 0))
+        (block $bj (loop $lj
+          (br_if $bj (i32.ge_u (local.get $j) (local.get $nb)))
+          (v128.store ${at('$yr')}
+            (f32x4.add (v128.load ${at('$yr')})
+              (f32x4.add (f32x4.add ${term('$a0', '$w0')} ${term('$a1', '$w1')})
+                         (f32x4.add ${term('$a2', '$w2')} ${term('$a3', '$w3')}))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $lj)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $lr)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $li)))
+    ;; the last k mod 4 rows of W, one at a time
+    (block $bt (loop $lt
+      (br_if $bt (i32.ge_u (local.get $i) (local.get $k)))
+      (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $i) (local.get $nb))))
+      (local.set $r (i32.const 0))
+      (block $br1 (loop $lr1
+        (br_if $br1 (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $a0 (v128.load32_splat (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $k)) (local.get $i)) (i32.const 2)))))
+        (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
+        (local.set $j (i32.const 0))
+        (block $bj1 (loop $lj1
+          (br_if $bj1 (i32.ge_u (local.get $j) (local.get $nb)))
+          (v128.store ${at('$yr')} (f32x4.add (v128.load ${at('$yr')}) ${term('$a0', '$w0')}))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $lj1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $lr1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $lt)))))`;
+}
