@@ -14,7 +14,8 @@ import { convertStateDict } from './convert/stateDict';
 import { fromPaths, stratifiedSplit } from './core/dataset';
 import { planFor } from './core/surgery';
 import { COURSE_RECIPE } from './core/vocab';
-import { fromLayersModel, nonFiniteWeights, type Backbone } from './runtime/backbone';
+import { fromLayersModel, loadLayers, nonFiniteWeights, type Backbone } from './runtime/backbone';
+import { layersModelFromArtifacts } from './runtime/leanLoad';
 import { modelBetween, modelFrom, modelUpTo } from './runtime/graph';
 import { augmentImage, denormalize, imageToTensor, normalize, preprocessImage, resizeAndCrop, type RgbImage } from './runtime/preprocess';
 import { colourFilters, layerActivations } from './saliency/activations';
@@ -68,13 +69,15 @@ describe('no leaked tensors: runtime', () => {
       modelFrom(net.model, 'fire5_concat');
       modelBetween(net.model, 'fire3_concat', 'fire5_concat');
     }));
-  it('backbone: classify, probabilities, nonFiniteWeights, fromLayersModel + dispose', () =>
+  it('backbone: classify, probabilities, nonFiniteWeights, fromLayersModel + dispose, layersModelFromArtifacts, loadLayers', () =>
     leakFree(async () => {
       await net.classify(image(), 3);
       tf.dispose(tf.tidy(() => net.probabilities(net.preprocess(image()))));
       await nonFiniteWeights(net.model);
       const other = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(toArtifacts(makeRandomModelFiles('squeezenet1_1', 5, { numClasses: 2 })))));
       other.dispose();
+      (await layersModelFromArtifacts(toArtifacts(makeRandomModelFiles('squeezenet1_1', 6, { numClasses: 2 })))).dispose();
+      (await loadLayers(tf.io.fromMemory(toArtifacts(makeRandomModelFiles('squeezenet1_1', 6, { numClasses: 2 }))))).dispose();
     }));
 });
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseMeta, type ModelMeta } from '../core/metadata';
+import { layersModelFromArtifacts } from './leanLoad';
 import { preprocessImage, type RgbImage } from './preprocess';
 import { describeSplit, fitDenseToDevice, kernelPieces } from './splitDense';
 
@@ -102,27 +103,45 @@ class LayersBackbone implements Backbone {
  */
 export async function nonFiniteWeights(model: tf.LayersModel): Promise<string[]> {
   if (model.weights.length === 0) return [];
-  // One tidy per weight, so only one weight-sized temporary exists at a time (the WASM heap never shrinks).
-  // A split kernel (splitDense) is checked piece by piece: the whole would not fit the device.
-  const each = model.weights.map((w) => tf.tidy(() => tf.stack((kernelPieces(w) ?? [w.read()]).map((t) => tf.logicalNot(tf.isFinite(t)).any())).any()));
-  const flags = tf.stack(each);
+  // A sum is finite exactly when no value is NaN or ±Infinity, bar an overflow past 3e38, which
+  // the exact test then settles: no weight-sized temporary, where isFinite made two (VGG16's
+  // fc6: +205 MB of WASM heap for good). A split kernel (splitDense) goes piece by piece.
+  const pieces = (w: tf.LayerVariable) => kernelPieces(w) ?? [w.read()];
+  const any = async (w: tf.LayerVariable, test: (t: tf.Tensor) => tf.Tensor) => {
+    const flag = tf.tidy(() => tf.stack(pieces(w).map(test)).any());
+    try {
+      return (await flag.data())[0] !== 0;
+    } finally {
+      flag.dispose();
+    }
+  };
+  const each = model.weights.map((w) => tf.tidy(() => tf.stack(pieces(w).map((t) => tf.logicalNot(tf.isFinite(tf.sum(t))))).any()));
+  const sums = tf.stack(each);
   tf.dispose(each);
+  let suspect: Uint8Array | Float32Array | Int32Array;
   try {
-    const v = await flags.data();
-    return model.weights.filter((_, i) => v[i]).map((w) => w.originalName);
+    suspect = await sums.data();
   } finally {
-    flags.dispose();
+    sums.dispose();
+  }
+  const bad: string[] = [];
+  for (const [i, w] of model.weights.entries()) if (suspect[i] && (await any(w, (t) => tf.logicalNot(tf.isFinite(t)).any()))) bad.push(w.originalName);
+  return bad;
+}
+
+/** The layers model at a URL or behind an IOHandler, one copy of its weights at a time (leanLoad.ts). */
+export async function loadLayers(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<tf.LayersModel> {
+  try {
+    const handlers = typeof source === 'string' ? tf.io.getLoadHandlers(source, { onProgress: options.onProgress }) : [source];
+    const handler = handlers.length === 1 ? handlers[0] : undefined;
+    return handler?.load ? await layersModelFromArtifacts(await handler.load()) : await tf.loadLayersModel(source, { onProgress: options.onProgress });
+  } catch (e) {
+    throw new ModelLoadError(explainLoadError(e));
   }
 }
 
 export async function loadBackbone(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Backbone> {
-  let model: tf.LayersModel;
-  try {
-    model = await tf.loadLayersModel(source, { onProgress: options.onProgress });
-  } catch (e) {
-    throw new ModelLoadError(explainLoadError(e));
-  }
-  return fromLayersModel(model, options);
+  return fromLayersModel(await loadLayers(source, options), options);
 }
 
 export async function fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}): Promise<Backbone> {

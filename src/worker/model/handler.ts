@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, explainLoadError, ModelLoadError, topK, type Backbone } from '../../ml/runtime/backbone';
 import { lastSpatialLayer, spatialLayers } from '../../ml/runtime/graph';
 import { denormalize } from '../../ml/runtime/preprocess';
+import { layersModelFromArtifacts } from '../../ml/runtime/leanLoad';
 import { colourFilters, firstColourConv, layerActivations } from '../../ml/saliency/activations';
 import { classModelVisualisation } from '../../ml/saliency/classModel';
 import { computeSaliency } from '../../ml/saliency/saliency';
@@ -85,7 +86,7 @@ export function createModelHandler(post: Post) {
     }
     let model: tf.LayersModel;
     try {
-      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+      model = await layersModelFromArtifacts(artifacts!);
     } catch (e) {
       throw new ModelLoadError(explainLoadError(e));
     }

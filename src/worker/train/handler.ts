@@ -3,10 +3,10 @@
  * the state a session holds (the backbone copy used for training, the dataset, the last run,
  * pause/stop). Dataset sources, the feature cache and run summaries live in their own modules.
  */
-import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, type Backbone } from '../../ml/runtime/backbone';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { wasmThreadsHere } from '../../ml/runtime/threads';
+import { layersModelFromArtifacts } from '../../ml/runtime/leanLoad';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
 import { buildFineTunedModel, disposeFineTunedHead, fineTunedFiles } from '../../ml/training/export';
@@ -193,7 +193,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'loadModel': {
         // The same IndexedDB model cache as the model worker: a model seen once loads offline.
         const loaded = await loadUrlArtifacts(req.url, { useCache: !!deps.modelCache, fetchFn });
-        const next = await fromLayersModel(await tf.loadLayersModel(tf.io.fromMemory(loaded.artifacts)));
+        const next = await fromLayersModel(await layersModelFromArtifacts(loaded.artifacts));
         if (loaded.saveKey) await replaceInCache(req.url, loaded.saveKey, loaded.artifacts).catch(() => undefined);
         backbone?.dispose();
         backbone = next;
