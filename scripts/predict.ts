@@ -1,7 +1,6 @@
 /** npm run predict -- --model <dir> --image <file> [--top 5] [--json] */
-import { loadBackbone } from '../src/ml/runtime/backbone';
 import { num, parseArgs, runCli, str, UsageError } from './lib/args';
-import { fileSystemHandler } from './lib/fsModel';
+import { loadModelDir } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -12,7 +11,7 @@ await runCli(async () => {
   if (!modelDir || !image) throw new UsageError('usage: npm run predict -- --model <dir> --image <file> [--top 5] [--json]');
   const top = num(args, 'top', { integer: true, min: 1, max: 1000 }, 5);
   const backend = await initNodeBackend();
-  const backbone = await loadBackbone(fileSystemHandler(modelDir));
+  const backbone = await loadModelDir(modelDir);
   for (const w of backbone.warnings) process.stderr.write(`warning: ${w}\n`);
   const img = await decodeImageFile(image);
   const t0 = performance.now();

@@ -8,10 +8,9 @@
  */
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { RECIPE_RANGES } from '../src/ml/core/vocab';
-import { loadBackbone } from '../src/ml/runtime/backbone';
 import { layerProbe } from '../src/ml/training/probe';
 import { num, parseArgs, runCli, str, UsageError } from './lib/args';
-import { fileSystemHandler } from './lib/fsModel';
+import { loadModelDir } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -28,7 +27,7 @@ await runCli(async () => {
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   const backend = await initNodeBackend();
-  const net = await loadBackbone(fileSystemHandler(modelDir));
+  const net = await loadModelDir(modelDir);
   for (const w of net.warnings) log(`warning: ${w}`);
   const names = new Set(net.model.layers.map((l) => l.name));
   const unknown = layers.filter((l) => !names.has(l));

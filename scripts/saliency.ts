@@ -8,11 +8,10 @@
  * maximum is 255. Prints {"class", "label", "method", "ms", "backend"} with --json.
  */
 import { SALIENCY_METHODS } from '../src/ml/core/vocab';
-import { loadBackbone } from '../src/ml/runtime/backbone';
 import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { computeSaliency } from '../src/ml/saliency/saliency';
 import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
-import { fileSystemHandler } from './lib/fsModel';
+import { loadModelDir } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 import { checkOutput, writeFileAtomic } from './lib/outputs';
@@ -37,7 +36,7 @@ await runCli(async () => {
   checkOutput(out, { inputs: [{ flag: '--image', path: image }, { flag: '--model', path: modelDir }], kind: 'file', force: args.has('force') });
 
   const backend = await initNodeBackend();
-  const net = await loadBackbone(fileSystemHandler(modelDir));
+  const net = await loadModelDir(modelDir);
   for (const w of net.warnings) process.stderr.write(`warning: ${w}\n`);
   if (requested !== undefined && requested >= net.meta.labels.length) throw new UsageError(`--class ${requested} is out of range 0..${net.meta.labels.length - 1}`);
   const x = net.preprocess(await decodeImageFile(image));

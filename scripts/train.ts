@@ -6,14 +6,13 @@
  * Progress goes to stderr; with --json the last stdout line is the run as JSON. Unreadable images are
  * skipped and counted; every number is checked against its range (exit 2).
  */
-import { loadBackbone } from '../src/ml/runtime/backbone';
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
 import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
 import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
-import { fileSystemHandler, writeModelDir } from './lib/fsModel';
+import { loadModelDir, writeModelDir } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
 import { initNodeBackend } from './lib/nodeTf';
@@ -48,7 +47,7 @@ await runCli(async () => {
 
   const t0 = performance.now();
   const backend = await initNodeBackend();
-  const backbone = await loadBackbone(fileSystemHandler(modelDir));
+  const backbone = await loadModelDir(modelDir);
   for (const w of backbone.warnings) log(`warning: ${w}`);
   if (trunk === 'random') {
     if (!backbone.meta.trunkOutput) throw new UsageError('--trunk random needs a model whose metadata names its trunk output');
