@@ -17,13 +17,13 @@
  * twice its target (a share of peak below half its target: a collapse, not noise): see GUARDS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../src/ml/convert/archs';
 import type { Quantize } from '../src/ml/convert/artifacts';
-import { fromLayersModel, type Backbone } from '../src/ml/runtime/backbone';
+import { type Backbone } from '../src/ml/runtime/backbone';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
 import { fromPaths, stratifiedSplit, type Dataset } from '../src/ml/core/dataset';
 import { trunkFeatures } from '../src/ml/training/features';
@@ -34,7 +34,7 @@ import { planFor } from '../src/ml/core/surgery';
 import { type Strategy } from '../src/ml/core/vocab';
 import { COURSE_RECIPE } from '../src/ml/core/vocab';
 import { parseArgs, str } from '../scripts/lib/args';
-import { fileSystemHandler, writeModelDir } from '../scripts/lib/fsModel';
+import { loadModelDir, writeModelDir } from '../scripts/lib/fsModel';
 import { decodeImageFile } from '../scripts/lib/nodeImage';
 import { initNodeBackend } from '../scripts/lib/nodeTf';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -77,7 +77,7 @@ function model(arch: Arch, quantize: Quantize): string {
   if (!existsSync(join(dir, 'model.json'))) writeModelDir(dir, makeRandomModelFiles(arch, 1, { quantize }));
   return dir;
 }
-const load = async (arch: Arch, q: Quantize = 'none') => fromLayersModel(await tf.loadLayersModel(fileSystemHandler(model(arch, q))));
+const load = (arch: Arch, q: Quantize = 'none') => loadModelDir(model(arch, q));
 
 function wikiartFiles(limit: number): string[] {
   const dirs = readdirSync(WIKIART).sort();
@@ -86,6 +86,20 @@ function wikiartFiles(limit: number): string[] {
   const out: string[] = [];
   for (let i = 0; out.length < limit && per.some((l) => i < l.length); i++) for (const l of per) if (i < l.length && out.length < limit) out.push(l[i]!);
   return out;
+}
+
+/** One `npm run saliency` (VGG16, random weights, one painting) as a user runs it: its peak RSS and time. */
+function saliencyCliPeak(): { rssPeakMB: number; ms: number } | { error: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-saliency-'));
+  try {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'bench/peakRss.mjs'), join(ROOT, 'scripts/saliency.ts'), '--model', model('vgg16', 'none'), '--image', wikiartFiles(1)[0]!, '--out', join(dir, 'map.png')], { encoding: 'utf8', cwd: ROOT });
+    const kb = Number(/PEAK_RSS_KB (\d+)/.exec(r.stderr)?.[1]);
+    if (r.status !== 0 || !Number.isFinite(kb)) return { error: r.stderr.slice(-500) };
+    return { rssPeakMB: (kb * 1024) / 1e6, ms: performance.now() - t };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Peak figures of this process (each workload has its own). */
@@ -138,6 +152,8 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
   },
 
   async saliency() {
+    // First the issue's own figure: the peak RSS of one `npm run saliency` (VGG16, one painting).
+    const cli = saliencyCliPeak();
     const net = await load('vgg16');
     const lm = logitsModel(net.model);
     const x = tf.randomNormal([1, 224, 224, 3]) as tf.Tensor4D;
@@ -146,7 +162,7 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
     const firstMs = performance.now() - first;
     const s = await timed(() => computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 }), N, 0);
     const p = await peak(() => computeSaliency(lm.model, x, { method: 'vanilla', classIndex: 5 }));
-    const out: Record<string, unknown> = { vgg16_saliency: { ...s, firstMs, memory: memory(p), threads: wasmThreads() } };
+    const out: Record<string, unknown> = { vgg16_saliency: { ...s, firstMs, memory: memory(p), threads: wasmThreads() }, vgg16_saliency_cli: cli };
     if (!quick) {
       const sg = await timed(() => computeSaliency(lm.model, x, { method: 'smoothgrad', classIndex: 5, samples: 25, batchSize: 1 }), 1, 0);
       out.vgg16_smoothgrad25 = { ...sg, memory: memory(p) };
@@ -340,8 +356,7 @@ const GUARDS: { key: string; target: number; better: 'lower' | 'higher'; what: s
   { key: 'course_cold', target: 0.1, better: 'lower', what: 'course workload, fc8 (cold) time / PyTorch' },
   { key: 'course_warm_s', target: 2, better: 'lower', what: 'course workload, fc8, warm (seconds)' },
   { key: 'course_warm_fc7_s', target: 15, better: 'lower', what: 'course workload, fc7+fc8, warm (seconds)' },
-  // Reported, not failing: with threads the map's RSS (2.4–2.7 GB here) sits close to twice its target.
-  { key: 'vgg16_saliency_rss_gb', target: 1.5, better: 'lower', what: 'VGG16 saliency process peak RSS (GB)', reportOnly: true },
+  { key: 'vgg16_saliency_rss_gb', target: 1.5, better: 'lower', what: 'one npm run saliency (VGG16): peak RSS (GB)' },
   { key: 'vgg16_float16_agreement', target: 0.99, better: 'higher', what: 'float16 top-1 agreement' },
   { key: 'vgg16_uint8_agreement', target: 0.97, better: 'higher', what: 'uint8 top-1 agreement' },
 ];
@@ -349,13 +364,15 @@ const GUARDS: { key: string; target: number; better: 'lower' | 'higher'; what: s
 const sal = r('vgg16_saliency');
 if (sal) {
   ratios.vgg16_saliency = t('vgg16_saliency') ? sal.median / t('vgg16_saliency')!.median : NaN;
-  ratios.vgg16_saliency_rss_gb = (sal.memory?.rssPeakMB ?? NaN) / 1000;
+  const cli = r<{ rssPeakMB?: number; ms?: number; error?: string }>('vgg16_saliency_cli');
+  ratios.vgg16_saliency_rss_gb = (cli?.rssPeakMB ?? NaN) / 1000;
   const threads = (sal as { threads?: number }).threads ?? 1;
   const gflops = VGG16_MAP_FLOP / (sal.median / 1000) / 1e9;
   ratios.vgg16_saliency_pct_peak = gflops / peakFor(threads);
   rows.push(['VGG16 saliency (batch 1)', `${ms(sal.median)} (first ${ms(sal.firstMs)})`, ms(t('vgg16_saliency')?.median), `${ratios.vgg16_saliency.toFixed(2)}×`]);
   rows.push([`  attained, ${threads} thread${threads > 1 ? 's' : ''}`, `${gflops.toFixed(1)} GFLOP/s of ${(VGG16_MAP_FLOP / 1e9).toFixed(1)} GFLOP`, '', `${(ratios.vgg16_saliency_pct_peak * 100).toFixed(0)} % of peak (target ≥ 65 %)`]);
-  rows.push(['  its peak memory', mem(sal.memory), '', `RSS target ≤ 1.5 GB`]);
+  rows.push(['  this process (maps after the first too)', mem(sal.memory), '', '']);
+  rows.push(['  one `npm run saliency`: peak RSS', cli?.rssPeakMB ? `${cli.rssPeakMB.toFixed(0)} MB (whole run ${ms(cli.ms)})` : `failed: ${cli?.error ?? 'not run'}`, '', `target ≤ 1.5 GB`]);
 }
 const sg = r('vgg16_smoothgrad25');
 if (sg) rows.push(['VGG16 SmoothGrad 25', ms(sg.median), ms(t('vgg16_smoothgrad25')?.median), `${(sg.median / (t('vgg16_smoothgrad25')?.median ?? NaN)).toFixed(2)}×`]);

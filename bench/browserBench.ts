@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { fromLayersModel } from '../src/ml/runtime/backbone';
+import { fromLayersModel, loadBackbone, loadLayers } from '../src/ml/runtime/backbone';
 import { configureWasm, describeAdapter, selectBackend } from '../src/ml/runtime/backend';
 import { isBackendName } from '../src/ml/core/vocab';
 import { trunkFeatures } from '../src/ml/training/features';
@@ -47,20 +47,20 @@ async function main() {
   if (backend === 'wasm' && info.threads !== Number(q.get('threads') ?? 1)) throw new Error(`asked for ${q.get('threads') ?? 1} WASM threads, got ${info.threads} (${info.detail})`);
   const workload = q.get('workload');
   const modelUrl = (arch: string) => `/.cache/models/${arch}-random-none/model.json`;
-  const loadNet = async (arch: string) => fromLayersModel(await tf.loadLayersModel(modelUrl(arch)));
+  const loadNet = (arch: string) => loadBackbone(modelUrl(arch));
   if (workload === 'load') {
     const out: Record<string, number> = {};
     for (const arch of (q.get('archs') ?? 'alexnet,vgg16').split(',')) {
       await tf.io.removeModel(`indexeddb://bench-${arch}`).catch(() => undefined);
       let t = performance.now();
-      const m = await tf.loadLayersModel(modelUrl(arch));
+      const m = await loadLayers(modelUrl(arch));
       const b = await fromLayersModel(m);
       await b.classify({ data: new Uint8ClampedArray(224 * 224 * 4).fill(128), width: 224, height: 224, channels: 4 }, 1);
       out[`${arch}_network_ms`] = performance.now() - t;
       await m.save(`indexeddb://bench-${arch}`);
       b.dispose();
       t = performance.now();
-      const c = await fromLayersModel(await tf.loadLayersModel(`indexeddb://bench-${arch}`));
+      const c = await loadBackbone(`indexeddb://bench-${arch}`);
       await c.classify({ data: new Uint8ClampedArray(224 * 224 * 4).fill(128), width: 224, height: 224, channels: 4 }, 1);
       out[`${arch}_indexeddb_ms`] = performance.now() - t;
       c.dispose();
