@@ -14,6 +14,7 @@ import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
+import { setFlipCaching } from '../src/ml/runtime/wasm/register';
 import { checkOutput, writeFileAtomic } from './lib/outputs';
 import { grayPng } from './lib/png';
 
@@ -36,6 +37,8 @@ await runCli(async () => {
   checkOutput(out, { inputs: [{ flag: '--image', path: image }, { flag: '--model', path: modelDir }], kind: 'file', force: args.has('force') });
 
   const backend = await initNodeBackend();
+  // One map per run: flipped filters are worth keeping only where a filter is used again (SmoothGrad).
+  setFlipCaching('from-second-use');
   const net = await loadModelDir(modelDir);
   for (const w of net.warnings) process.stderr.write(`warning: ${w}\n`);
   if (requested !== undefined && requested >= net.meta.labels.length) throw new UsageError(`--class ${requested} is out of range 0..${net.meta.labels.length - 1}`);

@@ -3,14 +3,22 @@ import * as tf from '@tensorflow/tfjs';
 import { dispose, kernel, type ConvAttrs, type Info, type KernelFn, type KernelPatch } from './util';
 
 /**
- * Flipped, channel-swapped filters, kept per weight from its second gradient pass on: XNNPACK
- * caches packed weights by their address, so a fresh copy each pass would be repacked each pass
- * (VGG16: +0.9 s a map). A filter's first pass keeps nothing — a one-map CLI run would hold
- * VGG16's 59 MB of flipped filters and their packed copies (≈ 195 MB of heap) for no second
- * use. Entries whose weight has been disposed (another model loaded) are dropped on the next call.
+ * Flipped, channel-swapped filters, kept per weight: XNNPACK caches packed weights by their
+ * address, so a fresh copy each pass would be repacked each pass (VGG16: +0.9 s a map). A process
+ * that runs one map (the saliency CLI) keeps them only from a filter's second pass on: else it
+ * would hold VGG16's 59 MB of flipped filters and their packed copies (≈ 195 MB of heap) for no
+ * second use. Entries whose weight has been disposed (another model loaded) are dropped on the
+ * next call.
  */
 const flipCache = new Map<object, Info>();
 const seenOnce = new WeakSet<object>();
+let fromSecondUse = false;
+
+/** 'always' (the default: the app runs map after map) or 'from-second-use' (a process that runs one). */
+export function setFlipCaching(mode: 'always' | 'from-second-use'): void {
+  fromSecondUse = mode === 'from-second-use';
+}
+
 function flippedFilter(filter: Info, backend: unknown): { info: Info; owned: boolean } {
   const store = (backend as { dataIdMap: { has(id: unknown): boolean } }).dataIdMap;
   for (const [id, info] of flipCache)
@@ -23,7 +31,7 @@ function flippedFilter(filter: Info, backend: unknown): { info: Info; owned: boo
   const flipped = kernel('Reverse')({ inputs: { x: filter }, backend, attrs: { dims: [0, 1] } });
   const swapped = kernel('Transpose')({ inputs: { x: flipped }, backend, attrs: { perm: [0, 1, 3, 2] } });
   dispose(backend, flipped);
-  const first = !seenOnce.has(filter.dataId);
+  const first = fromSecondUse && !seenOnce.has(filter.dataId);
   seenOnce.add(filter.dataId);
   if (first || flipCache.size >= 256) return { info: swapped, owned: true };
   flipCache.set(filter.dataId, swapped);

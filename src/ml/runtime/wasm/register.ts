@@ -11,6 +11,8 @@ import { fusedMatMulPatch } from './fusedMatMul';
 import { identityPatch } from './identity';
 import type { KernelFn, KernelPatch } from './util';
 
+export { setFlipCaching } from './conv2dBackpropInput';
+
 export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, batchMatMulPatch, fusedMatMulPatch];
 
 const registered = new Map<string, tf.KernelFunc>();
