@@ -67,6 +67,10 @@ test('keyboard: ? lists the shortcuts, ←/→ change the image, M the method, S
   await loadMini(page);
   await page.getByTestId('epochs-input').fill('200');
   await page.getByLabel('Batch', { exact: true }).fill('1');
+  // Lecture pace (≥ 1 s an epoch), so the run is still going when Space pauses it.
+  await page.getByTestId('lecture-toggle').click();
+  await page.getByTestId('pace-toggle').check();
+  await page.getByTestId('lecture-toggle').click();
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press(' ');
   await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
@@ -374,6 +378,10 @@ test('a failing backend without a GPU (test hook on WASM): training moves to CPU
   await loadMini(page);
   await page.getByTestId('epochs-input').fill('5');
   await page.getByLabel('Batch', { exact: true }).fill('1');
+  // Lecture pace (≥ 1 s an epoch), so the failure lands mid-run: unpaced, these 5 epochs take a fraction of a second.
+  await page.getByTestId('lecture-toggle').click(); // the pace switch lives in lecture mode
+  await page.getByTestId('pace-toggle').check();
+  await page.getByTestId('lecture-toggle').click();
   await page.getByTestId('train-start').click();
   await expect.poll(() => trainedBatches(page), { timeout: 120_000, intervals: [50] }).toBeGreaterThan(48 * 2 + 1);
   expect(await page.evaluate(() => window.transferlens.simulateDeviceLoss())).toMatch(/flag/);

@@ -150,6 +150,10 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   await loadMini(page);
   await page.getByTestId('epochs-input').fill('200');
   await page.getByLabel('Batch', { exact: true }).fill('1');
+  // Lecture pace (≥ 1 s an epoch): on cached features a run of this size is over in well under a second.
+  await page.getByTestId('lecture-toggle').click(); // the pace switch lives in lecture mode
+  await page.getByTestId('pace-toggle').check();
+  await page.getByTestId('lecture-toggle').click();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
   await page.getByTestId('train-pause').click();

@@ -8,7 +8,8 @@ import type { Preprocess } from '../core/metadata';
 import { inputGradientsOnly } from '../runtime/wasm/gradientMode';
 import { mulberry32 } from '../core/random';
 import { gaussianBlur } from './baselines';
-import { checkClass, scoreFn, yieldToEvents } from './gradients';
+import { checkClass, scoreFn } from './gradients';
+import { yieldToEvents } from '../core/yieldToEvents';
 
 export interface ClassModelOptions {
   classIndex: number;

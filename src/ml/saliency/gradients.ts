@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputGradientsOnly } from '../runtime/wasm/gradientMode';
+import { yieldToEvents } from '../core/yieldToEvents';
 
 export type Aggregate = 'max' | 'sum';
 export type ScoreTarget = 'logit' | 'prob';
@@ -68,8 +69,6 @@ export const stopCheck = (o: Pick<PassOptions, 'shouldStop'>) => {
   if (o.shouldStop?.()) throw new CancelledError();
 };
 
-/** A macrotask break, so a worker can receive a cancel message between passes. */
-export const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export async function toArray(t: tf.Tensor): Promise<Float32Array> {
   try {

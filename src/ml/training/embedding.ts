@@ -10,6 +10,7 @@ import { mulberry32 } from '../core/random';
 import type { Plan } from '../core/surgery';
 import { applyFrozen, type FeatureSet } from './features';
 import type { Head } from './head';
+import { yieldToEvents } from '../core/yieldToEvents';
 
 /** Rows [n, dim] → [n, 2] projections on the top two principal components (deterministic: seeded start). */
 export async function pca2(x: Float32Array, n: number, dim: number, iterations = 60): Promise<Float32Array> {
@@ -106,7 +107,7 @@ export async function umap2(x: Float32Array, n: number, dim: number, o: UmapOpti
     umap.step();
     if (e % 20 === 0) {
       o.onProgress?.(e, total);
-      await new Promise((r) => setTimeout(r, 0)); // let stop/progress messages through
+      await yieldToEvents(); // let stop/progress messages through
     }
   }
   o.onProgress?.(total, total);

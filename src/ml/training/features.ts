@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { modelUpTo } from '../runtime/graph';
 import type { Plan } from '../core/surgery';
+import { yieldToEvents } from '../core/yieldToEvents';
 
 export interface FeatureSet {
   /** Row-major [n, dim]. */
@@ -53,7 +54,7 @@ export async function extractFeatures(
     out ??= new Float32Array(count * dim);
     out.set(data, start * dim);
     o.onProgress?.(start + n, count);
-    await new Promise((r) => setTimeout(r, 0));
+    await yieldToEvents();
   }
   return { x: out ?? new Float32Array(0), dim };
 }
