@@ -1,6 +1,6 @@
-/** dropoutMask: the keep rate and the scale that makes the mask's mean 1, every entry drawn, repeatable from the seed. */
+/** dropoutMask and dropoutInPlace: the keep rate and the scale that makes the mask's mean 1, every entry drawn, repeatable from the seed. */
 import { describe, expect, it } from 'vitest';
-import { dropoutMask, mulberry32 } from './random';
+import { dropoutInPlace, dropoutMask, mulberry32 } from './random';
 
 describe('dropoutMask', () => {
   it('keeps about `keep` of the entries, each worth 1/keep, so the mean is 1', () => {
@@ -23,5 +23,28 @@ describe('dropoutMask', () => {
     expect(dropoutMask(mulberry32(3), 40_001, 0.5)).toEqual(m);
     expect(dropoutMask(mulberry32(4), 40_001, 0.5)).not.toEqual(m);
     expect(dropoutMask(mulberry32(1), 5, 1)).toEqual(new Float32Array(5).fill(1));
+  });
+});
+
+describe('dropoutInPlace', () => {
+  it('is data × dropoutMask, entry for entry, from the same draws (rounded as a float32 multiply)', () => {
+    for (const keep of [0.5, 0.7, 1]) {
+      const data = Float32Array.from({ length: 10_003 }, (_, i) => Math.sin(i * 1.3) * 7 - 1);
+      const a = mulberry32(11);
+      const b = mulberry32(11);
+      const mask = dropoutMask(a, data.length, keep);
+      const out = data.slice();
+      dropoutInPlace(b, out, keep);
+      expect(b.state).toBe(a.state); // the same number of draws: what follows is unchanged too
+      out.forEach((v, i) => expect(v).toBe(Math.fround(data[i]! * mask[i]!) || 0)); // a dropped entry is +0
+      expect(out.some((v) => v === 0)).toBe(keep < 1);
+    }
+  });
+  it('works on a view into a larger buffer, touching nothing outside it', () => {
+    const buf = new Float32Array(20).fill(3);
+    dropoutInPlace(mulberry32(2), buf.subarray(4, 13), 0.5);
+    expect(Array.from(buf.slice(0, 4))).toEqual([3, 3, 3, 3]);
+    expect(Array.from(buf.slice(13))).toEqual(new Array(7).fill(3));
+    expect(Array.from(buf.slice(4, 13)).every((v) => v === 0 || v === 6)).toBe(true);
   });
 });

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSet } from './features';
-import { dropoutMask, mulberry32 } from '../core/random';
+import { dropoutInPlace, dropoutMask, mulberry32, type Rand } from '../core/random';
+import { yieldEvery } from '../core/yieldToEvents';
 
 import type { TrainConfig } from '../core/vocab';
 
@@ -56,19 +57,31 @@ export interface TrainSource {
   labels: Int32Array;
   dim: number;
   batch(indices: number[]): tf.Tensor2D | Promise<tf.Tensor2D>;
+  /** The batch with dropout applied as it is copied: x × dropoutMask(rand, rows × dim, keep). */
+  droppedBatch?(indices: number[], rand: Rand, keep: number): tf.Tensor2D;
+}
+
+/** A source whose batches are rows copied into a new array (`rows`): plain, or with the first layer's dropout applied in the copy. */
+export function rowSource(n: number, labels: Int32Array, dim: number, rows: (indices: number[]) => Float32Array): TrainSource {
+  return {
+    n,
+    labels,
+    dim,
+    batch: (idx) => tf.tensor2d(rows(idx), [idx.length, dim]),
+    droppedBatch: (idx, rand, keep) => {
+      const x = rows(idx);
+      dropoutInPlace(rand, x, keep);
+      return tf.tensor2d(x, [idx.length, dim]);
+    },
+  };
 }
 
 export function cachedSource(set: FeatureSet): TrainSource {
-  return {
-    n: set.n,
-    labels: set.y,
-    dim: set.dim,
-    batch: (idx) => {
-      const x = new Float32Array(idx.length * set.dim);
-      idx.forEach((i, k) => x.set(set.x.subarray(i * set.dim, (i + 1) * set.dim), k * set.dim));
-      return tf.tensor2d(x, [idx.length, set.dim]);
-    },
-  };
+  return rowSource(set.n, set.y, set.dim, (idx) => {
+    const x = new Float32Array(idx.length * set.dim);
+    idx.forEach((i, k) => x.set(set.x.subarray(i * set.dim, (i + 1) * set.dim), k * set.dim));
+    return x;
+  });
 }
 
 export interface TrainResult {
@@ -129,6 +142,9 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
     bestWeights = r.bestWeights;
     lastWeights = r.weights;
   }
+  // Messages (pause, stop) get through every few milliseconds, not after every batch: a browser
+  // clamps each break to 4 ms, which was most of a warm fc8 run's time there.
+  const tick = yieldEvery(8);
   try {
     for (let epoch = (r?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
       const t0 = performance.now();
@@ -146,20 +162,25 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
           break;
         }
         const idx = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize);
-        let x = await train.batch(idx);
+        const mixup = cfg.mixup ?? 0;
+        const mixing = mixup > 0 && idx.length > 1;
+        // The first layer's dropout applied while the batch is copied (same draws, same values),
+        // where nothing comes between the batch and that layer: no block, no mixup.
+        const dropFirst = !body && !mixing && cfg.dropout > 0 && !!head.layers[0]?.dropoutBefore && !!train.droppedBatch;
+        let x = dropFirst ? train.droppedBatch!(idx, rand, 1 - cfg.dropout) : await train.batch(idx);
         // mixup: blend each row with a partner and the targets alike (λ ~ Beta(α, α) per batch).
         let soft: tf.Tensor2D | null = null;
         let truth = idx.map((i) => train.labels[i]!);
-        if (cfg.mixup && cfg.mixup > 0 && idx.length > 1) {
-          const { lambda, perm } = drawMix(rand, cfg.mixup, idx.length);
+        if (mixing) {
+          const { lambda, perm } = drawMix(rand, mixup, idx.length);
           const m = mixBatch(x, truth, numClasses, lambda, perm);
           x.dispose();
           ({ x, target: soft, dominant: truth } = m);
         }
         // Dropout masks from our PRNG: reproducible, and different for every batch.
-        const masks = head.layers.map((l) => {
+        const masks = head.layers.map((l, i) => {
           const shape = [idx.length, l.w.shape[0]!] as [number, number];
-          if (!l.dropoutBefore || cfg.dropout <= 0) return null;
+          if (!l.dropoutBefore || cfg.dropout <= 0 || (i === 0 && dropFirst)) return null;
           return tf.tensor2d(dropoutMask(rand, shape[0] * shape[1], 1 - cfg.dropout), shape);
         });
         const yIdx = tf.tensor1d(idx.map((i) => train.labels[i]!), 'int32');
@@ -198,7 +219,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         if (left > 1) {
           await new Promise((r) => setTimeout(r, left));
           waited += left;
-        } else await new Promise((r) => setTimeout(r, 0));
+        } else await tick();
       }
       if (stopped) break;
       const ev = await evaluate(head, val, numClasses, 256, body);

@@ -6,7 +6,7 @@ import { applyFrozen, extractFeatures, fitStandardizer, foldIntoHead, standardiz
 import { augmentImage } from '../runtime/preprocess';
 import { mulberry32 } from '../core/random';
 import { planFor } from '../core/surgery';
-import { cachedSource, trainHead } from './loop';
+import { cachedSource, rowSource, trainHead } from './loop';
 import { createHead } from './head';
 import { evaluate } from './metrics';
 
@@ -89,20 +89,16 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
     if (stats) augSet = standardize(augSet, stats);
     const rowOf = new Map(trunk.aug.items.map((item, k) => [item, k]));
     const pick = mulberry32(o.config.seed ^ 0x71c7);
-    const base = source;
     const trainItems = tr.map((k) => trunk.used[k]!);
-    source = {
-      ...base,
-      batch: (idx) => {
-        const x = new Float32Array(idx.length * augSet.dim);
-        idx.forEach((i, k) => {
-          const row = rowOf.get(trainItems[i]!);
-          const r = row === undefined ? -1 : row * v + Math.floor(pick() * v);
-          x.set(r < 0 ? trainSet.x.subarray(i * trainSet.dim, (i + 1) * trainSet.dim) : augSet.x.subarray(r * augSet.dim, (r + 1) * augSet.dim), k * augSet.dim);
-        });
-        return tf.tensor2d(x, [idx.length, augSet.dim]);
-      },
-    };
+    source = rowSource(source.n, source.labels, augSet.dim, (idx) => {
+      const x = new Float32Array(idx.length * augSet.dim);
+      idx.forEach((i, k) => {
+        const row = rowOf.get(trainItems[i]!);
+        const r = row === undefined ? -1 : row * v + Math.floor(pick() * v);
+        x.set(r < 0 ? trainSet.x.subarray(i * trainSet.dim, (i + 1) * trainSet.dim) : augSet.x.subarray(r * augSet.dim, (r + 1) * augSet.dim), k * augSet.dim);
+      });
+      return x;
+    });
   }
   if (plan.frozen.length && !cachedFrozen) await o.onFrozenReady?.({ layers: [...plan.frozen], x: frozen.x, dim: frozen.dim, ...(frozenAug ? { augX: frozenAug } : {}) });
   const result = await trainHead(head, source, valSet, ds.classes.length, o.config, o);

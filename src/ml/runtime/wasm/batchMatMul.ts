@@ -34,6 +34,29 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     // tf.matMul hands the kernel rank-3 tensors: [batch, rows, k] and [batch, n, k] (transposed).
     const single = (t: Info) => (t.shape.length === 3 && t.shape[0] === 1) || t.shape.length === 2;
+    if (transposeA && !transposeB && single(a) && single(b) && b.shape.at(-1)! * 4 <= a.shape.at(-1)!) {
+      // xᵀ·dy with dy much narrower than x (a new head's weight gradient: 128×4096 by 128×7) as
+      // (dyᵀ·x)ᵀ: only dy and the 7×4096 product are transposed, and our GEMV reads x where it
+      // is (XNNPACK would pack it, a fresh batch each step): 0.5 ms instead of 2.4 here.
+      const { backend } = args;
+      const [rows, n] = b.shape.slice(-2) as [number, number];
+      const m = a.shape.at(-1)!;
+      const gemv = m % 4 === 0 && a.dtype === 'float32' && b.dtype === 'float32' ? gemvFor(backend) : null;
+      let prod: Info;
+      if (gemv) {
+        const dy2 = kernel('Reshape')({ inputs: { x: b }, backend, attrs: { shape: [rows, n] } });
+        const dyT = kernel('Transpose')({ inputs: { x: dy2 }, backend, attrs: { perm: [1, 0] } });
+        prod = (backend as { makeOutput(shape: number[], dtype: 'float32'): Info }).makeOutput([n, m], 'float32');
+        gemv(address(backend, dyT.dataId), address(backend, a.dataId), address(backend, prod.dataId), n, rows, m);
+        dispose(backend, dy2, dyT);
+      } else prod = makeBatchMatMul(stock)({ ...args, inputs: { a: b, b: a }, attrs: { ...args.attrs, transposeA: true, transposeB: false } }); // [(1,) n, m]
+      const prod2 = kernel('Reshape')({ inputs: { x: prod }, backend, attrs: { shape: [n, m] } });
+      const outT = kernel('Transpose')({ inputs: { x: prod2 }, backend, attrs: { perm: [1, 0] } });
+      const rank3 = Math.max(a.shape.length, b.shape.length) === 3;
+      const out = kernel('Reshape')({ inputs: { x: outT }, backend, attrs: { shape: rank3 ? [1, m, n] : [m, n] } });
+      dispose(backend, prod, prod2, outT);
+      return out;
+    }
     if (transposeA && single(a)) {
       // xᵀ·dy (a dense layer's weight gradient): the stock kernel takes a slow scalar loop
       // for a transposed left operand (≈ 4 s for 128×4096 · 128×4096); transposing the

@@ -79,7 +79,7 @@ export const conv2dBackpropInputPatch: KernelPatch = {
   },
 };
 
-/** Flipped filters kept (for tests). */
-export function flipCacheSize(): number {
-  return flipCache.size;
+/** Whether the flipped copy of this filter is kept (for tests). */
+export function flippedFilterKept(filter: { dataId: object }): boolean {
+  return flipCache.has(filter.dataId);
 }
