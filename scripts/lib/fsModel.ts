@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, loadLayers, type Backbone, type LoadOptions } from '../../src/ml/runtime/backbone';
+import { storedBytes } from '../../src/ml/runtime/leanLoad';
 import type { ModelFiles } from '../../src/ml/convert/artifacts';
 
 export function writeModelDir(dir: string, files: ModelFiles): { bytes: number; shards: number } {
@@ -28,17 +29,13 @@ export class ModelFileError extends Error {
   override name = 'ModelFileError';
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
-
 /** Bytes a weight group must hold: each weight's element count × its stored (quantized) size. */
 export function declaredBytes(weights: tf.io.WeightsManifestEntry[]): number {
   let total = 0;
   for (const w of weights) {
-    const n = w.shape.reduce((a, b) => a * b, 1);
-    const stored = w.quantization?.dtype ?? w.dtype;
-    const size = BYTES[stored];
-    if (!Number.isFinite(n) || n < 0 || size === undefined) throw new ModelFileError(`weight ${w.name} has an unreadable shape or dtype`);
-    total += n * size;
+    const bytes = storedBytes(w);
+    if (!Number.isFinite(bytes) || bytes < 0) throw new ModelFileError(`weight ${w.name} has an unreadable shape or dtype`);
+    total += bytes;
   }
   return total;
 }

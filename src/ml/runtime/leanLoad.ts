@@ -108,6 +108,11 @@ function rewire(artifacts: tf.io.ModelArtifacts, tensors: tf.NamedTensorMap, loa
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
 
+/** Bytes a weight takes in the file: its element count × its stored (quantized) size; NaN where unreadable. */
+export function storedBytes(spec: tf.io.WeightsManifestEntry): number {
+  return spec.shape.reduce((a, b) => a * b, 1) * (BYTES[spec.quantization?.dtype ?? spec.dtype] ?? NaN);
+}
+
 /**
  * The weights as tensors, one at a time: a float32 weight straight from a view of the file's
  * bytes (tf.io.decodeWeights first copies each weight out of the buffer: +411 MB of JS memory
@@ -121,7 +126,7 @@ function decode(data: tf.io.WeightData, specs: tf.io.WeightsManifestEntry[]): tf
   try {
     for (const spec of specs) {
       const n = tf.util.sizeFromShape(spec.shape);
-      const bytes = n * (BYTES[spec.quantization?.dtype ?? spec.dtype] ?? NaN);
+      const bytes = storedBytes(spec);
       if (!(offset + bytes <= whole.byteLength)) throw new Error(`the weight file is shorter than its manifest says (at ${spec.name})`);
       out[spec.name] =
         spec.dtype === 'float32' && !spec.quantization && offset % 4 === 0

@@ -1,5 +1,5 @@
 /** BatchMatMul for the dense-layer shapes where the stock WASM kernel is slow or packs a second copy of W. */
-import { address, gemvFor } from './gemv';
+import { gemvProduct } from './gemv';
 import { BIG_WEIGHTS, dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
 
 /** Rows of x up to which x·W with a big W runs our GEMV rather than XNNPACK's packed copy of W. */
@@ -13,13 +13,8 @@ export const GEMV_MAX_ROWS = 4;
 function viaGemv(args: Parameters<KernelFn>[0], a: Info, b: Info): Info | null {
   const [rows, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape.at(-1)!;
-  if (rows > GEMV_MAX_ROWS || n % 4 !== 0 || n * k < BIG_WEIGHTS || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
-  const gemv = gemvFor(args.backend);
-  if (!gemv) return null;
-  const backend = args.backend as { makeOutput(shape: number[], dtype: 'float32'): Info };
-  const out = backend.makeOutput(Math.max(a.shape.length, b.shape.length) === 3 ? [1, rows, n] : [rows, n], 'float32');
-  gemv(address(args.backend, a.dataId), address(args.backend, b.dataId), address(args.backend, out.dataId), rows, k, n);
-  return out;
+  if (rows > GEMV_MAX_ROWS || n * k < BIG_WEIGHTS) return null;
+  return gemvProduct(args.backend, a, b, rows, k, n, Math.max(a.shape.length, b.shape.length) === 3 ? [1, rows, n] : [rows, n]);
 }
 
 /**
@@ -41,15 +36,10 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
       const { backend } = args;
       const [rows, n] = b.shape.slice(-2) as [number, number];
       const m = a.shape.at(-1)!;
-      const gemv = m % 4 === 0 && a.dtype === 'float32' && b.dtype === 'float32' ? gemvFor(backend) : null;
-      let prod: Info;
-      if (gemv) {
-        const dy2 = kernel('Reshape')({ inputs: { x: b }, backend, attrs: { shape: [rows, n] } });
-        const dyT = kernel('Transpose')({ inputs: { x: dy2 }, backend, attrs: { perm: [1, 0] } });
-        prod = (backend as { makeOutput(shape: number[], dtype: 'float32'): Info }).makeOutput([n, m], 'float32');
-        gemv(address(backend, dyT.dataId), address(backend, a.dataId), address(backend, prod.dataId), n, rows, m);
-        dispose(backend, dy2, dyT);
-      } else prod = makeBatchMatMul(stock)({ ...args, inputs: { a: b, b: a }, attrs: { ...args.attrs, transposeA: true, transposeB: false } }); // [(1,) n, m]
+      const dy2 = kernel('Reshape')({ inputs: { x: b }, backend, attrs: { shape: [rows, n] } });
+      const dyT = kernel('Transpose')({ inputs: { x: dy2 }, backend, attrs: { perm: [1, 0] } });
+      const prod = gemvProduct(backend, dyT, a, n, rows, m, [n, m]) ?? makeBatchMatMul(stock)({ ...args, inputs: { a: b, b: a }, attrs: { ...args.attrs, transposeA: true, transposeB: false } }); // [(1,) n, m]
+      dispose(backend, dy2, dyT);
       const prod2 = kernel('Reshape')({ inputs: { x: prod }, backend, attrs: { shape: [n, m] } });
       const outT = kernel('Transpose')({ inputs: { x: prod2 }, backend, attrs: { perm: [1, 0] } });
       const rank3 = Math.max(a.shape.length, b.shape.length) === 3;

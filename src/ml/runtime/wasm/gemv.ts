@@ -4,6 +4,7 @@
  * SIMD, or a backend whose memory we cannot reach — and the stock kernel is used instead.
  */
 import { GEMV_WASM } from './gemvBinary';
+import type { Info } from './util';
 
 /** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see gemvWat.ts. */
 export type Gemv = (x: number, w: number, y: number, m: number, k: number, n: number) => void;
@@ -45,6 +46,19 @@ export function gemvFor(backend: unknown): Gemv | null {
 }
 
 /** A tensor's byte address in the backend's memory. */
-export function address(backend: unknown, dataId: unknown): number {
+function address(backend: unknown, dataId: unknown): number {
   return (backend as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap.get(dataId).memoryOffset;
+}
+
+/**
+ * x·W by our GEMV (x m×k, W k×n, row-major float32) as a new tensor of `shape` (m·n values); null
+ * where it cannot run here (no kernel, another dtype, n not a multiple of 4): the caller's stock path then.
+ */
+export function gemvProduct(backend: unknown, x: Info, w: Info, m: number, k: number, n: number, shape: number[]): Info | null {
+  if (n % 4 !== 0 || x.dtype !== 'float32' || w.dtype !== 'float32') return null;
+  const gemv = gemvFor(backend);
+  if (!gemv) return null;
+  const out = (backend as { makeOutput(shape: number[], dtype: 'float32'): Info }).makeOutput(shape, 'float32');
+  gemv(address(backend, x.dataId), address(backend, w.dataId), address(backend, out.dataId), m, k, n);
+  return out;
 }
