@@ -102,31 +102,24 @@ class LayersBackbone implements Backbone {
  * (GPU backends in a worker may not support a synchronous read).
  */
 export async function nonFiniteWeights(model: tf.LayersModel): Promise<string[]> {
-  if (model.weights.length === 0) return [];
   // A sum is finite exactly when no value is NaN or ±Infinity, bar an overflow past 3e38, which
   // the exact test then settles: no weight-sized temporary, where isFinite made two (VGG16's
   // fc6: +205 MB of WASM heap for good). A split kernel (splitDense) goes piece by piece.
   const pieces = (w: tf.LayerVariable) => kernelPieces(w) ?? [w.read()];
-  const any = async (w: tf.LayerVariable, test: (t: tf.Tensor) => tf.Tensor) => {
-    const flag = tf.tidy(() => tf.stack(pieces(w).map(test)).any());
+  /** One flag per weight (does any value fail `test`?), read in one go; one weight's temporaries at a time. */
+  const flags = async (weights: tf.LayerVariable[], test: (t: tf.Tensor) => tf.Tensor): Promise<boolean[]> => {
+    if (weights.length === 0) return [];
+    const all = tf.tidy(() => tf.stack(weights.map((w) => tf.tidy(() => tf.stack(pieces(w).map((t) => test(t).any())).any()))));
     try {
-      return (await flag.data())[0] !== 0;
+      return Array.from(await all.data(), (v) => v !== 0);
     } finally {
-      flag.dispose();
+      all.dispose();
     }
   };
-  const each = model.weights.map((w) => tf.tidy(() => tf.stack(pieces(w).map((t) => tf.logicalNot(tf.isFinite(tf.sum(t))))).any()));
-  const sums = tf.stack(each);
-  tf.dispose(each);
-  let suspect: Uint8Array | Float32Array | Int32Array;
-  try {
-    suspect = await sums.data();
-  } finally {
-    sums.dispose();
-  }
-  const bad: string[] = [];
-  for (const [i, w] of model.weights.entries()) if (suspect[i] && (await any(w, (t) => tf.logicalNot(tf.isFinite(t)).any()))) bad.push(w.originalName);
-  return bad;
+  const summed = await flags(model.weights, (t) => tf.logicalNot(tf.isFinite(tf.sum(t))));
+  const suspects = model.weights.filter((_, i) => summed[i]);
+  const exact = await flags(suspects, (t) => tf.logicalNot(tf.isFinite(t)));
+  return suspects.filter((_, i) => exact[i]).map((w) => w.originalName);
 }
 
 /** The layers model at a URL or behind an IOHandler, one copy of its weights at a time (leanLoad.ts). */
