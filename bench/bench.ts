@@ -22,7 +22,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../src/ml/convert/archs';
-import type { Quantize } from '../src/ml/convert/artifacts';
+import { uint8Plan, type Quantize, type WeightSpec } from '../src/ml/convert/artifacts';
 import { type Backbone } from '../src/ml/runtime/backbone';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
 import { fromPaths, stratifiedSplit, type Dataset } from '../src/ml/core/dataset';
@@ -72,9 +72,19 @@ async function timed(f: () => Promise<unknown>, n: number, warm = 1): Promise<St
   return stats(ts);
 }
 
+/** A uint8 model made before uint8 files mixed formats (uint8Plan) stores other formats than it would now. */
+function madeBefore(dir: string, quantize: Quantize): boolean {
+  if (quantize !== 'uint8') return false;
+  const specs = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { weights: WeightSpec[] }[] }).weightsManifest.flatMap((g) => g.weights);
+  const plan = uint8Plan(specs.map((s) => s.shape.reduce((a, b) => a * b, 1)));
+  return specs.some((s, i) => (s.quantization?.dtype ?? 'none') !== plan[i]);
+}
+
 function model(arch: Arch, quantize: Quantize): string {
   const dir = join(ROOT, '.cache/models', `${arch}-random-${quantize}`);
-  if (!existsSync(join(dir, 'model.json'))) writeModelDir(dir, makeRandomModelFiles(arch, 1, { quantize }));
+  if (existsSync(join(dir, 'model.json')) && !madeBefore(dir, quantize)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  writeModelDir(dir, makeRandomModelFiles(arch, 1, { quantize }));
   return dir;
 }
 const load = (arch: Arch, q: Quantize = 'none') => loadModelDir(model(arch, q));
@@ -245,7 +255,7 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
     return out;
   },
 
-  /** float16 / uint8 VGG16: top-1 agreement with float32 on real paintings. */
+  /** float16 / uint8 VGG16 (and AlexNet in a full run): top-1 agreement with float32 on real paintings. */
   async quant() {
     const n = quick ? 16 : 200;
     const files = wikiartFiles(n);
@@ -255,20 +265,23 @@ const WORKLOADS: Record<string, () => Promise<Record<string, unknown>>> = {
         const imgs = await Promise.all(files.slice(i, i + 8).map((f) => decodeImageFile(f)));
         const x = tf.tidy(() => tf.concat(imgs.map((im) => b.preprocess(im))));
         const y = b.model.predict(x) as tf.Tensor;
-        out.push(...(await y.argMax(-1).data()));
-        tf.dispose([x, y]);
+        const top = y.argMax(-1);
+        out.push(...(await top.data()));
+        tf.dispose([x, y, top]);
       }
       return out;
     };
-    const ref = await load('vgg16', 'none');
-    const base = await top1(ref);
-    ref.dispose();
     const out: Record<string, unknown> = { inputs: n };
-    for (const q of ['float16', 'uint8'] as const) {
-      const b = await load('vgg16', q);
-      const t = await top1(b);
-      b.dispose();
-      out[`vgg16_${q}_top1_agreement`] = t.filter((c, i) => c === base[i]).length / n;
+    for (const arch of quick ? (['vgg16'] as const) : (['vgg16', 'alexnet'] as const)) {
+      const ref = await load(arch, 'none');
+      const base = await top1(ref);
+      ref.dispose();
+      for (const q of ['float16', 'uint8'] as const) {
+        const b = await load(arch, q);
+        const t = await top1(b);
+        b.dispose();
+        out[`${arch}_${q}_top1_agreement`] = t.filter((c, i) => c === base[i]).length / n;
+      }
     }
     out.memory = memory(0);
     return out;
@@ -404,12 +417,13 @@ for (const strategy of ['fc8', 'fc7-fc8']) {
     rows.push([`course ${strategy}, warm feature cache`, `${ms(warm.ms)} · ${mem(warm.memory)}`, '', `target ≤ ${strategy === 'fc8' ? 2 : 15} s`]);
   }
 }
-for (const q of ['float16', 'uint8']) {
-  const a = results[`vgg16_${q}_top1_agreement`] as number | undefined;
-  if (a === undefined) continue;
-  ratios[`vgg16_${q}_agreement`] = a;
-  rows.push([`VGG16 ${q}: top-1 = float32`, `${(a * 100).toFixed(1)} % of ${results.inputs} paintings`, '', `target ≥ ${q === 'float16' ? 99 : 97} %`]);
-}
+for (const arch of ['vgg16', 'alexnet'])
+  for (const q of ['float16', 'uint8']) {
+    const a = results[`${arch}_${q}_top1_agreement`] as number | undefined;
+    if (a === undefined) continue;
+    ratios[`${arch}_${q}_agreement`] = a;
+    rows.push([`${arch === 'vgg16' ? 'VGG16' : 'AlexNet'} ${q}: top-1 = float32`, `${(a * 100).toFixed(1)} % of ${results.inputs} paintings`, '', `target ≥ ${q === 'float16' ? 99 : 97} %`]);
+  }
 for (const arch of ['alexnet', 'vgg16'])
   for (const q of ['none', 'float16', 'uint8']) {
     const v = results[`load_${arch}_${q}`] as { bytes: number; ms: number } | undefined;

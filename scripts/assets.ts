@@ -10,7 +10,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Arch } from '../src/ml/convert/archs';
-import { QUANTIZE_MODES, type Quantize } from '../src/ml/convert/artifacts';
+import { QUANTIZE_MODES, quantizeOf, type Quantize } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
 import { parseLabels, type PreprocessMode } from '../src/ml/core/metadata';
 import { fail, parseArgs, str } from './lib/args';
@@ -99,7 +99,7 @@ function writeIndex(): number {
       };
       const bytes = mj.weightsManifest.flatMap((g) => g.paths).reduce((a, p) => a + statSync(join(MODELS, id, p)).size, 0);
       const meta = mj.userDefinedMetadata?.transferlens;
-      const q = mj.weightsManifest[0]?.weights[0]?.quantization?.dtype ?? 'none';
+      const q = quantizeOf(mj.weightsManifest.flatMap((g) => g.weights));
       models.push({ id, name: meta?.name ?? id, arch: meta?.arch ?? 'unknown', url: `models/${id}/model.json`, bytes, quantize: q, source: meta?.source ?? 'TF.js model' });
     } catch (e) {
       console.log(`  skipping ${id}: ${(e as Error).message}`);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ARCHS } from '../src/ml/convert/archs';
-import { QUANTIZE_MODES } from '../src/ml/convert/artifacts';
+import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
 import { parseLabels } from '../src/ml/core/metadata';
 import { choice, parseArgs, runCli, str, UsageError } from './lib/args';
@@ -47,5 +47,5 @@ await runCli(async () => {
   });
   const { bytes, shards } = await writeDirAtomic(out, (tmp) => writeModelDir(tmp, files));
   const ms = performance.now() - t0;
-  console.log(`converted ${arch} (${quantize}) → ${out}: ${(bytes / 1e6).toFixed(1)} MB in ${shards} shards, ${(ms / 1000).toFixed(1)} s`);
+  console.log(`converted ${arch} (${describeFormats(files)}) → ${out}: ${(bytes / 1e6).toFixed(1)} MB in ${shards} shards, ${(ms / 1000).toFixed(1)} s`);
 });

@@ -1,6 +1,6 @@
 /** npm run make-random -- --arch vgg16 --seed 1 --out <dir> [--quantize none|float16|uint8] [--classes N] [--preprocess torch|caffe|unit] [--force] */
 import { ARCHS } from '../src/ml/convert/archs';
-import { QUANTIZE_MODES } from '../src/ml/convert/artifacts';
+import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
 import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
@@ -21,5 +21,5 @@ await runCli(async () => {
   const t0 = performance.now();
   const files = makeRandomModelFiles(arch, seed, { quantize, preprocess, numClasses: classes });
   const { bytes, shards } = await writeDirAtomic(out, (tmp) => writeModelDir(tmp, files));
-  console.log(`random ${arch} seed ${seed} (${quantize}) → ${out}: ${(bytes / 1e6).toFixed(1)} MB in ${shards} shards, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`random ${arch} seed ${seed} (${describeFormats(files)}) → ${out}: ${(bytes / 1e6).toFixed(1)} MB in ${shards} shards, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 });
