@@ -105,12 +105,14 @@ describe('umap2', () => {
 });
 
 describe('headView', () => {
-  const layer = (name: string, w: number[][], b: number[], activation: 'relu' | 'linear') => ({
+  /** w as [in, units]; `outIn` stores it as [units, in], as the head does for big kernels. */
+  const layer = (name: string, w: number[][], b: number[], activation: 'relu' | 'linear', outIn = false) => ({
     name,
-    w: tf.variable(tf.tensor2d(w)),
+    w: tf.variable(outIn ? tf.tidy(() => tf.tensor2d(w).transpose()) : tf.tensor2d(w)),
     b: tf.variable(tf.tensor1d(b)),
     activation,
     dropoutBefore: false,
+    outIn,
   });
   const trunk = { x: Float32Array.from([1, -2, 3, 4]), y: Int32Array.from([0, 1]), n: 2, dim: 2 };
   const plan = { strategy: 'fc8', trunkLayer: 't', pool: 'gap', frozen: [], head: [] } as const;
@@ -122,6 +124,13 @@ describe('headView', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(v).toMatchObject({ layer: 'fc7', kind: 'hidden', dim: 2, n: 2 });
     expect(Array.from(v.x)).toEqual([1.5, 0, 3.5, 1]); // [1,-2]→[1.5,-3]→relu; [3,4]→[3.5,1]
+    head.dispose();
+  });
+  it('kernels stored as [units, in]: the same view', async () => {
+    const head = new Head([layer('fc7', [[1, -1, 2], [0, 1, 1]], [0.5, 0, 0], 'relu', true), layer('fc8', [[1], [1], [1]], [0], 'linear', true)]);
+    const v = await headView(null as unknown as tf.LayersModel, { ...plan, frozen: [], head: [] } as never, head, trunk);
+    expect(v).toMatchObject({ layer: 'fc7', kind: 'hidden', dim: 3, n: 2 });
+    expect(Array.from(v.x)).toEqual([1.5, 0, 0, 3.5, 1, 10]); // [1,-2]→[1.5,-3,0]; [3,4]→[3.5,1,10]
     head.dispose();
   });
   it('one layer on the trunk: the class scores', async () => {

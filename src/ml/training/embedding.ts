@@ -9,7 +9,7 @@ import { UMAP } from 'umap-js';
 import { mulberry32 } from '../core/random';
 import type { Plan } from '../core/surgery';
 import { applyFrozen, type FeatureSet } from './features';
-import type { Head } from './head';
+import { applyLayer, units, type Head } from './head';
 import { yieldToEvents } from '../core/yieldToEvents';
 
 /** Rows [n, dim] → [n, 2] projections on the top two principal components (deterministic: seeded start). */
@@ -133,16 +133,13 @@ export async function headView(model: tf.LayersModel, plan: Plan, head: Head, tr
   const hidden = head.layers.slice(0, -1);
   if (!hidden.length && plan.frozen.length) return { ...frozen, layer: plan.frozen.at(-1)!, kind: 'hidden' };
   const layers = hidden.length ? hidden : head.layers;
-  const outDim = layers.at(-1)!.w.shape[1]!;
+  const outDim = units(layers.at(-1)!);
   const out = new Float32Array(trunk.n * outDim);
   for (let s = 0; s < trunk.n; s += batch) {
     const e = Math.min(trunk.n, s + batch);
     const t = tf.tidy(() => {
       let h = tf.tensor2d(frozen.x.subarray(s * frozen.dim, e * frozen.dim), [e - s, frozen.dim]);
-      for (const l of layers) {
-        h = h.matMul(l.w).add(l.b);
-        if (l.activation === 'relu') h = h.relu();
-      }
+      for (const l of layers) h = applyLayer(h, l);
       return h;
     });
     out.set((await t.data()) as Float32Array, s * outDim);

@@ -9,7 +9,7 @@ import type { NamedWeight } from '../convert/stateDict';
 import type { ModelMeta } from '../core/metadata';
 import type { Plan } from '../core/surgery';
 import type { EpochStats } from './loop';
-import type { Head } from './head';
+import { units, type Head } from './head';
 import type { TrainConfig } from '../core/vocab';
 
 export interface TrainingInfo {
@@ -24,15 +24,19 @@ export function buildFineTunedModel(base: tf.LayersModel, plan: Plan, head: Head
   let x = base.getLayer(plan.trunkLayer).getOutputAt(0) as tf.SymbolicTensor;
   x = (plan.pool === 'gap' ? tf.layers.globalAveragePooling2d({ name: 'ft_pool' }) : tf.layers.flatten({ name: 'ft_flatten' })).apply(x) as tf.SymbolicTensor;
   for (const name of plan.frozen) x = base.getLayer(name).apply(x) as tf.SymbolicTensor;
-  const dense: [tf.layers.Layer, tf.Tensor[]][] = [];
+  const dense: [tf.layers.Layer, number][] = [];
   head.layers.forEach((l, i) => {
     if (l.dropoutBefore && dropout > 0) x = tf.layers.dropout({ name: `ft_drop${i + 1}`, rate: dropout }).apply(x) as tf.SymbolicTensor;
-    const layer = tf.layers.dense({ name: l.name, units: l.w.shape[1]!, activation: l.activation });
+    const layer = tf.layers.dense({ name: l.name, units: units(l), activation: l.activation });
     x = layer.apply(x) as tf.SymbolicTensor;
-    dense.push([layer, [l.w, l.b]]);
+    dense.push([layer, i]);
   });
   const model = tf.model({ inputs: base.inputs, outputs: x, name: `${base.name}_finetuned` });
-  for (const [layer, weights] of dense) layer.setWeights(weights);
+  for (const [layer, i] of dense) {
+    const k = head.kernel(i);
+    layer.setWeights([k, head.layers[i]!.b]);
+    if (k !== head.layers[i]!.w) k.dispose();
+  }
   return model;
 }
 

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modelUpTo } from '../runtime/graph';
 import type { Plan } from '../core/surgery';
 import { yieldToEvents } from '../core/yieldToEvents';
+import { units, type Head } from './head';
 
 export interface FeatureSet {
   /** Row-major [n, dim]. */
@@ -126,12 +127,12 @@ export function standardize(set: FeatureSet, s: Standardizer): FeatureSet {
  * From here on the head takes raw features, like the exported model: the standardiser is folded
  * into its first layer, now and in the best epoch's weights.
  */
-export function foldIntoHead(head: { layers: { w: { shape: number[] } }[]; snapshot(): Float32Array[]; restore(v: Float32Array[]): void }, bestWeights: Float32Array[] | null, s: Standardizer): void {
-  const units = head.layers[0]!.w.shape[1]!;
+export function foldIntoHead(head: Pick<Head, 'layers' | 'snapshot' | 'restore'>, bestWeights: Float32Array[] | null, s: Standardizer): void {
+  const n = units(head.layers[0]!);
   const now = head.snapshot();
-  foldStandardizer(now[0]!, now[1]!, units, s);
+  foldStandardizer(now[0]!, now[1]!, n, s);
   head.restore(now);
-  if (bestWeights) foldStandardizer(bestWeights[0]!, bestWeights[1]!, units, s);
+  if (bestWeights) foldStandardizer(bestWeights[0]!, bestWeights[1]!, n, s);
 }
 
 export function foldStandardizer(kernel: Float32Array, bias: Float32Array, units: number, s: Standardizer): void {

@@ -12,7 +12,7 @@ import type { TrainConfig } from '../core/vocab';
 
 import { evaluate } from './metrics';
 import { drawMix, mixBatch } from './mixup';
-import type { Body, Head } from './head';
+import { inDim, type Body, type Head } from './head';
 
 export interface EpochStats {
   epoch: number;
@@ -179,7 +179,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         }
         // Dropout masks from our PRNG: reproducible, and different for every batch.
         const masks = head.layers.map((l, i) => {
-          const shape = [idx.length, l.w.shape[0]!] as [number, number];
+          const shape = [idx.length, inDim(l)] as [number, number];
           if (!l.dropoutBefore || cfg.dropout <= 0 || (i === 0 && dropFirst)) return null;
           return tf.tensor2d(dropoutMask(rand, shape[0] * shape[1], 1 - cfg.dropout), shape);
         });

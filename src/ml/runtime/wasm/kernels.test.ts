@@ -172,6 +172,28 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
   it('one row (saliency)', () => dense(1));
   it('several rows (batched SmoothGrad)', () => dense(5));
   it('a training batch (weight gradient xᵀ·dy)', () => dense(128));
+  it('a head layer kept as [units, in]: x·Wᵀ and its gradients for 72 rows (more than the old cap of 64)', async () => {
+    const [rows, k, n] = [72, 1100, 1000];
+    const x = tf.randomNormal([rows, k], 0, 1, 'float32', 21).arraySync();
+    const w = tf.randomNormal([n, k], 0, 0.05, 'float32', 22).arraySync();
+    const run = () =>
+      tf.tidy(() => {
+        const X = tf.tensor2d(x as number[][]);
+        const W = tf.tensor2d(w as number[][]);
+        const f = (a: tf.Tensor, m: tf.Tensor) => tf.matMul(a, m, false, true).relu().square().sum();
+        const [gx, gw] = tf.grads(f)([X, W]);
+        return { y: Array.from(tf.matMul(X, W, false, true).dataSync()), gx: Array.from(gx!.dataSync()), gw: Array.from(gw!.dataSync()) };
+      });
+    const ours = run();
+    await tf.setBackend('cpu');
+    const ref = run();
+    await tf.setBackend('wasm');
+    for (const key of ['y', 'gx', 'gw'] as const) {
+      const scale = ref[key].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(ours[key].length).toBe(ref[key].length);
+      ours[key].forEach((v, i) => expect(Math.abs(v - ref[key][i]!)).toBeLessThan(1e-4 * scale));
+    }
+  });
 });
 
 describe('WASM GEMV: a few rows times a big W, reading W where it is', () => {
