@@ -1,12 +1,12 @@
 /**
- * Our GEMV kernel (gemvWat.ts) instantiated against the WASM backend's own memory, so it reads
+ * Our GEMV kernel (kernelsWat.ts) instantiated against the WASM backend's own memory, so it reads
  * the weights where TF.js keeps them. Null where it cannot run — a build or browser without
  * SIMD, or a backend whose memory we cannot reach — and the stock kernel is used instead.
  */
-import { GEMV_WASM } from './gemvBinary';
+import { KERNELS_WASM } from './kernelsBinary';
 import type { Info } from './util';
 
-/** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see gemvWat.ts. */
+/** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see kernelsWat.ts. */
 export type Gemv = (x: number, w: number, y: number, m: number, k: number, n: number) => void;
 
 interface WasmModule {
@@ -36,7 +36,7 @@ export function gemvFor(backend: unknown): Gemv | null {
   let fn: Gemv | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes(shared ? GEMV_WASM.shared : GEMV_WASM.own)), { env: { memory } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes(shared ? KERNELS_WASM.shared : KERNELS_WASM.own)), { env: { memory } });
     fn = inst.exports.gemv as Gemv;
   } catch {
     fn = null; // no SIMD128 or bulk memory here: the stock kernel it is

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gemvBinarySource } from '../../../../scripts/lib/assembleKernels';
+import { kernelsBinarySource } from '../../../../scripts/lib/assembleKernels';
 import { tfReady } from '../../../../test/tfSetup';
 import { inputGradientsOnly } from './gradientMode';
 import { GEMV_MAX_ROWS } from './batchMatMul';
@@ -236,9 +236,9 @@ describe('WASM GEMV: a few rows times a big W, reading W where it is', () => {
   });
 });
 
-describe('gemvBinary.ts', () => {
-  it('is what npm run gen:kernels assembles from gemvWat.ts (not stale)', async () => {
-    expect(readFileSync(join(import.meta.dirname, 'gemvBinary.ts'), 'utf8')).toBe(await gemvBinarySource());
+describe('kernelsBinary.ts', () => {
+  it('is what npm run gen:kernels assembles from kernelsWat.ts (not stale)', async () => {
+    expect(readFileSync(join(import.meta.dirname, 'kernelsBinary.ts'), 'utf8')).toBe(await kernelsBinarySource());
   });
 });
 

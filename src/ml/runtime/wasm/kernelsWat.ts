@@ -4,13 +4,13 @@
  * packs a second copy of every weight matrix it multiplies by (VGG16's fc6–fc8: 494 MB of heap
  * that never shrinks) — worth it for a batch, not for the one row of a saliency map, which is
  * bound by reading W once either way. `npm run gen:kernels` assembles it (wabt) into
- * gemvBinary.ts; a unit test fails when that file is stale.
+ * kernelsBinary.ts; a unit test fails when that file is stale.
  *
  * gemv(x, w, y, m, k, n): x is m×k, W is k×n, y is m×n (row-major f32, byte addresses);
  * n a multiple of 4. Rows of W are taken four at a time: each block of W (4 × n) is read from
  * memory once and reused from cache for the m rows of x.
  */
-export function gemvWat(shared: boolean): string {
+export function kernelsWat(shared: boolean): string {
   const mem = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   const at = (base: string) => `(i32.add (local.get ${base}) (local.get $j))`;
   const term = (a: string, w: string) => `(f32x4.mul (local.get ${a}) (v128.load ${at(w)}))`;
