@@ -13,6 +13,7 @@ import type { TrainConfig } from '../core/vocab';
 import { evaluate } from './metrics';
 import { drawMix, mixBatch } from './mixup';
 import { inDim, type Body, type Head } from './head';
+import { OnePassMomentum } from './momentum';
 
 export interface EpochStats {
   epoch: number;
@@ -104,7 +105,7 @@ function disposeOptimizer(o: tf.Optimizer): void {
 
 export async function trainHead(head: Head, train: TrainSource, val: FeatureSet, numClasses: number, cfg: TrainConfig, cb: TrainCallbacks = {}, body?: Body): Promise<TrainResult> {
   const rand = mulberry32(cfg.seed);
-  const makeOpt = (lr: number) => (cfg.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.momentum(lr, cfg.momentum));
+  const makeOpt = (lr: number) => (cfg.optimizer === 'adam' ? tf.train.adam(lr) : new OnePassMomentum(lr, cfg.momentum));
   const optimizer = makeOpt(cfg.lr);
   // The unfrozen block learns more slowly than the new head: its weights are already good.
   const bodyOptimizer = body ? makeOpt(cfg.lr * (cfg.blockLrScale ?? 0.1)) : null;

@@ -1,20 +1,27 @@
 /**
- * Our GEMV kernel (kernelsWat.ts) instantiated against the WASM backend's own memory, so it reads
- * the weights where TF.js keeps them. Null where it cannot run — a build or browser without
- * SIMD, or a backend whose memory we cannot reach — and the stock kernel is used instead.
+ * Our kernels (kernelsWat.ts: the GEMV and the momentum step) instantiated against the WASM
+ * backend's own memory, so they read tensors where TF.js keeps them. Null where they cannot run —
+ * a build or browser without SIMD, or a backend whose memory we cannot reach — and the stock
+ * kernels are used instead.
  */
 import { KERNELS_WASM } from './kernelsBinary';
 import type { Info } from './util';
 
 /** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see kernelsWat.ts. */
 export type Gemv = (x: number, w: number, y: number, m: number, k: number, n: number) => void;
+/** momentum(v, a, g, vOut, aOut, len, m, c): byte addresses, len floats; see kernelsWat.ts. */
+export type Momentum = (v: number, a: number, g: number, vOut: number, aOut: number, len: number, m: number, c: number) => void;
+interface Kernels {
+  gemv: Gemv;
+  momentum: Momentum;
+}
 
 interface WasmModule {
   wasmMemory?: WebAssembly.Memory;
   asm?: { memory?: WebAssembly.Memory };
 }
 
-const cache = new WeakMap<WebAssembly.Memory, Gemv | null>();
+const cache = new WeakMap<WebAssembly.Memory, Kernels | null>();
 
 function bytes(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
@@ -29,24 +36,27 @@ export function backendMemory(backend: unknown): WebAssembly.Memory | undefined 
   return wasm?.wasmMemory ?? wasm?.asm?.memory;
 }
 
-export function gemvFor(backend: unknown): Gemv | null {
+function kernelsFor(backend: unknown): Kernels | null {
   const memory = backendMemory(backend);
   if (!memory) return null;
   if (cache.has(memory)) return cache.get(memory)!;
-  let fn: Gemv | null = null;
+  let k: Kernels | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes(shared ? KERNELS_WASM.shared : KERNELS_WASM.own)), { env: { memory } });
-    fn = inst.exports.gemv as Gemv;
+    k = { gemv: inst.exports.gemv as Gemv, momentum: inst.exports.momentum as Momentum };
   } catch {
-    fn = null; // no SIMD128 or bulk memory here: the stock kernel it is
+    k = null; // no SIMD128 or bulk memory here: the stock kernels it is
   }
-  cache.set(memory, fn);
-  return fn;
+  cache.set(memory, k);
+  return k;
 }
 
+export const gemvFor = (backend: unknown): Gemv | null => kernelsFor(backend)?.gemv ?? null;
+export const momentumFor = (backend: unknown): Momentum | null => kernelsFor(backend)?.momentum ?? null;
+
 /** A tensor's byte address in the backend's memory. */
-function address(backend: unknown, dataId: unknown): number {
+export function address(backend: unknown, dataId: unknown): number {
   return (backend as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap.get(dataId).memoryOffset;
 }
 

@@ -1,14 +1,20 @@
 /**
- * The source of our one hand-written WASM kernel: y = x·W for a few rows of x and a big W,
- * reading W where TF.js keeps it in the WASM backend's memory (imported, so no copy). XNNPACK
- * packs a second copy of every weight matrix it multiplies by (VGG16's fc6–fc8: 494 MB of heap
- * that never shrinks) — worth it for a batch, not for the one row of a saliency map, which is
- * bound by reading W once either way. `npm run gen:kernels` assembles it (wabt) into
- * kernelsBinary.ts; a unit test fails when that file is stale.
+ * The source of our hand-written WASM kernels, one module over the WASM backend's memory
+ * (imported, so no copy). `npm run gen:kernels` assembles it (wabt) into kernelsBinary.ts; a unit
+ * test fails when that file is stale.
  *
+ * gemv: y = x·W for a few rows of x and a big W, reading W where TF.js keeps it. XNNPACK packs a
+ * second copy of every weight matrix it multiplies by (VGG16's fc6–fc8: 494 MB of heap that never
+ * shrinks) — worth it for a batch, not for the one row of a saliency map, which is bound by
+ * reading W once either way.
  * gemv(x, w, y, m, k, n): x is m×k, W is k×n, y is m×n (row-major f32, byte addresses);
  * n a multiple of 4. Rows of W are taken four at a time: each block of W (4 × n) is read from
  * memory once and reused from cache for the m rows of x.
+ *
+ * momentum: one SGD-with-momentum step in one pass, a' = m·a + g and v' = c·a' + v (c = −lr),
+ * written to fresh outputs — the products and sums TF.js's MomentumOptimizer computes, in its
+ * order and rounding (no fused multiply-add), where it makes four passes and two temporaries.
+ * momentum(v, a, g, vOut, aOut, len, m, c): byte addresses, len floats.
  */
 export function kernelsWat(shared: boolean): string {
   const mem = shared ? '(memory 1 65536 shared)' : '(memory 1)';
@@ -69,5 +75,26 @@ export function kernelsWat(shared: boolean): string {
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $lr1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $lt))))
+  (func (export "momentum") (param $v i32) (param $a i32) (param $g i32) (param $vo i32) (param $ao i32) (param $len i32) (param $m f32) (param $c f32)
+    (local $i i32) (local $end i32) (local $mm v128) (local $cc v128) (local $acc v128) (local $s f32)
+    (local.set $mm (f32x4.splat (local.get $m)))
+    (local.set $cc (f32x4.splat (local.get $c)))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
+    (block $b (loop $l
+      (br_if $b (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $acc (f32x4.add (f32x4.mul (local.get $mm) (v128.load (i32.add (local.get $a) (local.get $i)))) (v128.load (i32.add (local.get $g) (local.get $i)))))
+      (v128.store (i32.add (local.get $ao) (local.get $i)) (local.get $acc))
+      (v128.store (i32.add (local.get $vo) (local.get $i)) (f32x4.add (f32x4.mul (local.get $cc) (local.get $acc)) (v128.load (i32.add (local.get $v) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    ;; the last len mod 4 values, one at a time
+    (local.set $end (i32.shl (local.get $len) (i32.const 2)))
+    (block $bt (loop $lt
+      (br_if $bt (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $s (f32.add (f32.mul (local.get $m) (f32.load (i32.add (local.get $a) (local.get $i)))) (f32.load (i32.add (local.get $g) (local.get $i)))))
+      (f32.store (i32.add (local.get $ao) (local.get $i)) (local.get $s))
+      (f32.store (i32.add (local.get $vo) (local.get $i)) (f32.add (f32.mul (local.get $c) (local.get $s)) (f32.load (i32.add (local.get $v) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $lt)))))`;
 }
