@@ -31,6 +31,19 @@ describe('preprocessing modes, against hand-computed values', () => {
     expect(v[0]).toBeCloseTo(200 / 255, 6);
     expect(v[2]).toBeCloseTo(50 / 255, 6);
   });
+  it('an image at the input size takes one pass over its bytes, bit for bit what the tensor ops give (RGB, RGBA; each mode)', async () => {
+    const r = (i: number) => (i * 2654435761) >>> 24;
+    for (const channels of [3, 4] as const) {
+      const img: RgbImage = { data: Uint8Array.from({ length: 37 * 29 * channels }, (_, i) => r(i)), width: 37, height: 29, channels };
+      for (const mode of ['torch', 'caffe', 'unit'] as const) {
+        const ops = tf.tidy(() => normalize(imageToTensor(img), PREPROCESS[mode]));
+        const fast = preprocessImage(img, [29, 37], PREPROCESS[mode]);
+        expect(fast.shape).toEqual([1, 29, 37, 3]);
+        expect(Array.from(await fast.data())).toEqual(Array.from(await ops.data()));
+        tf.dispose([ops, fast]);
+      }
+    }
+  });
   it('denormalize inverts normalize', async () => {
     for (const mode of ['torch', 'caffe', 'unit'] as const) {
       const t = tf.tidy(() => denormalize(normalize(imageToTensor(pixel), PREPROCESS[mode]), PREPROCESS[mode]));
