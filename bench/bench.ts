@@ -360,6 +360,8 @@ const r = <T = Stat & { images_per_s?: number; firstMs?: number; ms?: number; me
 const t = (k: string) => torchRes?.[k];
 const ms = (v?: number) => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
 const mem = (m?: { tfPeakMB: number; wasmHeapMB: number; rssPeakMB: number }) => (m ? `tensors ${m.tfPeakMB.toFixed(0)} MB, heap ${m.wasmHeapMB.toFixed(0)} MB, RSS ${m.rssPeakMB.toFixed(0)} MB` : '');
+/** A ratio to PyTorch, or a dash where PyTorch did not run (--reference none). */
+const times = (r?: number) => (r === undefined || !Number.isFinite(r) ? '—' : `${r.toFixed(2)}×`);
 const ratios: Record<string, number> = {};
 
 /** Targets of the performance issue; the quick guard fails at twice as bad. */
@@ -382,19 +384,19 @@ if (sal) {
   const threads = (sal as { threads?: number }).threads ?? 1;
   const gflops = VGG16_MAP_FLOP / (sal.median / 1000) / 1e9;
   ratios.vgg16_saliency_pct_peak = gflops / peakFor(threads);
-  rows.push(['VGG16 saliency (batch 1)', `${ms(sal.median)} (first ${ms(sal.firstMs)})`, ms(t('vgg16_saliency')?.median), `${ratios.vgg16_saliency.toFixed(2)}×`]);
+  rows.push(['VGG16 saliency (batch 1)', `${ms(sal.median)} (first ${ms(sal.firstMs)})`, ms(t('vgg16_saliency')?.median), times(ratios.vgg16_saliency)]);
   rows.push([`  attained, ${threads} thread${threads > 1 ? 's' : ''}`, `${gflops.toFixed(1)} GFLOP/s of ${(VGG16_MAP_FLOP / 1e9).toFixed(1)} GFLOP`, '', `${(ratios.vgg16_saliency_pct_peak * 100).toFixed(0)} % of peak (target ≥ 65 %)`]);
   rows.push(['  this process (maps after the first too)', mem(sal.memory), '', '']);
   rows.push(['  one `npm run saliency`: peak RSS', cli?.rssPeakMB ? `${cli.rssPeakMB.toFixed(0)} MB (whole run ${ms(cli.ms)})` : `failed: ${cli?.error ?? 'not run'}`, '', `target ≤ 1.5 GB`]);
 }
 const sg = r('vgg16_smoothgrad25');
-if (sg) rows.push(['VGG16 SmoothGrad 25', ms(sg.median), ms(t('vgg16_smoothgrad25')?.median), `${(sg.median / (t('vgg16_smoothgrad25')?.median ?? NaN)).toFixed(2)}×`]);
+if (sg) rows.push(['VGG16 SmoothGrad 25', ms(sg.median), ms(t('vgg16_smoothgrad25')?.median), times(sg.median / (t('vgg16_smoothgrad25')?.median ?? NaN))]);
 for (const bs of [32, 64]) {
   const k = `alexnet_trunk_b${bs}`;
   const v = r(k);
   if (!v) continue;
   ratios[k] = t(k)?.images_per_s ? v.images_per_s! / t(k)!.images_per_s! : NaN;
-  rows.push([`AlexNet trunk, batch ${bs} (img/s)`, `${v.images_per_s!.toFixed(1)} · ${mem(v.memory)}`, t(k)?.images_per_s?.toFixed(1) ?? '—', `${ratios[k].toFixed(2)}×`]);
+  rows.push([`AlexNet trunk, batch ${bs} (img/s)`, `${v.images_per_s!.toFixed(1)} · ${mem(v.memory)}`, t(k)?.images_per_s?.toFixed(1) ?? '—', times(ratios[k])]);
   const threads = (v as { threads?: number }).threads ?? 1;
   const gflops = (v.images_per_s! * ALEXNET_TRUNK_FLOP) / 1e9;
   const share = gflops / peakFor(threads);
