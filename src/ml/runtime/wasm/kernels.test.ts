@@ -87,7 +87,7 @@ describe('WASM kernel patches', () => {
   it('each patch is the kernel TF.js runs on wasm after backend init', () => {
     const names = WASM_KERNEL_PATCHES.map((p) => p.kernelName).sort();
     // The list itself is guarded: a patch dropped from it must fail here, not go unnoticed.
-    expect(names).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', '_FusedMatMul']);
+    expect(names).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', '_FusedMatMul']);
     for (const name of names) {
       const ours = registeredWasmKernels().get(name);
       expect(ours, `${name} was never registered`).toBeTypeOf('function');
@@ -264,4 +264,40 @@ describe('WASM xᵀ·dy with a narrow dy (a new head’s weight gradient) as (dy
   it('matches the CPU kernel: rank 3, 33×40 by 33×10', () => compareTa(33, 40, 10, true));
   it('a width of x that is not a multiple of 4 (no GEMV: XNNPACK the other way round): 64×1002 by 64×7', () => compareTa(64, 1002, 7, false));
   it('and where dy is not narrow (the transpose-x path): 20×30 by 20×25', () => compareTa(20, 30, 25, false));
+});
+
+describe('WASM MaxPoolGrad, 2×2 stride 2 valid, by our kernel', () => {
+  /** The input gradient of sum(maxPool(x) · r), on WASM and on the CPU kernel. */
+  async function compare(shape: [number, number, number, number], filter: number, stride: number, pad: 'valid' | 'same', ties: boolean) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    // Small integers make ties (two equal maxima in a window) common: the first one takes the gradient.
+    const x = Array.from({ length: n }, (_, i) => (ties ? ((i * 7919) % 5) - 1 : Math.sin(i * 1.3) * 10));
+    const run = () =>
+      tf.tidy(() => {
+        const X = tf.tensor4d(x, shape);
+        const pooled = tf.maxPool(X, filter, stride, pad);
+        const r = tf.range(1, pooled.size + 1).reshape(pooled.shape);
+        return Array.from(tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, filter, stride, pad).mul(r).sum())(X).dataSync());
+      });
+    const ours = run();
+    await tf.setBackend('cpu');
+    const ref = run();
+    await tf.setBackend('wasm');
+    expect(ours).toEqual(ref);
+  }
+  it('matches the CPU kernel with ties, odd height and width (a row and a column no window covers), two images', () => compare([2, 9, 7, 8], 2, 2, 'valid', true));
+  it('matches the CPU kernel without ties, VGG-like channels', () => compare([1, 16, 16, 64], 2, 2, 'valid', false));
+  // Without ties: the stock WASM kernel gives a tied window's gradient to another position than
+  // the CPU kernel (and PyTorch, and ours), which take the first.
+  it('other pools take the stock kernel (still correct): 3×3 stride 2 (AlexNet), same padding', async () => {
+    await compare([1, 13, 13, 8], 3, 2, 'valid', false);
+    await compare([1, 8, 8, 8], 2, 2, 'same', false);
+  });
+  it('leaks no tensors', () => {
+    const x = tf.randomNormal([1, 8, 8, 4]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').sum())(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
 });

@@ -15,7 +15,16 @@
  * written to fresh outputs — the products and sums TF.js's MomentumOptimizer computes, in its
  * order and rounding (no fused multiply-add), where it makes four passes and two temporaries.
  * momentum(v, a, g, vOut, aOut, len, m, c): byte addresses, len floats.
+ *
+ * maxpool2grad: the input gradient of a 2×2, stride-2, valid max pool (VGG16's five pools), NHWC:
+ * each window's gradient goes to the first position, in row order, that holds its maximum (the
+ * pool's output), as TF.js's CPU kernel routes it; rows and columns no window covers get 0. The
+ * stock WASM kernel took 132 ms of a 1.15 s VGG16 map, its forward pool 2 ms.
+ * maxpool2grad(x, y, dy, dx, batch, h, w, c): byte addresses; c a multiple of 4.
  */
+/** The sum of some i32 locals, as WAT. */
+const sum = (...locals: string[]): string => locals.map((l) => `(local.get ${l})`).reduce((a, b) => `(i32.add ${a} ${b})`);
+
 export function kernelsWat(shared: boolean): string {
   const mem = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   const at = (base: string) => `(i32.add (local.get ${base}) (local.get $j))`;
@@ -96,5 +105,50 @@ export function kernelsWat(shared: boolean): string {
       (f32.store (i32.add (local.get $ao) (local.get $i)) (local.get $s))
       (f32.store (i32.add (local.get $vo) (local.get $i)) (f32.add (f32.mul (local.get $c) (local.get $s)) (f32.load (i32.add (local.get $v) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $lt)))))`;
+      (br $lt))))
+  (func (export "maxpool2grad") (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $h i32) (param $w i32) (param $c i32)
+    (local $ho i32) (local $wo i32) (local $cb i32) (local $rowb i32) (local $b i32) (local $i i32) (local $j i32) (local $k i32)
+    (local $p i32) (local $q i32) (local $m v128) (local $g v128) (local $ma v128) (local $mb v128) (local $mc v128) (local $md v128) (local $seen v128)
+    (local.set $ho (i32.shr_u (local.get $h) (i32.const 1)))
+    (local.set $wo (i32.shr_u (local.get $w) (i32.const 1)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.mul (local.get $w) (local.get $cb)))
+    (memory.fill (local.get $dx) (i32.const 0) (i32.mul (i32.mul (local.get $batch) (local.get $h)) (local.get $rowb)))
+    (block $bb (loop $lb
+      (br_if $bb (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $i (i32.const 0))
+      (block $bi (loop $li
+        (br_if $bi (i32.ge_u (local.get $i) (local.get $ho)))
+        (local.set $j (i32.const 0))
+        (block $bj (loop $lj
+          (br_if $bj (i32.ge_u (local.get $j) (local.get $wo)))
+          ;; byte offset of the window's top-left pixel: row b·h + 2i, column 2j
+          (local.set $p (i32.add
+            (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $i) (i32.const 1))) (local.get $rowb))
+            (i32.mul (i32.shl (local.get $j) (i32.const 1)) (local.get $cb))))
+          (local.set $k (i32.const 0))
+          (block $bk (loop $lk
+            (br_if $bk (i32.ge_u (local.get $k) (local.get $cb)))
+            (local.set $m (v128.load (i32.add (local.get $y) (local.get $q))))
+            (local.set $g (v128.load (i32.add (local.get $dy) (local.get $q))))
+            ;; the first position (row-major) holding the window's maximum takes the gradient
+            (local.set $ma (f32x4.eq (v128.load ${sum('$x', '$p', '$k')}) (local.get $m)))
+            (local.set $mb (v128.andnot (f32x4.eq (v128.load ${sum('$x', '$p', '$k', '$cb')}) (local.get $m)) (local.get $ma)))
+            (local.set $seen (v128.or (local.get $ma) (local.get $mb)))
+            (local.set $mc (v128.andnot (f32x4.eq (v128.load ${sum('$x', '$p', '$k', '$rowb')}) (local.get $m)) (local.get $seen)))
+            (local.set $seen (v128.or (local.get $seen) (local.get $mc)))
+            (local.set $md (v128.andnot (f32x4.eq (v128.load ${sum('$x', '$p', '$k', '$rowb', '$cb')}) (local.get $m)) (local.get $seen)))
+            (v128.store ${sum('$dx', '$p', '$k')} (v128.and (local.get $g) (local.get $ma)))
+            (v128.store ${sum('$dx', '$p', '$k', '$cb')} (v128.and (local.get $g) (local.get $mb)))
+            (v128.store ${sum('$dx', '$p', '$k', '$rowb')} (v128.and (local.get $g) (local.get $mc)))
+            (v128.store ${sum('$dx', '$p', '$k', '$rowb', '$cb')} (v128.and (local.get $g) (local.get $md)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $lk)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $lj)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $li)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $lb)))))`;
 }

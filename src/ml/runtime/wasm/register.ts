@@ -9,11 +9,12 @@ import { conv2dBackpropFilterPatch } from './conv2dBackpropFilter';
 import { conv2dBackpropInputPatch } from './conv2dBackpropInput';
 import { fusedMatMulPatch } from './fusedMatMul';
 import { identityPatch } from './identity';
+import { maxPoolGradPatch } from './maxPoolGrad';
 import type { KernelFn, KernelPatch } from './util';
 
 export { setFlipCaching } from './conv2dBackpropInput';
 
-export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, batchMatMulPatch, fusedMatMulPatch];
+export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, batchMatMulPatch, fusedMatMulPatch, maxPoolGradPatch];
 
 const registered = new Map<string, tf.KernelFunc>();
 
