@@ -12,6 +12,15 @@ import { registeredWasmKernels, WASM_KERNEL_PATCHES } from './register';
 
 beforeAll(tfReady);
 
+/** run() on WASM (ours) and on the CPU kernels (the reference), back on WASM afterwards. */
+async function wasmAndCpu<T>(run: () => T): Promise<[T, T]> {
+  const ours = run();
+  await tf.setBackend('cpu');
+  const ref = run();
+  await tf.setBackend('wasm');
+  return [ours, ref];
+}
+
 /** Filter gradient computed on the CPU backend (the reference kernel) vs ours on WASM. */
 async function compare(xShape: [number, number, number, number], fShape: [number, number, number, number], strides: number, pad: 'same' | 'valid') {
   const x = tf.randomNormal(xShape, 0, 1, 'float32', 1).arraySync();
@@ -22,10 +31,7 @@ async function compare(xShape: [number, number, number, number], fShape: [number
       return Array.from(g.dataSync());
     });
   expect(tf.getBackend()).toBe('wasm');
-  const ours = run();
-  await tf.setBackend('cpu');
-  const ref = run();
-  await tf.setBackend('wasm');
+  const [ours, ref] = await wasmAndCpu(run);
   expect(ours.length).toBe(ref.length);
   const scale = Math.max(...ref.map(Math.abs));
   ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
@@ -41,10 +47,7 @@ async function compareInput(xShape: [number, number, number, number], fShape: [n
       const g = tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, strides, pad).square().sum())(tf.tensor4d(x as number[][][][]));
       return Array.from(g.dataSync());
     });
-  const ours = run();
-  await tf.setBackend('cpu');
-  const ref = run();
-  await tf.setBackend('wasm');
+  const [ours, ref] = await wasmAndCpu(run);
   const scale = Math.max(...ref.map(Math.abs));
   ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * scale));
 }
@@ -159,10 +162,7 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
         return { y, g, gw };
       });
     expect(tf.getBackend()).toBe('wasm');
-    const ours = run();
-    await tf.setBackend('cpu');
-    const ref = run();
-    await tf.setBackend('wasm');
+    const [ours, ref] = await wasmAndCpu(run);
     for (const key of ['y', 'g', 'gw'] as const) {
       const scale = ref[key].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       expect(ours[key].length).toBe(ref[key].length);
@@ -184,10 +184,7 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
         const [gx, gw] = tf.grads(f)([X, W]);
         return { y: Array.from(tf.matMul(X, W, false, true).dataSync()), gx: Array.from(gx!.dataSync()), gw: Array.from(gw!.dataSync()) };
       });
-    const ours = run();
-    await tf.setBackend('cpu');
-    const ref = run();
-    await tf.setBackend('wasm');
+    const [ours, ref] = await wasmAndCpu(run);
     for (const key of ['y', 'gx', 'gw'] as const) {
       const scale = ref[key].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       expect(ours[key].length).toBe(ref[key].length);
@@ -202,10 +199,7 @@ describe('WASM GEMV: a few rows times a big W, reading W where it is', () => {
     const x = tf.randomNormal([rows, k], 0, 1, 'float32', 21).dataSync();
     const w = tf.randomNormal([k, n], 0, 0.05, 'float32', 22).dataSync();
     const run = () => tf.tidy(() => Array.from(tf.matMul(tf.tensor2d(x, [rows, k]), tf.tensor2d(w, [k, n])).dataSync()));
-    const ours = run();
-    await tf.setBackend('cpu');
-    const ref = run();
-    await tf.setBackend('wasm');
+    const [ours, ref] = await wasmAndCpu(run);
     const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     expect(ours.length).toBe(rows * n);
     ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-5 * scale));
@@ -252,10 +246,7 @@ describe('WASM xᵀ·dy with a narrow dy (a new head’s weight gradient) as (dy
         const out = tf.matMul(tf.tensor<tf.Rank>(x, shape(rows, k)), tf.tensor<tf.Rank>(dy, shape(rows, n)), true, false);
         return { shape: out.shape, v: Array.from(out.dataSync()) };
       });
-    const ours = run();
-    await tf.setBackend('cpu');
-    const ref = run();
-    await tf.setBackend('wasm');
+    const [ours, ref] = await wasmAndCpu(run);
     expect(ours.shape).toEqual(ref.shape);
     const scale = ref.v.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     ours.v.forEach((v, i) => expect(Math.abs(v - ref.v[i]!)).toBeLessThan(1e-5 * scale));
@@ -279,10 +270,7 @@ describe('WASM MaxPoolGrad, 2×2 stride 2 valid, by our kernel', () => {
         const r = tf.range(1, pooled.size + 1).reshape(pooled.shape);
         return Array.from(tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, filter, stride, pad).mul(r).sum())(X).dataSync());
       });
-    const ours = run();
-    await tf.setBackend('cpu');
-    const ref = run();
-    await tf.setBackend('wasm');
+    const [ours, ref] = await wasmAndCpu(run);
     expect(ours).toEqual(ref);
   }
   it('matches the CPU kernel with ties, odd height and width (a row and a column no window covers), two images', () => compare([2, 9, 7, 8], 2, 2, 'valid', true));
