@@ -412,7 +412,7 @@ for (const strategy of ['fc8', 'fc7-fc8']) {
   if (cold) {
     const ratio = ptTotal ? cold.ms! / ptTotal : NaN;
     if (strategy === 'fc8') ratios.course_cold = ratio;
-    rows.push([`course ${strategy}, cold (${results.images} paintings, ${epochs} ep.)`, `${ms(cold.ms)} (trunk ${ms((cold as { featureMs?: number }).featureMs)})`, ptTotal ? `${ms(ptTotal)} (1 epoch × ${epochs})` : '—', `${ratio.toFixed(2)}× (target ≤ 0.1×)`]);
+    rows.push([`course ${strategy}, cold (${results.images} paintings, ${epochs} ep.)`, `${ms(cold.ms)} (trunk ${ms((cold as { featureMs?: number }).featureMs)})`, ptTotal ? `${ms(ptTotal)} (1 epoch × ${epochs})` : '—', `${times(ratio)} (target ≤ 0.1×)`]);
   }
   if (warm) {
     ratios[strategy === 'fc8' ? 'course_warm_s' : 'course_warm_fc7_s'] = warm.ms! / 1000;
