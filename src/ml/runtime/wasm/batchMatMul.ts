@@ -1,6 +1,6 @@
 /** BatchMatMul for the dense-layer shapes where the stock WASM kernel is slow or packs a second copy of W. */
 import { gemvProduct } from './gemv';
-import { BIG_WEIGHTS, dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
+import { BIG_WEIGHTS, dispose, kernel, overStock, type Info, type KernelFn, type KernelPatch } from './util';
 
 /** Rows of x up to which x·W with a big W runs our GEMV rather than XNNPACK's packed copy of W. */
 export const GEMV_MAX_ROWS = 4;
@@ -81,10 +81,4 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
   };
 }
 
-export const batchMatMulPatch: KernelPatch = {
-  kernelName: 'BatchMatMul',
-  make: (stock) => {
-    if (!stock) throw new Error('WASM has no stock BatchMatMul');
-    return makeBatchMatMul(stock);
-  },
-};
+export const batchMatMulPatch: KernelPatch = overStock('BatchMatMul', makeBatchMatMul);

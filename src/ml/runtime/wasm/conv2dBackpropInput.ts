@@ -1,6 +1,6 @@
 /** Conv2DBackpropInput at stride 1 as a forward convolution with flipped filters (several × faster on XNNPACK). */
 import * as tf from '@tensorflow/tfjs';
-import { dispose, kernel, type ConvAttrs, type Info, type KernelFn, type KernelPatch } from './util';
+import { dispose, kernel, overStock, type ConvAttrs, type Info, type KernelFn, type KernelPatch } from './util';
 
 /**
  * Flipped, channel-swapped filters, kept per weight: XNNPACK caches packed weights by their
@@ -71,13 +71,7 @@ function makeConv2dBackpropInput(stock: KernelFn): KernelFn {
   };
 }
 
-export const conv2dBackpropInputPatch: KernelPatch = {
-  kernelName: 'Conv2DBackpropInput',
-  make: (stock) => {
-    if (!stock) throw new Error('WASM has no stock Conv2DBackpropInput to fall back on');
-    return makeConv2dBackpropInput(stock);
-  },
-};
+export const conv2dBackpropInputPatch: KernelPatch = overStock('Conv2DBackpropInput', makeConv2dBackpropInput);
 
 /** Whether the flipped copy of this filter is kept (for tests). */
 export function flippedFilterKept(filter: { dataId: object }): boolean {

@@ -1,5 +1,5 @@
 /** _FusedMatMul over the patched BatchMatMul for big weights, so XNNPACK packs them once. */
-import { BIG_WEIGHTS, dispose, kernel, type Info, type KernelFn, type KernelPatch } from './util';
+import { BIG_WEIGHTS, dispose, kernel, overStock, type Info, type KernelFn, type KernelPatch } from './util';
 
 /**
  * A dense layer with a big weight matrix, fused (inference) or not (inside tf.grad, where
@@ -29,10 +29,4 @@ function makeFusedMatMul(stock: KernelFn): KernelFn {
   };
 }
 
-export const fusedMatMulPatch: KernelPatch = {
-  kernelName: '_FusedMatMul',
-  make: (stock) => {
-    if (!stock) throw new Error('WASM has no stock _FusedMatMul');
-    return makeFusedMatMul(stock);
-  },
-};
+export const fusedMatMulPatch: KernelPatch = overStock('_FusedMatMul', makeFusedMatMul);

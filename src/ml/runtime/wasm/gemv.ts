@@ -59,6 +59,11 @@ export const gemvFor = (backend: unknown): Gemv | null => kernelsFor(backend)?.g
 export const momentumFor = (backend: unknown): Momentum | null => kernelsFor(backend)?.momentum ?? null;
 export const maxPool2GradFor = (backend: unknown): MaxPool2Grad | null => kernelsFor(backend)?.maxpool2grad ?? null;
 
+/** A new float32 tensor of `shape` in the backend's memory, for a kernel of ours to write. */
+export function floatOutput(backend: unknown, shape: number[]): Info {
+  return (backend as { makeOutput(shape: number[], dtype: 'float32'): Info }).makeOutput(shape, 'float32');
+}
+
 /** A tensor's byte address in the backend's memory. */
 export function address(backend: unknown, dataId: unknown): number {
   return (backend as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap.get(dataId).memoryOffset;
@@ -72,7 +77,7 @@ export function gemvProduct(backend: unknown, x: Info, w: Info, m: number, k: nu
   if (n % 4 !== 0 || x.dtype !== 'float32' || w.dtype !== 'float32') return null;
   const gemv = gemvFor(backend);
   if (!gemv) return null;
-  const out = (backend as { makeOutput(shape: number[], dtype: 'float32'): Info }).makeOutput(shape, 'float32');
+  const out = floatOutput(backend, shape);
   gemv(address(backend, x.dataId), address(backend, w.dataId), address(backend, out.dataId), m, k, n);
   return out;
 }

@@ -3,8 +3,8 @@
  * one SIMD pass where the stock WASM kernel took 132 ms of a 1.15 s VGG16 map (76 ms for the
  * first pool alone, whose forward pass takes under 1 ms). Other pools take the stock kernel.
  */
-import { address, maxPool2GradFor } from './gemv';
-import type { Info, KernelFn, KernelPatch } from './util';
+import { address, floatOutput, maxPool2GradFor } from './gemv';
+import { overStock, type Info, type KernelFn, type KernelPatch } from './util';
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -26,17 +26,11 @@ function makeMaxPoolGrad(stock: KernelFn): KernelFn {
     if (!kernel || !valid || !is2(a.filterSize) || !is2(a.strides) || input.shape.length !== 4 || c % 4 !== 0 || input.dtype !== 'float32' || !output)
       return stock(args);
     const { backend } = args;
-    const dx = (backend as { makeOutput(shape: number[], dtype: 'float32'): Info }).makeOutput(input.shape, 'float32');
+    const dx = floatOutput(backend, input.shape);
     const at = (t: Info) => address(backend, t.dataId);
     kernel(at(input), at(output), at(dy), at(dx), batch, h, w, c);
     return dx;
   };
 }
 
-export const maxPoolGradPatch: KernelPatch = {
-  kernelName: 'MaxPoolGrad',
-  make: (stock) => {
-    if (!stock) throw new Error('WASM has no stock MaxPoolGrad');
-    return makeMaxPoolGrad(stock);
-  },
-};
+export const maxPoolGradPatch: KernelPatch = overStock('MaxPoolGrad', makeMaxPoolGrad);

@@ -4,7 +4,7 @@
  * passes over the weight and two temporaries (AlexNet's new fc7: 16.8 M weights, ≈ 60 ms a step).
  */
 import * as tf from '@tensorflow/tfjs';
-import { address, momentumFor } from './gemv';
+import { address, floatOutput, momentumFor } from './gemv';
 
 /**
  * a' = m·a + g and v' = c·a' + v (c = −lr), or null where it cannot run here (another backend,
@@ -16,9 +16,8 @@ export function momentumStep(value: tf.Tensor, acc: tf.Tensor, grad: tf.Tensor, 
   const backend = tf.backend();
   const step = momentumFor(backend);
   if (!step) return null;
-  const make = (backend as unknown as { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo }).makeOutput;
-  const vOut = make.call(backend, value.shape, 'float32');
-  const aOut = make.call(backend, value.shape, 'float32');
+  const vOut = floatOutput(backend, value.shape);
+  const aOut = floatOutput(backend, value.shape);
   // Addresses after both outputs exist (making one may grow the memory; offsets stay valid).
   const at = (id: unknown) => address(backend, id);
   step(at(value.dataId), at(acc.dataId), at(grad.dataId), at(vOut.dataId), at(aOut.dataId), value.size, momentum, c);

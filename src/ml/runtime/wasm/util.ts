@@ -10,6 +10,17 @@ export interface KernelPatch {
   make(stock: KernelFn | undefined): KernelFn;
 }
 
+/** A patch that wraps the stock kernel (and refuses to register where WASM has none to fall back on). */
+export function overStock(kernelName: string, make: (stock: KernelFn) => KernelFn): KernelPatch {
+  return {
+    kernelName,
+    make: (stock) => {
+      if (!stock) throw new Error(`WASM has no stock ${kernelName} to fall back on`);
+      return make(stock);
+    },
+  };
+}
+
 /** A registered WASM kernel by name (a stock one, or a patch registered before). */
 export function kernel(name: string): KernelFn {
   const k = tf.getKernel(name, 'wasm');
