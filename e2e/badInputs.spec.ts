@@ -41,7 +41,7 @@ test('the page and the CLI read EXIF, transparency, GIF, WebP and BMP the same w
   }
 });
 
-test('a 49 MP photo is decoded off the main thread: no long task over 100 ms (target 50) on the page while it decodes and its map is computed', async ({ page }) => {
+test('a 49 MP photo is decoded off the main thread: no long task (over 50 ms) on the page while it decodes and its map is computed and drawn', async ({ page }) => {
   test.setTimeout(180_000);
   await saliencyScreen(page);
   await page.evaluate(() => {
@@ -56,9 +56,10 @@ test('a 49 MP photo is decoded off the main thread: no long task over 100 ms (ta
   await expect(page.getByTestId('saliency-progress')).toBeHidden();
   const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   console.log(`long tasks on the page while a 49 MP photo decoded and mapped: ${long.length ? long.join(', ') + ' ms' : 'none'}`);
-  // The issue's target is 50 ms; measured here 0–54 ms over eight runs (none in most). The test
-  // fails at 100 ms: loud for a regression to the old 700 ms freeze, quiet about GC jitter.
-  expect(Math.max(0, ...long)).toBeLessThanOrEqual(100);
+  // The longest task is drawing the map (normalise, colour, overlay, React): 25–35 ms in traces
+  // here, once the compare strip's next job waits for that paint (it used to start at once, and
+  // its two WASM threads stretched the render to 30–65 ms on two cores). It was a 700 ms freeze.
+  expect(long, 'long tasks (ms)').toEqual([]);
 });
 
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {

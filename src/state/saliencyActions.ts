@@ -13,6 +13,8 @@ const set = useStore.setState;
 const get = useStore.getState;
 
 let job: { id: number; imageId: string; compare?: boolean } | null = null;
+/** A compare-strip job is waiting for the page to paint before it starts (runCompare). */
+let waitingToPaint = false;
 /** The methods of the compare strip, computed for the active image after its own map. */
 export const COMPARE_METHODS: SaliencyMethod[] = ['vanilla', 'smoothgrad', 'gradcam'];
 let compareQueue: { imageId: string; method: SaliencyMethod }[] = [];
@@ -137,7 +139,7 @@ export function recomputeAll(): void {
 async function pump(): Promise<void> {
   // A new image's map goes before the compare strip: a running strip job makes way.
   if (job?.compare && pending.length) getClient().cancel(job.id);
-  if (job) return;
+  if (job || waitingToPaint) return;
   const s = get();
   if (!s.current) {
     await ensureSaliencyModel();
@@ -183,6 +185,16 @@ async function pump(): Promise<void> {
 
 /** One map of the compare strip: the active image and class, another method, in the background. */
 async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promise<void> {
+  // Start after the page has drawn the map just delivered: on two cores the worker's threads
+  // would otherwise share the cores with that render and stretch it into a long task.
+  const before = generation;
+  waitingToPaint = true;
+  await afterPaint();
+  waitingToPaint = false;
+  if (pending.length || generation !== before) {
+    if (generation === before) compareQueue.unshift(c);
+    return void pump();
+  }
   const img = get().salImages.find((i) => i.id === c.imageId);
   const main = get().salResults[c.imageId];
   if (!img || !main || get().salCompare[c.imageId]?.[c.method]) return void pump();
@@ -202,6 +214,20 @@ async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promi
     job = null;
     void pump();
   }
+}
+
+/** Resolves once the page has painted (rAF, then a task); at most 250 ms later where frames are not drawn (a hidden tab). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      resolve();
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(go, 0));
+    setTimeout(go, 250);
+  });
 }
 
 /** The model worker's backend failed (device lost, out of memory): the next backend, the same model. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorize, lut, normalizeMap, overlay, percentile } from './colormap';
+import { colorize, lut, normalizedMap, normalizeMap, overlay, overlayOf, percentile } from './colormap';
 
 describe('colormaps', () => {
   it('viridis and inferno match matplotlib at 0, ½ and 1 (within 0.03)', () => {
@@ -53,6 +53,24 @@ describe('map rendering', () => {
     expect(Array.from(out.slice(0, 3))).toEqual([10, 20, 30]);
     expect(Array.from(out.slice(4, 7))).toEqual([255, 255, 255]);
     expect(() => overlay(base, [0], 'gray', 1)).toThrow(/sizes differ/);
+  });
+
+  it('the remembered views (one pass when the main panels and the compare strip draw the same map) match a fresh pass and follow the settings', () => {
+    const map = Float32Array.from({ length: 64 }, (_, i) => (i * 37) % 64);
+    const base = Uint8ClampedArray.from({ length: 64 * 4 }, (_, i) => (i * 7) % 256);
+    const a = normalizedMap(map, 99);
+    expect(normalizedMap(map, 99)).toBe(a);
+    expect(Array.from(a)).toEqual(Array.from(normalizeMap(map, 99)));
+    const b = normalizedMap(map, 90);
+    expect(b).not.toBe(a);
+    expect(Array.from(b)).toEqual(Array.from(normalizeMap(map, 90)));
+    // Another map with the same values is its own entry (a new result is a new array).
+    expect(normalizedMap(map.slice(), 90)).not.toBe(b);
+    const o = overlayOf(base, b, 'viridis', 0.7);
+    expect(overlayOf(base, b, 'viridis', 0.7)).toBe(o);
+    expect(Array.from(o)).toEqual(Array.from(overlay(base, b, 'viridis', 0.7)));
+    for (const [cm, op] of [['inferno', 0.7], ['viridis', 0.5]] as const) expect(Array.from(overlayOf(base, b, cm, op))).toEqual(Array.from(overlay(base, b, cm, op)));
+    expect(overlayOf(base.slice(), b, 'viridis', 0.5)).not.toBe(overlayOf(base, b, 'viridis', 0.5));
   });
 });
 

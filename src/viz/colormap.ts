@@ -123,6 +123,30 @@ export function overlay(base: ArrayLike<number>, map01: ArrayLike<number>, cm: C
   return out;
 }
 
+const normalizedCache = new WeakMap<object, { clip: number; out: Float32Array }>();
+const overlayCache = new WeakMap<object, { base: ArrayLike<number>; cm: Colormap; opacity: number; out: Uint8ClampedArray }>();
+
+/**
+ * normalizeMap, remembered per map for its last clip: the main panels and the compare strip draw
+ * the same map, and a result arriving should cost the page one pass, not two. Treat the array as read-only.
+ */
+export function normalizedMap(map: Float32Array, clip: number): Float32Array {
+  const hit = normalizedCache.get(map);
+  if (hit?.clip === clip) return hit.out;
+  const out = normalizeMap(map, clip);
+  normalizedCache.set(map, { clip, out });
+  return out;
+}
+
+/** overlay, remembered per normalised map for its last image, colormap and opacity. Treat the array as read-only. */
+export function overlayOf(base: ArrayLike<number>, map01: Float32Array, cm: Colormap, opacity: number): Uint8ClampedArray {
+  const hit = overlayCache.get(map01);
+  if (hit && hit.base === base && hit.cm === cm && hit.opacity === opacity) return hit.out;
+  const out = overlay(base, map01, cm, opacity);
+  overlayCache.set(map01, { base, cm, opacity, out });
+  return out;
+}
+
 /** Fraction of pixels that differ by more than `tol` (for "the map changed" checks). */
 export function fractionDifferent(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): number {
   let n = 0;

@@ -3,13 +3,13 @@ import { useMemo } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { COMPARE_METHODS, setSalParams } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
-import { normalizeMap, overlay } from '../../viz/colormap';
+import { normalizedMap, overlayOf } from '../../viz/colormap';
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { PixelCanvas } from './PixelCanvas';
 
 function Item({ method, result }: { method: SaliencyMethod; result: SaliencyResult | undefined }) {
   const d = useStore((s) => s.salDisplay);
-  const rgba = useMemo(() => (result ? overlay(result.input, normalizeMap(result.map, d.clip), d.colormap, d.opacity) : null), [result, d.clip, d.colormap, d.opacity]);
+  const rgba = useMemo(() => (result ? overlayOf(result.input, normalizedMap(result.map, d.clip), d.colormap, d.opacity) : null), [result, d.clip, d.colormap, d.opacity]);
   const name = SALIENCY_METHOD_INFO[method].short;
   return (
     <figure className="compare-item" data-testid="compare-item" data-method={method} data-ready={result ? 'true' : 'false'}>

@@ -3,15 +3,15 @@ import { useMemo, useRef } from 'react';
 import { formatMs } from '../../lib/format';
 import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
-import { COLORMAPS, colorize, normalizeMap, overlay, type Colormap } from '../../viz/colormap';
+import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '../../viz/colormap';
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
 export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thumb: string; name: string }) {
   const d = useStore((s) => s.salDisplay);
-  const map01 = useMemo(() => normalizeMap(result.map, d.clip), [result.map, d.clip]);
+  const map01 = useMemo(() => normalizedMap(result.map, d.clip), [result.map, d.clip]);
   const gray = useMemo(() => colorize(map01, 'gray'), [map01]);
-  const over = useMemo(() => overlay(result.input, map01, d.colormap, d.opacity), [result.input, map01, d.colormap, d.opacity]);
+  const over = useMemo(() => overlayOf(result.input, map01, d.colormap, d.opacity), [result.input, map01, d.colormap, d.opacity]);
   const refs = { input: useRef<PixelCanvasHandle>(null), gray: useRef<PixelCanvasHandle>(null), overlay: useRef<PixelCanvasHandle>(null) };
   const base = `${name.replace(/\.\w+$/, '')}-${result.method}-class${result.classIndex}`;
   const { width: w, height: h } = result;
