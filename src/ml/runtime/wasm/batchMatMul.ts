@@ -1,5 +1,7 @@
 /** BatchMatMul for the dense-layer shapes where the stock WASM kernel is slow or packs a second copy of W. */
+import * as tf from '@tensorflow/tfjs';
 import { gemvProduct } from './gemv';
+import { weightGradientsWanted } from './gradientMode';
 import { BIG_WEIGHTS, dispose, kernel, overStock, type Info, type KernelFn, type KernelPatch } from './util';
 
 /** Rows of x up to which x·W with a big W runs our GEMV rather than XNNPACK's packed copy of W. */
@@ -29,6 +31,12 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     // tf.matMul hands the kernel rank-3 tensors: [batch, rows, k] and [batch, n, k] (transposed).
     const single = (t: Info) => (t.shape.length === 3 && t.shape[0] === 1) || t.shape.length === 2;
+    if (transposeA && !transposeB && !weightGradientsWanted()) {
+      // xᵀ·dy inside inputGradientsOnly: a weight gradient nobody reads (gradientMode.ts).
+      const batch = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      const shape = [...batch, a.shape.at(-1)!, b.shape.at(-1)!];
+      return kernel('Fill')({ inputs: {}, backend: args.backend, attrs: { shape, value: 0, dtype: 'float32' } });
+    }
     if (transposeA && !transposeB && single(a) && single(b) && b.shape.at(-1)! * 4 <= a.shape.at(-1)!) {
       // xᵀ·dy with dy much narrower than x (a new head's weight gradient: 128×4096 by 128×7) as
       // (dyᵀ·x)ᵀ: only dy and the 7×4096 product are transposed, and our GEMV reads x where it

@@ -5,14 +5,14 @@
  * i.e. conv2d(Xᵀ [Ci,H,W,N], dyᵀ [OH,OW,N,Co], dilation = s), which XNNPACK runs fast.
  */
 import * as tf from '@tensorflow/tfjs';
-import { filterGradientsWanted } from './gradientMode';
+import { weightGradientsWanted } from './gradientMode';
 import { dispose, kernel, type ConvAttrs, type Info, type KernelFn, type KernelPatch } from './util';
 
 const conv2dBackpropFilter: KernelFn = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (WASM): NCHW is not supported');
-  if (!filterGradientsWanted()) return kernel('Fill')({ inputs: {}, backend, attrs: { shape: filterShape, value: 0, dtype: 'float32' } });
+  if (!weightGradientsWanted()) return kernel('Fill')({ inputs: {}, backend, attrs: { shape: filterShape, value: 0, dtype: 'float32' } });
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const [kh, kw, ci, co] = filterShape;
   const { top, bottom, left, right } = info.padInfo;
