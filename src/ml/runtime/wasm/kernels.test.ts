@@ -90,7 +90,7 @@ describe('WASM kernel patches', () => {
   it('each patch is the kernel TF.js runs on wasm after backend init', () => {
     const names = WASM_KERNEL_PATCHES.map((p) => p.kernelName).sort();
     // The list itself is guarded: a patch dropped from it must fail here, not go unnoticed.
-    expect(names).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', '_FusedMatMul']);
+    expect(names).toEqual(['BatchMatMul', 'Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', '_FusedMatMul']);
     for (const name of names) {
       const ours = registeredWasmKernels().get(name);
       expect(ours, `${name} was never registered`).toBeTypeOf('function');
@@ -105,7 +105,7 @@ describe('WASM kernel patches', () => {
   });
 });
 
-describe('WASM Conv2DBackpropFilter', () => {
+describe('WASM Conv2DBackpropFilter, and weight gradients skipped for saliency', () => {
   it('matches the CPU kernel: stride 1, same padding', () => compare([2, 9, 7, 3], [3, 3, 3, 4], 1, 'same'));
   it('matches the CPU kernel: stride 2, valid, with a leftover row (floor)', () => compare([1, 12, 11, 2], [3, 3, 2, 5], 2, 'valid'));
   it('matches the CPU kernel: AlexNet-like 11×11 stride 4', () => compare([1, 31, 31, 3], [11, 11, 3, 2], 4, 'valid'));
@@ -119,6 +119,22 @@ describe('WASM Conv2DBackpropFilter', () => {
     expect(Array.from(fast[0]!.dataSync())).toEqual(Array.from(full[0]!.dataSync()));
     tf.dispose([x, w, ...full, ...fast]);
   });
+  it('a fused linear dense layer (VGG16’s fc8): its weight gradient is zeros inside inputGradientsOnly, real outside; the input gradient is the same', () => {
+    const x = tf.randomNormal([1, 40], 0, 1, 'float32', 7) as tf.Tensor2D;
+    const w = tf.randomNormal([40, 30], 0, 1, 'float32', 8) as tf.Tensor2D;
+    const b = tf.randomNormal([30], 0, 1, 'float32', 9) as tf.Tensor1D;
+    const f = (a: tf.Tensor, m: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: m as tf.Tensor2D, bias: b }).square().sum() as tf.Scalar;
+    const full = tf.grads(f)([x, w]);
+    const fast = inputGradientsOnly(() => tf.grads(f)([x, w]));
+    expect(fast[1]!.shape).toEqual([40, 30]);
+    expect(Array.from(fast[1]!.dataSync()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(full[1]!.dataSync()).some((v) => v !== 0)).toBe(true);
+    expect(Array.from(fast[0]!.dataSync())).toEqual(Array.from(full[0]!.dataSync()));
+    const before = tf.memory().numTensors;
+    tf.dispose(inputGradientsOnly(() => tf.grads(f)([x, w])));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, b, ...full, ...fast]);
+  });
   it('leaks no tensors', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {
@@ -128,7 +144,7 @@ describe('WASM Conv2DBackpropFilter', () => {
   });
 });
 
-describe('WASM Identity', () => {
+describe('WASM Identity and same-dtype Cast', () => {
   it('aliases instead of copying, and disposing either side keeps the other intact', () => {
     const a = tf.tensor1d([1, 2, 3]);
     const backend = tf.backend() as unknown as { numDataIds(): number };
@@ -138,6 +154,18 @@ describe('WASM Identity', () => {
     a.dispose();
     expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
     b.dispose();
+  });
+  it('Cast to the same dtype aliases too; a real cast still converts', () => {
+    const a = tf.tensor1d([1.5, -2, 0]);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const same = tf.cast(a, 'float32');
+    expect(backend.numDataIds()).toBe(before);
+    const i = tf.cast(a, 'int32');
+    a.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0]);
+    expect([i.dtype, ...i.dataSync()]).toEqual(['int32', 1, -2, 0]);
+    tf.dispose([same, i]);
   });
 });
 

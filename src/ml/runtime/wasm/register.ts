@@ -8,13 +8,13 @@ import { batchMatMulPatch } from './batchMatMul';
 import { conv2dBackpropFilterPatch } from './conv2dBackpropFilter';
 import { conv2dBackpropInputPatch } from './conv2dBackpropInput';
 import { fusedMatMulPatch } from './fusedMatMul';
-import { identityPatch } from './identity';
+import { castPatch, identityPatch } from './identity';
 import { maxPoolGradPatch } from './maxPoolGrad';
 import type { KernelFn, KernelPatch } from './util';
 
 export { setFlipCaching } from './conv2dBackpropInput';
 
-export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, batchMatMulPatch, fusedMatMulPatch, maxPoolGradPatch];
+export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, castPatch, batchMatMulPatch, fusedMatMulPatch, maxPoolGradPatch];
 
 const registered = new Map<string, tf.KernelFunc>();
 
