@@ -1,5 +1,5 @@
 /**
- * Our kernels (kernelsWat.ts: the GEMV, the momentum step, the 2×2 max pool's gradient) instantiated against the WASM
+ * Our kernels (kernelsWat.ts: the GEMV, the momentum step, the 2×2 max pool's gradient, ReLU's gradient) instantiated against the WASM
  * backend's own memory, so they read tensors where TF.js keeps them. Null where they cannot run —
  * a build or browser without SIMD, or a backend whose memory we cannot reach — and the stock
  * kernels are used instead.
@@ -13,10 +13,13 @@ export type Gemv = (x: number, w: number, y: number, m: number, k: number, n: nu
 export type Momentum = (v: number, a: number, g: number, vOut: number, aOut: number, len: number, m: number, c: number) => void;
 /** maxpool2grad(x, y, dy, dx, batch, h, w, c): byte addresses; see kernelsWat.ts. */
 export type MaxPool2Grad = (x: number, y: number, dy: number, dx: number, batch: number, h: number, w: number, c: number) => void;
+/** relugrad(x, dy, dx, len): byte addresses, len floats; see kernelsWat.ts. */
+export type ReluGrad = (x: number, dy: number, dx: number, len: number) => void;
 interface Kernels {
   gemv: Gemv;
   momentum: Momentum;
   maxpool2grad: MaxPool2Grad;
+  relugrad: ReluGrad;
 }
 
 interface WasmModule {
@@ -47,7 +50,7 @@ function kernelsFor(backend: unknown): Kernels | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes(shared ? KERNELS_WASM.shared : KERNELS_WASM.own)), { env: { memory } });
-    k = { gemv: inst.exports.gemv as Gemv, momentum: inst.exports.momentum as Momentum, maxpool2grad: inst.exports.maxpool2grad as MaxPool2Grad };
+    k = { gemv: inst.exports.gemv as Gemv, momentum: inst.exports.momentum as Momentum, maxpool2grad: inst.exports.maxpool2grad as MaxPool2Grad, relugrad: inst.exports.relugrad as ReluGrad };
   } catch {
     k = null; // no SIMD128 or bulk memory here: the stock kernels it is
   }
@@ -58,6 +61,7 @@ function kernelsFor(backend: unknown): Kernels | null {
 export const gemvFor = (backend: unknown): Gemv | null => kernelsFor(backend)?.gemv ?? null;
 export const momentumFor = (backend: unknown): Momentum | null => kernelsFor(backend)?.momentum ?? null;
 export const maxPool2GradFor = (backend: unknown): MaxPool2Grad | null => kernelsFor(backend)?.maxpool2grad ?? null;
+export const reluGradFor = (backend: unknown): ReluGrad | null => kernelsFor(backend)?.relugrad ?? null;
 
 /** A new float32 tensor of `shape` in the backend's memory, for a kernel of ours to write. */
 export function floatOutput(backend: unknown, shape: number[]): Info {

@@ -317,3 +317,38 @@ describe('WASM MaxPoolGrad, 2×2 stride 2 valid, by our kernel', () => {
     x.dispose();
   });
 });
+
+describe('WASM ReLU gradient in one pass (our relugrad kernel)', () => {
+  // 0, −0, NaN, ±values, and a length that leaves a tail of 3 after the SIMD loop.
+  const xs = [0, -0, NaN, 1.5, -2, 3e-39, -3e-39, Infinity, -Infinity, 0.25, -7, 4, 0, NaN, 9];
+  const dys = [-1, 2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12, -0, 0, -1];
+
+  it('is the stock dy·cast(step(x)) bit for bit (−0 and NaN included), and it is the kernel that ran', async () => {
+    const x = tf.tensor1d(xs);
+    const dy = tf.tensor1d(dys);
+    const ref = Array.from(tf.tidy(() => tf.mul(dy, tf.cast(tf.step(x), 'float32')).dataSync()));
+    const info = await tf.profile(() => tf.grad((a: tf.Tensor) => tf.relu(a).mul(dy).sum())(x));
+    const names = info.kernels.map((k) => k.name);
+    expect(names).toContain('TransferLensReluGrad');
+    expect(names).not.toContain('Step');
+    const ours = Array.from(tf.tidy(() => tf.grad((a: tf.Tensor) => tf.relu(a).mul(dy).sum())(x).dataSync()));
+    ours.forEach((v, i) => expect(Object.is(v, ref[i]), `${i}: ${v} vs ${ref[i]}`).toBe(true));
+    tf.dispose([x, dy]);
+  });
+  it('matches the CPU backend on a VGG-like activation, and leaves no tensors', async () => {
+    const x = tf.randomNormal([1, 14, 14, 512], 0, 1, 'float32', 41).dataSync();
+    const run = () => tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.relu(a).square().sum())(tf.tensor(x, [1, 14, 14, 512])).dataSync()));
+    const [ours, ref] = await wasmAndCpu(run);
+    expect(ours).toEqual(ref);
+    const t = tf.tensor(x);
+    const before = tf.memory().numTensors;
+    tf.grad((a: tf.Tensor) => tf.relu(a).sum())(t).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    t.dispose();
+  });
+  it('a second derivative (an outer tf.grad) takes the stock ops and still works', async () => {
+    const run = () => tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.relu(b).square().sum())(a).sum())(tf.tensor1d(xs.filter((v) => !Number.isNaN(v)))).dataSync()));
+    const [ours, ref] = await wasmAndCpu(run);
+    expect(ours).toEqual(ref);
+  });
+});

@@ -10,6 +10,7 @@ import { conv2dBackpropInputPatch } from './conv2dBackpropInput';
 import { fusedMatMulPatch } from './fusedMatMul';
 import { castPatch, identityPatch } from './identity';
 import { maxPoolGradPatch } from './maxPoolGrad';
+import { registerReluGrad } from './reluGrad';
 import type { KernelFn, KernelPatch } from './util';
 
 export { setFlipCaching } from './conv2dBackpropInput';
@@ -21,6 +22,7 @@ const registered = new Map<string, tf.KernelFunc>();
 /** Idempotent; the backend selection calls it before the WASM backend is used. */
 export function registerWasmKernels(): void {
   if (registered.size) return;
+  registerReluGrad();
   for (const p of WASM_KERNEL_PATCHES) {
     const stock = tf.getKernel(p.kernelName, 'wasm');
     const fn = p.make(stock?.kernelFunc as unknown as KernelFn | undefined) as unknown as tf.KernelFunc;
