@@ -5,6 +5,7 @@ import type { SaliencyParams } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
 import { lessonModel } from './lessonModels';
 import { samplePhotos } from './modelIndex';
+import { afterPaint } from '../lib/afterPaint';
 import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';
 import { useStore, type SalImage, type SaliencySlice } from './store';
@@ -214,20 +215,6 @@ async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promi
     job = null;
     void pump();
   }
-}
-
-/** Resolves once the page has painted (rAF, then a task); at most 250 ms later where frames are not drawn (a hidden tab). */
-function afterPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const go = () => {
-      if (done) return;
-      done = true;
-      resolve();
-    };
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(go, 0));
-    setTimeout(go, 250);
-  });
 }
 
 /** The model worker's backend failed (device lost, out of memory): the next backend, the same model. */
