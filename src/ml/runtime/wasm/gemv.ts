@@ -9,6 +9,8 @@ import type { Info } from './util';
 
 /** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see kernelsWat.ts. */
 export type Gemv = (x: number, w: number, y: number, m: number, k: number, n: number) => void;
+/** gemvrows(x, w, y, m, k, n, idx, count): gemv over the rows of W listed in idx; see kernelsWat.ts. */
+export type GemvRows = (x: number, w: number, y: number, m: number, k: number, n: number, idx: number, count: number) => void;
 /** momentum(v, a, g, vOut, aOut, len, m, c): byte addresses, len floats; see kernelsWat.ts. */
 export type Momentum = (v: number, a: number, g: number, vOut: number, aOut: number, len: number, m: number, c: number) => void;
 /** maxpool2grad(x, y, dy, dx, batch, h, w, c): byte addresses; see kernelsWat.ts. */
@@ -17,6 +19,7 @@ export type MaxPool2Grad = (x: number, y: number, dy: number, dx: number, batch:
 export type ReluGrad = (x: number, dy: number, dx: number, len: number) => void;
 interface Kernels {
   gemv: Gemv;
+  gemvrows: GemvRows;
   momentum: Momentum;
   maxpool2grad: MaxPool2Grad;
   relugrad: ReluGrad;
@@ -50,7 +53,7 @@ function kernelsFor(backend: unknown): Kernels | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes(shared ? KERNELS_WASM.shared : KERNELS_WASM.own)), { env: { memory } });
-    k = { gemv: inst.exports.gemv as Gemv, momentum: inst.exports.momentum as Momentum, maxpool2grad: inst.exports.maxpool2grad as MaxPool2Grad, relugrad: inst.exports.relugrad as ReluGrad };
+    k = { gemv: inst.exports.gemv as Gemv, gemvrows: inst.exports.gemvrows as GemvRows, momentum: inst.exports.momentum as Momentum, maxpool2grad: inst.exports.maxpool2grad as MaxPool2Grad, relugrad: inst.exports.relugrad as ReluGrad };
   } catch {
     k = null; // no SIMD128 or bulk memory here: the stock kernels it is
   }
@@ -79,9 +82,38 @@ export function address(backend: unknown, dataId: unknown): number {
  */
 export function gemvProduct(backend: unknown, x: Info, w: Info, m: number, k: number, n: number, shape: number[]): Info | null {
   if (n % 4 !== 0 || x.dtype !== 'float32' || w.dtype !== 'float32') return null;
-  const gemv = gemvFor(backend);
-  if (!gemv) return null;
+  const kernels = kernelsFor(backend);
+  if (!kernels) return null;
   const out = floatOutput(backend, shape);
-  gemv(address(backend, x.dataId), address(backend, w.dataId), address(backend, out.dataId), m, k, n);
+  const [xa, wa, ya] = [address(backend, x.dataId), address(backend, w.dataId), address(backend, out.dataId)];
+  const rows = rowsNeeded(new Float32Array(backendMemory(backend)!.buffer, xa, m * k), m, k);
+  if (!rows) kernels.gemv(xa, wa, ya, m, k, n);
+  else if (rows.length === 0) kernels.gemvrows(xa, wa, ya, m, k, n, 0, 0); // x is all zeros: y = 0
+  else {
+    const list = (backend as { makeOutput(shape: number[], dtype: 'int32'): Info }).makeOutput([rows.length], 'int32');
+    const la = address(backend, list.dataId);
+    new Int32Array(backendMemory(backend)!.buffer, la, rows.length).set(rows);
+    kernels.gemvrows(xa, wa, ya, m, k, n, la, rows.length);
+    (backend as { disposeData(id: unknown): void }).disposeData(list.dataId);
+  }
   return out;
+}
+
+/** Below this share of W's rows in use, gemvrows reads only those (the list costs a pass over x). */
+export const SPARSE_ROWS = 7 / 8;
+
+/**
+ * The rows of W a product x·W needs — those where some row of x (m×k) is not zero — when they
+ * are fewer than SPARSE_ROWS of k; null otherwise. (A skipped row's 0·∞ is not NaN as in the dense
+ * product; weights that hold ∞ are broken anyway.)
+ */
+export function rowsNeeded(x: Float32Array, m: number, k: number): Int32Array | null {
+  const keep = new Int32Array(k);
+  let count = 0;
+  for (let i = 0; i < k; i++) {
+    let r = 0;
+    while (r < m && x[r * k + i] === 0) r++;
+    if (r < m) keep[count++] = i;
+  }
+  return count >= SPARSE_ROWS * k ? null : keep.subarray(0, count);
 }

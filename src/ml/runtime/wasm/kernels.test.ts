@@ -7,7 +7,7 @@ import { tfReady } from '../../../../test/tfSetup';
 import { inputGradientsOnly } from './gradientMode';
 import { GEMV_MAX_ROWS } from './batchMatMul';
 import { flippedFilterKept, setFlipCaching } from './conv2dBackpropInput';
-import { gemvFor } from './gemv';
+import { gemvFor, rowsNeeded, SPARSE_ROWS } from './gemv';
 import { registeredWasmKernels, WASM_KERNEL_PATCHES } from './register';
 
 beforeAll(tfReady);
@@ -242,6 +242,46 @@ describe('WASM GEMV: a few rows times a big W, reading W where it is', () => {
     out.dispose();
   });
   it('a width that is not a multiple of 4 takes the stock kernel (still correct)', () => compareMatMul(1, 1100, 1001));
+  it('lists the rows of W in use (some row of x not zero), only when under SPARSE_ROWS of them', () => {
+    const x = Float32Array.from([0, 1, 0, -0, 0, NaN, 0, 0, /* row 2 */ 0, 0, 0, 0, 2, 0, 0, 0]);
+    expect(Array.from(rowsNeeded(x, 2, 8)!)).toEqual([1, 4, 5]);
+    expect(Array.from(rowsNeeded(new Float32Array(8), 1, 8)!)).toEqual([]);
+    const dense = Float32Array.from({ length: 16 }, (_, i) => (i === 3 ? 0 : 1)); // 15 of 16 in use
+    expect(15 / 16).toBeGreaterThanOrEqual(SPARSE_ROWS);
+    expect(rowsNeeded(dense, 1, 16)).toBeNull();
+  });
+  /** x·W with a ReLU'd x (a share of zeros, the same columns zero in every row or not) on WASM and CPU. */
+  async function compareSparse(rows: number, k: number, n: number, zeros: number, sameColumns: boolean) {
+    const raw = tf.randomNormal([rows, k], 0, 1, 'float32', 24).dataSync() as Float32Array;
+    const x = raw.map((v, i) => ((((sameColumns ? i % k : i) * 2654435761) >>> 0) % 1000 < zeros * 1000 ? 0 : Math.abs(v)));
+    const w = tf.randomNormal([k, n], 0, 0.05, 'float32', 25).dataSync();
+    const run = () => tf.tidy(() => Array.from(tf.matMul(tf.tensor2d(x, [rows, k]), tf.tensor2d(w, [k, n])).dataSync()));
+    const [ours, ref] = await wasmAndCpu(run);
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);
+    expect(ours.length).toBe(rows * n);
+    ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-5 * scale));
+    return rowsNeeded(x, rows, k);
+  }
+  it('reads only the rows of W that x uses (gemvrows): one row, 40 % zeros, listed rows left over after the blocks of four', async () => {
+    const list = await compareSparse(1, 1103, 1004, 0.4, true);
+    expect(list!.length % 4).not.toBe(0);
+  });
+  it('gemvrows with several rows of x: a row of W is read when any row of x uses it', async () => {
+    expect(await compareSparse(GEMV_MAX_ROWS, 1024, 1028, 0.6, true)).not.toBeNull();
+    expect(await compareSparse(3, 1024, 1028, 0.7, false)).not.toBeNull(); // 0.7³ of the rows skipped
+  });
+  it('an x of zeros gives zeros, and no tensors are left', () => {
+    const w = tf.randomNormal([1200, 1000], 0, 1, 'float32', 26);
+    const x = tf.zeros([1, 1200]);
+    const before = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    const y = tf.matMul(x, w);
+    expect(Array.from(y.dataSync()).every((v) => v === 0)).toBe(true);
+    y.dispose();
+    expect([tf.memory().numTensors, backend.numDataIds()]).toEqual([before, ids]); // the row list is freed too
+    tf.dispose([w, x]);
+  });
   it('keeps no second copy of W: the heap does not grow, where XNNPACK (more rows) packs one', () => {
     const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
     const w = tf.randomNormal([6000, 4000], 0, 1, 'float32', 23); // 96 MB

@@ -11,6 +11,12 @@
  * n a multiple of 4. Rows of W are taken four at a time: each block of W (4 × n) is read from
  * memory once and reused from cache for the m rows of x.
  *
+ * gemvrows: the same product over the rows of W listed in idx (i32 row numbers, ascending): the
+ * rows where x is not zero in any of its m rows, so a ReLU'd input (VGG16's pool5: 40 % zeros with
+ * random weights, more with trained ones) reads only the rows of W it needs — the product is bound
+ * by reading W. The sums are grouped differently from gemv's (four listed rows at a time).
+ * gemvrows(x, w, y, m, k, n, idx, count): byte addresses as gemv's, idx holding count rows.
+ *
  * momentum: one SGD-with-momentum step in one pass, a' = m·a + g and v' = c·a' + v (c = −lr),
  * written to fresh outputs — the products and sums TF.js's MomentumOptimizer computes, in its
  * order and rounding (no fused multiply-add), where it makes four passes and two temporaries.
@@ -89,6 +95,67 @@ export function kernelsWat(shared: boolean): string {
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $lr1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $lt))))
+  (func (export "gemvrows") (param $x i32) (param $w i32) (param $y i32) (param $m i32) (param $k i32) (param $n i32) (param $idx i32) (param $cnt i32)
+    (local $nb i32) (local $c4 i32) (local $b i32) (local $r i32) (local $j i32) (local $xr i32) (local $yr i32) (local $ib i32)
+    (local $i0 i32) (local $i1 i32) (local $i2 i32) (local $i3 i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $y) (i32.const 0) (i32.mul (local.get $m) (local.get $nb)))
+    (local.set $c4 (i32.and (local.get $cnt) (i32.const -4)))
+    (block $bi (loop $li
+      (br_if $bi (i32.ge_u (local.get $b) (local.get $c4)))
+      (local.set $ib (i32.add (local.get $idx) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $i0 (i32.shl (i32.load (local.get $ib)) (i32.const 2)))
+      (local.set $i1 (i32.shl (i32.load offset=4 (local.get $ib)) (i32.const 2)))
+      (local.set $i2 (i32.shl (i32.load offset=8 (local.get $ib)) (i32.const 2)))
+      (local.set $i3 (i32.shl (i32.load offset=12 (local.get $ib)) (i32.const 2)))
+      (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $i0) (local.get $n))))
+      (local.set $w1 (i32.add (local.get $w) (i32.mul (local.get $i1) (local.get $n))))
+      (local.set $w2 (i32.add (local.get $w) (i32.mul (local.get $i2) (local.get $n))))
+      (local.set $w3 (i32.add (local.get $w) (i32.mul (local.get $i3) (local.get $n))))
+      (local.set $r (i32.const 0))
+      (block $br (loop $lr
+        (br_if $br (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $xr (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))))
+        (local.set $a0 (v128.load32_splat (i32.add (local.get $xr) (local.get $i0))))
+        (local.set $a1 (v128.load32_splat (i32.add (local.get $xr) (local.get $i1))))
+        (local.set $a2 (v128.load32_splat (i32.add (local.get $xr) (local.get $i2))))
+        (local.set $a3 (v128.load32_splat (i32.add (local.get $xr) (local.get $i3))))
+        (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
+        (local.set $j (i32.const 0))
+        (block $bj (loop $lj
+          (br_if $bj (i32.ge_u (local.get $j) (local.get $nb)))
+          (v128.store ${at('$yr')}
+            (f32x4.add (v128.load ${at('$yr')})
+              (f32x4.add (f32x4.add ${term('$a0', '$w0')} ${term('$a1', '$w1')})
+                         (f32x4.add ${term('$a2', '$w2')} ${term('$a3', '$w3')}))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $lj)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $lr)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (br $li)))
+    ;; the last count mod 4 listed rows, one at a time
+    (block $bt (loop $lt
+      (br_if $bt (i32.ge_u (local.get $b) (local.get $cnt)))
+      (local.set $i0 (i32.shl (i32.load (i32.add (local.get $idx) (i32.shl (local.get $b) (i32.const 2)))) (i32.const 2)))
+      (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $i0) (local.get $n))))
+      (local.set $r (i32.const 0))
+      (block $br1 (loop $lr1
+        (br_if $br1 (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $a0 (v128.load32_splat (i32.add (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))) (local.get $i0))))
+        (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
+        (local.set $j (i32.const 0))
+        (block $bj1 (loop $lj1
+          (br_if $bj1 (i32.ge_u (local.get $j) (local.get $nb)))
+          (v128.store ${at('$yr')} (f32x4.add (v128.load ${at('$yr')}) ${term('$a0', '$w0')}))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $lj1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $lr1)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $lt))))
   (func (export "momentum") (param $v i32) (param $a i32) (param $g i32) (param $vo i32) (param $ao i32) (param $len i32) (param $m f32) (param $c f32)
     (local $i i32) (local $end i32) (local $mm v128) (local $cc v128) (local $acc v128) (local $s f32)
