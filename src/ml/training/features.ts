@@ -20,7 +20,8 @@ export interface FeatureSet {
 export function trunkFeatures(model: tf.LayersModel, plan: Plan, images: tf.Tensor4D): tf.Tensor2D {
   const trunk = modelUpTo(model, plan.trunkLayer);
   return tf.tidy(() => {
-    const a = trunk.predict(images) as tf.Tensor;
+    // apply, not predict: predict copies the batch (a Slice) before running it, 12 ms a batch here.
+    const a = trunk.apply(images, { training: false }) as tf.Tensor;
     if (plan.pool === 'gap' && a.rank === 4) return a.mean([1, 2]) as tf.Tensor2D;
     return a.reshape([a.shape[0]!, -1]) as tf.Tensor2D;
   });

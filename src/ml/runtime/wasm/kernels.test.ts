@@ -90,7 +90,7 @@ describe('WASM kernel patches', () => {
   it('each patch is the kernel TF.js runs on wasm after backend init', () => {
     const names = WASM_KERNEL_PATCHES.map((p) => p.kernelName).sort();
     // The list itself is guarded: a patch dropped from it must fail here, not go unnoticed.
-    expect(names).toEqual(['BatchMatMul', 'Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', '_FusedMatMul']);
+    expect(names).toEqual(['BatchMatMul', 'Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'PadV2', '_FusedMatMul']);
     for (const name of names) {
       const ours = registeredWasmKernels().get(name);
       expect(ours, `${name} was never registered`).toBeTypeOf('function');
@@ -390,5 +390,36 @@ describe('WASM ReLU gradient in one pass (our relugrad kernel)', () => {
     const run = () => tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.relu(b).square().sum())(a).sum())(tf.tensor1d(xs.filter((v) => !Number.isNaN(v)))).dataSync()));
     const [ours, ref] = await wasmAndCpu(run);
     expect(ours).toEqual(ref);
+  });
+});
+
+describe('WASM PadV2 with zeros in height and width (ZeroPadding2D) by a fill and row copies', () => {
+  async function compare(shape: number[], paddings: [number, number][], value = 0, dtype: 'float32' | 'int32' = 'float32') {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = Array.from({ length: n }, (_, i) => ((i * 37) % 101) - 50);
+    const run = () => tf.tidy(() => {
+      const out = tf.pad(tf.tensor(x, shape, dtype), paddings, value);
+      return { shape: out.shape, v: Array.from(out.dataSync()) };
+    });
+    const [ours, ref] = await wasmAndCpu(run);
+    expect(ours).toEqual(ref);
+  }
+  it('matches the CPU kernel: AlexNet conv1_pad on two images, and uneven pads', async () => {
+    await compare([2, 9, 7, 3], [[0, 0], [2, 2], [2, 2], [0, 0]]);
+    await compare([1, 5, 6, 4], [[0, 0], [0, 3], [1, 0], [0, 0]]);
+  });
+  it('leaves no tensors', () => {
+    const x = tf.ones([1, 4, 4, 3]);
+    const before = tf.memory().numTensors;
+    tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+  it('other pads take the stock kernel (still correct): channels or batch padded, another value, int32, rank 3', async () => {
+    await compare([1, 3, 3, 2], [[0, 0], [1, 1], [1, 1], [1, 0]]);
+    await compare([1, 3, 3, 2], [[1, 0], [1, 1], [0, 0], [0, 0]]);
+    await compare([1, 3, 3, 2], [[0, 0], [1, 1], [1, 1], [0, 0]], 5);
+    await compare([1, 3, 3, 2], [[0, 0], [1, 1], [1, 1], [0, 0]], 0, 'int32');
+    await compare([3, 3, 2], [[1, 1], [1, 1], [0, 0]]);
   });
 });

@@ -10,12 +10,13 @@ import { conv2dBackpropInputPatch } from './conv2dBackpropInput';
 import { fusedMatMulPatch } from './fusedMatMul';
 import { castPatch, identityPatch } from './identity';
 import { maxPoolGradPatch } from './maxPoolGrad';
+import { padPatch } from './pad';
 import { registerReluGrad } from './reluGrad';
 import type { KernelFn, KernelPatch } from './util';
 
 export { setFlipCaching } from './conv2dBackpropInput';
 
-export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, castPatch, batchMatMulPatch, fusedMatMulPatch, maxPoolGradPatch];
+export const WASM_KERNEL_PATCHES: readonly KernelPatch[] = [conv2dBackpropFilterPatch, conv2dBackpropInputPatch, identityPatch, castPatch, batchMatMulPatch, fusedMatMulPatch, maxPoolGradPatch, padPatch];
 
 const registered = new Map<string, tf.KernelFunc>();
 
