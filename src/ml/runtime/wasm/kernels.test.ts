@@ -221,6 +221,35 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
   });
 });
 
+describe('WASM dy·Wᵀ with a narrow W (a head’s last layer: 128×7 by 4096×7) through Wᵀ', () => {
+  async function compareNarrow(rows: number, k: number, n: number, rank3: boolean) {
+    const a = tf.randomNormal([rows, k], 0, 1, 'float32', 51).dataSync();
+    const b = tf.randomNormal([n, k], 0, 1, 'float32', 52).dataSync();
+    const run = () =>
+      tf.tidy(() => {
+        const shape = (r: number, c: number) => (rank3 ? [1, r, c] : [r, c]);
+        const out = tf.matMul(tf.tensor<tf.Rank>(a, shape(rows, k)), tf.tensor<tf.Rank>(b, shape(n, k)), false, true);
+        return { shape: out.shape, v: Array.from(out.dataSync()) };
+      });
+    const [ours, ref] = await wasmAndCpu(run);
+    expect(ours.shape).toEqual(ref.shape);
+    const scale = ref.v.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    ours.v.forEach((v, i) => expect(Math.abs(v - ref.v[i]!)).toBeLessThan(1e-5 * scale));
+  }
+  it('matches the CPU kernel, rank 2 and rank 3', async () => {
+    await compareNarrow(128, 7, 4096, false);
+    await compareNarrow(5, 10, 100, true);
+  });
+  it('leaves no tensors', () => {
+    const [a, b] = [tf.ones([128, 7]), tf.ones([4096, 7])];
+    const before = tf.memory().numTensors;
+    const ids = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    tf.matMul(a, b, false, true).dispose();
+    expect([tf.memory().numTensors, (tf.backend() as unknown as { numDataIds(): number }).numDataIds()]).toEqual([before, ids]);
+    tf.dispose([a, b]);
+  });
+});
+
 describe('WASM GEMV: a few rows times a big W, reading W where it is', () => {
   /** x·W on WASM (ours) and on the CPU backend (reference). */
   async function compareMatMul(rows: number, k: number, n: number) {
