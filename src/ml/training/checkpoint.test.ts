@@ -11,42 +11,51 @@ import { type TrainConfig } from '../core/vocab';
 
 beforeAll(tfReady);
 
-function toyModel(): tf.LayersModel {
+function toyModel(width = 16): tf.LayersModel {
   const input = tf.input({ shape: [12], name: 'feat' });
-  let x = tf.layers.dense({ units: 16, activation: 'relu', name: 'fc6' }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: 16, activation: 'relu', name: 'fc7' }).apply(x) as tf.SymbolicTensor;
+  let x = tf.layers.dense({ units: width, activation: 'relu', name: 'fc6' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: width, activation: 'relu', name: 'fc7' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: 3, name: 'fc8' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: x });
 }
 
-function data(n: number, seed: number): FeatureSet {
+function data(n: number, seed: number, dim = 16): FeatureSet {
   const r = mulberry32(seed);
   const y = Int32Array.from({ length: n }, () => Math.floor(r() * 3));
-  // Head inputs: what the frozen fc6 (or fc7) would give, 16 features.
-  const x = Float32Array.from({ length: n * 16 }, (_, i) => r() - 0.5 + (i % 16 === y[Math.floor(i / 16)]! ? 1 : 0));
-  return { x, y, n, dim: 16 };
+  // Head inputs: what the frozen fc6 (or fc7) would give, `dim` features.
+  const x = Float32Array.from({ length: n * dim }, (_, i) => r() - 0.5 + (i % dim === y[Math.floor(i / dim)]! ? 1 : 0));
+  return { x, y, n, dim };
 }
 
 describe('checkpoint and resume', () => {
-  for (const optimizer of ['sgd', 'adam'] as const)
-    it(`${optimizer}: stop after epoch 2 of 5, resume from the checkpoint → the same epochs and the same weights`, async () => {
-      const model = toyModel();
+  // width 1024: fc7 has 2²⁰ weights, so the head trains it as [units, in] (OUT_IN_WEIGHTS) and
+  // keeps each epoch's weights that way; checkpoints and the result must still be [in, units].
+  for (const [optimizer, width] of [['sgd', 16], ['adam', 16], ['sgd', 1024]] as const)
+    it(`${optimizer}, fc7 ${width}×${width}: stop after epoch 2 of 5, resume from the checkpoint → the same epochs and the same weights`, async () => {
+      const model = toyModel(width);
       const meta = { arch: 'toy', trunkOutput: 'feat', classifierLayers: ['fc6', 'fc7', 'fc8'] };
       const plan = planFor(model, meta, 'fc7-fc8', 3);
-      const cfg: TrainConfig = { optimizer, lr: 0.05, momentum: 0.9, batchSize: 8, epochs: 5, dropout: 0.5, weightDecay: 0, seed: 3 };
-      const train = cachedSource(data(60, 1));
-      const val = data(20, 2);
+      const cfg: TrainConfig = { optimizer, lr: width > 16 ? 0.01 : 0.05, momentum: 0.9, batchSize: 8, epochs: 5, dropout: 0.5, weightDecay: 0, seed: 3 };
+      const train = cachedSource(data(60, 1, width));
+      const val = data(20, 2, width);
 
-      const full = createHead(model, plan, 16, cfg.seed);
-      const a = await trainHead(full, train, val, 3, cfg);
+      const full = createHead(model, plan, width, cfg.seed);
+      expect(full.layers[0]!.outIn).toBe(width === 1024);
+      const each: Checkpoint[] = [];
+      const a = await trainHead(full, train, val, 3, cfg, { onCheckpoint: (c) => each.push(c) });
+      // The checkpoint of the last epoch holds the weights as snapshot() gives them, and the best
+      // weights are those of the best epoch's checkpoint.
+      const last = full.snapshot();
+      each.at(-1)!.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(last[i]!)));
+      a.bestWeights!.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(each[a.best.epoch - 1]!.weights[i]!)));
 
-      const part = createHead(model, plan, 16, cfg.seed);
+      const part = createHead(model, plan, width, cfg.seed);
       let cp: Checkpoint | null = null;
       await trainHead(part, train, val, 3, cfg, { onCheckpoint: (c) => (cp = c), shouldStop: () => cp?.epoch === 2 });
       expect(cp!.epoch).toBe(2);
       part.dispose();
       // A fresh head (as in a new worker), cloned through structured cloning like a postMessage.
-      const resumed = createHead(model, plan, 16, cfg.seed + 99);
+      const resumed = createHead(model, plan, width, cfg.seed + 99);
       const b = await trainHead(resumed, train, val, 3, cfg, { resume: structuredClone(cp!) });
 
       expect(b.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
@@ -56,6 +65,7 @@ describe('checkpoint and resume', () => {
       const wb = resumed.snapshot();
       wa.forEach((w, i) => expect(Array.from(wb[i]!)).toEqual(Array.from(w)));
       expect(b.best).toEqual(a.best);
+      b.bestWeights!.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(a.bestWeights![i]!)));
       full.dispose();
       resumed.dispose();
       model.dispose();
