@@ -11,10 +11,10 @@ import { type TrainConfig } from '../core/vocab';
 
 beforeAll(tfReady);
 
-function toyModel(width = 16): tf.LayersModel {
+function toyModel(width = 16, fc7 = width): tf.LayersModel {
   const input = tf.input({ shape: [12], name: 'feat' });
   let x = tf.layers.dense({ units: width, activation: 'relu', name: 'fc6' }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: width, activation: 'relu', name: 'fc7' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: fc7, activation: 'relu', name: 'fc7' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: 3, name: 'fc8' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: x });
 }
@@ -28,11 +28,11 @@ function data(n: number, seed: number, dim = 16): FeatureSet {
 }
 
 describe('checkpoint and resume', () => {
-  // width 1024: fc7 has 2²⁰ weights, so the head trains it as [units, in] (OUT_IN_WEIGHTS) and
-  // keeps each epoch's weights that way; checkpoints and the result must still be [in, units].
-  for (const [optimizer, width] of [['sgd', 16], ['adam', 16], ['sgd', 1024]] as const)
-    it(`${optimizer}, fc7 ${width}×${width}: stop after epoch 2 of 5, resume from the checkpoint → the same epochs and the same weights`, async () => {
-      const model = toyModel(width);
+  // fc7 512 → 2048 has 2²⁰ weights, so the head trains it as [units, in] (OUT_IN_WEIGHTS);
+  // checkpoints and the result must still be [in, units] (not square: a swapped shape shows).
+  for (const [optimizer, width, fc7] of [['sgd', 16, 16], ['adam', 16, 16], ['sgd', 512, 2048]] as const)
+    it(`${optimizer}, fc7 ${width}→${fc7}: stop after epoch 2 of 5, resume from the checkpoint → the same epochs and the same weights`, async () => {
+      const model = toyModel(width, fc7);
       const meta = { arch: 'toy', trunkOutput: 'feat', classifierLayers: ['fc6', 'fc7', 'fc8'] };
       const plan = planFor(model, meta, 'fc7-fc8', 3);
       const cfg: TrainConfig = { optimizer, lr: width > 16 ? 0.01 : 0.05, momentum: 0.9, batchSize: 8, epochs: 5, dropout: 0.5, weightDecay: 0, seed: 3 };
@@ -40,7 +40,7 @@ describe('checkpoint and resume', () => {
       const val = data(20, 2, width);
 
       const full = createHead(model, plan, width, cfg.seed);
-      expect(full.layers[0]!.outIn).toBe(width === 1024);
+      expect(full.layers[0]!.outIn).toBe(fc7 === 2048);
       const each: Checkpoint[] = [];
       const a = await trainHead(full, train, val, 3, cfg, { onCheckpoint: (c) => each.push(c) });
       // The checkpoint of the last epoch holds the weights as snapshot() gives them, and the best
@@ -53,6 +53,8 @@ describe('checkpoint and resume', () => {
       let cp: Checkpoint | null = null;
       await trainHead(part, train, val, 3, cfg, { onCheckpoint: (c) => (cp = c), shouldStop: () => cp?.epoch === 2 });
       expect(cp!.epoch).toBe(2);
+      // Stopped: the head holds the last completed epoch's weights, those of its checkpoint.
+      part.snapshot().forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(cp!.weights[i]!)));
       part.dispose();
       // A fresh head (as in a new worker), cloned through structured cloning like a postMessage.
       const resumed = createHead(model, plan, width, cfg.seed + 99);

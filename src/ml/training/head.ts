@@ -78,24 +78,6 @@ export class Head {
       return [l.outIn ? transposed(w, units(l), inDim(l)) : w.slice(), (l.b.dataSync() as Float32Array).slice()];
     });
   }
-  /** Every weight's values as they are kept (a copy, no transpose: 67 MB of fc7 in ≈ 10 ms, not 250). */
-  snapshotNative(): Float32Array[] {
-    return this.layers.flatMap((l) => [(l.w.dataSync() as Float32Array).slice(), (l.b.dataSync() as Float32Array).slice()]);
-  }
-  /** A snapshotNative() as snapshot() gives it (kernels as [in, units]); arrays already so are shared, not copied. */
-  portable(native: Float32Array[]): Float32Array[] {
-    return native.map((v, i) => {
-      const l = this.layers[i >> 1]!;
-      return i % 2 === 0 && l.outIn ? transposed(v, units(l), inDim(l)) : v;
-    });
-  }
-  /** The inverse of portable(): a snapshot() as snapshotNative() gives it. */
-  native(portable: Float32Array[]): Float32Array[] {
-    return portable.map((v, i) => {
-      const l = this.layers[i >> 1]!;
-      return i % 2 === 0 && l.outIn ? transposed(v, inDim(l), units(l)) : v;
-    });
-  }
   /** Sets the weights from a snapshot (kernels as [in, units]). */
   restore(values: Float32Array[]): void {
     // tidy: the tensor made from each array is only a source for the assignment.

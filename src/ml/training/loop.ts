@@ -111,17 +111,6 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   const bodyOptimizer = body ? makeOpt(cfg.lr * (cfg.blockLrScale ?? 0.1)) : null;
   const headNames = new Set(head.variables.map((v) => v.name));
   const snapshot = () => [...head.snapshot(), ...(body?.variables.map((v) => (v.dataSync() as Float32Array).slice()) ?? [])];
-  // Each epoch's weights are kept as they train (no transpose of a [units, in] fc7, 0.25 s an
-  // epoch); they are made portable (kernels [in, units]) only when they leave: checkpoints, the result.
-  const nHead = head.variables.length;
-  const nativeSnapshot = () => [...head.snapshotNative(), ...(body?.variables.map((v) => (v.dataSync() as Float32Array).slice()) ?? [])];
-  const portable = (native: Float32Array[]) => [...head.portable(native.slice(0, nHead)), ...native.slice(nHead)];
-  const portableOf = new WeakMap<Float32Array[], Float32Array[]>();
-  const asPortable = (w: Float32Array[] | null) => {
-    if (!w) return null;
-    if (!portableOf.has(w)) portableOf.set(w, portable(w));
-    return portableOf.get(w)!;
-  };
   const restore = (all: Float32Array[]) => {
     const n = head.variables.length;
     head.restore(all.slice(0, n));
@@ -151,12 +140,8 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
     epochs.push(...r.epochs);
     batchLosses.push(...r.batchLosses);
     best = { ...r.best };
-    // Checkpoints hold portable weights; kept here as they train, remembering the portable form.
-    const native = (w: Float32Array[]) => [...head.native(w.slice(0, nHead)), ...w.slice(nHead)];
-    lastWeights = native(r.weights);
-    portableOf.set(lastWeights, r.weights);
-    bestWeights = r.bestWeights && native(r.bestWeights);
-    if (bestWeights) portableOf.set(bestWeights, r.bestWeights!);
+    bestWeights = r.bestWeights;
+    lastWeights = r.weights;
   }
   // Messages (pause, stop) get through every few milliseconds, not after every batch: a browser
   // clamps each break to 4 ms, which was most of a warm fc8 run's time there.
@@ -241,7 +226,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       const ev = await evaluate(head, val, numClasses, 256, body);
       const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 - waited };
       epochs.push(stats);
-      lastWeights = nativeSnapshot();
+      lastWeights = snapshot();
       if (ev.acc > best.valAcc) {
         best = { epoch, valAcc: ev.acc };
         bestWeights = lastWeights;
@@ -261,9 +246,9 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
           epoch,
           epochs: [...epochs],
           batchLosses: [...batchLosses],
-          weights: asPortable(lastWeights)!.map((w) => w.slice()),
+          weights: lastWeights.map((w) => w.slice()),
           best: { ...best },
-          bestWeights: asPortable(bestWeights)?.map((w) => w.slice()) ?? null,
+          bestWeights: bestWeights?.map((w) => w.slice()) ?? null,
           optimizers: opt,
           order: Int32Array.from(order),
           rand: rand.state,
@@ -274,7 +259,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
     for (const o of optimizers) disposeOptimizer(o);
   }
   // Stopped mid-epoch: keep the model of the last completed epoch, not a half-trained one.
-  if (stopped && lastWeights) restore(asPortable(lastWeights)!);
-  return { epochs, batchLosses, best, bestWeights: asPortable(bestWeights), stopped };
+  if (stopped && lastWeights) restore(lastWeights);
+  return { epochs, batchLosses, best, bestWeights, stopped };
 }
 
