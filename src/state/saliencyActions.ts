@@ -192,7 +192,8 @@ async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promi
   waitingToPaint = true;
   await afterPaint();
   waitingToPaint = false;
-  if (pending.length || generation !== before) {
+  // A new image, new settings, or a main job a reloading pump started meanwhile go first.
+  if (pending.length || generation !== before || job) {
     if (generation === before) compareQueue.unshift(c);
     return void pump();
   }
