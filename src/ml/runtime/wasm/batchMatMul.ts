@@ -49,7 +49,7 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     // tf.matMul hands the kernel rank-3 tensors: [batch, rows, k] and [batch, n, k] (transposed).
     const single = (t: Info) => (t.shape.length === 3 && t.shape[0] === 1) || t.shape.length === 2;
-    if (transposeA && !transposeB && !weightGradientsWanted()) {
+    if (transposeA && !transposeB && !weightGradientsWanted() && a.dtype === 'float32' && b.dtype === 'float32') {
       // xᵀ·dy inside inputGradientsOnly: a weight gradient nobody reads (gradientMode.ts).
       const batch = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
       const shape = [...batch, a.shape.at(-1)!, b.shape.at(-1)!];

@@ -91,10 +91,13 @@ export function gemvProduct(backend: unknown, x: Info, w: Info, m: number, k: nu
   else if (rows.length === 0) kernels.gemvrows(xa, wa, ya, m, k, n, 0, 0); // x is all zeros: y = 0
   else {
     const list = (backend as { makeOutput(shape: number[], dtype: 'int32'): Info }).makeOutput([rows.length], 'int32');
-    const la = address(backend, list.dataId);
-    new Int32Array(backendMemory(backend)!.buffer, la, rows.length).set(rows);
-    kernels.gemvrows(xa, wa, ya, m, k, n, la, rows.length);
-    (backend as { disposeData(id: unknown): void }).disposeData(list.dataId);
+    try {
+      const la = address(backend, list.dataId);
+      new Int32Array(backendMemory(backend)!.buffer, la, rows.length).set(rows);
+      kernels.gemvrows(xa, wa, ya, m, k, n, la, rows.length);
+    } finally {
+      (backend as { disposeData(id: unknown): void }).disposeData(list.dataId);
+    }
   }
   return out;
 }
