@@ -170,6 +170,22 @@ describe('WASM Identity and same-dtype Cast', () => {
 });
 
 
+/** tf.matMul(a, b, transposeA, transposeB) of random [ra, ca] and [rb, cb] (rank 3 with a batch of 1 if asked) on WASM and CPU. */
+async function compareProduct(aShape: [number, number], bShape: [number, number], transposeA: boolean, transposeB: boolean, rank3: boolean) {
+  const a = tf.randomNormal(aShape, 0, 1, 'float32', 31).dataSync();
+  const b = tf.randomNormal(bShape, 0, 1, 'float32', 32).dataSync();
+  const run = () =>
+    tf.tidy(() => {
+      const shape = ([r, c]: [number, number]) => (rank3 ? [1, r, c] : [r, c]);
+      const out = tf.matMul(tf.tensor<tf.Rank>(a, shape(aShape)), tf.tensor<tf.Rank>(b, shape(bShape)), transposeA, transposeB);
+      return { shape: out.shape, v: Array.from(out.dataSync()) };
+    });
+  const [ours, ref] = await wasmAndCpu(run);
+  expect(ours.shape).toEqual(ref.shape);
+  const scale = ref.v.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  ours.v.forEach((v, i) => expect(Math.abs(v - ref.v[i]!)).toBeLessThan(1e-5 * scale));
+}
+
 describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·dyᵀ)ᵀ)', () => {
   /** A dense layer + ReLU, its output and its input gradient, on CPU (reference) and WASM. */
   async function dense(rows: number) {
@@ -222,20 +238,7 @@ describe('WASM dense layers with big weights (one packed copy; dy·Wᵀ as (W·d
 });
 
 describe('WASM dy·Wᵀ with a narrow W (a head’s last layer: 128×7 by 4096×7) through Wᵀ', () => {
-  async function compareNarrow(rows: number, k: number, n: number, rank3: boolean) {
-    const a = tf.randomNormal([rows, k], 0, 1, 'float32', 51).dataSync();
-    const b = tf.randomNormal([n, k], 0, 1, 'float32', 52).dataSync();
-    const run = () =>
-      tf.tidy(() => {
-        const shape = (r: number, c: number) => (rank3 ? [1, r, c] : [r, c]);
-        const out = tf.matMul(tf.tensor<tf.Rank>(a, shape(rows, k)), tf.tensor<tf.Rank>(b, shape(n, k)), false, true);
-        return { shape: out.shape, v: Array.from(out.dataSync()) };
-      });
-    const [ours, ref] = await wasmAndCpu(run);
-    expect(ours.shape).toEqual(ref.shape);
-    const scale = ref.v.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    ours.v.forEach((v, i) => expect(Math.abs(v - ref.v[i]!)).toBeLessThan(1e-5 * scale));
-  }
+  const compareNarrow = (rows: number, k: number, n: number, rank3: boolean) => compareProduct([rows, k], [n, k], false, true, rank3);
   it('matches the CPU kernel, rank 2 and rank 3', async () => {
     await compareNarrow(128, 7, 4096, false);
     await compareNarrow(5, 10, 100, true);
@@ -334,20 +337,7 @@ describe('kernelsBinary.ts', () => {
 });
 
 describe('WASM xᵀ·dy with a narrow dy (a new head’s weight gradient) as (dyᵀ·x)ᵀ, by our GEMV', () => {
-  async function compareTa(rows: number, k: number, n: number, rank3: boolean) {
-    const x = tf.randomNormal([rows, k], 0, 1, 'float32', 31).dataSync();
-    const dy = tf.randomNormal([rows, n], 0, 1, 'float32', 32).dataSync();
-    const run = () =>
-      tf.tidy(() => {
-        const shape = (r: number, c: number) => (rank3 ? [1, r, c] : [r, c]);
-        const out = tf.matMul(tf.tensor<tf.Rank>(x, shape(rows, k)), tf.tensor<tf.Rank>(dy, shape(rows, n)), true, false);
-        return { shape: out.shape, v: Array.from(out.dataSync()) };
-      });
-    const [ours, ref] = await wasmAndCpu(run);
-    expect(ours.shape).toEqual(ref.shape);
-    const scale = ref.v.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    ours.v.forEach((v, i) => expect(Math.abs(v - ref.v[i]!)).toBeLessThan(1e-5 * scale));
-  }
+  const compareTa = (rows: number, k: number, n: number, rank3: boolean) => compareProduct([rows, k], [rows, n], true, false, rank3);
   it('matches the CPU kernel: 128×1000 by 128×7', () => compareTa(128, 1000, 7, false));
   it('matches the CPU kernel: rank 3, 33×40 by 33×10', () => compareTa(33, 40, 10, true));
   it('a width of x that is not a multiple of 4 (no GEMV: XNNPACK the other way round): 64×1002 by 64×7', () => compareTa(64, 1002, 7, false));

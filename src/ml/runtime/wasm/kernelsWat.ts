@@ -40,6 +40,22 @@ export function kernelsWat(shared: boolean): string {
   const mem = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   const at = (base: string) => `(i32.add (local.get ${base}) (local.get $j))`;
   const term = (a: string, w: string) => `(f32x4.mul (local.get ${a}) (v128.load ${at(w)}))`;
+  // y[r, :] += a0·W[w0, :] + … + a3·W[w3, :] (the GEMVs' inner loop), and the one-row form.
+  const rowsOf4 = `(local.set $j (i32.const 0))
+        (block $bj (loop $lj
+          (br_if $bj (i32.ge_u (local.get $j) (local.get $nb)))
+          (v128.store ${at('$yr')}
+            (f32x4.add (v128.load ${at('$yr')})
+              (f32x4.add (f32x4.add ${term('$a0', '$w0')} ${term('$a1', '$w1')})
+                         (f32x4.add ${term('$a2', '$w2')} ${term('$a3', '$w3')}))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $lj)))`;
+  const rowOf1 = `(local.set $j (i32.const 0))
+        (block $bj1 (loop $lj1
+          (br_if $bj1 (i32.ge_u (local.get $j) (local.get $nb)))
+          (v128.store ${at('$yr')} (f32x4.add (v128.load ${at('$yr')}) ${term('$a0', '$w0')}))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $lj1)))`;
   return `(module
   (import "env" "memory" ${mem})
   (func (export "gemv") (param $x i32) (param $w i32) (param $y i32) (param $m i32) (param $k i32) (param $n i32)
@@ -64,15 +80,7 @@ export function kernelsWat(shared: boolean): string {
         (local.set $a2 (v128.load32_splat offset=8 (local.get $xr)))
         (local.set $a3 (v128.load32_splat offset=12 (local.get $xr)))
         (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
-        (local.set $j (i32.const 0))
-        (block $bj (loop $lj
-          (br_if $bj (i32.ge_u (local.get $j) (local.get $nb)))
-          (v128.store ${at('$yr')}
-            (f32x4.add (v128.load ${at('$yr')})
-              (f32x4.add (f32x4.add ${term('$a0', '$w0')} ${term('$a1', '$w1')})
-                         (f32x4.add ${term('$a2', '$w2')} ${term('$a3', '$w3')}))))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br $lj)))
+        ${rowsOf4}
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $lr)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -86,12 +94,7 @@ export function kernelsWat(shared: boolean): string {
         (br_if $br1 (i32.ge_u (local.get $r) (local.get $m)))
         (local.set $a0 (v128.load32_splat (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $k)) (local.get $i)) (i32.const 2)))))
         (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
-        (local.set $j (i32.const 0))
-        (block $bj1 (loop $lj1
-          (br_if $bj1 (i32.ge_u (local.get $j) (local.get $nb)))
-          (v128.store ${at('$yr')} (f32x4.add (v128.load ${at('$yr')}) ${term('$a0', '$w0')}))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br $lj1)))
+        ${rowOf1}
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $lr1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -124,15 +127,7 @@ export function kernelsWat(shared: boolean): string {
         (local.set $a2 (v128.load32_splat (i32.add (local.get $xr) (local.get $i2))))
         (local.set $a3 (v128.load32_splat (i32.add (local.get $xr) (local.get $i3))))
         (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
-        (local.set $j (i32.const 0))
-        (block $bj (loop $lj
-          (br_if $bj (i32.ge_u (local.get $j) (local.get $nb)))
-          (v128.store ${at('$yr')}
-            (f32x4.add (v128.load ${at('$yr')})
-              (f32x4.add (f32x4.add ${term('$a0', '$w0')} ${term('$a1', '$w1')})
-                         (f32x4.add ${term('$a2', '$w2')} ${term('$a3', '$w3')}))))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br $lj)))
+        ${rowsOf4}
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $lr)))
       (local.set $b (i32.add (local.get $b) (i32.const 4)))
@@ -147,12 +142,7 @@ export function kernelsWat(shared: boolean): string {
         (br_if $br1 (i32.ge_u (local.get $r) (local.get $m)))
         (local.set $a0 (v128.load32_splat (i32.add (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2))) (local.get $i0))))
         (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
-        (local.set $j (i32.const 0))
-        (block $bj1 (loop $lj1
-          (br_if $bj1 (i32.ge_u (local.get $j) (local.get $nb)))
-          (v128.store ${at('$yr')} (f32x4.add (v128.load ${at('$yr')}) ${term('$a0', '$w0')}))
-          (local.set $j (i32.add (local.get $j) (i32.const 16)))
-          (br $lj1)))
+        ${rowOf1}
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $lr1)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
