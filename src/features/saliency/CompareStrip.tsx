@@ -1,5 +1,6 @@
 /** Vanilla, SmoothGrad and Grad-CAM of the same image and class side by side, each appearing when it is ready. */
 import { useMemo } from 'react';
+import { formatMs } from '../../lib/format';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { COMPARE_METHODS, setSalParams } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -18,7 +19,7 @@ function Item({ method, result }: { method: SaliencyMethod; result: SaliencyResu
         <button type="button" className="link" onClick={() => setSalParams({ method })} title={`Show ${name} above`}>
           {name}
         </button>
-        {result && <span className="small"> · {result.ms < 1000 ? `${Math.round(result.ms)} ms` : `${(result.ms / 1000).toFixed(1)} s`}</span>}
+        {result && <span className="small"> · {formatMs(result.ms)}</span>}
       </figcaption>
     </figure>
   );
