@@ -5,7 +5,7 @@
  * kernels are used instead.
  */
 import { KERNELS_WASM } from './kernelsBinary';
-import type { Info } from './util';
+import { dispose, type Info } from './util';
 
 /** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see kernelsWat.ts. */
 export type Gemv = (x: number, w: number, y: number, m: number, k: number, n: number) => void;
@@ -96,7 +96,7 @@ export function gemvProduct(backend: unknown, x: Info, w: Info, m: number, k: nu
       new Int32Array(backendMemory(backend)!.buffer, la, rows.length).set(rows);
       kernels.gemvrows(xa, wa, ya, m, k, n, la, rows.length);
     } finally {
-      (backend as { disposeData(id: unknown): void }).disposeData(list.dataId);
+      dispose(backend, list);
     }
   }
   return out;
