@@ -3,18 +3,11 @@
  * artifacts (still quantized) in IndexedDB through TF.js's own `indexeddb://` store.
  */
 import * as tf from '@tensorflow/tfjs';
+import { storedBytes } from './leanLoad';
 
 export type Progress = (loaded: number, total: number) => void;
 
 const CACHE_PREFIX = 'indexeddb://transferlens/';
-
-export function specBytes(spec: tf.io.WeightsManifestEntry): number {
-  const n = spec.shape.reduce((a, b) => a * b, 1);
-  const q = spec.quantization?.dtype;
-  if (q === 'uint8') return n;
-  if (q === 'uint16' || q === 'float16') return n * 2;
-  return n * (spec.dtype === 'bool' ? 1 : 4);
-}
 
 /** FNV-1a, enough to tell model.json versions apart in a cache key. */
 export function fnv1a(s: string): string {
@@ -92,7 +85,8 @@ export async function fetchModel(
   const { json, text } = prefetched ?? (await fetchModelJson(url, fetchFn));
   const base = new URL('.', new URL(url, globalThis.location?.href ?? 'http://localhost/')).href;
   const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const total = specs.reduce((a, s) => a + specBytes(s), 0);
+  // An unknown dtype counts 0 here; decoding it fails with its own message.
+  const total = specs.reduce((a, s) => a + (storedBytes(s) || 0), 0);
   let loaded = 0;
   onProgress?.(0, total);
   const shards: Uint8Array[] = [];
