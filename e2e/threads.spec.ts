@@ -39,6 +39,9 @@ function plainStaticServer(): Promise<Server> {
 /** Whether the model worker runs our GEMV kernel (it imports the WASM backend's memory: shared with threads, its own without). */
 const gemvActive = (page: Page) => page.evaluate(async () => (await (window as unknown as { transferlens: { memory(): Promise<{ model: { gemv?: boolean } }> } }).transferlens.memory()).model.gemv);
 
+/** The threads the model worker's own kernels split over: 1 + the helper workers that answered (wasm/pool.ts). */
+const kernelThreads = (page: Page) => page.evaluate(async () => (await (window as unknown as { transferlens: { memory(): Promise<{ model: { kernelThreads?: number } }> } }).transferlens.memory()).model.kernelThreads);
+
 async function wasmChip(page: Page) {
   const chip = page.getByTestId('backend-chip');
   await expect(chip).toHaveAttribute('data-backend', 'wasm');
@@ -55,6 +58,8 @@ test('the built app runs WebAssembly on two threads when the server isolates the
   await chip.click();
   await expect(page.getByText(/WebAssembly \+ SIMD, 2 threads/)).toBeVisible();
   expect(await gemvActive(page)).toBe(true); // against the threads' shared memory
+  // Our kernels' helper: a blob worker started by the model worker, answering over shared memory.
+  await expect.poll(() => kernelThreads(page), { timeout: 15_000 }).toBe(2);
 });
 
 test('on a static host with no COOP/COEP headers the service worker isolates the page: two threads after a reload', async ({ page }) => {
@@ -71,12 +76,14 @@ test('on a static host with no COOP/COEP headers the service worker isolates the
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     await expect(await wasmChip(page)).toHaveAttribute('data-threads', '1');
     expect(await gemvActive(page)).toBe(true); // against the single-threaded build's own memory
+    expect(await kernelThreads(page)).toBe(1); // no shared memory: no helper
     await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller, undefined, { timeout: 60_000 });
 
     await page.reload();
     expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await expect(await wasmChip(page)).toHaveAttribute('data-threads', '2');
+    await expect.poll(() => kernelThreads(page), { timeout: 15_000 }).toBe(2);
   } finally {
     await new Promise((ok) => server.close(ok));
   }

@@ -14,12 +14,15 @@
  * - The glue refs a worker while it runs a pthread (so Node waits for it), and XNNPACK's pool
  *   threads run until the backend is disposed: a CLI would never exit. Those threads only work
  *   while the main thread waits in a kernel, so nothing is lost by unref'ing them (unrefPool).
+ * Our own kernels' helper threads (wasm/pool.ts) are Node workers here, unref'd for the same reason.
  */
 import os from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { setHelperSpawner, type HelperPort } from '../../src/ml/runtime/wasm/pool';
 import { selectBackend, type BackendInfo } from '../../src/ml/runtime/backend';
 import { isBackendName } from '../../src/ml/core/vocab';
 
@@ -69,6 +72,20 @@ function unrefPool(): number {
   return pthreads?.runningWorkers.length ?? 0;
 }
 
+/** Our kernels' helper threads (src/ml/runtime/wasm/pool.ts) as Node workers, unref'd like XNNPACK's. */
+export function nodeHelper(code: string): HelperPort {
+  const w = new Worker(code, { eval: true });
+  w.unref();
+  return {
+    postMessage: (m) => w.postMessage(m),
+    onMessage: (l) => {
+      w.on('message', l);
+      w.unref(); // a listener refs the worker again
+    },
+    terminate: () => void w.terminate(),
+  };
+}
+
 export async function initNodeBackend(): Promise<BackendInfo> {
   const forced = process.env.TFJS_BACKEND;
   const order = forced && isBackendName(forced) ? [forced] : (['wasm', 'cpu'] as const);
@@ -78,6 +95,7 @@ export async function initNodeBackend(): Promise<BackendInfo> {
     threads = 1;
   }
   if (threads > 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  setHelperSpawner(nodeHelper);
   const info = await liftingNodeCoreCap(threads, () => selectBackend(order, { wasmThreads: threads }));
   if (threads > 1) unrefPool();
   return info;

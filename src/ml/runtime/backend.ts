@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { startKernelHelpers } from './wasm/gemv';
 import { registerWasmKernels } from './wasm/register';
 
 import { BACKEND_ORDER, type BackendName } from '../core/vocab';
@@ -177,6 +178,9 @@ export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDE
       if (!(Math.abs(v - WARMUP_EXPECTED) < 1e-3)) throw new Error(`warm-up gave a wrong result (${v} instead of ${WARMUP_EXPECTED})`);
       const detail = describe(name);
       const running = name === 'wasm' ? getThreadsCount() : undefined;
+      // Our own kernels get the same threads: this one and running − 1 helpers (wasm/pool.ts),
+      // used once they report ready; the backend does not wait for them.
+      if (running && running > 1) void startKernelHelpers(tf.backend(), running - 1);
       if (name === 'webgl' && !options.allowSoftwareGpu && SOFTWARE_GPU.test(detail))
         throw new Error(`software-emulated GPU (${detail}), slower than WebAssembly`);
       return { name, detail, skipped, ...(running !== undefined && { threads: running }) };

@@ -1,6 +1,7 @@
 /** What a worker's TF.js engine holds: tensors, their bytes, and the WASM heap or GPU bytes where reported. */
 import * as tf from '@tensorflow/tfjs';
 import { gemvFor } from '../../ml/runtime/wasm/gemv';
+import { kernelThreads } from '../../ml/runtime/wasm/pool';
 
 export interface MemoryInfo {
   numTensors: number;
@@ -9,6 +10,8 @@ export interface MemoryInfo {
   backendBytes?: number;
   /** WASM only: whether our GEMV kernel runs here (a dense layer's few rows without XNNPACK's copy of W). */
   gemv?: boolean;
+  /** WASM only: the threads our own kernels split their work over (1 + ready helpers, wasm/pool.ts). */
+  kernelThreads?: number;
 }
 
 export function engineMemory(): MemoryInfo {
@@ -19,6 +22,7 @@ export function engineMemory(): MemoryInfo {
     if (wasm?.HEAPU8) {
       info.backendBytes = wasm.HEAPU8.buffer.byteLength;
       info.gemv = gemvFor(tf.backend()) !== null;
+      info.kernelThreads = kernelThreads();
     }
     else if (typeof m.numBytesInGPU === 'number') info.backendBytes = m.numBytesInGPU;
   } catch {

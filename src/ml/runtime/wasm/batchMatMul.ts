@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gemvProduct } from './gemv';
 import { weightGradientsWanted } from './gradientMode';
+import { sparseWeightGradient } from './sparse';
 import { BIG_WEIGHTS, dispose, kernel, overStock, type Info, type KernelFn, type KernelPatch } from './util';
 
 /** Rows of x up to which x·W with a big W runs our GEMV rather than XNNPACK's packed copy of W. */
@@ -72,6 +73,14 @@ function makeBatchMatMul(stock: KernelFn): KernelFn {
       const out = kernel('Reshape')({ inputs: { x: outT }, backend, attrs: { shape: rank3 ? [1, m, n] : [m, n] } });
       dispose(backend, prod, prod2, outT);
       return out;
+    }
+    if (transposeA && single(a) && single(b) && !transposeB && a.shape.at(-1)! * b.shape.at(-1)! >= BIG_WEIGHTS) {
+      // aᵀ·b, a big layer's weight gradient (dyᵀ·x for a head layer kept as [units, in]), where a
+      // is mostly zeros (dy behind a ReLU: half of it): our sparse kernel, on every thread.
+      const [m, k] = a.shape.slice(-2) as [number, number];
+      const n = b.shape.at(-1)!;
+      const out = sparseWeightGradient(args.backend, a, b, m, k, n, Math.max(a.shape.length, b.shape.length) === 3 ? [1, k, n] : [k, n]);
+      if (out) return out;
     }
     if (transposeA && single(a)) {
       // xᵀ·dy (a dense layer's weight gradient): the stock kernel takes a slow scalar loop

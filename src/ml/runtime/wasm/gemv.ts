@@ -5,6 +5,7 @@
  * kernels are used instead.
  */
 import { KERNELS_WASM } from './kernelsBinary';
+import { startHelpers } from './pool';
 import { dispose, type Info } from './util';
 
 /** gemv(x, w, y, m, k, n): byte addresses in the backend's memory; see kernelsWat.ts. */
@@ -17,8 +18,16 @@ export type Momentum = (v: number, a: number, g: number, vOut: number, aOut: num
 export type MaxPool2Grad = (x: number, y: number, dy: number, dx: number, batch: number, h: number, w: number, c: number) => void;
 /** relugrad(x, dy, dx, len): byte addresses, len floats; see kernelsWat.ts. */
 export type ReluGrad = (x: number, dy: number, dx: number, len: number) => void;
+/** spmm(ptr, ent, bp, out, n, m, r0, r1, rblock): rows [r0, r1) of Sᵀ·B; pack32(b, m, n, out): B packed for it; see kernelsWat.ts. */
+export type Spmm = (ptr: number, ent: number, bp: number, out: number, n: number, m: number, r0: number, r1: number, rblock: number) => void;
+export type Pack32 = (b: number, m: number, n: number, out: number) => void;
+/** csrcols(x, m, k, ptr, ent, cur): spmm's entries for x by columns; see kernelsWat.ts. */
+export type CsrCols = (x: number, m: number, k: number, ptr: number, ent: number, cur: number) => number;
 interface Kernels {
   gemv: Gemv;
+  spmm: Spmm;
+  pack32: Pack32;
+  csrcols: CsrCols;
   gemvrows: GemvRows;
   momentum: Momentum;
   maxpool2grad: MaxPool2Grad;
@@ -45,15 +54,37 @@ export function backendMemory(backend: unknown): WebAssembly.Memory | undefined 
   return wasm?.wasmMemory ?? wasm?.asm?.memory;
 }
 
+const modules = new Map<boolean, WebAssembly.Module>();
+
+/** Our kernel module, compiled once, for shared (threaded build) or own memory. */
+function moduleFor(memory: WebAssembly.Memory): WebAssembly.Module {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  let m = modules.get(shared);
+  if (!m) modules.set(shared, (m = new WebAssembly.Module(bytes(shared ? KERNELS_WASM.shared : KERNELS_WASM.own))));
+  return m;
+}
+
+/** The kernels split across helper threads (pool.ts). */
+export const SPLIT_KERNELS = ['spmm', 'momentum'];
+
+/**
+ * Starts `count` helper threads for our kernels over this backend's memory (none where the
+ * kernels cannot run here or the memory is not shared); resolves with how many started.
+ */
+export async function startKernelHelpers(backend: unknown, count: number): Promise<number> {
+  const memory = backendMemory(backend);
+  if (!memory || !kernelsFor(backend)) return 0;
+  return startHelpers(count, memory, moduleFor(memory), SPLIT_KERNELS);
+}
+
 function kernelsFor(backend: unknown): Kernels | null {
   const memory = backendMemory(backend);
   if (!memory) return null;
   if (cache.has(memory)) return cache.get(memory)!;
   let k: Kernels | null = null;
   try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes(shared ? KERNELS_WASM.shared : KERNELS_WASM.own)), { env: { memory } });
-    k = { gemv: inst.exports.gemv as Gemv, gemvrows: inst.exports.gemvrows as GemvRows, momentum: inst.exports.momentum as Momentum, maxpool2grad: inst.exports.maxpool2grad as MaxPool2Grad, relugrad: inst.exports.relugrad as ReluGrad };
+    const inst = new WebAssembly.Instance(moduleFor(memory), { env: { memory } });
+    k = { gemv: inst.exports.gemv as Gemv, gemvrows: inst.exports.gemvrows as GemvRows, momentum: inst.exports.momentum as Momentum, maxpool2grad: inst.exports.maxpool2grad as MaxPool2Grad, relugrad: inst.exports.relugrad as ReluGrad, spmm: inst.exports.spmm as Spmm, pack32: inst.exports.pack32 as Pack32, csrcols: inst.exports.csrcols as CsrCols };
   } catch {
     k = null; // no SIMD128 or bulk memory here: the stock kernels it is
   }
@@ -64,6 +95,8 @@ function kernelsFor(backend: unknown): Kernels | null {
 export const gemvFor = (backend: unknown): Gemv | null => kernelsFor(backend)?.gemv ?? null;
 export const momentumFor = (backend: unknown): Momentum | null => kernelsFor(backend)?.momentum ?? null;
 export const maxPool2GradFor = (backend: unknown): MaxPool2Grad | null => kernelsFor(backend)?.maxpool2grad ?? null;
+/** The sparse weight gradient's kernels (sparse.ts). */
+export const sparseKernelsFor = (backend: unknown): Pick<Kernels, 'spmm' | 'pack32' | 'csrcols'> | null => kernelsFor(backend);
 export const reluGradFor = (backend: unknown): ReluGrad | null => kernelsFor(backend)?.relugrad ?? null;
 
 /** A new float32 tensor of `shape` in the backend's memory, for a kernel of ours to write. */

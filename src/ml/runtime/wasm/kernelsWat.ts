@@ -32,7 +32,11 @@
  * Multiply (three passes, two temporaries). step(x) is 1 for x > 0, NaN for NaN, else 0, as the
  * stock Step kernel gives, and the product is the same multiply, so the bits match (−0 included).
  * relugrad(x, dy, dx, len): byte addresses, len floats.
+ *
+ * spmm, pack32, csrcols: a big layer's sparse weight gradient; see kernelsWatSparse.ts.
  */
+import { sparseFuncsWat } from './kernelsWatSparse';
+
 /** The sum of some i32 locals, as WAT. */
 const sum = (...locals: string[]): string => locals.map((l) => `(local.get ${l})`).reduce((a, b) => `(i32.add ${a} ${b})`);
 
@@ -236,5 +240,6 @@ export function kernelsWat(shared: boolean): string {
         (f32.mul (f32.load (i32.add (local.get $dy) (local.get $i)))
           (select (f32.const 1) (select (f32.const nan) (f32.const 0) (f32.ne (local.get $s) (local.get $s))) (f32.gt (local.get $s) (f32.const 0)))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $lt)))))`;
+      (br $lt))))
+${sparseFuncsWat()})`;
 }

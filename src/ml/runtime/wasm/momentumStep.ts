@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { address, floatOutput, momentumFor } from './gemv';
+import { kernelThreads, split } from './pool';
 
 /**
  * a' = m·a + g and v' = c·a' + v (c = −lr), or null where it cannot run here (another backend,
@@ -20,7 +21,12 @@ export function momentumStep(value: tf.Tensor, acc: tf.Tensor, grad: tf.Tensor, 
   const aOut = floatOutput(backend, value.shape);
   // Addresses after both outputs exist (making one may grow the memory; offsets stay valid).
   const at = (id: unknown) => address(backend, id);
-  step(at(value.dataId), at(acc.dataId), at(grad.dataId), at(vOut.dataId), at(aOut.dataId), value.size, momentum, c);
+  const [v, a, g, vo, ao] = [value.dataId, acc.dataId, grad.dataId, vOut.dataId, aOut.dataId].map(at) as [number, number, number, number, number];
+  // The threads take equal runs of the weight (multiples of 4 floats); each byte is read and written by one.
+  const per = Math.ceil(value.size / kernelThreads() / 4) * 4;
+  const parts: number[][] = [];
+  for (let i = 0; i < value.size; i += per) parts.push([v + 4 * i, a + 4 * i, g + 4 * i, vo + 4 * i, ao + 4 * i, Math.min(per, value.size - i), momentum, c]);
+  split('momentum', parts, (p) => step(...(p as Parameters<typeof step>)));
   const engine = tf.engine();
   return { value: engine.makeTensorFromTensorInfo(vOut), acc: engine.makeTensorFromTensorInfo(aOut) };
 }
