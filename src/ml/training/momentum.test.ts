@@ -10,9 +10,9 @@ beforeAll(tfReady);
 const values = (n: number, seed: number) => tf.randomNormal([n], 0, 1, 'float32', seed);
 
 describe('momentumStep (WASM)', () => {
-  it('a′ = m·a + g and v′ = c·a′ + v, bit for bit as TF.js computes them, into new tensors (1003 values: a tail of 3)', () => {
+  it.each([1003, 70_003])('a′ = m·a + g and v′ = c·a′ + v, bit for bit as TF.js computes them, into new tensors (%i values: a tail of 3; the larger split among the kernel threads)', (size) => {
     expect(tf.getBackend()).toBe('wasm');
-    const [v, a, g] = [values(1003, 1), values(1003, 2), values(1003, 3)];
+    const [v, a, g] = [values(size, 1), values(size, 2), values(size, 3)];
     const before = [v, a, g].map((t) => Array.from(t.dataSync()));
     const n0 = tf.memory().numTensors;
     const m = tf.scalar(0.9);

@@ -78,6 +78,24 @@ function spmmColumns(q: number, id: string): string {
       (br $lj${id})))`;
 }
 
+/** csrcols' pass over x (m×k, row by row): `body` sees $v = x[$r, $c]. */
+function eachValueOfX(id: string, body: string): string {
+  return `(local.set $p (local.get $x))
+    (local.set $r (i32.const 0))
+    (block $br${id} (loop $lr${id}
+      (br_if $br${id} (i32.ge_u (local.get $r) (local.get $m)))
+      (local.set $c (i32.const 0))
+      (block $bc${id} (loop $lc${id}
+        (br_if $bc${id} (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $v (f32.load (local.get $p)))
+        ${body}
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc${id})))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $lr${id})))`;
+}
+
 /** spmm, pack32 and csrcols, as WAT functions. */
 export function sparseFuncsWat(): string {
   return `  (func (export "spmm") (param $ptr i32) (param $ent i32) (param $bp i32) (param $out i32) (param $n i32) (param $m i32) (param $r0 i32) (param $r1 i32) (param $rblock i32)
@@ -106,20 +124,9 @@ export function sparseFuncsWat(): string {
     (local $r i32) (local $c i32) (local $p i32) (local $t i32) (local $q i32) (local $v f32)
     (memory.fill (local.get $cur) (i32.const 0) (i32.shl (local.get $k) (i32.const 2)))
     ;; count each column's non-zeros
-    (local.set $p (local.get $x))
-    (block $br (loop $lr
-      (br_if $br (i32.ge_u (local.get $r) (local.get $m)))
-      (local.set $c (i32.const 0))
-      (block $bc (loop $lc
-        (br_if $bc (i32.ge_u (local.get $c) (local.get $k)))
-        (if (f32.ne (f32.load (local.get $p)) (f32.const 0)) (then
+    ${eachValueOfX('1', `(if (f32.ne (local.get $v) (f32.const 0)) (then
           (local.set $q (i32.add (local.get $cur) (i32.shl (local.get $c) (i32.const 2))))
-          (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.const 1)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
-        (br $lc)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $lr)))
+          (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.const 1)))))`)}
     ;; ptr: where each column's entries start; cur: the next free entry of each
     (local.set $t (i32.const 0))
     (local.set $c (i32.const 0))
@@ -133,24 +140,11 @@ export function sparseFuncsWat(): string {
       (br $ls)))
     (i32.store (i32.add (local.get $ptr) (i32.shl (local.get $k) (i32.const 2))) (local.get $t))
     ;; place (row × 128, value), rows in order within each column
-    (local.set $p (local.get $x))
-    (local.set $r (i32.const 0))
-    (block $br2 (loop $lr2
-      (br_if $br2 (i32.ge_u (local.get $r) (local.get $m)))
-      (local.set $c (i32.const 0))
-      (block $bc2 (loop $lc2
-        (br_if $bc2 (i32.ge_u (local.get $c) (local.get $k)))
-        (local.set $v (f32.load (local.get $p)))
-        (if (f32.ne (local.get $v) (f32.const 0)) (then
+    ${eachValueOfX('2', `(if (f32.ne (local.get $v) (f32.const 0)) (then
           (local.set $q (i32.add (local.get $cur) (i32.shl (local.get $c) (i32.const 2))))
           (local.set $t (i32.add (local.get $ent) (i32.shl (i32.load (local.get $q)) (i32.const 3))))
           (i32.store (local.get $t) (i32.shl (local.get $r) (i32.const 7)))
           (f32.store offset=4 (local.get $t) (local.get $v))
-          (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.const 1)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
-        (br $lc2)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $lr2)))
+          (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.const 1)))))`)}
     (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $k) (i32.const 2)))))`;
 }

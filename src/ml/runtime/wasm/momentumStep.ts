@@ -4,8 +4,12 @@
  * passes over the weight and two temporaries (AlexNet's new fc7: 16.8 M weights, ≈ 60 ms a step).
  */
 import * as tf from '@tensorflow/tfjs';
-import { address, floatOutput, momentumFor } from './gemv';
+import { address, backendMemory, floatOutput, momentumFor } from './gemv';
 import { kernelThreads, split } from './pool';
+import { dispose } from './util';
+
+/** Weights from this many values up are split among the kernel threads (fc7: 16.8 M). */
+const SPLIT_MIN = 1 << 16;
 
 /**
  * a' = m·a + g and v' = c·a' + v (c = −lr), or null where it cannot run here (another backend,
@@ -22,11 +26,17 @@ export function momentumStep(value: tf.Tensor, acc: tf.Tensor, grad: tf.Tensor, 
   // Addresses after both outputs exist (making one may grow the memory; offsets stay valid).
   const at = (id: unknown) => address(backend, id);
   const [v, a, g, vo, ao] = [value.dataId, acc.dataId, grad.dataId, vOut.dataId, aOut.dataId].map(at) as [number, number, number, number, number];
-  // The threads take equal runs of the weight (multiples of 4 floats); each byte is read and written by one.
-  const per = Math.ceil(value.size / kernelThreads() / 4) * 4;
+  // Big weights are split among the threads in equal runs (multiples of 4 floats; each byte read
+  // and written by one); a small one is not worth a helper's wake-up.
+  const per = value.size < SPLIT_MIN ? value.size : Math.ceil(value.size / kernelThreads() / 4) * 4;
   const parts: number[][] = [];
   for (let i = 0; i < value.size; i += per) parts.push([v + 4 * i, a + 4 * i, g + 4 * i, vo + 4 * i, ao + 4 * i, Math.min(per, value.size - i), momentum, c]);
-  split('momentum', parts, (p) => step(...(p as Parameters<typeof step>)));
+  try {
+    split('momentum', backendMemory(backend)!, parts, (p) => step(...(p as Parameters<typeof step>)));
+  } catch (e) {
+    dispose(backend, vOut, aOut);
+    throw e;
+  }
   const engine = tf.engine();
   return { value: engine.makeTensorFromTensorInfo(vOut), acc: engine.makeTensorFromTensorInfo(aOut) };
 }

@@ -23,6 +23,8 @@ export interface HelperPort {
 /** Starts a worker running `code` (classic script in a browser; CommonJS in Node). */
 export type HelperSpawner = (code: string) => HelperPort;
 
+const MAX_ARGS = 16;
+
 /** The helper's whole program: instantiate the module, then run calls until told to stop. */
 const HELPER_CODE = `
 let post;
@@ -30,7 +32,7 @@ const start = (d) => {
   try {
     const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
     const c = new Int32Array(d.control, 0, 4);
-    const args = new Float64Array(d.control, 16, ${16});
+    const args = new Float64Array(d.control, 16, ${MAX_ARGS});
     const fns = d.names.map((n) => inst.exports[n]);
     post({ ready: true });
     for (;;) {
@@ -42,7 +44,7 @@ const start = (d) => {
       } catch (e) {
         c[3] = 1;
       }
-      Atomics.store(c, 0, 0);
+      Atomics.compareExchange(c, 0, 1, 0); // done — unless told to stop meanwhile
       Atomics.notify(c, 0);
     }
   } catch (e) {
@@ -59,9 +61,11 @@ if (typeof self === 'undefined') {
 }
 `;
 
-const MAX_ARGS = 16;
-/** A part of one kernel call takes well under a second; past this the helper is gone. */
-const HELPER_DEADLINE_MS = 60_000;
+/**
+ * A part of one kernel call takes milliseconds (a 64 MB momentum step: 20 ms); a helper that has
+ * not answered after this is gone, and its part is run here.
+ */
+const HELPER_DEADLINE_MS = 5_000;
 /** The control word: 0 idle (the helper's code waits on it), RUN a call, STOP the end. */
 const RUN = 1;
 const STOP = 2;
@@ -112,11 +116,15 @@ function mayWait(): boolean {
  * running); resolves with how many reported ready within `timeoutMs` — those are used from then on.
  */
 export function startHelpers(count: number, memory: WebAssembly.Memory, module: WebAssembly.Module, kernelNames: string[], timeoutMs = 10_000): Promise<number> {
-  starting = startingHelpers(count, memory, module, kernelNames, timeoutMs);
+  starting = startingHelpers(count, memory, module, kernelNames, timeoutMs).catch(() => 0);
   return starting;
 }
 
 let starting: Promise<number> = Promise.resolve(0);
+/** Bumped by every start and stop: a start that a later one overtook lets its workers go. */
+let generation = 0;
+/** The memory the helpers' instances work in: a call over another runs whole here. */
+let helperMemory: WebAssembly.Memory | null = null;
 
 /** Resolves with the helper count once the last startHelpers call has settled. */
 export function helpersReady(): Promise<number> {
@@ -125,6 +133,7 @@ export function helpersReady(): Promise<number> {
 
 async function startingHelpers(count: number, memory: WebAssembly.Memory, module: WebAssembly.Module, kernelNames: string[], timeoutMs: number): Promise<number> {
   stopHelpers();
+  const mine = generation;
   if (count < 1 || !spawner || !(memory.buffer instanceof SharedArrayBuffer) || !mayWait()) return 0;
   const spawn = spawner;
   const started = await Promise.all(
@@ -138,11 +147,16 @@ async function startingHelpers(count: number, memory: WebAssembly.Memory, module
       const buffer = new SharedArrayBuffer(16 + 8 * MAX_ARGS);
       const ok = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), timeoutMs);
-        port.onMessage((m) => {
+        try {
+          port.onMessage((m) => {
+            clearTimeout(timer);
+            resolve(!!(m as { ready?: boolean }).ready);
+          });
+          port.postMessage({ memory, module, control: buffer, names: kernelNames });
+        } catch {
           clearTimeout(timer);
-          resolve(!!(m as { ready?: boolean }).ready);
-        });
-        port.postMessage({ memory, module, control: buffer, names: kernelNames });
+          resolve(false);
+        }
       });
       if (!ok) {
         port.terminate();
@@ -151,12 +165,19 @@ async function startingHelpers(count: number, memory: WebAssembly.Memory, module
       return { port, control: new Int32Array(buffer, 0, 4), args: new Float64Array(buffer, 16, MAX_ARGS) };
     }),
   );
-  helpers = started.filter((h): h is Helper => h !== null);
+  const ready = started.filter((h): h is Helper => h !== null);
+  if (mine !== generation) {
+    for (const h of ready) h.port.terminate(); // overtaken by a later start or a stop
+    return 0;
+  }
+  helpers = ready;
+  helperMemory = memory;
   names = kernelNames;
   return helpers.length;
 }
 
 export function stopHelpers(): void {
+  generation++;
   for (const h of helpers) {
     Atomics.store(h.control, 0, STOP);
     Atomics.notify(h.control, 0);
@@ -171,42 +192,43 @@ export function kernelThreads(): number {
 }
 
 /**
- * Runs kernel `name` once per part: part 0 with `run` here (the caller's own instance), the others
- * on the helpers (parts beyond the helpers' count run here too, after). Returns when all are done.
+ * Runs kernel `name` once per part: part 0 with `run` here (the caller's own instance over
+ * `memory`), the others on the helpers (parts beyond the helpers' count, and all of them where the
+ * helpers work in another memory, run here too, after). Returns when all are done. A helper that
+ * does not answer within HELPER_DEADLINE_MS is let go with the others, and its part is run here
+ * (if it was only slow, both write the same values).
  */
-export function split(name: string, parts: number[][], run: (args: number[]) => void): void {
+export function split(name: string, memory: WebAssembly.Memory, parts: number[][], run: (args: number[]) => void): void {
   if (parts.length === 0) return;
-  const fn = names.indexOf(name);
-  const sent: Helper[] = [];
+  const fn = memory === helperMemory ? names.indexOf(name) : -1;
+  const sent: { h: Helper; args: number[] }[] = [];
   const local: number[][] = [parts[0]!];
   for (let p = 1; p < parts.length; p++) {
     const h = fn >= 0 ? helpers[p - 1] : undefined;
-    if (!h) {
-      local.push(parts[p]!);
+    const args = parts[p]!;
+    if (!h || args.length > MAX_ARGS) {
+      local.push(args);
       continue;
     }
-    const args = parts[p]!;
-    if (args.length > MAX_ARGS) throw new Error(`kernel ${name}: too many arguments for a helper`);
     h.args.set(args);
     h.control[1] = fn;
     h.control[2] = args.length;
     Atomics.store(h.control, 0, RUN);
     Atomics.notify(h.control, 0);
-    sent.push(h);
+    sent.push({ h, args });
   }
+  const late: number[][] = [];
   try {
     for (const args of local) run(args);
   } finally {
     const deadline = Date.now() + HELPER_DEADLINE_MS;
-    for (const h of sent) {
-      while (Atomics.load(h.control, 0) === RUN) {
-        if (Date.now() > deadline) {
-          stopHelpers();
-          throw new Error(`kernel ${name}: a helper thread stopped answering (helpers stopped; kernels run on one thread from now on)`);
-        }
-        Atomics.wait(h.control, 0, RUN, 1000);
-      }
+    for (const { h, args } of sent) {
+      while (Atomics.load(h.control, 0) === RUN && Date.now() <= deadline) Atomics.wait(h.control, 0, RUN, 100);
+      if (Atomics.load(h.control, 0) === RUN || h.control[3] !== 0) late.push(args);
     }
   }
-  if (sent.some((h) => h.control[3] !== 0)) throw new Error(`kernel ${name} failed on a helper thread`);
+  if (late.length) {
+    stopHelpers(); // one thread from now on
+    for (const args of late) run(args);
+  }
 }

@@ -4,7 +4,7 @@
  * through fc7's ReLU: about half of it is zero, and those products are skipped. (Its input x is
  * not sparse: the head trains on standardised features, and dropout leaves half of them.)
  */
-import { address, floatOutput, sparseKernelsFor } from './gemv';
+import { address, backendMemory, floatOutput, sparseKernelsFor } from './gemv';
 import { kernelThreads, split } from './pool';
 import { dispose, type Info } from './util';
 
@@ -27,7 +27,9 @@ const ROW_BLOCK = 16;
 /**
  * aᵀ·b (a m×k, b m×n, float32) as a new float32 tensor of `shape` (k·n values); null where spmm
  * cannot run here (no kernel, n not a multiple of 4, another dtype) or where more than
- * SPARSE_MAX_DENSITY of a is not zero.
+ * SPARSE_MAX_DENSITY of a is not zero. Products with a zero of a are skipped, so an ∞ or NaN in b
+ * there does not make NaN as in the dense product (weights or gradients that hold them are
+ * broken anyway).
  */
 export function sparseWeightGradient(backend: unknown, a: Info, b: Info, m: number, k: number, n: number, shape: number[]): Info | null {
   const kernels = sparseKernelsFor(backend);
@@ -50,7 +52,12 @@ export function sparseWeightGradient(backend: unknown, a: Info, b: Info, m: numb
     const per = Math.ceil(k / kernelThreads() / ROW_BLOCK) * ROW_BLOCK;
     const parts: number[][] = [];
     for (let r0 = 0; r0 < k; r0 += per) parts.push([ptr, ent, base, oa, n, m, r0, Math.min(k, r0 + per), ROW_BLOCK]);
-    split('spmm', parts, (p) => kernels.spmm(...(p as Parameters<typeof kernels.spmm>)));
+    try {
+      split('spmm', backendMemory(backend)!, parts, (p) => kernels.spmm(...(p as Parameters<typeof kernels.spmm>)));
+    } catch (e) {
+      dispose(backend, out);
+      throw e;
+    }
     runs++;
     return out;
   } finally {
