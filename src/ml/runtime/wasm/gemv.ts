@@ -1,5 +1,6 @@
 /**
- * Our kernels (kernelsWat.ts: the GEMV, the momentum step, the 2×2 max pool's gradient, ReLU's gradient) instantiated against the WASM
+ * Our kernels (kernelsWat.ts: the GEMV, the momentum step, the 2×2 max pool's gradient, ReLU's gradient;
+ * kernelsWatSparse.ts: the sparse weight gradient) instantiated against the WASM
  * backend's own memory, so they read tensors where TF.js keeps them. Null where they cannot run —
  * a build or browser without SIMD, or a backend whose memory we cannot reach — and the stock
  * kernels are used instead.
@@ -18,11 +19,11 @@ export type Momentum = (v: number, a: number, g: number, vOut: number, aOut: num
 export type MaxPool2Grad = (x: number, y: number, dy: number, dx: number, batch: number, h: number, w: number, c: number) => void;
 /** relugrad(x, dy, dx, len): byte addresses, len floats; see kernelsWat.ts. */
 export type ReluGrad = (x: number, dy: number, dx: number, len: number) => void;
-/** spmm(ptr, ent, bp, out, n, m, r0, r1, rblock): rows [r0, r1) of Sᵀ·B; pack32(b, m, n, out): B packed for it; see kernelsWat.ts. */
+/** spmm(ptr, ent, bp, out, n, m, r0, r1, rblock): rows [r0, r1) of Sᵀ·B; pack32(b, m, n, out): B packed for it; see kernelsWatSparse.ts. */
 export type Spmm = (ptr: number, ent: number, bp: number, out: number, n: number, m: number, r0: number, r1: number, rblock: number) => void;
 export type Pack32 = (b: number, m: number, n: number, out: number) => void;
-/** csrcols(x, m, k, ptr, ent, cur): spmm's entries for x by columns; see kernelsWat.ts. */
-export type CsrCols = (x: number, m: number, k: number, ptr: number, ent: number, cur: number) => number;
+/** csrcols(x, m, k, ptr, ent, cur, max): spmm's entries for x by columns, or only their count above max; see kernelsWatSparse.ts. */
+export type CsrCols = (x: number, m: number, k: number, ptr: number, ent: number, cur: number, max: number) => number;
 interface Kernels {
   gemv: Gemv;
   spmm: Spmm;

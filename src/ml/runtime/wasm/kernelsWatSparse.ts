@@ -11,9 +11,9 @@
  * spmm(ptr, ent, bp, out, n, m, r0, r1, rblock): rows [r0, r1) of out (k × n floats); ptr holds
  * k + 1 i32 entry numbers, ent 8-byte entries (i32 row of B × 128, f32 value), bp pack32's output.
  * pack32(b, m, n, out): B's column blocks one after another, 32·m floats each (n a multiple of 4).
- * csrcols(x, m, k, ptr, ent, cur): spmm's entries for S = x (m×k f32), every value that is not 0
- * (NaN included), rows in order; ptr k + 1 i32, ent 8 bytes per non-zero, cur k i32 of scratch.
- * Returns the number of entries.
+ * csrcols(x, m, k, ptr, ent, cur, max): spmm's entries for S = x (m×k f32), every value that is
+ * not 0 (NaN included), rows in order; ptr k + 1 i32, ent 8 bytes per non-zero, cur k i32 of
+ * scratch. Returns the number of entries; above max it only counts them (ent left unwritten).
  */
 /** Byte $j's block of columns: 32 floats each, then 4 (where n is not a multiple of 32), as WAT. */
 const blockOf = `(select (i32.shr_u (local.get $j) (i32.const 7)) (i32.add (i32.shr_u (local.get $n32) (i32.const 7)) (i32.shr_u (i32.sub (local.get $j) (local.get $n32)) (i32.const 4))) (i32.lt_u (local.get $j) (local.get $n32)))`;
@@ -120,7 +120,7 @@ export function sparseFuncsWat(): string {
     (local.set $n32 (i32.shl (i32.and (local.get $n) (i32.const -32)) (i32.const 2)))
     ${packColumns(8, 'w')}
     ${packColumns(1, 'n')})
-  (func (export "csrcols") (param $x i32) (param $m i32) (param $k i32) (param $ptr i32) (param $ent i32) (param $cur i32) (result i32)
+  (func (export "csrcols") (param $x i32) (param $m i32) (param $k i32) (param $ptr i32) (param $ent i32) (param $cur i32) (param $max i32) (result i32)
     (local $r i32) (local $c i32) (local $p i32) (local $t i32) (local $q i32) (local $v f32)
     (memory.fill (local.get $cur) (i32.const 0) (i32.shl (local.get $k) (i32.const 2)))
     ;; count each column's non-zeros
@@ -139,6 +139,8 @@ export function sparseFuncsWat(): string {
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $ls)))
     (i32.store (i32.add (local.get $ptr) (i32.shl (local.get $k) (i32.const 2))) (local.get $t))
+    ;; more than max: the caller takes the dense product, nothing to place
+    (if (i32.gt_u (local.get $t) (local.get $max)) (then (return (local.get $t))))
     ;; place (row × 128, value), rows in order within each column
     ${eachValueOfX('2', `(if (f32.ne (local.get $v) (f32.const 0)) (then
           (local.set $q (i32.add (local.get $cur) (i32.shl (local.get $c) (i32.const 2))))

@@ -42,8 +42,8 @@ export function sparseWeightGradient(backend: unknown, a: Info, b: Info, m: numb
     const base = address(backend, buf.dataId);
     const ent = base + 4 * packedInts;
     const ptr = ent + 8 * m * k;
-    const nnz = kernels.csrcols(address(backend, a.dataId), m, k, ptr, ent, ptr + 4 * (k + 1));
-    if (nnz > SPARSE_MAX_DENSITY * m * k) return null;
+    const max = Math.floor(SPARSE_MAX_DENSITY * m * k);
+    if (kernels.csrcols(address(backend, a.dataId), m, k, ptr, ent, ptr + 4 * (k + 1), max) > max) return null;
     const out = floatOutput(backend, shape);
     // Addresses after the output exists (making it may grow the memory; offsets stay valid).
     const oa = address(backend, out.dataId);
