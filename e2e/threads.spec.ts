@@ -1,6 +1,7 @@
 /**
  * WASM threads in the built app: two on this 2-core machine when the server sends COOP/COEP
- * (vite preview), and on a plain static host that sends none once the service worker adds them.
+ * (vite preview), and on a plain static host that sends none once the service worker adds them;
+ * two in the training worker as well, which waits between batches while the model worker computes.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -87,4 +88,43 @@ test('on a static host with no COOP/COEP headers the service worker isolates the
   } finally {
     await new Promise((ok) => server.close(ok));
   }
+});
+
+type TrainMemory = { kernelThreads?: number; yieldedToModel?: { count: number; ms: number } } | null;
+const trainMemory = (page: Page) => page.evaluate(async () => (await (window as unknown as { transferlens: { memory(): Promise<{ train: TrainMemory }> } }).transferlens.memory()).train);
+
+test('the training worker trains on both cores too, and waits between batches while the model worker draws a map', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  // Our kernels' helper in the training worker: it runs two WASM threads on this 2-core machine.
+  await expect.poll(async () => (await trainMemory(page))?.kernelThreads, { timeout: 15_000 }).toBe(2);
+  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/wikiart-mini/manifest.json', page.url()).href);
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+  // A long run (paced: at least a second an epoch), so a map is asked for while it trains.
+  await page.getByTestId('epochs-input').fill('200');
+  await page.getByLabel('Batch', { exact: true }).fill('1');
+  await page.getByTestId('lecture-toggle').click();
+  await page.getByTestId('pace-toggle').check();
+  await page.getByTestId('lecture-toggle').click();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
+  const before = (await trainMemory(page))!.yieldedToModel!.count;
+
+  // The student opens the saliency lesson while the run goes on: the map gets both cores.
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Saliency/ }).click();
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  const after = (await trainMemory(page))!.yieldedToModel!;
+  expect(after.count).toBeGreaterThan(before);
+  expect(after.ms).toBeGreaterThan(0);
+
+  // The run went on after the map, and stops as usual.
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Transfer/ }).click();
+  const points = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  const held = await points();
+  await expect.poll(points).toBeGreaterThan(held);
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('stopped early', { timeout: 60_000 });
 });

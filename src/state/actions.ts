@@ -8,6 +8,7 @@ import { decodeImageFile } from '../lib/imageFile';
 import { ModelClient } from '../worker/model/client';
 import type { BackendChoice, ModelSource } from '../worker/model/protocol';
 import { mergeIndex } from './modelIndex';
+import { modelBusy } from './trainWorker';
 import { BACKEND_STORAGE_KEY, useStore, type ModelIndexEntry, type Screen } from './store';
 
 const set = useStore.setState;
@@ -27,7 +28,7 @@ function message(e: unknown): string {
 }
 
 export function getClient(): ModelClient {
-  client ??= new ModelClient((msg) => set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false }));
+  client ??= new ModelClient((msg) => set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false }), modelBusy);
   return client;
 }
 

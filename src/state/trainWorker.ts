@@ -5,6 +5,7 @@
  */
 import { get as idbGet } from 'idb-keyval';
 import type { BackendName } from '../ml/core/vocab';
+import type { BackendChoice } from '../worker/model/protocol';
 import type { Checkpoint } from '../ml/training/loop';
 import { TrainClient } from '../worker/train/client';
 import type { DatasetSource, TrainModelInfo } from '../worker/train/protocol';
@@ -54,7 +55,7 @@ export function startTransfer(ready: () => void): Promise<void> {
     }
     client = newClient();
     try {
-      trainBackend = (await client.init(get().backendChoice)).name;
+      trainBackend = (await initClient(client, get().backendChoice)).name;
     } catch (e) {
       set({ tlModelError: message(e) });
       return;
@@ -111,6 +112,31 @@ function newClient(): TrainClient {
   });
 }
 
+let modelComputing = false;
+
+/**
+ * The model worker started or ended its work (ModelClient's onBusy). Where the two workers share
+ * the cores (ml/runtime/threads.ts: a 2-core machine), a run waits between batches meanwhile, so
+ * a student's map gets both cores; elsewhere the training worker ignores it.
+ */
+export function modelBusy(busy: boolean): void {
+  modelComputing = busy;
+  set({ tlYielding: busy && yields });
+  void client?.request<'modelBusy'>({ type: 'modelBusy', busy }).catch(() => undefined);
+}
+
+/** Whether the training worker's backend waits for the model worker (from its init). */
+let yields = false;
+
+/** Starts the worker's backend, then tells it whether the model worker is computing now. */
+async function initClient(c: TrainClient, backend: BackendChoice) {
+  const info = await c.init(backend);
+  yields = info.yieldsToModel;
+  if (modelComputing) void c.request<'modelBusy'>({ type: 'modelBusy', busy: true }).catch(() => undefined);
+  set({ tlYielding: modelComputing && yields });
+  return info;
+}
+
 async function waitForIndex(): Promise<void> {
   for (let i = 0; i < 100 && get().indexState === 'loading'; i++) await new Promise((r) => setTimeout(r, 100));
 }
@@ -127,7 +153,7 @@ export async function moveToNextBackend(reason: string): Promise<boolean> {
   client?.terminate();
   client = newClient();
   try {
-    const info = await client.init(candidates[0]!);
+    const info = await initClient(client, candidates[0]!);
     trainBackend = info.name;
     await client.request<'loadModel'>({ type: 'loadModel', url: session.modelUrl });
     await client.request<'loadDataset'>({ type: 'loadDataset', source: session.datasetSource, valFraction: get().tlValFraction, seed: get().tlConfig.seed });

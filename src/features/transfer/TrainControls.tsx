@@ -14,6 +14,7 @@ export function TrainControls() {
   const cache = useStore((s) => s.tlCache);
   const error = useStore((s) => s.tlError);
   const lastRun = useStore((s) => s.tlRuns.at(-1));
+  const yielding = useStore((s) => s.tlYielding);
   const elapsed = progress ? performance.now() - progress.startedAt : 0;
   const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
   const batch = useStore((s) => s.tlConfig.batchSize);
@@ -68,6 +69,7 @@ export function TrainControls() {
             {progress.note ? ` (${progress.note})` : ''}
             {eta !== null ? ` · about ${formatMs(eta)} left` : ''}
             {status === 'paused' ? ' · paused' : ''}
+            {status === 'running' && yielding ? ' · waiting while a map or prediction uses both cores' : ''}
           </span>
           <progress max={progress.total || 1} value={progress.total ? progress.done : undefined} aria-label="Training progress" />
         </div>

@@ -1,28 +1,27 @@
-/** The WASM thread budget: the two workers' pools never ask for more threads than there are cores. */
+/** The WASM thread plan: both workers use both cores of a 2-core machine, and training yields there; larger machines split without yielding. */
 import { describe, expect, it } from 'vitest';
-import { wasmThreadBudget } from './threads';
+import { wasmThreadBudget, wasmThreadPlan } from './threads';
 
-describe('wasmThreadBudget', () => {
-  it('gives the model worker both cores of a 2-core machine and the training worker one', () => {
+describe('wasmThreadPlan', () => {
+  it('gives both workers two threads on a 2-core machine, and makes training yield to the model worker', () => {
+    expect(wasmThreadPlan(2)).toEqual({ model: 2, train: 2, yieldsToModel: true });
+    expect(wasmThreadPlan(3)).toEqual({ model: 2, train: 2, yieldsToModel: true });
     expect(wasmThreadBudget(2, 'model')).toBe(2);
-    expect(wasmThreadBudget(2, 'train')).toBe(1);
+    expect(wasmThreadBudget(2, 'train')).toBe(2);
   });
 
-  it('splits larger machines and never exceeds the cores together', () => {
-    for (const cores of [3, 4, 6, 8, 12, 16, 64]) {
-      const m = wasmThreadBudget(cores, 'model');
-      const t = wasmThreadBudget(cores, 'train');
-      expect(m).toBeGreaterThanOrEqual(2);
-      expect(t).toBeGreaterThanOrEqual(1);
-      expect(m + t).toBeLessThanOrEqual(cores);
+  it('splits larger machines without yielding and never exceeds the cores together', () => {
+    for (const cores of [4, 6, 8, 12, 16, 64]) {
+      const { model, train, yieldsToModel } = wasmThreadPlan(cores);
+      expect(model).toBeGreaterThanOrEqual(2);
+      expect(train).toBeGreaterThanOrEqual(2);
+      expect(model + train).toBeLessThanOrEqual(cores);
+      expect(yieldsToModel).toBe(false);
     }
-    expect([wasmThreadBudget(8, 'model'), wasmThreadBudget(8, 'train')]).toEqual([4, 4]);
+    expect(wasmThreadPlan(8)).toEqual({ model: 4, train: 4, yieldsToModel: false });
   });
 
-  it('asks for one thread when the cores are unknown or one', () => {
-    for (const cores of [1, 0, NaN, -3]) {
-      expect(wasmThreadBudget(cores, 'model')).toBe(1);
-      expect(wasmThreadBudget(cores, 'train')).toBe(1);
-    }
+  it('asks for one thread when the cores are unknown or one, where training yields too', () => {
+    for (const cores of [1, 0, NaN, -3]) expect(wasmThreadPlan(cores)).toEqual({ model: 1, train: 1, yieldsToModel: true });
   });
 });

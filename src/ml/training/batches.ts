@@ -88,6 +88,7 @@ export function concatChunks(chunks: Float32Array[]): Float32Array {
  * ~800 MB); unreadable ones are left out and counted, never fed to the network.
  */
 export async function decodeBatch(o: FineTuneOptions, n: number, start: number, bs: number) {
+  await o.waitWhilePaused?.();
   if (o.shouldStop?.()) throw new Error('stopped while computing features');
   const idx: number[] = [];
   const pixels: RgbImage[] = [];

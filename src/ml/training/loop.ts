@@ -48,7 +48,7 @@ export interface TrainCallbacks {
   /** Continue a run from its checkpoint instead of starting at epoch 1. */
   resume?: Checkpoint;
   shouldStop?: () => boolean;
-  /** Resolves when training may continue (pause). */
+  /** Resolves when training may continue (a pause, or the model worker computing on shared cores); awaited before each batch, of features too. */
   waitWhilePaused?: () => Promise<void>;
 }
 
@@ -157,7 +157,9 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       let lossSum = 0;
       let correct = 0;
       for (let b = 0; b < batches; b++) {
+        const w0 = performance.now();
         await cb.waitWhilePaused?.();
+        waited += performance.now() - w0; // a pause is not the epoch's compute time
         if (cb.shouldStop?.()) {
           stopped = true;
           break;

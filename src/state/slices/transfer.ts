@@ -36,6 +36,8 @@ export interface TransferSlice {
   tlRuns: SavedRun[];
   tlCache: { entries: number; images: number; bytes: number } | null;
   tlError: string | null;
+  /** The model worker is computing on the cores training shares with it: a run waits between batches meanwhile. */
+  tlYielding: boolean;
   tlCell: { truth: number; predicted: number } | null;
   /** "Which layer to cut?" on the dataset on screen. */
   tlProbe: { running: boolean; progress: { phase: string; done: number; total: number } | null; result: TrainResultMap['probe'] | null; error: string | null };
@@ -58,6 +60,7 @@ export const initialTransfer = (): TransferSlice => ({
   tlRuns: [],
   tlCache: null,
   tlError: null,
+  tlYielding: false,
   tlCell: null,
   tlProbe: { running: false, progress: null, result: null, error: null },
 });

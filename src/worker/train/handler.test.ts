@@ -68,7 +68,7 @@ function harness() {
     if (final.type === 'error') throw new Error(final.error.message);
     return { result: (final as { result: unknown }).result as never, live: mine.slice(0, -1) };
   };
-  return { send };
+  return { send, events };
 }
 
 describe('training worker handler', () => {
@@ -136,5 +136,35 @@ describe('training worker handler', () => {
     const again = (await send({ type: 'train', strategy: 'fc8', config })).result as { fromCache: boolean; epochs: { valLoss: number }[] };
     expect(again.fromCache).toBe(true);
     expect(again.epochs[0]!.valLoss).toBe(pre.epochs[0]!.valLoss); // the pretrained trunk is back, unchanged
+  });
+
+  it('a run waits between batches while the model worker computes on the shared cores, and a stop still ends it', async () => {
+    const { send, events } = harness();
+    const info = (await send({ type: 'init', backend: 'wasm', wasmPaths: {} })).result as { yieldsToModel: boolean };
+    // Node 20 shows no navigator.hardwareConcurrency: one core, shared by both workers.
+    expect(info.yieldsToModel).toBe(true);
+    await send({ type: 'loadModel', url: `${base}/sq/model.json` });
+    await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(2) }, valFraction: 0.34, seed: 1 });
+    const config = { optimizer: 'sgd' as const, lr: 0.01, momentum: 0.9, batchSize: 4, epochs: 1, dropout: 0.5, weightDecay: 0, seed: 0 };
+    expect(((await send({ type: 'modelBusy', busy: true })).result as { yielding: boolean }).yielding).toBe(true);
+    const features = () => events.filter((e) => e.type === 'phase' && e.phase === 'features').length;
+    const run = send({ type: 'train', strategy: 'fc8', config });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(features()).toBe(0); // held before the first batch of features
+    await send({ type: 'modelBusy', busy: false });
+    const r = (await run).result as { epochs: unknown[] };
+    expect(r.epochs).toHaveLength(1);
+    const mem = (await send({ type: 'memory' })).result as { yieldedToModel: { count: number; ms: number } };
+    expect(mem.yieldedToModel.count).toBe(1);
+    expect(mem.yieldedToModel.ms).toBeGreaterThanOrEqual(250);
+
+    // Held again (from the cache now: straight to the batches), then stopped: the run ends without waiting for the model worker.
+    await send({ type: 'modelBusy', busy: true });
+    const held = send({ type: 'train', strategy: 'fc8', config });
+    await new Promise((r) => setTimeout(r, 100));
+    await send({ type: 'stop' });
+    const stopped = (await held).result as { epochs: unknown[]; stopped: boolean };
+    expect(stopped.epochs).toHaveLength(0);
+    await send({ type: 'modelBusy', busy: false });
   });
 });

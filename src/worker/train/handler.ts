@@ -5,7 +5,7 @@
  */
 import { fromLayersModel, type Backbone } from '../../ml/runtime/backbone';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
-import { wasmThreadsHere } from '../../ml/runtime/threads';
+import { coresHere, wasmThreadPlan, wasmThreadsHere } from '../../ml/runtime/threads';
 import { layersModelFromArtifacts } from '../../ml/runtime/leanLoad';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
@@ -23,6 +23,7 @@ import { serializeError } from '../shared/errors';
 import { engineMemory } from '../shared/memory';
 import { datasetSummary, openDatasetSource, type ItemBytes } from './datasetSource';
 import { featureCache, featureKey, type KeyValueStore } from './featureCache';
+import { Gate } from './gate';
 import { planRows, runSummary } from './runSummary';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { DatasetSummary, RunSummary, TrainEvent, TrainRequest, TrainResultMap } from './protocol';
@@ -46,9 +47,10 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
   let bytes: ItemBytes | null = null;
   let signature = '';
   let last: { r: FineTuneResult; config: TrainConfig; strategy: Strategy; ds: Dataset } | null = null;
-  let paused = false;
   let stopping = false;
-  let resume: (() => void) | null = null;
+  /** A pause, and the model worker's work where the two share the cores (gate.ts). */
+  const gate = new Gate();
+  let yieldsToModel = false;
   /** Set when the GPU device or context is lost: the run in progress fails at its next batch. */
   let lost: string | null = null;
   const cache = featureCache(deps.store ?? null);
@@ -81,7 +83,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const b = need(backbone, 'load a model');
     const ds = need(dataset, 'load a dataset');
     const read = need(bytes, 'load a dataset');
-    paused = false;
+    gate.set('paused', false);
     stopping = false;
     const key = keyFor(req.strategy, req.config);
     // With the last block unfrozen, what is cached is the block's input (in memory only).
@@ -102,7 +104,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         onEpoch: (stats) => post({ type: 'epoch', id: req.id, stats }),
         shouldStop: () => stopping,
         waitWhilePaused: async () => {
-          if (paused) await new Promise<void>((res) => (resume = res));
+          await gate.pass(() => stopping);
           if (lost) throw new DeviceLostError(lost);
         },
         onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }),
@@ -186,7 +188,10 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('train'), gpuLimits: req.gpuLimits });
         lost = null;
         watchDeviceLoss((why) => (lost = why));
-        return info;
+        // A CPU-bound backend on cores the model worker also runs on waits while it computes (threads.ts).
+        yieldsToModel = (info.name === 'wasm' || info.name === 'cpu') && wasmThreadPlan(coresHere()).yieldsToModel;
+        if (!yieldsToModel) gate.set('model', false);
+        return { ...info, yieldsToModel };
       }
       case 'simulateDeviceLoss':
         return { how: loseDevice((why) => (lost = why)) };
@@ -222,17 +227,15 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'train':
         return train(req);
       case 'pause':
-        paused = req.paused;
-        if (!paused) {
-          resume?.();
-          resume = null;
-        }
-        return { paused };
+        gate.set('paused', req.paused);
+        return { paused: req.paused };
+      case 'modelBusy':
+        gate.set('model', req.busy && yieldsToModel);
+        return { yielding: gate.has('model') };
       case 'stop':
         stopping = true;
-        paused = false;
-        resume?.();
-        resume = null;
+        gate.set('paused', false);
+        gate.open();
         return { stopping: true };
       case 'export':
         return exportModel(req.which);
@@ -265,7 +268,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'cacheInfo':
         return cache.info();
       case 'memory':
-        return engineMemory();
+        return { ...engineMemory(), yieldedToModel: { ...gate.yielded } };
       case 'clearCache':
         return cache.clear();
       default: {
@@ -285,6 +288,6 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     }
   };
   /** Pause, resume and stop must not wait behind the training they control. */
-  const isImmediate = (req: TrainRequest) => req.type === 'pause' || req.type === 'stop' || req.type === 'simulateDeviceLoss' || req.type === 'memory';
+  const isImmediate = (req: TrainRequest) => req.type === 'pause' || req.type === 'modelBusy' || req.type === 'stop' || req.type === 'simulateDeviceLoss' || req.type === 'memory';
   return Object.assign(handle, { isImmediate });
 }

@@ -59,6 +59,8 @@ export type TrainRequest =
   | { type: 'plan'; id: number; strategy: Strategy; unfreezeBlock?: boolean }
   | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig; resume?: Checkpoint }
   | { type: 'pause'; id: number; paused: boolean }
+  /** The model worker started (busy) or ended its work: where the two share the cores, a run waits between batches meanwhile. */
+  | { type: 'modelBusy'; id: number; busy: boolean }
   | { type: 'stop'; id: number }
   /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
   | { type: 'simulateDeviceLoss'; id: number }
@@ -76,17 +78,21 @@ export type EmbeddingMethod = 'pca' | 'umap';
 export type EmbeddingSpace = 'trunk' | 'head';
 
 export interface TrainResultMap {
-  init: BackendInfo;
+  /** `yieldsToModel`: runs wait between batches while the model worker computes (a CPU-bound backend on shared cores). */
+  init: BackendInfo & { yieldsToModel: boolean };
   loadModel: TrainModelInfo;
   loadDataset: DatasetSummary;
   plan: { rows: LayerRow[]; note?: string; error?: string };
   train: RunSummary;
   pause: { paused: boolean };
+  /** Whether a run now waits for the model worker (false where this worker does not share its cores). */
+  modelBusy: { yielding: boolean };
   stop: { stopping: boolean };
   simulateDeviceLoss: { how: string };
   export: { files: { name: string; bytes: Uint8Array }[] };
   cacheInfo: { entries: number; images: number; bytes: number };
-  memory: MemoryInfo;
+  /** `yieldedToModel`: how often, and how long in all, runs waited for the model worker. */
+  memory: MemoryInfo & { yieldedToModel?: { count: number; ms: number } };
   /** `fromCache`: the depths whose features came from the persistent feature cache (no forward pass). */
   probe: { layers: { layer: string; dim: number; valAcc: number; ms: number }[]; chance: number; fromCache: string[]; ms: number };
   embedding: {
