@@ -11,7 +11,7 @@ import { decodeImageBytes } from '../../../scripts/lib/nodeImage';
 import { sharedFile } from '../../../test/shared';
 import { tfReady } from '../../../test/tfSetup';
 import { makeRandomModelFiles } from '../../ml/convert/checkpoint';
-import { createTrainHandler } from './handler';
+import { checkpointBuffers, createTrainHandler } from './handler';
 import type { KeyValueStore } from './featureCache';
 import type { TrainEvent, TrainRequest } from './protocol';
 
@@ -54,7 +54,8 @@ function harness() {
   const events: TrainEvent[] = [];
   const map = new Map<IDBValidKey, unknown>();
   const store: KeyValueStore = { get: async <T>(k: IDBValidKey) => map.get(k) as T, set: async (k, v) => void map.set(k, v), keys: async () => [...map.keys()], del: async (k) => void map.delete(k) };
-  const handle = createTrainHandler((e) => events.push(e), {
+  // As postMessage does: what is listed is moved (detached here), the rest copied.
+  const handle = createTrainHandler((e, transfer) => events.push(transfer?.length ? structuredClone(e, { transfer }) : e), {
     decode: async (b) => decodeImageBytes(b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b),
     store,
   });
@@ -99,6 +100,11 @@ describe('training worker handler', () => {
     expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     const kinds = new Set(run.live.map((e) => e.type));
     for (const k of ['phase', 'batch', 'epoch', 'checkpoint']) expect(kinds).toContain(k);
+    // Checkpoints are moved to the page, not copied: every array arrives, and the run (export below) never needed them again.
+    const cps = run.live.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : []));
+    expect(cps).toHaveLength(2);
+    expect(cps[1]!.weights.every((w) => w.length > 0 && w.some((v) => v !== 0))).toBe(true);
+    expect(cps[1]!.optimizers.flat().length).toBeGreaterThan(0);
 
     expect((await send({ type: 'cacheInfo' })).result).toMatchObject({ entries: 1, images: 24 });
     const again = (await send({ type: 'train', strategy: 'fc8', config })).result as { fromCache: boolean };
@@ -166,5 +172,24 @@ describe('training worker handler', () => {
     const stopped = (await held).result as { epochs: unknown[]; stopped: boolean };
     expect(stopped.epochs).toHaveLength(0);
     await send({ type: 'modelBusy', busy: false });
+  });
+
+  it('a checkpoint moves every one of its arrays to the page, each buffer listed once', () => {
+    const shared = new Float32Array(8);
+    const cp = {
+      epoch: 1,
+      epochs: [],
+      batchLosses: [0.5],
+      weights: [new Float32Array(4), shared.subarray(0, 4)],
+      best: { epoch: 1, valAcc: 0.5 },
+      bestWeights: [shared.subarray(4)],
+      optimizers: [[{ name: 'm', shape: [4], data: new Float32Array(4) }, { name: 'iter', shape: [], data: new Int32Array(1) }]],
+      order: Int32Array.from([1, 0]),
+      rand: 7,
+    };
+    const moved = structuredClone(cp, { transfer: checkpointBuffers(cp) });
+    for (const a of [...cp.weights, ...cp.bestWeights, ...cp.optimizers[0]!.map((o) => o.data), cp.order]) expect(a.byteLength).toBe(0);
+    expect(moved.order).toEqual(Int32Array.from([1, 0]));
+    expect(moved.bestWeights[0]!.length).toBe(4);
   });
 });

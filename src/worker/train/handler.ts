@@ -11,6 +11,7 @@ import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
 import { buildFineTunedModel, disposeFineTunedHead, fineTunedFiles } from '../../ml/training/export';
 import { fineTune, withBlockWeights, type FineTuneResult } from '../../ml/training/pipeline';
+import type { Checkpoint } from '../../ml/training/loop';
 import { fnv1a, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
@@ -39,6 +40,12 @@ export interface TrainHandlerDeps {
   modelCache?: boolean;
 }
 
+
+/** The checkpoint's arrays' buffers (each its own: the loop copies them for the checkpoint). */
+export function checkpointBuffers(c: Checkpoint): ArrayBuffer[] {
+  const arrays = [...c.weights, ...(c.bestWeights ?? []), ...c.optimizers.flat().map((w) => w.data), c.order];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
 
 export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable[]) => void, deps: TrainHandlerDeps) {
   let backbone: Backbone | null = null;
@@ -107,7 +114,8 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
           await gate.pass(() => stopping);
           if (lost) throw new DeviceLostError(lost);
         },
-        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }),
+        // Moved, not copied: a checkpoint of fc7+fc8 is about 200 MB, cloned twice a message otherwise.
+        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }, checkpointBuffers(checkpoint)),
         // Cached as soon as they exist: a run that dies later (device lost) resumes without the trunk.
         onTrunkReady: (trunk) => cache.put(key, trunk),
         cachedFrozen,
