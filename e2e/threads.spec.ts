@@ -97,7 +97,7 @@ test('the training worker trains on both cores too, and waits between batches wh
   await useBackend(page, 'wasm');
   await page.goto('./?screen=transfer');
   await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
-  // Our kernels' helper in the training worker: it runs two WASM threads on this 2-core machine.
+  // Our kernels' helper in the training worker: it runs two WASM threads (on this 2-core machine too).
   await expect.poll(async () => (await trainMemory(page))?.kernelThreads, { timeout: 15_000 }).toBe(2);
   await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/wikiart-mini/manifest.json', page.url()).href);
   await page.getByTestId('manifest-load').click();
@@ -117,8 +117,11 @@ test('the training worker trains on both cores too, and waits between batches wh
   await page.getByTestId('sample-owl.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
   const after = (await trainMemory(page))!.yieldedToModel!;
-  expect(after.count).toBeGreaterThan(before);
-  expect(after.ms).toBeGreaterThan(0);
+  // On 2 or 3 cores the two workers' threads share them: training waited. From 4 cores each has its own.
+  if ((await page.evaluate(() => navigator.hardwareConcurrency)) <= 3) {
+    expect(after.count).toBeGreaterThan(before);
+    expect(after.ms).toBeGreaterThan(0);
+  } else expect(after.count).toBe(before);
 
   // The run went on after the map, and stops as usual.
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /Transfer/ }).click();

@@ -120,9 +120,10 @@ let modelComputing = false;
  * a student's map gets both cores; elsewhere the training worker ignores it.
  */
 export function modelBusy(busy: boolean): void {
-  modelComputing = busy;
-  set({ tlYielding: busy && yields });
-  void client?.request<'modelBusy'>({ type: 'modelBusy', busy }).catch(() => undefined);
+  // A map on the GPU leaves the cores to training: only the model worker's WASM threads are waited for.
+  modelComputing = busy && get().backend?.name === 'wasm';
+  set({ tlYielding: modelComputing && yields });
+  void client?.request<'modelBusy'>({ type: 'modelBusy', busy: modelComputing }).catch(() => undefined);
 }
 
 /** Whether the training worker's backend waits for the model worker (from its init). */
@@ -130,6 +131,7 @@ let yields = false;
 
 /** Starts the worker's backend, then tells it whether the model worker is computing now. */
 async function initClient(c: TrainClient, backend: BackendChoice) {
+  yields = false;
   const info = await c.init(backend);
   yields = info.yieldsToModel;
   if (modelComputing) void c.request<'modelBusy'>({ type: 'modelBusy', busy: true }).catch(() => undefined);

@@ -88,7 +88,10 @@ export function concatChunks(chunks: Float32Array[]): Float32Array {
  * ~800 MB); unreadable ones are left out and counted, never fed to the network.
  */
 export async function decodeBatch(o: FineTuneOptions, n: number, start: number, bs: number) {
+  const w0 = performance.now();
   await o.waitWhilePaused?.();
+  /** A pause, or the model worker's work: not the features' time. */
+  const waitedMs = performance.now() - w0;
   if (o.shouldStop?.()) throw new Error('stopped while computing features');
   const idx: number[] = [];
   const pixels: RgbImage[] = [];
@@ -105,7 +108,7 @@ export async function decodeBatch(o: FineTuneOptions, n: number, start: number, 
       pixels.push(img);
     } else unreadable++;
   }
-  return { idx, pixels, unreadable };
+  return { idx, pixels, unreadable, waitedMs };
 }
 
 /** Row-major outputs of `layer` for every readable item, decoded a batch at a time. */
@@ -114,9 +117,12 @@ export async function layerRows(model: tf.LayersModel, layer: string, ds: Datase
   const used: number[] = [];
   const chunks: Float32Array[] = [];
   let unreadable = 0;
+  let waitedMs = 0;
   for (let start = 0; start < ds.items.length; start += bs) {
-    const { idx, pixels, unreadable: bad } = await decodeBatch(o, ds.items.length, start, bs);
-    unreadable += bad;
+    const batch = await decodeBatch(o, ds.items.length, start, bs);
+    const { idx, pixels } = batch;
+    unreadable += batch.unreadable;
+    waitedMs += batch.waitedMs;
     if (pixels.length) {
       const t = tf.tidy(() => {
         const a = lower.predict(tf.concat(pixels.map(preprocess))) as tf.Tensor;
@@ -129,6 +135,6 @@ export async function layerRows(model: tf.LayersModel, layer: string, ds: Datase
     o.onFeatures?.(Math.min(start + bs, ds.items.length), ds.items.length);
   }
   const x = concatChunks(chunks);
-  return { x, dim: used.length ? x.length / used.length : 0, used, unreadable };
+  return { x, dim: used.length ? x.length / used.length : 0, used, unreadable, waitedMs };
 }
 

@@ -24,7 +24,7 @@ export async function fineTuneWithBlock(backbone: Backbone, ds: Dataset, plan: P
   const block = lastConvBlock(model, plan.trunkLayer);
   const t0 = performance.now();
   const rows = await layerRows(model, block.input, ds, o.featureBatch ?? 32, (p) => backbone.preprocess(p), o);
-  const featureMs = performance.now() - t0;
+  const featureMs = performance.now() - t0 - rows.waitedMs;
   const inShape = (modelUpTo(model, block.input).outputs[0]!.shape.slice(1) as number[]);
   const upper = modelBetween(model, block.input, plan.trunkLayer);
   const frozen = plan.frozen.map((n) => model.getLayer(n));

@@ -40,6 +40,12 @@ export interface Checkpoint {
   rand: number;
 }
 
+/** A checkpoint's arrays' buffers, for a transfer list (each its own: the loop copies them for the checkpoint). */
+export function checkpointBuffers(c: Checkpoint): ArrayBuffer[] {
+  const arrays = [...c.weights, ...(c.bestWeights ?? []), ...c.optimizers.flat().map((w) => w.data), c.order];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
 export interface TrainCallbacks {
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
   onEpoch?: (stats: EpochStats) => void;
@@ -150,6 +156,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
     for (let epoch = (r?.epoch ?? 0) + 1; epoch <= cfg.epochs && !stopped; epoch++) {
       const t0 = performance.now();
       let waited = 0;
+      let held = 0;
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
@@ -159,7 +166,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       for (let b = 0; b < batches; b++) {
         const w0 = performance.now();
         await cb.waitWhilePaused?.();
-        waited += performance.now() - w0; // a pause is not the epoch's compute time
+        held += performance.now() - w0; // a pause is not the epoch's compute time
         if (cb.shouldStop?.()) {
           stopped = true;
           break;
@@ -217,7 +224,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
         batchLosses.push(loss);
         cb.onBatch?.(epoch, b + 1, batches, loss);
         // Lecture pace: batch b may not end before its share of paceMs (the waits are not counted as compute).
-        const due = cfg.paceMs ? t0 + ((b + 1) / batches) * cfg.paceMs : 0;
+        const due = cfg.paceMs ? t0 + held + ((b + 1) / batches) * cfg.paceMs : 0;
         const left = due - performance.now();
         if (left > 1) {
           await new Promise((r) => setTimeout(r, left));
@@ -226,7 +233,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       }
       if (stopped) break;
       const ev = await evaluate(head, val, numClasses, 256, body);
-      const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 - waited };
+      const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 - waited - held };
       epochs.push(stats);
       lastWeights = snapshot();
       if (ev.acc > best.valAcc) {

@@ -23,6 +23,7 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
   let trunk = o.cachedTrunk;
   const fromCache = !!trunk;
   let unreadable = 0;
+  let held = 0;
   if (!trunk) {
     const bs = o.featureBatch ?? 32;
     const used: number[] = [];
@@ -33,8 +34,9 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
     const augItems: number[] = [];
     let dim = 0;
     for (let start = 0; start < ds.items.length; start += bs) {
-      const { idx, pixels, unreadable: bad } = await decodeBatch(o, ds.items.length, start, bs);
+      const { idx, pixels, unreadable: bad, waitedMs } = await decodeBatch(o, ds.items.length, start, bs);
       unreadable += bad;
+      held += waitedMs;
       if (pixels.length) {
         const { x, dim: d } = await extractFeatures(backbone.model, plan, pixels.length, () =>
           tf.tidy(() => tf.concat(pixels.map((p) => backbone.preprocess(p))) as tf.Tensor4D),
@@ -60,7 +62,7 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
       trunk.aug = { v: views, x: concatChunks(augChunks), items: augItems };
     }
   }
-  const featureMs = performance.now() - t0;
+  const featureMs = performance.now() - t0 - held;
   if (!fromCache) await o.onTrunkReady?.(trunk);
   const all: FeatureSet = { x: trunk.x, dim: trunk.dim, n: trunk.used.length, y: Int32Array.from(trunk.used.map((i) => ds.items[i]!.label)) };
   const cachedFrozen = plan.frozen.length && o.cachedFrozen && o.cachedFrozen.layers.join() === plan.frozen.join() && fromCache && o.cachedFrozen.x.length === all.n * o.cachedFrozen.dim ? o.cachedFrozen : null;

@@ -13,36 +13,30 @@ function route(onProgress?: Progress, onFrame?: (f: FrameEvent) => void) {
   };
 }
 
-/** The requests that keep the worker's cores busy (the rest wait on the network or answer at once). */
-const COMPUTE: ReadonlySet<RequestType> = new Set<RequestType>(['loadModel', 'classify', 'saliency', 'classModel', 'activations']);
+/**
+ * The requests that keep the worker's cores busy. Not loadModel: it is mostly a download (minutes
+ * for VGG16 on a lecture hall's network), and prefetch is one.
+ */
+const COMPUTE: ReadonlySet<string> = new Set<RequestType>(['classify', 'saliency', 'classModel', 'activations']);
 
 export class ModelClient {
   private readonly client: WorkerClient<Request, ResultMap, WorkerEvent>;
-  private computing = 0;
 
   /** `onBusy(true)` when the worker starts computing with nothing else running, `onBusy(false)` when the last such request settles. */
-  constructor(
-    onCrash: (message: string) => void,
-    private readonly onBusy: (busy: boolean) => void = () => {},
-  ) {
-    this.client = new WorkerClient(() => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' }), 'model', onCrash);
+  constructor(onCrash: (message: string) => void, onBusy: (busy: boolean) => void = () => {}) {
+    this.client = new WorkerClient(() => new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' }), 'model', onCrash, {
+      counts: (type) => COMPUTE.has(type),
+      onChange: onBusy,
+    });
   }
 
   request<T extends RequestType>(msg: Msg<T>, onProgress?: Progress, transfer: Transferable[] = []): Promise<ResultMap[T]> {
-    return this.start<T>(msg, { onProgress, transfer }).promise;
+    return this.client.request<T>(msg, route(onProgress), transfer);
   }
 
   /** Like `request`, but also returns the id so the work can be cancelled. */
   start<T extends RequestType>(msg: Msg<T>, opts: { onProgress?: Progress; onFrame?: (f: FrameEvent) => void; transfer?: Transferable[] } = {}) {
-    const started = this.client.start<T>(msg, { onEvent: route(opts.onProgress, opts.onFrame), transfer: opts.transfer });
-    if (COMPUTE.has(msg.type)) {
-      if (this.computing++ === 0) this.onBusy(true);
-      const settle = () => {
-        if (--this.computing === 0) this.onBusy(false);
-      };
-      started.promise.then(settle, settle);
-    }
-    return started;
+    return this.client.start<T>(msg, { onEvent: route(opts.onProgress, opts.onFrame), transfer: opts.transfer });
   }
 
   cancel(target: number): void {

@@ -79,6 +79,55 @@ describe('WorkerClient', () => {
   });
 });
 
+describe('WorkerClient busy watch', () => {
+  const watched = () => {
+    const changes: boolean[] = [];
+    const workers: FakeWorker[] = [];
+    const client = new WorkerClient<Req, Results, Ev>(
+      () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w;
+      },
+      'test',
+      () => {},
+      { counts: () => true, onChange: (b) => changes.push(b) },
+    );
+    return { client, changes, workers };
+  };
+
+  it('says busy when the first counted request starts and idle when the last settles, answered or failed', async () => {
+    const { client, changes } = watched();
+    const a = client.request<'add'>({ type: 'add', a: 1, b: 2 });
+    const b = client.request<'add'>({ type: 'add', a: Infinity, b: 1 }).catch(() => 'failed');
+    expect(changes).toEqual([true]);
+    expect(await Promise.all([a, b])).toEqual([3, 'failed']);
+    await Promise.resolve();
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('goes idle when a restart or a crash fails what was pending', async () => {
+    const { client, changes, workers } = watched();
+    const p = client.request<'slow'>({ type: 'slow' }).catch(() => 'gone');
+    client.restart();
+    expect(await p).toBe('gone');
+    await Promise.resolve();
+    expect(changes).toEqual([true, false]);
+    const q = client.request<'slow'>({ type: 'slow' }).catch(() => 'crashed');
+    workers[1]!.crash('boom');
+    expect(await q).toBe('crashed');
+    await Promise.resolve();
+    expect(changes).toEqual([true, false, true, false]);
+  });
+
+  it('leaves requests it does not count alone', async () => {
+    const changes: boolean[] = [];
+    const client = new WorkerClient<Req, Results, Ev>(() => new FakeWorker(), 'test', () => {}, { counts: (t) => t === 'slow', onChange: (b) => changes.push(b) });
+    expect(await client.request<'add'>({ type: 'add', a: 1, b: 1 })).toBe(2);
+    expect(changes).toEqual([]);
+  });
+});
+
 describe('serveQueue', () => {
   it('runs requests one at a time, in order, but lets immediate ones overtake', async () => {
     const log: string[] = [];

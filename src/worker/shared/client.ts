@@ -42,16 +42,24 @@ interface Pending<Live> {
   onEvent?: (e: Live) => void;
 }
 
+/** Which requests keep the worker's cores busy, and who hears when the first starts and the last settles. */
+export interface BusyWatch {
+  counts: (type: string) => boolean;
+  onChange: (busy: boolean) => void;
+}
+
 export class WorkerClient<Req extends { type: string; id: number }, Results extends { [K in Req['type']]: unknown }, Ev extends { type: string; id: number }> {
   private worker: WorkerLike;
   private nextId = 1;
   private pending = new Map<number, Pending<LiveOf<Ev>>>();
+  private busyCount = 0;
 
   /** `name` goes into messages ("the model worker crashed"). */
   constructor(
     private readonly spawnWorker: () => WorkerLike,
     private readonly name: string,
     private readonly onCrash: (message: string) => void,
+    private readonly busy?: BusyWatch,
   ) {
     this.worker = this.spawn();
   }
@@ -95,6 +103,15 @@ export class WorkerClient<Req extends { type: string; id: number }, Results exte
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent: opts.onEvent });
       this.worker.postMessage({ ...msg, id }, opts.transfer ?? []);
     });
+    const busy = this.busy;
+    if (busy?.counts(msg.type)) {
+      // Every request settles: answered, failed, or rejected by a crash, restart or terminate.
+      if (this.busyCount++ === 0) busy.onChange(true);
+      const settle = () => {
+        if (--this.busyCount === 0) busy.onChange(false);
+      };
+      promise.then(settle, settle);
+    }
     return { id, promise };
   }
 

@@ -39,6 +39,37 @@ describe('Gate', () => {
     g.set('paused', false);
     await q;
     expect(g.yielded).toEqual({ count: 1, ms: 250 });
+    expect(g.waitedMs).toBe(1000);
+  });
+
+  it('a wait for the model worker lapses after its limit, until the model worker is idle and busy again', async () => {
+    let t = 0;
+    const g = new Gate(() => t, 1000);
+    g.set('model', true);
+    t = 999;
+    expect(await settled(g.pass())).toBe(false);
+    t = 1000;
+    g.open(); // the lapse timer's wake-up
+    expect(await settled(g.pass())).toBe(true);
+    expect(await settled(g.pass())).toBe(true); // still busy, but lapsed
+    g.set('model', false);
+    g.set('model', true); // a new piece of work: a new wait
+    expect(await settled(g.pass())).toBe(false);
+    g.set('paused', true); // a pause never lapses
+    t = 1e6;
+    const p = g.pass();
+    expect(await settled(p)).toBe(false);
+    g.set('paused', false);
+    expect(await settled(p)).toBe(true);
+  });
+
+  it('wakes a waiter itself when the limit passes (a real timer)', async () => {
+    const g = new Gate(undefined, 40);
+    g.set('model', true);
+    const t0 = performance.now();
+    await g.pass();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(35);
+    expect(g.has('model')).toBe(true);
   });
 
   it('lets a stopping run leave while the model worker still holds it', async () => {

@@ -11,7 +11,8 @@ import { decodeImageBytes } from '../../../scripts/lib/nodeImage';
 import { sharedFile } from '../../../test/shared';
 import { tfReady } from '../../../test/tfSetup';
 import { makeRandomModelFiles } from '../../ml/convert/checkpoint';
-import { checkpointBuffers, createTrainHandler } from './handler';
+import { checkpointBuffers } from '../../ml/training/loop';
+import { createTrainHandler } from './handler';
 import type { KeyValueStore } from './featureCache';
 import type { TrainEvent, TrainRequest } from './protocol';
 
@@ -54,10 +55,17 @@ function harness() {
   const events: TrainEvent[] = [];
   const map = new Map<IDBValidKey, unknown>();
   const store: KeyValueStore = { get: async <T>(k: IDBValidKey) => map.get(k) as T, set: async (k, v) => void map.set(k, v), keys: async () => [...map.keys()], del: async (k) => void map.delete(k) };
+  /** How many buffers each event moved. */
+  const moved = new Map<TrainEvent, number>();
   // As postMessage does: what is listed is moved (detached here), the rest copied.
-  const handle = createTrainHandler((e, transfer) => events.push(transfer?.length ? structuredClone(e, { transfer }) : e), {
+  const handle = createTrainHandler((e, transfer) => {
+    const sent = transfer?.length ? structuredClone(e, { transfer }) : e;
+    moved.set(sent, transfer?.length ?? 0);
+    events.push(sent);
+  }, {
     decode: async (b) => decodeImageBytes(b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b),
     store,
+    cores: 2, // a 2-core laptop: both workers run two threads, and training waits for the model worker
   });
   let id = 0;
   type Req = TrainRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -69,7 +77,7 @@ function harness() {
     if (final.type === 'error') throw new Error(final.error.message);
     return { result: (final as { result: unknown }).result as never, live: mine.slice(0, -1) };
   };
-  return { send, events };
+  return { send, events, moved };
 }
 
 describe('training worker handler', () => {
@@ -79,7 +87,7 @@ describe('training worker handler', () => {
   });
 
   it('a whole session: model, dataset, plan, train with live events, cache, export, clear', async () => {
-    const { send } = harness();
+    const { send, moved } = harness();
     await send({ type: 'init', backend: 'wasm', wasmPaths: {} });
     const model = (await send({ type: 'loadModel', url: `${base}/sq/model.json` })).result as { strategies: string[]; arch: string };
     expect(model.arch).toBe('squeezenet1_1');
@@ -101,7 +109,10 @@ describe('training worker handler', () => {
     const kinds = new Set(run.live.map((e) => e.type));
     for (const k of ['phase', 'batch', 'epoch', 'checkpoint']) expect(kinds).toContain(k);
     // Checkpoints are moved to the page, not copied: every array arrives, and the run (export below) never needed them again.
-    const cps = run.live.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : []));
+    const cpEvents = run.live.filter((e) => e.type === 'checkpoint');
+    expect(cpEvents.map((e) => moved.get(e))).toEqual(cpEvents.map((e) => checkpointBuffers(e.checkpoint).length));
+    expect(moved.get(cpEvents[0]!)).toBeGreaterThan(3); // weights, best weights, momentum, order
+    const cps = cpEvents.map((e) => e.checkpoint);
     expect(cps).toHaveLength(2);
     expect(cps[1]!.weights.every((w) => w.length > 0 && w.some((v) => v !== 0))).toBe(true);
     expect(cps[1]!.optimizers.flat().length).toBeGreaterThan(0);
@@ -144,11 +155,12 @@ describe('training worker handler', () => {
     expect(again.epochs[0]!.valLoss).toBe(pre.epochs[0]!.valLoss); // the pretrained trunk is back, unchanged
   });
 
-  it('a run waits between batches while the model worker computes on the shared cores, and a stop still ends it', async () => {
+  it('a run waits between batches while the model worker computes on the shared cores, and a stop still ends it', async (ctx) => {
     const { send, events } = harness();
-    const info = (await send({ type: 'init', backend: 'wasm', wasmPaths: {} })).result as { yieldsToModel: boolean };
-    // Node 20 shows no navigator.hardwareConcurrency: one core, shared by both workers.
-    expect(info.yieldsToModel).toBe(true);
+    const info = (await send({ type: 'init', backend: 'wasm', wasmPaths: {} })).result as { yieldsToModel: boolean; threads?: number };
+    // Two threads on two cores: the model worker's would share them. One thread (TFJS_WASM_THREADS=1) shares nothing.
+    expect(info.yieldsToModel).toBe((info.threads ?? 1) > 1);
+    if (!info.yieldsToModel) ctx.skip();
     await send({ type: 'loadModel', url: `${base}/sq/model.json` });
     await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(2) }, valFraction: 0.34, seed: 1 });
     const config = { optimizer: 'sgd' as const, lr: 0.01, momentum: 0.9, batchSize: 4, epochs: 1, dropout: 0.5, weightDecay: 0, seed: 0 };

@@ -11,7 +11,7 @@ import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
 import { buildFineTunedModel, disposeFineTunedHead, fineTunedFiles } from '../../ml/training/export';
 import { fineTune, withBlockWeights, type FineTuneResult } from '../../ml/training/pipeline';
-import type { Checkpoint } from '../../ml/training/loop';
+import { checkpointBuffers } from '../../ml/training/loop';
 import { fnv1a, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
 import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
@@ -38,13 +38,8 @@ export interface TrainHandlerDeps {
   store?: KeyValueStore | null;
   /** Use TF.js's IndexedDB model store as a cache for models loaded by URL (the browser worker). */
   modelCache?: boolean;
-}
-
-
-/** The checkpoint's arrays' buffers (each its own: the loop copies them for the checkpoint). */
-export function checkpointBuffers(c: Checkpoint): ArrayBuffer[] {
-  const arrays = [...c.weights, ...(c.bestWeights ?? []), ...c.optimizers.flat().map((w) => w.data), c.order];
-  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+  /** The machine's cores (navigator.hardwareConcurrency where absent): whether runs wait for the model worker. */
+  cores?: number;
 }
 
 export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable[]) => void, deps: TrainHandlerDeps) {
@@ -196,8 +191,9 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
         const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('train'), gpuLimits: req.gpuLimits });
         lost = null;
         watchDeviceLoss((why) => (lost = why));
-        // A CPU-bound backend on cores the model worker also runs on waits while it computes (threads.ts).
-        yieldsToModel = (info.name === 'wasm' || info.name === 'cpu') && wasmThreadPlan(coresHere()).yieldsToModel;
+        // WASM threads on cores the model worker's threads also run on: wait while it computes (threads.ts).
+        // One thread (no cross-origin isolation: the model worker has one too) shares nothing to wait for.
+        yieldsToModel = info.name === 'wasm' && (info.threads ?? 1) > 1 && wasmThreadPlan(deps.cores ?? coresHere()).yieldsToModel;
         if (!yieldsToModel) gate.set('model', false);
         return { ...info, yieldsToModel };
       }
