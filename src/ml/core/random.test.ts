@@ -40,6 +40,24 @@ describe('dropoutInPlace', () => {
       expect(out.some((v) => v === 0)).toBe(keep < 1);
     }
   });
+  it("keeps entry k where byte k % 4 of mulberry32's draw ⌊k / 4⌋ is below keep × 256 (the tail: one draw an entry)", () => {
+    for (const [n, keep] of [[4_001, 0.5], [4_003, 0.7], [4_000, 0.25]] as const) {
+      const rand = mulberry32(5);
+      const out = new Float32Array(n).fill(1);
+      dropoutInPlace(mulberry32(5), out, keep);
+      const level = Math.round(keep * 256);
+      const whole = n - (n % 4);
+      let draw = 0;
+      let wrong = 0;
+      for (let k = 0; k < n; k++) {
+        if (k < whole ? k % 4 === 0 : true) draw = (rand() * 4294967296) >>> 0;
+        const byte = k < whole ? (draw >>> (8 * (k % 4))) & 255 : draw & 255;
+        if ((out[k] !== 0) !== byte < level) wrong++;
+      }
+      expect(wrong).toBe(0);
+    }
+  });
+
   it('works on a view into a larger buffer, touching nothing outside it', () => {
     const buf = new Float32Array(20).fill(3);
     dropoutInPlace(mulberry32(2), buf.subarray(4, 13), 0.5);
