@@ -79,6 +79,22 @@ function clipped(page: Page): Promise<string[]> {
   });
 }
 
+/** Chart axis labels closer than a space to their neighbours (Recharts spaced them by its own font size, not the page's), or cut by the chart's edge. */
+function tickOverlaps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const axis of document.querySelectorAll('main .recharts-xAxis-tick-labels')) {
+      const ticks = [...axis.querySelectorAll('text')].map((t) => ({ r: t.getBoundingClientRect(), t: t.textContent ?? '' })).filter((x) => x.r.width > 0);
+      ticks.sort((a, b) => a.r.left - b.r.left);
+      const box = axis.closest('svg')!.getBoundingClientRect();
+      for (const x of ticks) if (x.r.left < box.left - 1 || x.r.right > box.right + 1) out.push(`axis label "${x.t}" is cut by its chart's edge`);
+      for (let i = 1; i < ticks.length; i++)
+        if (ticks[i]!.r.left < ticks[i - 1]!.r.right + 4) out.push(`axis labels "${ticks[i - 1]!.t}" and "${ticks[i]!.t}" run together`);
+    }
+    return out.slice(0, 4);
+  });
+}
+
 async function headerRows(page: Page): Promise<number> {
   return page.evaluate(() => {
     // Every control of the header, not just its groups: a group that wraps inside itself is two rows too.
@@ -110,6 +126,7 @@ for (const size of SIZES)
     const check = async (where: string, first?: string) => {
       for (const p of await overlaps(page)) problems.push(`${where}: ${p}`);
       for (const p of await clipped(page)) problems.push(`${where}: ${p}`);
+      for (const p of await tickOverlaps(page)) problems.push(`${where}: ${p}`);
       if ((await headerRows(page)) > 1) problems.push(`${where}: the header takes two rows`);
       if (first) {
         const miss = await inFirstScreen(page, first);
@@ -152,6 +169,7 @@ for (const size of SIZES)
     await page.getByTestId('lesson-transfer').click();
     await expect(page.getByTestId('dataset-summary')).toBeVisible({ timeout: 60_000 });
     await page.getByTestId('epochs-input').fill('2');
+    await page.getByLabel('Batch', { exact: true }).fill('8'); // 56 batches: a loss axis with many labels
     await page.getByTestId('train-start').click();
     await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
     for (const lecture of [false, true]) {

@@ -7,6 +7,12 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, R
 import { useMemo, useRef, useState } from 'react';
 import { accuracyRows, lossRows } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
+
+/**
+ * Batches and epochs on a number axis: a few round ticks. As categories, Recharts thinned the
+ * labels by their width at its own font size, and lecture mode's larger type ran them together.
+ */
+const COUNT_AXIS = { type: 'number', domain: ['dataMin', 'dataMax'], allowDecimals: false } as const;
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
 
@@ -72,9 +78,9 @@ export function Charts() {
           Training loss per batch (raw and smoothed) <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={lossData} margin={{ bottom: 16, left: 20 }}>
+          <LineChart data={lossData} margin={{ bottom: 16, left: 20, right: 16 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="step" allowDecimals={false} label={{ value: 'batch', position: 'insideBottom', offset: -8 }} />
+            <XAxis dataKey="step" {...COUNT_AXIS} label={{ value: 'batch', position: 'insideBottom', offset: -8 }} />
             <YAxis width={56} label={{ value: 'loss', angle: -90, position: 'left' }} />
             <Tooltip />
             <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
@@ -88,9 +94,9 @@ export function Charts() {
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={accData} margin={{ bottom: 16, left: 20 }}>
+          <LineChart data={accData} margin={{ bottom: 16, left: 20, right: 16 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
+            <XAxis dataKey="epoch" {...COUNT_AXIS} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
             <YAxis width={56} domain={[0, 1]} label={{ value: 'accuracy', angle: -90, position: 'left' }} />
             <Tooltip />
             {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
@@ -126,7 +132,7 @@ export function Charts() {
         <ResponsiveContainer width="100%" height={240}>
           <LineChart data={epochs} margin={{ bottom: 16, left: 20, right: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" allowDecimals={false} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
+            <XAxis dataKey="epoch" {...COUNT_AXIS} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
             <YAxis yAxisId="loss" width={56} label={{ value: 'loss', angle: -90, position: 'left' }} />
             <YAxis yAxisId="acc" orientation="right" width={48} domain={[0, 1]} label={{ value: 'accuracy', angle: 90, position: 'right' }} />
             <Tooltip />

@@ -69,7 +69,7 @@ export function TrainControls() {
             {progress.note ? ` (${progress.note})` : ''}
             {eta !== null ? ` · about ${formatMs(eta)} left` : ''}
             {status === 'paused' ? ' · paused' : ''}
-            {status === 'running' && yielding ? ' · waiting while a map or prediction uses both cores' : ''}
+            {status === 'running' && yielding ? ' · waiting: another screen is computing on both cores' : ''}
           </span>
           <progress max={progress.total || 1} value={progress.total ? progress.done : undefined} aria-label="Training progress" />
         </div>
