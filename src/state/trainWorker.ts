@@ -121,7 +121,9 @@ let modelComputing = false;
  */
 export function modelBusy(busy: boolean): void {
   // A map on the GPU leaves the cores to training: only the model worker's WASM threads are waited for.
-  modelComputing = busy && get().backend?.name === 'wasm';
+  const next = busy && get().backend?.name === 'wasm';
+  if (next === modelComputing) return; // nothing new for the training worker
+  modelComputing = next;
   set({ tlYielding: modelComputing && yields });
   void client?.request<'modelBusy'>({ type: 'modelBusy', busy: modelComputing }).catch(() => undefined);
 }
