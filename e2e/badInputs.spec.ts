@@ -59,8 +59,8 @@ test('a 49 MP photo is decoded off the main thread: no task on the page over thr
   // The longest task is drawing the map (normalise, colour, overlay, React): 25–35 ms in traces
   // on the Intel host, once the compare strip's next job waits for that paint (it used to start at
   // once, and its two WASM threads stretched the render to 30–65 ms on two cores). It was a 700 ms
-  // freeze. On a host whose two vCPUs share one core (2026-12-06, AMD EPYC: 2-thread WASM peak 1.06×
-  // one thread's), the same task takes 50–86 ms in a quarter to half of the runs, before and after
+  // freeze. On a shared host (2026-12-06, AMD EPYC: the 2-thread WASM peak 1.06× to 2.08× one
+  // thread's from run to run), the same task takes 50–86 ms in a quarter to half of the runs, before and after
   // that session's changes (up to 117 ms with a benchmark running beside it). The 50 ms target is
   // reported above and in the README; like CI's speed guard, this test catches a collapse (a freeze
   // of hundreds of ms), not a slow host: it fails at three times the target.
