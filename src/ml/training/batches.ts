@@ -9,7 +9,7 @@ import type { Strategy, TrainConfig } from '../core/vocab';
 import { modelUpTo } from '../runtime/graph';
 import type { RgbImage } from '../runtime/preprocess';
 import type { Head } from './head';
-import type { TrainCallbacks, TrainResult } from './loop';
+import { timedWait, type TrainCallbacks, type TrainResult } from './loop';
 import type { EvalResult } from './metrics';
 
 export interface FineTuneOptions extends TrainCallbacks {
@@ -88,10 +88,8 @@ export function concatChunks(chunks: Float32Array[]): Float32Array {
  * ~800 MB); unreadable ones are left out and counted, never fed to the network.
  */
 export async function decodeBatch(o: FineTuneOptions, n: number, start: number, bs: number) {
-  const w0 = performance.now();
-  await o.waitWhilePaused?.();
   /** A pause, or the model worker's work: not the features' time. */
-  const waitedMs = performance.now() - w0;
+  const waitedMs = await timedWait(o);
   if (o.shouldStop?.()) throw new Error('stopped while computing features');
   const idx: number[] = [];
   const pixels: RgbImage[] = [];

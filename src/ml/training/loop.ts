@@ -109,6 +109,13 @@ function disposeOptimizer(o: tf.Optimizer): void {
   if (o instanceof tf.MomentumOptimizer && c && !c.isDisposed) c.dispose();
 }
 
+/** Awaits `waitWhilePaused` (a pause, or the model worker's work) and returns how long it held: time that is not the run's compute. */
+export async function timedWait(cb: Pick<TrainCallbacks, 'waitWhilePaused'>): Promise<number> {
+  const t0 = performance.now();
+  await cb.waitWhilePaused?.();
+  return performance.now() - t0;
+}
+
 export async function trainHead(head: Head, train: TrainSource, val: FeatureSet, numClasses: number, cfg: TrainConfig, cb: TrainCallbacks = {}, body?: Body): Promise<TrainResult> {
   const rand = mulberry32(cfg.seed);
   const makeOpt = (lr: number) => (cfg.optimizer === 'adam' ? tf.train.adam(lr) : new OnePassMomentum(lr, cfg.momentum));
@@ -164,9 +171,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       let lossSum = 0;
       let correct = 0;
       for (let b = 0; b < batches; b++) {
-        const w0 = performance.now();
-        await cb.waitWhilePaused?.();
-        held += performance.now() - w0; // a pause is not the epoch's compute time
+        held += await timedWait(cb); // a pause is not the epoch's compute time
         if (cb.shouldStop?.()) {
           stopped = true;
           break;

@@ -4,8 +4,8 @@
  * is a hold of its own, so resuming a pause does not also end a wait for a map, nor the other
  * way round. A run waits for the model worker at most `maxModelMs` at a time (a webcam's live
  * maps, or a request that never settles, would starve it): then it goes on beside it until the
- * model worker is idle again. The time spent waiting is counted (the memory report and the
- * features' timing use it).
+ * model worker is idle again. How often and how long it waited for the model worker is counted
+ * (the memory report shows it); the loop and the features time their own waits.
  */
 export type Hold = 'paused' | 'model';
 
@@ -19,8 +19,6 @@ export class Gate {
   private modelLapsed = false;
   /** How often, and for how long in all, a run waited for the model worker. */
   readonly yielded = { count: 0, ms: 0 };
-  /** How long runs waited here in all, for any hold. */
-  waitedMs = 0;
 
   constructor(
     private readonly now: () => number = () => performance.now(),
@@ -58,11 +56,9 @@ export class Gate {
       const lapse = forModel ? setTimeout(() => this.open(), Math.max(0, this.maxModelMs - (t0 - this.modelSince))) : undefined;
       await new Promise<void>((res) => this.waiters.push(res));
       clearTimeout(lapse);
-      const ms = this.now() - t0;
-      this.waitedMs += ms;
       if (forModel) {
         this.yielded.count++;
-        this.yielded.ms += ms;
+        this.yielded.ms += this.now() - t0;
       }
     }
   }

@@ -5,7 +5,7 @@
  */
 import { fromLayersModel, type Backbone } from '../../ml/runtime/backbone';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
-import { coresHere, wasmThreadPlan, wasmThreadsHere } from '../../ml/runtime/threads';
+import { coresHere, wasmThreadPlan } from '../../ml/runtime/threads';
 import { layersModelFromArtifacts } from '../../ml/runtime/leanLoad';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
@@ -38,7 +38,7 @@ export interface TrainHandlerDeps {
   store?: KeyValueStore | null;
   /** Use TF.js's IndexedDB model store as a cache for models loaded by URL (the browser worker). */
   modelCache?: boolean;
-  /** The machine's cores (navigator.hardwareConcurrency where absent): whether runs wait for the model worker. */
+  /** The machine's cores (navigator.hardwareConcurrency where absent): the WASM thread budget, and whether runs wait for the model worker. */
   cores?: number;
 }
 
@@ -188,12 +188,13 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'init': {
         if (Object.keys(req.wasmPaths).length) configureWasm(req.wasmPaths);
         const order: readonly BackendName[] = req.backend === 'auto' ? BACKEND_ORDER : [req.backend, ...BACKEND_ORDER.filter((x) => x !== req.backend)];
-        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: wasmThreadsHere('train'), gpuLimits: req.gpuLimits });
+        const plan = wasmThreadPlan(deps.cores ?? coresHere());
+        const info = await selectBackend(order, { allowSoftwareGpu: req.backend !== 'auto', wasmThreads: plan.train, gpuLimits: req.gpuLimits });
         lost = null;
         watchDeviceLoss((why) => (lost = why));
         // WASM threads on cores the model worker's threads also run on: wait while it computes (threads.ts).
         // One thread (no cross-origin isolation: the model worker has one too) shares nothing to wait for.
-        yieldsToModel = info.name === 'wasm' && (info.threads ?? 1) > 1 && wasmThreadPlan(deps.cores ?? coresHere()).yieldsToModel;
+        yieldsToModel = info.name === 'wasm' && (info.threads ?? 1) > 1 && plan.yieldsToModel;
         if (!yieldsToModel) gate.set('model', false);
         return { ...info, yieldsToModel };
       }
