@@ -82,6 +82,27 @@ describe('head layout', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it.each(['wasm', 'cpu'])('snapshotAsync reads what snapshot reads, as copies of its own (%s)', async (backend) => {
+    // The CPU backend hands out a tensor's own values: a missing copy shows there.
+    const prev = tf.getBackend();
+    await tf.setBackend(backend);
+    try {
+      const before = tf.memory().numTensors;
+      const head = createHead(null as unknown as tf.LayersModel, plan(), BIG, 3);
+      tf.tidy(() => head.layers.forEach((l) => l.b.assign(tf.randomUniform(l.b.shape, -1, 1, 'float32', 5))));
+      const [sync, read] = [head.snapshot(), await head.snapshotAsync()];
+      expect(read.map((w) => w.length)).toEqual(sync.map((w) => w.length));
+      read.forEach((w, i) => expect(w.every((v, j) => v === sync[i]![j]), `weight ${i}`).toBe(true));
+      // Changing what it returned leaves the head as it was (the loop keeps and transfers these arrays).
+      for (const w of read) w.fill(0);
+      head.snapshot().forEach((w, i) => expect(w.every((v, j) => v === sync[i]![j]), `weight ${i}`).toBe(true));
+      head.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await tf.setBackend(prev);
+    }
+  });
+
   it('a big pretrained kernel starts from the layer as it is', () => {
     const input = tf.input({ shape: [BIG] });
     const y = tf.layers.dense({ units: BIG, name: 'fc7', kernelInitializer: 'glorotUniform' }).apply(input) as tf.SymbolicTensor;

@@ -85,6 +85,16 @@ export class Head {
       return [l.outIn ? transposed(w, units(l), inDim(l)) : w.slice(), (l.b.dataSync() as Float32Array).slice()];
     });
   }
+  /**
+   * snapshot() read asynchronously: the training loop's copy after every epoch. On WebGPU a
+   * synchronous read goes through a canvas 256 × 256 pixels at a time and stalls the worker
+   * (TF.js warns of it); here the buffers are mapped and read as a GPU allows.
+   */
+  async snapshotAsync(): Promise<Float32Array[]> {
+    const raw = (await Promise.all(this.layers.flatMap((l) => [l.w.data(), l.b.data()]))) as Float32Array[];
+    // A copy of each array: the CPU backend hands out the tensor's own values.
+    return this.layers.flatMap((l, i) => [l.outIn ? transposed(raw[2 * i]!, units(l), inDim(l)) : raw[2 * i]!.slice(), raw[2 * i + 1]!.slice()]);
+  }
   /** Sets the weights from a snapshot (kernels as [in, units]). */
   restore(values: Float32Array[]): void {
     // tidy: the tensor made from each array is only a source for the assignment.

@@ -123,7 +123,8 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   // The unfrozen block learns more slowly than the new head: its weights are already good.
   const bodyOptimizer = body ? makeOpt(cfg.lr * (cfg.blockLrScale ?? 0.1)) : null;
   const headNames = new Set(head.variables.map((v) => v.name));
-  const snapshot = () => [...head.snapshot(), ...(body?.variables.map((v) => (v.dataSync() as Float32Array).slice()) ?? [])];
+  // Read asynchronously (a synchronous read stalls a GPU backend); copies, as the loop keeps them.
+  const snapshot = async () => [...(await head.snapshotAsync()), ...(await Promise.all(body?.variables.map(async (v) => ((await v.data()) as Float32Array).slice()) ?? []))];
   const restore = (all: Float32Array[]) => {
     const n = head.variables.length;
     head.restore(all.slice(0, n));
@@ -140,7 +141,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
   const optimizers = [optimizer, ...(bodyOptimizer ? [bodyOptimizer] : [])];
   const r = cb.resume;
   if (r) {
-    if (r.order.length !== train.n || r.weights.length !== snapshot().length) throw new Error('the checkpoint does not belong to this model and dataset');
+    if (r.order.length !== train.n || r.weights.length !== head.variables.length + (body?.variables.length ?? 0)) throw new Error('the checkpoint does not belong to this model and dataset');
     restore(r.weights);
     for (const [k, w] of r.optimizers.entries()) {
       if (!w.length) continue;
@@ -240,7 +241,7 @@ export async function trainHead(head: Head, train: TrainSource, val: FeatureSet,
       const ev = await evaluate(head, val, numClasses, 256, body);
       const stats: EpochStats = { epoch, trainLoss: lossSum / train.n, trainAcc: correct / train.n, valLoss: ev.loss, valAcc: ev.acc, ms: performance.now() - t0 - waited - held };
       epochs.push(stats);
-      lastWeights = snapshot();
+      lastWeights = await snapshot();
       if (ev.acc > best.valAcc) {
         best = { epoch, valAcc: ev.acc };
         bestWeights = lastWeights;
