@@ -109,6 +109,11 @@ export async function toggleFullscreen(): Promise<void> {
 /** The shortcuts; a key typed into a field, or with a modifier, is left alone. */
 export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target' | 'preventDefault'>): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey) return false;
+  // Escape closes the Learn drawer, wherever the focus is.
+  if (e.key === 'Escape' && get().learnOpen) {
+    set({ learnOpen: false });
+    return true;
+  }
   const t = e.target as HTMLElement | null;
   const tag = t?.tagName?.toLowerCase();
   if (tag === 'input' || tag === 'textarea' || tag === 'select' || t?.isContentEditable) return false;

@@ -53,6 +53,7 @@ const SHORTCUTS: [string, string][] = [
   ['F', 'Full screen on / off'],
   ['L', 'Lecture mode on / off'],
   ['?', 'Show or hide this list'],
+  ['Esc', 'Close the Learn panel, this list or the backend details'],
 ];
 
 export function ShortcutsDialog() {

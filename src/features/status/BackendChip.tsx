@@ -1,5 +1,5 @@
 /** Which TF.js backend runs the models, what it is, and how much memory it holds. */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { MEMORY_POLL_MS } from '../../config';
 import { formatBytes } from '../../lib/format';
 import { BACKEND_INFO, BACKEND_ORDER } from '../../ml/core/vocab';
@@ -20,10 +20,31 @@ export function BackendChip() {
     return () => clearInterval(t);
   }, []);
 
+  // A popover closes as popovers do: on Escape (focus back on the chip) and on a click outside it.
+  const ref = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const d = ref.current;
+      if (e.key !== 'Escape' || !d?.open) return;
+      d.open = false;
+      d.querySelector('summary')?.focus();
+    };
+    const onDown = (e: PointerEvent) => {
+      const d = ref.current;
+      if (d?.open && !d.contains(e.target as Node)) d.open = false;
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onDown);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onDown);
+    };
+  }, []);
+
   const threads = backend?.name === 'wasm' && backend.threads && backend.threads > 1 ? ` × ${backend.threads}` : '';
   const label = error ? 'no backend' : backend ? `${BACKEND_INFO[backend.name].chip}${threads}` : 'starting…';
   return (
-    <details className={`chip ${error ? 'chip-error' : ''}`}>
+    <details ref={ref} className={`chip ${error ? 'chip-error' : ''}`}>
       <summary
         data-testid="backend-chip"
         data-threads={backend?.threads}
