@@ -79,10 +79,24 @@ function clipped(page: Page): Promise<string[]> {
   });
 }
 
-/** Chart axis labels closer than a space to their neighbours (Recharts spaced them by its own font size, not the page's), or cut by the chart's edge. */
+/**
+ * Chart axis labels closer than a space to their neighbours (Recharts spaced them by its own font
+ * size, not the page's), or cut by the chart's edge; and any two texts of a chart (tick labels,
+ * axis titles, the legend, reference labels) that overlap.
+ */
 function tickOverlaps(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
+    for (const chart of document.querySelectorAll('main .recharts-wrapper')) {
+      const texts = [...chart.querySelectorAll('text, .recharts-legend-item-text')].map((t) => ({ r: t.getBoundingClientRect(), t: t.textContent ?? '' })).filter((x) => x.r.width > 0 && x.t.trim());
+      for (let i = 0; i < texts.length; i++)
+        for (let j = i + 1; j < texts.length; j++) {
+          const [a, b] = [texts[i]!, texts[j]!];
+          const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+          const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+          if (w > 1 && h > 1) out.push(`chart texts "${a.t}" and "${b.t}" overlap (${Math.round(w)}×${Math.round(h)} px)`);
+        }
+    }
     for (const axis of document.querySelectorAll('main .recharts-xAxis-tick-labels')) {
       const ticks = [...axis.querySelectorAll('text')].map((t) => ({ r: t.getBoundingClientRect(), t: t.textContent ?? '' })).filter((x) => x.r.width > 0);
       ticks.sort((a, b) => a.r.left - b.r.left);
@@ -91,7 +105,27 @@ function tickOverlaps(page: Page): Promise<string[]> {
       for (let i = 1; i < ticks.length; i++)
         if (ticks[i]!.r.left < ticks[i - 1]!.r.right + 4) out.push(`axis labels "${ticks[i - 1]!.t}" and "${ticks[i]!.t}" run together`);
     }
-    return out.slice(0, 4);
+    return out.slice(0, 6);
+  });
+}
+
+/** The Learn drawer: everything in it inside its width (tables scroll inside their own box), and its Close button on screen. */
+function drawerProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const drawer = document.querySelector('#learn');
+    if (!drawer) return ['the Learn drawer is not open'];
+    const box = drawer.getBoundingClientRect();
+    if (box.right > window.innerWidth + 1) out.push(`the Learn drawer ends ${Math.round(box.right - window.innerWidth)}px past the window`);
+    if (drawer.scrollWidth > drawer.clientWidth + 2) out.push(`the Learn drawer's content is ${drawer.scrollWidth - drawer.clientWidth}px wider than the drawer`);
+    for (const el of drawer.querySelectorAll('*')) {
+      if (el.closest('.table-scroll, svg, .sr-only')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > box.right + 2) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 24)}" ends ${Math.round(r.right - box.right)}px past the Learn drawer`);
+    }
+    const close = document.querySelector('[data-testid="learn-close"]')?.getBoundingClientRect();
+    if (!close || close.right > window.innerWidth || close.bottom > window.innerHeight || close.top < 0) out.push('the Learn drawer\'s Close button is off screen');
+    return out.slice(0, 6);
   });
 }
 
@@ -152,7 +186,11 @@ for (const size of SIZES)
       await page.getByTestId('learn-toggle').click();
       await expect(page.getByTestId('learn-panel')).toBeVisible();
       if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);
-      await page.getByTestId('learn-close').click();
+      for (const p of await drawerProblems(page)) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
+      await page.screenshot({ path: test.info().outputPath(`saliency-learn-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`) });
+      // Escape closes it, as it does the other popovers.
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('learn-panel')).toBeHidden();
     }
     // Inside the network: the activation explorer open on conv1 (filters + maps), in both modes.
     await page.getByTestId('activation-view').locator('summary').click();
@@ -175,6 +213,11 @@ for (const size of SIZES)
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
       await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? 'loss-chart' : undefined);
+      // The studio's Learn: the fine-tuning guide's table and the architecture.
+      await page.getByTestId('learn-toggle').click();
+      for (const p of await drawerProblems(page)) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
+      await page.screenshot({ path: test.info().outputPath(`studio-learn-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`) });
+      await page.getByTestId('learn-close').click();
     }
     // The feature space, trunk and head side by side.
     await page.getByTestId('embedding-start').click();

@@ -13,6 +13,23 @@ import { downloadSvgAsPng } from '../../lib/svgPng';
  * labels by their width at its own font size, and lecture mode's larger type ran them together.
  */
 const COUNT_AXIS = { type: 'number', domain: ['dataMin', 'dataMax'], allowDecimals: false } as const;
+
+/**
+ * Room for the axes at the page's type size (the charts' text inherits it: 22 px in lecture mode):
+ * Recharts' defaults fit its own 12 px labels, and at 22 px the axis titles sat on the tick labels.
+ * Each title goes inside its axis' box, beside (not over) the ticks.
+ */
+function axes(lecture: boolean) {
+  const fs = lecture ? 22 : 16;
+  const x = (value: string) => ({ height: Math.round(2.6 * fs), label: { value, position: 'insideBottom', offset: 0 } as const });
+  const y = (value: string, right = false) => ({
+    width: Math.round(4.2 * fs),
+    label: { value, angle: right ? 90 : -90, position: right ? 'insideRight' : 'insideLeft', style: { textAnchor: 'middle' } } as const,
+  });
+  return { x, y, margin: { top: Math.round(0.6 * fs), right: Math.round(fs), bottom: Math.round(0.4 * fs), left: 0 }, legend: Math.round(1.9 * fs) };
+}
+/** Accuracy ticks: every quarter, all of them shown. */
+const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
 
@@ -43,6 +60,7 @@ export function Charts() {
   const trainStatus = useStore((s) => s.tlStatus);
   const replay = useStore((s) => s.replay);
   const dataset = useStore((s) => s.tlDataset);
+  const ax = axes(useStore((s) => s.lecture));
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const replayed = replay ? runs.find((r) => r.id === replay.runId) : undefined;
   const frame = replay && replayed ? replayFrame(replayed, replay.step) : null;
@@ -78,10 +96,10 @@ export function Charts() {
           Training loss per batch (raw and smoothed) <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={lossData} margin={{ bottom: 16, left: 20, right: 16 }}>
+          <LineChart data={lossData} margin={ax.margin}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="step" {...COUNT_AXIS} label={{ value: 'batch', position: 'insideBottom', offset: -8 }} />
-            <YAxis width={56} label={{ value: 'loss', angle: -90, position: 'left' }} />
+            <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
+            <YAxis {...ax.y('loss')} />
             <Tooltip />
             <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
             <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed (debiased)" />
@@ -94,13 +112,13 @@ export function Charts() {
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={accData} margin={{ bottom: 16, left: 20, right: 16 }}>
+          <LineChart data={accData} margin={ax.margin}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" {...COUNT_AXIS} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
-            <YAxis width={56} domain={[0, 1]} label={{ value: 'accuracy', angle: -90, position: 'left' }} />
+            <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
+            <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
             <Tooltip />
             {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
-            {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" label={{ value: 'chance', position: 'insideTopRight' }} />}
+            {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" label={{ value: 'chance', position: 'insideBottomRight' }} />}
             {shown.map((r, i) => (
               <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={false} isAnimationActive={false} />
             ))}
@@ -130,13 +148,13 @@ export function Charts() {
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={epochs} margin={{ bottom: 16, left: 20, right: 20 }}>
+          <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" {...COUNT_AXIS} label={{ value: 'epoch', position: 'insideBottom', offset: -8 }} />
-            <YAxis yAxisId="loss" width={56} label={{ value: 'loss', angle: -90, position: 'left' }} />
-            <YAxis yAxisId="acc" orientation="right" width={48} domain={[0, 1]} label={{ value: 'accuracy', angle: 90, position: 'right' }} />
+            <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
+            <YAxis yAxisId="loss" {...ax.y('loss')} />
+            <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
-            <Legend verticalAlign="top" height={24} />
+            <Legend verticalAlign="top" height={ax.legend} />
             <Line yAxisId="loss" type="monotone" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={false} isAnimationActive={false} />
             <Line yAxisId="loss" type="monotone" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
             <Line yAxisId="acc" type="monotone" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={false} isAnimationActive={false} />
