@@ -2,15 +2,15 @@
 import { formatBytes, formatMs } from '../../lib/format';
 import { clearFeatureCache, pauseTraining, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
+import { trainBlocker } from '../../state/trainBlocker';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
 
 export function TrainControls() {
   const status = useStore((s) => s.tlStatus);
   const progress = useStore((s) => s.tlProgress);
-  const ready = useStore(
-    (s) => !!s.tlModel && !!s.tlDataset && s.tlDataset.train > 0 && s.tlDataset.val > 0 && s.tlDataset.counts.filter((c) => c > 0).length >= 2 && !s.tlPlan?.error,
-  );
+  const blocker = useStore(trainBlocker);
+  const ready = blocker === null;
   const cache = useStore((s) => s.tlCache);
   const error = useStore((s) => s.tlError);
   const lastRun = useStore((s) => s.tlRuns.at(-1));
@@ -62,6 +62,11 @@ export function TrainControls() {
           )}
         </span>
       </div>
+      {status === 'idle' && blocker && (
+        <p className="small" aria-live="polite" data-testid="train-blocked">
+          Train waits: {blocker}
+        </p>
+      )}
       {progress && (
         <div className="progress" aria-live="polite" data-testid="train-progress">
           <span>
