@@ -78,12 +78,15 @@ test('studio: a non-zip picked as a zip, and numbers out of range, each get one 
   await page.goto('./?screen=transfer');
   await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
   await page.getByTestId('dataset-zip').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('just some text') });
-  await expect(page.getByText('notes.zip is not a .zip archive')).toBeVisible();
+  await expect(page.getByTestId('dataset-error')).toContainText('notes.zip is not a .zip archive');
   // An empty folder (the picker hands over no files at all) gets an answer, not silence.
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   await page.getByTestId('dataset-input').setInputFiles(mkdtempSync(join(tmpdir(), 'tl-empty-')));
-  await expect(page.getByText('That folder is empty: choose a folder with one sub-folder of images per class')).toBeVisible();
+  await expect(page.getByTestId('dataset-error')).toContainText('That folder is empty: choose a folder with one sub-folder of images per class');
+  // Beside the greyed-out Train too: in lecture mode the training panel comes first.
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await expect(page.getByTestId('train-blocked')).toContainText('No dataset: That folder is empty');
   await page.getByTestId('epochs-input').fill('400');
   await expect(page.getByTestId('epochs-input')).toHaveValue('400');
   await page.getByTestId('epochs-input').fill('20000');

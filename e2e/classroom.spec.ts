@@ -38,7 +38,7 @@ test('lecture mode: toggle and ?lecture=1 give projector-sized type and hide sec
   await fresh.close();
 });
 
-test('keyboard: ? lists the shortcuts, ←/→ change the image, M the method, Space starts and pauses training', async ({ page }) => {
+test('keyboard: ? lists the shortcuts, Escape closes popovers, ←/→ change the image, M the method, Space starts and pauses training', async ({ page }) => {
   await page.goto('./?screen=saliency');
   await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
   await page.keyboard.press('?');
@@ -46,6 +46,17 @@ test('keyboard: ? lists the shortcuts, ←/→ change the image, M the method, S
   await expect(page.getByTestId('shortcuts-dialog')).toContainText('Previous / next image');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('shortcuts-dialog')).toBeHidden();
+  // The backend chip's details close on Escape and on a click outside them.
+  const details = page.locator('details.chip');
+  await page.getByTestId('backend-chip').click();
+  await expect(details).toHaveAttribute('open', '');
+  await page.keyboard.press('Escape');
+  await expect(details).not.toHaveAttribute('open');
+  await expect(page.getByTestId('backend-chip')).toBeFocused();
+  await page.getByTestId('backend-chip').click();
+  await expect(details).toHaveAttribute('open', '');
+  await page.getByTestId('saliency-model').click();
+  await expect(details).not.toHaveAttribute('open');
 
   await page.getByTestId('sample-flamingo.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
