@@ -7,22 +7,22 @@
  * and the ImageNet class list. Offline: `--from <dir>` finds the same files in a folder
  * (the tests use ../shared). When nothing can be had it says what to do and exits 0.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Arch } from '../src/ml/convert/archs';
 import { QUANTIZE_MODES, quantizeOf, type Quantize } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
 import { parseLabels, type PreprocessMode } from '../src/ml/core/metadata';
-import { fail, parseArgs, str } from './lib/args';
+import { checkFlags, choice, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeDatasetIndex } from './lib/datasetIndex';
 import { download } from './lib/download';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const args = parseArgs(process.argv.slice(2));
-/** Where converted models go (default public/models; tests point it elsewhere). */
-const MODELS = resolve(str(args, 'to') ?? resolve(ROOT, 'public/models'));
+const USAGE = 'usage: npm run assets [-- --from <folder>] [--quantize none|float16|uint8] [--force] [--to <models folder>]';
+/** Where converted models go (default public/models; tests point it elsewhere). Set from --to. */
+let MODELS = resolve(ROOT, 'public/models');
 const EMBEDDED = resolve(ROOT, 'public/embedded/models');
 const DOWNLOADS = resolve(ROOT, '.cache/downloads');
 const DATASETS = resolve(ROOT, 'public/datasets');
@@ -47,10 +47,10 @@ const CHECKPOINTS: Checkpoint[] = [
 ];
 const LABELS = { file: 'imagenet-classes.txt', url: 'https://raw.githubusercontent.com/pytorch/hub/master/imagenet_classes.txt' };
 
-const from = str(args, 'from');
-const quantize = (str(args, 'quantize') ?? 'float16') as Quantize;
-if (!QUANTIZE_MODES.includes(quantize)) fail(`unknown --quantize "${quantize}"; valid: ${QUANTIZE_MODES.join(', ')}`);
-const force = args.has('force');
+// Set from the flags when the command starts.
+let from: string | undefined;
+let quantize: Quantize = 'float16';
+let force = false;
 
 function findFile(dir: string, name: string, depth = 4): string | undefined {
   if (depth < 0 || !existsSync(dir)) return undefined;
@@ -145,71 +145,89 @@ function samplePaintings(from: string): void {
   console.log(`✓ sample paintings: ${items.length} in ${styles.length} styles → public/datasets/sample-paintings`);
 }
 
-await initNodeBackend();
-mkdirSync(MODELS, { recursive: true });
-const labelsPath = await obtain(LABELS.file, LABELS.url);
-const labels = labelsPath ? parseLabels(readFileSync(labelsPath, 'utf8')) : undefined;
-if (!labels) console.log('  no ImageNet class list found: classes will be shown as numbers');
-let converted = 0;
-let found = 0;
-let failed = 0;
-for (const c of CHECKPOINTS) {
-  if (!from && !c.url) continue;
-  const path = await obtain(c.file, c.url);
-  if (!path) continue;
-  found++;
-  if (existsSync(join(EMBEDDED, c.id, 'model.json'))) {
-    console.log(`✓ ${c.id}: embedded in the app already (public/embedded)`);
-    continue;
+await runCli(async () => {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, ['from', 'quantize', 'force', 'to'])) return;
+  from = str(args, 'from');
+  quantize = choice(args, 'quantize', QUANTIZE_MODES, 'float16');
+  force = args.has('force');
+  const to = str(args, 'to');
+  if (to !== undefined) MODELS = resolve(to);
+  if (from !== undefined && (!existsSync(from) || !statSync(from).isDirectory())) throw new UsageError(`--from ${from} is not a folder: give the folder that holds the checkpoints`);
+  if (existsSync(MODELS) && !statSync(MODELS).isDirectory()) throw new UsageError(`--to ${to ?? MODELS} exists and is not a folder`);
+  if (from !== undefined) {
+    const [a, b] = [realpathSync(from), resolve(MODELS)];
+    const rel = relative(a, b);
+    if (a === b || (!rel.startsWith('..') && !isAbsolute(rel))) throw new UsageError(`--to ${to ?? MODELS} is inside --from ${from}: refusing to write into an input`);
   }
-  const out = join(MODELS, c.id);
-  const stampPath = join(out, 'SOURCE.json');
-  if (!force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf(path)) {
-    console.log(`✓ ${c.id}: up to date`);
-    continue;
-  }
-  const t0 = performance.now();
-  // The installed model is replaced only once its new conversion is complete on disk.
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    const files = convertCheckpoint(readFileSync(path), { arch: c.arch, preprocess: c.preprocess, labels, quantize, name: c.name, source: `torchvision checkpoint ${c.file}` });
-    const { bytes } = writeModelDir(tmp, files);
-    writeFileSync(join(tmp, 'SOURCE.json'), stampOf(path));
-    rmSync(out, { recursive: true, force: true });
-    renameSync(tmp, out);
-    converted++;
-    console.log(`✓ ${c.id}: ${(bytes / 1e6).toFixed(1)} MB (${quantize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    failed++;
-    console.log(`✗ ${c.id}: ${(e as Error).message}${existsSync(join(out, 'model.json')) ? ' (the installed model is kept)' : ''}`);
-  }
-}
-if (from) {
-  // Ready TF.js layers models (model.json + shards) are copied as they are.
-  const modelsDir = join(resolve(from), 'models');
-  if (existsSync(modelsDir))
-    for (const d of readdirSync(modelsDir)) {
-      if (existsSync(join(modelsDir, d, 'model.json')) && !existsSync(join(MODELS, d, 'model.json'))) {
-        cpSync(join(modelsDir, d), join(MODELS, d), { recursive: true });
-        console.log(`✓ ${d}: copied TF.js model`);
-        found++;
-      }
+  await initNodeBackend();
+  mkdirSync(MODELS, { recursive: true });
+  const labelsPath = await obtain(LABELS.file, LABELS.url);
+  const labels = labelsPath ? parseLabels(readFileSync(labelsPath, 'utf8')) : undefined;
+  if (!labels) console.log('  no ImageNet class list found: classes will be shown as numbers');
+  let converted = 0;
+  let found = 0;
+  let failed = 0;
+  for (const c of CHECKPOINTS) {
+    if (!from && !c.url) continue;
+    const path = await obtain(c.file, c.url);
+    if (!path) continue;
+    found++;
+    if (existsSync(join(EMBEDDED, c.id, 'model.json'))) {
+      console.log(`✓ ${c.id}: embedded in the app already (public/embedded)`);
+      continue;
     }
-}
-const n = writeIndex();
-console.log(`models: ${n} in public/models (${converted} converted now; index.json written)`);
-if (from) samplePaintings(resolve(from));
-if (found === 0) {
-  console.log(
-    [
-      '',
-      'No model checkpoints could be had. To add models:',
-      '  • online:  npm run assets           (downloads torchvision AlexNet, VGG16 and SqueezeNet from the PyTorch model store)',
-      '  • offline: npm run assets -- --from <folder>   (a folder holding alexnet-owt-7be5be79.pth, vgg16-397923af.pth, …)',
-      '  • or convert one yourself: npm run convert -- --arch vgg16 --weights <file.pth> --out public/models/vgg16',
-      '  • or, in the app, use "Open model…" to load any TF.js layers model from your disk.',
-    ].join('\n'),
-  );
-}
-if (failed > 0) process.exit(1);
+    const out = join(MODELS, c.id);
+    const stampPath = join(out, 'SOURCE.json');
+    if (!force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf(path)) {
+      console.log(`✓ ${c.id}: up to date`);
+      continue;
+    }
+    const t0 = performance.now();
+    // The installed model is replaced only once its new conversion is complete on disk.
+    const tmp = `${out}.tmp-${process.pid}`;
+    try {
+      const files = convertCheckpoint(readFileSync(path), { arch: c.arch, preprocess: c.preprocess, labels, quantize, name: c.name, source: `torchvision checkpoint ${c.file}` });
+      const { bytes } = writeModelDir(tmp, files);
+      writeFileSync(join(tmp, 'SOURCE.json'), stampOf(path));
+      rmSync(out, { recursive: true, force: true });
+      renameSync(tmp, out);
+      converted++;
+      console.log(`✓ ${c.id}: ${(bytes / 1e6).toFixed(1)} MB (${quantize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      failed++;
+      console.log(`✗ ${c.id}: ${(e as Error).message}${existsSync(join(out, 'model.json')) ? ' (the installed model is kept)' : ''}`);
+    }
+  }
+  if (from) {
+    // Ready TF.js layers models (model.json + shards) are copied as they are.
+    const modelsDir = join(resolve(from), 'models');
+    if (existsSync(modelsDir))
+      for (const d of readdirSync(modelsDir)) {
+        if (existsSync(join(modelsDir, d, 'model.json')) && !existsSync(join(MODELS, d, 'model.json'))) {
+          cpSync(join(modelsDir, d), join(MODELS, d), { recursive: true });
+          console.log(`✓ ${d}: copied TF.js model`);
+          found++;
+        }
+      }
+  }
+  const n = writeIndex();
+  console.log(`models: ${n} in ${to === undefined ? 'public/models' : MODELS} (${converted} converted now; index.json written)`);
+  // The sample paintings are the app's, like its models: with --to (models elsewhere) they are left alone.
+  if (from && to === undefined) samplePaintings(resolve(from));
+  if (found === 0) {
+    console.log(
+      [
+        '',
+        'No model checkpoints could be had. To add models:',
+        '  • online:  npm run assets           (downloads torchvision AlexNet, VGG16 and SqueezeNet from the PyTorch model store)',
+        '  • offline: npm run assets -- --from <folder>   (a folder holding alexnet-owt-7be5be79.pth, vgg16-397923af.pth, …)',
+        '  • or convert one yourself: npm run convert -- --arch vgg16 --weights <file.pth> --out public/models/vgg16',
+        '  • or, in the app, use "Open model…" to load any TF.js layers model from your disk.',
+      ].join('\n'),
+    );
+  }
+  if (failed > 0) process.exitCode = 1;
+});

@@ -247,6 +247,44 @@ describe('bad inputs: no silent coercion', () => {
   });
 });
 
+describe('bad inputs: flags', () => {
+  const scripts = ['assets.ts', 'convert.ts', 'makeRandom.ts', 'predict.ts', 'saliency.ts', 'train.ts', 'wikiart.ts', 'probe.ts'];
+  it('--help prints the usage and exits 0 in every CLI, touching nothing (assets used to run its whole pipeline)', () => {
+    const to = join(tmp, 'help-models');
+    for (const script of scripts) {
+      const r = cli(script, ['--help', '--to', to, '--out', join(tmp, 'help-out')]);
+      expect(r.code, `${script}: ${r.err}`).toBe(0);
+      expect(r.out, script).toMatch(/^usage: npm run /);
+    }
+    expect(existsSync(to)).toBe(false);
+    expect(existsSync(join(tmp, 'help-out'))).toBe(false);
+  });
+
+  it('an unknown flag (a typo) is refused with the flags the command takes, before any work', () => {
+    expectOneLine(cli('train.ts', ['--model', model, '--data', 'x', '--out', join(tmp, 'never'), '--epoch', '1']), 2, /unknown option --epoch; this command takes --model, --data, .*--epochs/);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', photo, '--tpo', '1', '--bogus']), 2, /unknown options --tpo, --bogus/);
+    expectOneLine(cli('assets.ts', ['--form', tmp, '--to', join(tmp, 'typo-models')]), 2, /unknown option --form/);
+    expect(existsSync(join(tmp, 'typo-models'))).toBe(false);
+  });
+
+  it('assets: a file as --from, or --to inside --from, is one line (it printed WASM source and a stack)', () => {
+    const r = cli('assets.ts', ['--from', photo, '--to', join(tmp, 'from-file')]);
+    expectOneLine(r, 2, /--from .*photo.jpg is not a folder/);
+    expect(r.err.length).toBeLessThan(300);
+    const from = join(tmp, 'assets-from');
+    mkdirSync(from, { recursive: true });
+    expectOneLine(cli('assets.ts', ['--from', from, '--to', join(from, 'models')]), 2, /is inside --from .*: refusing to write into an input/);
+    expect(readdirSync(from)).toEqual([]);
+  });
+
+  it('an --out whose parent is a file, or a folder nobody can write in, is refused before the work', () => {
+    const r = cli('train.ts', ['--model', model, '--data', 'x', '--out', join(photo, 'model')]);
+    expectOneLine(r, 2, /--out .*photo.jpg\/model: .*photo.jpg is a file, not a folder/);
+    expect(r.s).toBeLessThan(20);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', '/proc/map.png']), 2, /--out \/proc\/map.png: cannot write in \/proc/);
+  });
+});
+
 describe('bad inputs: messages that say what is wrong', () => {
   it('--model pointing at a missing folder, a folder without model.json, and {} as model.json', () => {
     expectOneLine(cli('predict.ts', ['--model', join(tmp, 'nope'), '--image', photo]), 1, /no model folder at .*nope/);

@@ -25,6 +25,34 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+describe('outputs on Ctrl-C', () => {
+  it('an interrupted write removes its temporary folder and exits 130 (it left .name.tmp-PID behind)', async () => {
+    const out = join(tmp, 'interrupted');
+    const script = join(tmp, 'interrupt.mts');
+    writeFileSync(
+      script,
+      `import { writeDirAtomic } from ${JSON.stringify(join(ROOT, 'scripts/lib/outputs.ts'))};
+await writeDirAtomic(${JSON.stringify(out)}, async (dir) => {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(dir + '/half.bin', new Uint8Array(1024));
+  console.log('writing');
+  await new Promise((r) => setTimeout(r, 60_000));
+});`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && resolve()));
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted.tmp-'))).toHaveLength(1);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(err).toMatch(/interrupted \(SIGINT\): nothing was written; the partial output was removed/);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});
+
 describe('npm run predict', () => {
   it('prints one JSON line with the top classes, backend and time', () => {
     const r = cli('predict.ts', ['--model', model, '--image', sharedFile('images/flamingo.jpg'), '--top', '3', '--json']);

@@ -8,7 +8,7 @@ import { ARCHS } from '../src/ml/convert/archs';
 import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
 import { parseLabels } from '../src/ml/core/metadata';
-import { choice, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
@@ -19,8 +19,9 @@ const USAGE =
 const MAX_CHECKPOINT_BYTES = 2 * 1024 ** 3;
 
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.has('help')) return void console.log(USAGE);
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, ['arch', 'weights', 'out', 'preprocess', 'labels', 'quantize', 'name', 'force'])) return;
   const weights = str(args, 'weights');
   const out = str(args, 'out');
   if (!str(args, 'arch') || !weights || !out) throw new UsageError(USAGE);

@@ -2,15 +2,19 @@
 import { ARCHS } from '../src/ml/convert/archs';
 import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
-import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
 
+const USAGE = 'usage: npm run make-random -- --arch <alexnet|vgg16|squeezenet1_1> --seed 1 --out <dir> [--quantize none|float16|uint8] [--classes N] [--preprocess torch|caffe|unit] [--force]';
+
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, ['arch', 'seed', 'out', 'quantize', 'classes', 'preprocess', 'force'])) return;
   const out = str(args, 'out');
-  if (!str(args, 'arch') || !out) throw new UsageError('usage: npm run make-random -- --arch <alexnet|vgg16|squeezenet1_1> --seed 1 --out <dir> [--quantize none|float16|uint8] [--classes N] [--force]');
+  if (!str(args, 'arch') || !out) throw new UsageError(USAGE);
   const arch = choice(args, 'arch', ARCHS, 'vgg16');
   const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1);
   const quantize = choice(args, 'quantize', QUANTIZE_MODES, 'none');

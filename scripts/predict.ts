@@ -1,14 +1,18 @@
 /** npm run predict -- --model <dir> --image <file> [--top 5] [--json] */
-import { num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
+const USAGE = 'usage: npm run predict -- --model <dir> --image <file> [--top 5] [--json]';
+
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, ['model', 'image', 'top', 'json'])) return;
   const modelDir = str(args, 'model');
   const image = str(args, 'image');
-  if (!modelDir || !image) throw new UsageError('usage: npm run predict -- --model <dir> --image <file> [--top 5] [--json]');
+  if (!modelDir || !image) throw new UsageError(USAGE);
   const top = num(args, 'top', { integer: true, min: 1, max: 1000 }, 5);
   const backend = await initNodeBackend();
   const backbone = await loadModelDir(modelDir);

@@ -9,17 +9,21 @@
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { RECIPE_RANGES } from '../src/ml/core/vocab';
 import { layerProbe } from '../src/ml/training/probe';
-import { num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { initNodeBackend } from './lib/nodeTf';
 
+const USAGE = 'usage: npm run probe -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --layers a,b,c [--epochs 20] [--seed 0] [--val 0.2] [--limit N per class] [--json]';
+
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, ['model', 'data', 'layers', 'epochs', 'seed', 'val', 'limit', 'json'])) return;
   const modelDir = str(args, 'model');
   const data = str(args, 'data');
   const layers = (str(args, 'layers') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
-  if (!modelDir || !data || layers.length === 0) throw new UsageError('usage: npm run probe -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --layers a,b,c [--epochs 20] [--seed 0] [--json]');
+  if (!modelDir || !data || layers.length === 0) throw new UsageError(USAGE);
   const epochs = num(args, 'epochs', RECIPE_RANGES.epochs, 20);
   const seed = num(args, 'seed', RECIPE_RANGES.seed, 0);
   const val = num(args, 'val', RECIPE_RANGES.valFraction, 0.2);

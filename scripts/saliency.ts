@@ -10,7 +10,7 @@
 import { SALIENCY_METHODS } from '../src/ml/core/vocab';
 import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { computeSaliency } from '../src/ml/saliency/saliency';
-import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
@@ -18,12 +18,21 @@ import { setFlipCaching } from '../src/ml/runtime/wasm/register';
 import { checkOutput, writeFileAtomic } from './lib/outputs';
 import { grayPng } from './lib/png';
 
+const USAGE = [
+  'usage: npm run saliency -- --model <dir> --image <file> --out <map.png> [--class <index>]',
+  '  [--method vanilla|smoothgrad|integrated-gradients|gradient-x-input|gradcam] [--samples N] [--steps M] [--noise PCT]',
+  '  [--baseline black|blur] [--layer NAME] [--aggregate max|sum] [--batch B] [--force] [--json]',
+].join('\n');
+
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  const known = ['model', 'image', 'out', 'class', 'method', 'samples', 'steps', 'noise', 'baseline', 'layer', 'aggregate', 'batch', 'force', 'json'];
+  if (!checkFlags(argv, args, USAGE, known)) return;
   const modelDir = str(args, 'model');
   const image = str(args, 'image');
   const out = str(args, 'out');
-  if (!modelDir || !image || !out) throw new UsageError('usage: npm run saliency -- --model <dir> --image <file> [--class <index>] [--method vanilla|…] --out <map.png> [--force] [--json]');
+  if (!modelDir || !image || !out) throw new UsageError(USAGE);
   const method = choice(args, 'method', SALIENCY_METHODS, 'vanilla');
   const aggregate = choice(args, 'aggregate', ['max', 'sum'] as const, 'max');
   const baseline = choice(args, 'baseline', ['black', 'blur'] as const, 'black');

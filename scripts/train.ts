@@ -11,18 +11,28 @@ import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
 import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
-import { choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir, writeModelDir } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
 import { initNodeBackend } from './lib/nodeTf';
 
+const USAGE = [
+  'usage: npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --out <dir> [--strategy fc8|fc7-fc8|fc6-head|all-fc]',
+  '  [--epochs 10] [--batch 128] [--lr 0.01] [--momentum 0.9] [--dropout 0.5] [--weight-decay 0] [--optimizer sgd|adam]',
+  '  [--val 0.2] [--seed 0] [--augment N] [--mixup ALPHA] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class]',
+  '  [--trunk pretrained|random] [--base-url URL] [--force] [--json]',
+].join('\n');
+const FLAGS = ['model', 'data', 'out', 'strategy', 'epochs', 'batch', 'lr', 'momentum', 'dropout', 'weight-decay', 'optimizer', 'val', 'seed', 'augment', 'mixup', 'unfreeze-block', 'block-lr-scale', 'limit', 'trunk', 'base-url', 'force', 'json'];
+
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, FLAGS)) return;
   const modelDir = str(args, 'model');
   const data = str(args, 'data');
   const out = str(args, 'out');
-  if (!modelDir || !data || !out) throw new UsageError('usage: npm run train -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --strategy <fc8|fc7-fc8|fc6-head|all-fc> --out <dir> [--force] [--json]');
+  if (!modelDir || !data || !out) throw new UsageError(USAGE);
   const strategy = choice(args, 'strategy', STRATEGIES, 'fc8');
   const config: TrainConfig = {
     optimizer: choice(args, 'optimizer', ['sgd', 'adam'] as const, 'sgd'),

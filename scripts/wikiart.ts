@@ -13,7 +13,7 @@ import jpeg from 'jpeg-js';
 import { limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
 import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
-import { num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeDatasetIndex } from './lib/datasetIndex';
 import { writeFileAtomic } from './lib/outputs';
 import { decodeImageBytes } from './lib/nodeImage';
@@ -40,11 +40,15 @@ async function resize256(bytes: Uint8Array): Promise<Buffer> {
   return jpeg.encode({ data: rgba, width: w, height: h }, 90).data;
 }
 
+const USAGE = 'usage: npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] [--concurrency 8] [--out public/datasets/wikiart] [--force]';
+
 await runCli(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!checkFlags(argv, args, USAGE, ['csv', 'limit', 'seed', 'base-url', 'concurrency', 'out', 'force'])) return;
   const csv = str(args, 'csv');
   const out = resolve(str(args, 'out') ?? join(DATASETS, 'wikiart'));
-  if (!csv) throw new UsageError('usage: npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] [--concurrency 8] --out public/datasets/wikiart [--force]');
+  if (!csv) throw new UsageError(USAGE);
   if (!existsSync(csv) || !statSync(csv).isFile()) throw new UsageError(`no such file: ${csv}`);
   const limit = num(args, 'limit', { integer: true, min: 1 }, 4000);
   const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 0);

@@ -29,6 +29,22 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/**
+ * A CLI's flags checked before any work: --help (or -h) prints `usage` and says to stop (exit 0,
+ * nothing touched); a flag the command does not know is a usage error naming the known ones, so a
+ * typo (--epoch for --epochs) is not silently ignored.
+ */
+export function checkFlags(argv: string[], args: Args, usage: string, known: readonly string[]): boolean {
+  if (args.has('help') || argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return false;
+  }
+  const unknown = [...args.keys()].filter((k) => !known.includes(k));
+  if (unknown.length)
+    throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `--${k}`).join(', ')}; this command takes ${known.map((k) => `--${k}`).join(', ')} (--help for usage)`);
+  return true;
+}
+
 export function str(args: Args, key: string): string | undefined {
   const v = args.get(key);
   if (v === true) throw new UsageError(`--${key} needs a value`);

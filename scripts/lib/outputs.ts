@@ -3,7 +3,7 @@
  * sibling renamed into place when complete), and a non-empty target only with --force — then
  * replaced wholly, so no stale shard is left behind.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './args';
 
@@ -39,6 +39,7 @@ export function checkOutput(out: string, r: OutputRule): string {
     if (inputIsDir && inside(target, inp)) throw new UsageError(`${flag} ${out} is inside ${input.flag} ${input.path}: refusing to write into an input`);
     if (r.kind === 'dir' && inside(inp, target)) throw new UsageError(`${flag} ${out} contains ${input.flag} ${input.path}: replacing it would delete an input`);
   }
+  checkParent(out, target, flag);
   if (existsSync(target)) {
     const st = lstatSync(target);
     if (r.kind === 'dir') {
@@ -52,18 +53,52 @@ export function checkOutput(out: string, r: OutputRule): string {
   return target;
 }
 
+/**
+ * The output's folder must be one we can make and write in: found before the work, not after a
+ * training run (a file where a folder is needed, /proc, a read-only disk). The nearest existing
+ * folder above it is tried with an empty temporary folder, removed at once.
+ */
+function checkParent(out: string, target: string, flag: string): void {
+  let dir = dirname(target);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} ${out}: ${dir} is a file, not a folder`);
+  try {
+    rmSync(mkdtempSync(join(dir, '.transferlens-probe-')), { recursive: true, force: true });
+  } catch (e) {
+    throw new UsageError(`${flag} ${out}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 const tmpName = (p: string) => join(dirname(p), `.${basename(p)}.tmp-${process.pid}`);
+
+/** Temporary outputs being written: removed if the command is interrupted (Ctrl-C), so no half-written folder stays behind. */
+const pending = new Set<string>();
+let hooked = false;
+function track(tmp: string): void {
+  pending.add(tmp);
+  if (hooked) return;
+  hooked = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(sig, () => {
+      for (const p of pending) rmSync(p, { recursive: true, force: true });
+      process.stderr.write(`\ninterrupted (${sig}): nothing was written${pending.size ? '; the partial output was removed' : ''}\n`);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+}
 
 /** Writes a file through a temporary sibling, renamed into place. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   const tmp = tmpName(resolve(path));
+  track(tmp);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  } finally {
+    pending.delete(tmp);
   }
 }
 
@@ -73,6 +108,7 @@ export async function writeDirAtomic<T>(dir: string, fill: (tmp: string) => T | 
   mkdirSync(dirname(abs), { recursive: true });
   const tmp = tmpName(abs);
   rmSync(tmp, { recursive: true, force: true });
+  track(tmp);
   mkdirSync(tmp);
   try {
     const result = await fill(tmp);
@@ -86,5 +122,7 @@ export async function writeDirAtomic<T>(dir: string, fill: (tmp: string) => T | 
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    pending.delete(tmp);
   }
 }
