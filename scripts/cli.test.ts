@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -210,6 +210,20 @@ describe('npm run wikiart', () => {
       const again = await cliAsync('wikiart.ts', ['--csv', csv, '--limit', '30', '--base-url', base, '--out', out]);
       expect(again.code, again.err).toBe(0);
       expect(requests - before).toBe(2);
+      // A folder holding the user's own manifest.json is not taken for an earlier download.
+      const mine = join(tmp, 'my-dataset');
+      mkdirSync(mine);
+      writeFileSync(join(mine, 'manifest.json'), '{"classes":["a","b"],"items":[]}');
+      const refused = await cliAsync('wikiart.ts', ['--csv', csv, '--limit', '30', '--base-url', base, '--out', mine]);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/is not empty and is not an earlier download of this command .*add --force/);
+      expect(readFileSync(join(mine, 'manifest.json'), 'utf8')).toBe('{"classes":["a","b"],"items":[]}');
+      expect(readdirSync(mine)).toEqual(['manifest.json']);
+      // A dead mirror: nothing could be had, exit 1 with the reason, no manifest written.
+      const dead = await cliAsync('wikiart.ts', ['--csv', csv, '--limit', '30', '--base-url', 'http://127.0.0.1:9/', '--out', join(tmp, 'dead')]);
+      expect(dead.code).toBe(1);
+      expect(dead.err).toMatch(/error: no painting could be had: 30 downloads failed \(first: http:\/\/127\.0\.0\.1:9\/.*\); check --base-url and the network/);
+      expect(existsSync(join(tmp, 'dead', 'manifest.json'))).toBe(false);
     } finally {
       server.close();
     }

@@ -1,12 +1,14 @@
 /**
  * npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [--seed 0] [--base-url URL] [--concurrency 8] --out public/datasets/wikiart
  *
- * Downloads the course's paintings (resumable: files already on disk are kept), resizes the
- * shorter side to 256 px, and writes <out>/manifest.json; when <out> is in public/datasets it also
- * refreshes public/datasets/index.json (the list the app shows). Failed downloads are skipped and
- * counted. A non-empty <out> must be an earlier run of this command (it resumes) or needs --force.
+ * Downloads the course's paintings, each saved (atomically) as it arrives, so an interrupted run
+ * keeps what came and the next resumes; resizes the shorter side to 256 px, and writes
+ * <out>/manifest.json (marked as ours); when <out> is in public/datasets it also refreshes
+ * public/datasets/index.json (the list the app shows). Failed downloads are skipped and counted;
+ * none at all is an error (exit 1, with the first reason). A non-empty <out> must be an earlier run
+ * of this command (its manifest says so; it resumes) or needs --force.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
@@ -21,6 +23,18 @@ import { initNodeBackend } from './lib/nodeTf';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATASETS = join(ROOT, 'public/datasets');
+
+/** What this command writes into its manifests: a manifest without it is the user's, not ours to replace. */
+const GENERATED_BY = 'npm run wikiart';
+
+function ownManifest(path: string): boolean {
+  if (!existsSync(path)) return false;
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { generatedBy?: unknown }).generatedBy === GENERATED_BY;
+  } catch {
+    return false;
+  }
+}
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
@@ -53,9 +67,11 @@ await runCli(async () => {
   const limit = num(args, 'limit', { integer: true, min: 1 }, 4000);
   const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 0);
   const concurrency = num(args, 'concurrency', { integer: true, min: 1, max: 64 }, 8);
-  // Resuming an earlier download is fine; anything else in the folder needs --force.
-  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'manifest.json')) && !args.has('force'))
-    throw new UsageError(`--out ${out} is not empty and is not an earlier wikiart download; add --force to write into it`);
+  // Resuming an earlier download is fine (its manifest says this command wrote it); anything else
+  // in the folder, a manifest of the user's own included, needs --force.
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
+  if (existsSync(out) && readdirSync(out).length > 0 && !ownManifest(join(out, 'manifest.json')) && !args.has('force'))
+    throw new UsageError(`--out ${out} is not empty and is not an earlier download of this command (its manifest.json would be replaced); add --force to write into it`);
   if (resolve(csv).startsWith(`${out}/`)) throw new UsageError('--csv is inside --out: keep the CSV elsewhere');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   await initNodeBackend();
@@ -63,8 +79,12 @@ await runCli(async () => {
   for (const s of ds.skipped) log(`skipped ${s.count} rows: ${s.reason}`);
   ds = limitPerClass(ds, Math.ceil(limit / ds.classes.length), seed);
   const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));
-  const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!));
+  // An empty file (an earlier run cut short before atomic writes) is fetched again.
+  const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!) || statSync(target[i]!).size === 0);
   log(`${ds.items.length} paintings in ${ds.classes.length} styles; ${ds.items.length - missing.length} already on disk, ${missing.length} to download`);
+  let bad = 0;
+  let saved = 0;
+  // Each painting is saved as it arrives (atomically): a Ctrl-C keeps what came, and the next run resumes.
   const r = await fetchAll(
     missing.map((i) => ds.items[i]!.source),
     {
@@ -73,29 +93,34 @@ await runCli(async () => {
       onProgress: (d, f, t) => {
         if (d % 100 === 0 || d === t) log(`downloaded ${d}/${t}${f ? ` (${f} failed)` : ''}`);
       },
+      onBody: async (k, body) => {
+        const path = target[missing[k]!]!;
+        try {
+          const jpg = await resize256(body);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileAtomic(path, jpg);
+          saved++;
+        } catch {
+          bad++;
+        }
+      },
     },
   );
-  let bad = 0;
-  for (const [k, i] of missing.entries()) {
-    const body = r.bodies[k];
-    if (!body) continue;
-    try {
-      mkdirSync(dirname(target[i]!), { recursive: true });
-      writeFileSync(target[i]!, await resize256(body));
-    } catch {
-      bad++;
-    }
-  }
   const items = ds.items
     .map((it, i) => ({ it, path: target[i]! }))
     .filter(({ path }) => existsSync(path))
     .map(({ it, path }) => ({ url: path.slice(out.length + 1), label: it.label, split: it.split }));
+  if (items.length === 0) {
+    const why = r.failed[0] ? `${r.failed.length} downloads failed (first: ${r.failed[0].url}: ${r.failed[0].error})` : `${bad} downloads were not images`;
+    throw new Error(`no painting could be had: ${why}; check --base-url and the network`);
+  }
   mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, 'manifest.json'), JSON.stringify({ classes: ds.classes, items }));
+  writeFileAtomic(join(out, 'manifest.json'), JSON.stringify({ generatedBy: GENERATED_BY, classes: ds.classes, items }));
   // The app lists every dataset folder with a manifest under public/datasets; other folders are left alone.
   const root = dirname(out);
   if (root === DATASETS) writeDatasetIndex(root);
-  const result = { images: items.length, downloaded: missing.length - r.failed.length - bad, failed: r.failed.length, unreadable: bad, out };
-  log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable)`);
+  const result = { images: items.length, downloaded: saved, failed: r.failed.length, unreadable: bad, out };
+  const first = r.failed[0] ? `; first failure: ${r.failed[0].url}: ${r.failed[0].error}` : '';
+  log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable${first})`);
   console.log(JSON.stringify(result));
 });

@@ -55,4 +55,15 @@ describe('fetchAll', () => {
     const r = await fetchAll([`${base}/huge`], { maxBytes: 1e6, retries: 3 });
     expect(r.failed[0]!.error).toMatch(/more than the 1 MB allowed/);
   });
+
+  it('onBody takes each body as it arrives (by index) and the result holds none of them; a failure is still listed', async () => {
+    const got: [number, number[]][] = [];
+    const r = await fetchAll([`${base}/a`, `${base}/gone`, `${base}/b`], { onBody: (i, b) => void got.push([i, [...b]]), concurrency: 1 });
+    expect(got).toEqual([
+      [0, [1, 2, 3]],
+      [2, [1, 2, 3]],
+    ]);
+    expect(r.bodies).toEqual([null, null, null]);
+    expect(r.failed.map((f) => f.url.split('/').pop())).toEqual(['gone']);
+  });
 });

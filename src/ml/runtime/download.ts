@@ -15,6 +15,11 @@ export interface FetchAllOptions {
   /** A larger body fails the item (default: no limit). */
   maxBytes?: number;
   onProgress?: (done: number, failed: number, total: number) => void;
+  /**
+   * Takes each body as it arrives (item i), instead of holding them all to the end: a caller that
+   * saves as it goes keeps what came before a Ctrl-C. Its bodies[i] stay null then.
+   */
+  onBody?: (i: number, body: Uint8Array) => void | Promise<void>;
   shouldStop?: () => boolean;
   fetchFn?: typeof fetch;
 }
@@ -112,7 +117,9 @@ export async function fetchAll(urls: string[], o: FetchAllOptions = {}): Promise
       const i = next++;
       if (i >= urls.length) return;
       try {
-        bodies[i] = await one(urls[i]!);
+        const body = await one(urls[i]!);
+        if (o.onBody) await o.onBody(i, body);
+        else bodies[i] = body;
       } catch (e) {
         failed.push({ url: urls[i]!, error: (e as Error).message });
       }
