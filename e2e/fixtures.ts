@@ -100,6 +100,8 @@ function png(w: number, h: number, pixel: (x: number, y: number) => [number, num
 }
 writeFileSync(join(out, 'red.png'), png(32, 32, () => [220, 30, 30]));
 writeFileSync(join(out, 'huge-12000.png'), png(12000, 12000, () => [0, 0, 0]));
+// A 5000×1 strip: scaled to a 256-px shorter side it would be 328 MP.
+writeFileSync(join(out, 'strip-5000x1.png'), png(5000, 1, (x) => [x & 255, 90, 160]));
 // 49 MP, just under the limit: decoded off the main thread, scaled down for the network.
 writeFileSync(join(out, 'big-7000.png'), png(7000, 7000, (x, y) => [(x >> 5) & 255, (y >> 5) & 255, 128]));
 // A 3-style × 20-painting subset of wikiart7, served as a JSON manifest (the fetched-batches path).

@@ -189,6 +189,14 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     expect(r.err).toMatch(/skipped: .*bomb\.png is too large/);
   });
 
+  it('a 100000×1 strip is refused with its shape, by predict and saliency (it gave the same classes for any colour, exit 0)', () => {
+    const strip = join(tmp, 'strip.png');
+    writeFileSync(strip, png(100000, 1));
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', strip]), 1, /strip\.png is too elongated: 100000×1 pixels \(100000:1; the limit is 762:1\)/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', strip, '--out', join(tmp, 'strip-map.png')]), 1, /too elongated/);
+    expect(existsSync(join(tmp, 'strip-map.png'))).toBe(false);
+  });
+
   it('manifest items outside the manifest folder are left out; local items are read as files even with a URL among them', () => {
     const dir = join(tmp, 'manifest');
     mkdirSync(join(dir, 'A'), { recursive: true });

@@ -48,3 +48,23 @@ export function readImageHeader(b: Uint8Array): HeaderInfo | null {
   }
   return null;
 }
+
+/** The shorter side an image is scaled to before the network's centre crop (torchvision's 256 for 224). */
+const WORKING_SHORT_SIDE = 256;
+
+/**
+ * Why an image of this shape cannot go through the network, or null. A strip of a few pixels is
+ * scaled up until its shorter side is 256 px: a 100000×1 image would become 25600000×256, which
+ * no backend can hold (WASM's resize failed and every class came out the same, silently). So the
+ * scaled image may not exceed `maxPixels` either: at 50 MP, shapes up to about 763:1.
+ */
+export function elongationProblem(width: number, height: number, maxPixels: number): string | null {
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  if (!(short > 0)) return null; // empty: said elsewhere
+  const scaled = WORKING_SHORT_SIDE * Math.round((WORKING_SHORT_SIDE * long) / short);
+  if (scaled <= maxPixels) return null;
+  const ratio = long / short;
+  const limit = Math.floor(maxPixels / WORKING_SHORT_SIDE ** 2);
+  return `too elongated: ${width}×${height} pixels (${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}:1; the limit is ${limit}:1). Scaled so its shorter side is ${WORKING_SHORT_SIDE} px, as the network needs, it would be ${(scaled / 1e6).toFixed(0)} MP. Crop it to a less extreme shape and try again.`;
+}

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MAX_IMAGE_PIXELS } from '../../config';
+import { elongationProblem } from '../core/imageHeader';
 import { pixelScale, type Preprocess } from '../core/metadata';
 
 /** Decoded pixels, row-major, RGB or RGBA, 0..255. */
@@ -28,6 +29,8 @@ export function checkImageSize(width: number, height: number): void {
     throw new ImageError(
       `the image is too large: ${width}×${height} = ${((width * height) / 1e6).toFixed(0)} megapixels (limit ${MAX_IMAGE_PIXELS / 1e6} MP); scale it down first`,
     );
+  const thin = elongationProblem(width, height, MAX_IMAGE_PIXELS);
+  if (thin) throw new ImageError(`the image is ${thin}`);
 }
 
 function checkImage(img: RgbImage): void {

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { elongationProblem } from './imageHeader';
+
+describe('elongationProblem', () => {
+  const MP50 = 50_000_000;
+  it('passes ordinary photos, panoramas and strips up to the limit', () => {
+    for (const [w, h] of [[224, 224], [4000, 3000], [3000, 4000], [12000, 2000], [8000, 20], [20, 8000], [762, 1]]) expect(elongationProblem(w!, h!, MP50), `${w}×${h}`).toBeNull();
+  });
+  it('refuses shapes whose scaled size (shorter side 256 px) would pass the pixel limit, in words', () => {
+    expect(elongationProblem(5000, 1, MP50)).toBe(
+      'too elongated: 5000×1 pixels (5000:1; the limit is 762:1). Scaled so its shorter side is 256 px, as the network needs, it would be 328 MP. Crop it to a less extreme shape and try again.',
+    );
+    expect(elongationProblem(1, 60000, MP50)).toMatch(/^too elongated: 1×60000 pixels \(60000:1/);
+    expect(elongationProblem(800, 1, MP50)).toMatch(/^too elongated/);
+  });
+  it('leaves an empty image to the other checks', () => {
+    expect(elongationProblem(0, 10, MP50)).toBeNull();
+  });
+});
