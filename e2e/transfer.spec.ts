@@ -20,9 +20,13 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await page.getByLabel('Batch', { exact: true }).fill('8');
   await expect(page.getByTestId('strategy-select')).toHaveValue('fc8');
 
+  // While a run lives in its worker, leaving the page (a reload, a closed tab) asks first.
+  const leaving = () => page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));
+  expect(await leaving()).toBe(false);
   const t0 = Date.now();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toBeVisible();
+  expect(await leaving()).toBe(true);
   // The main thread is free while the worker trains: a click on another control is handled at once.
   await page.getByText(/^Layer table/).click();
   await expect(page.locator('details:has(table.layers)')).toHaveAttribute('open', '');
@@ -32,6 +36,7 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   const firstMs = Date.now() - t0;
   await expect(page.getByTestId('last-run-info')).toContainText(/features computed in/);
+  expect(await leaving()).toBe(false);
   await expect(page.getByTestId('feature-cache-status')).toContainText('cached: 60 images');
   const acc = Number(await page.getByTestId('epoch-row').last().getAttribute('data-val-acc'));
   expect(acc).toBeGreaterThanOrEqual(0);
@@ -107,6 +112,7 @@ test('a one-class dataset is explained and cannot be trained; a bad manifest URL
   await page.getByTestId('manifest-load').click();
   await expect(page.getByTestId('dataset-warnings')).toContainText('only one class (Baroque)');
   await expect(page.getByTestId('train-start')).toBeDisabled();
+  await expect(page.getByTestId('train-blocked')).toContainText('has images in one class only: a classifier needs at least two');
   await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/nowhere.json', page.url()).href);
   await page.getByTestId('manifest-load').click();
   await expect(page.getByTestId('dataset-error')).toBeVisible();

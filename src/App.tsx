@@ -22,6 +22,7 @@ export function App() {
   const screen = useStore((s) => s.screen);
   const lecture = useStore((s) => s.lecture);
   const learnOpen = useStore((s) => s.learnOpen);
+  const training = useStore((s) => s.tlStatus !== 'idle');
   useEffect(() => {
     startClassroom();
     void startBackend();
@@ -30,6 +31,13 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  useEffect(() => {
+    // A run lives in its worker: a reload or a closed tab would lose it, so the browser asks first.
+    if (!training) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [training]);
   useEffect(() => {
     // A new screen starts at its top, however it was reached (the nav, "Try it", Learn's links).
     window.scrollTo(0, 0);

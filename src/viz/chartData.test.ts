@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyRows, debiasedSmooth, lossRows } from './chartData';
+import { accuracyRows, debiasedSmooth, defaultRuns, lossRows, sharedClassCount } from './chartData';
 
 describe('chart data', () => {
   it('debiased smoothing starts on the data (no lag on a short run) and follows a step', () => {
@@ -31,5 +31,26 @@ describe('chart data', () => {
       { epoch: 2, a: 0.4, b: 0.3 },
       { epoch: 3, b: 0.35 },
     ]);
+  });
+
+  it('by default the recent runs on the studio\'s dataset are drawn; the latest of all when none is on it', () => {
+    const runs = [
+      { id: 'a', dataset: 'art3' },
+      { id: 'b', dataset: 'art2' },
+      { id: 'c', dataset: 'art3' },
+      { id: 'd', dataset: 'art2' },
+      { id: 'e', dataset: 'art3' },
+      { id: 'f', dataset: 'art3' },
+    ];
+    expect([...defaultRuns(runs, 'art3', 3)]).toEqual(['c', 'e', 'f']);
+    expect([...defaultRuns(runs, 'art2', 3)]).toEqual(['b', 'd']);
+    expect([...defaultRuns(runs, 'other', 2)]).toEqual(['e', 'f']);
+    expect([...defaultRuns(runs, undefined, 2)]).toEqual(['e', 'f']);
+  });
+
+  it('chance is drawn only for a class count every curve shares', () => {
+    expect(sharedClassCount([3, 3], 0)).toBe(3);
+    expect(sharedClassCount([3, 2], 7)).toBe(0);
+    expect(sharedClassCount([], 7)).toBe(7);
   });
 });

@@ -38,3 +38,19 @@ export function accuracyRows(runs: { id: string; valAcc: number[] }[]): Record<s
     return row;
   });
 }
+
+/**
+ * The saved runs drawn by default: the `recent` latest on the studio's dataset (accuracies on
+ * another dataset, with other classes and another chance level, do not compare), or the latest
+ * of all when none is on it.
+ */
+export function defaultRuns<R extends { id: string; dataset: string }>(runs: readonly R[], dataset: string | undefined, recent: number): Set<string> {
+  const same = dataset === undefined ? runs : runs.filter((r) => r.dataset === dataset);
+  return new Set((same.length ? same : runs).slice(-recent).map((r) => r.id));
+}
+
+/** The class count every curve shares (its chance level is 1/n), or 0 when they differ; `fallback` when nothing is drawn. */
+export function sharedClassCount(counts: readonly number[], fallback: number): number {
+  const distinct = new Set(counts);
+  return distinct.size === 1 ? counts[0]! : distinct.size === 0 ? fallback : 0;
+}

@@ -5,7 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
-import { accuracyRows, lossRows } from '../../viz/chartData';
+import { accuracyRows, defaultRuns, lossRows, sharedClassCount } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 
 /**
@@ -75,14 +75,18 @@ export function Charts() {
   const losses = live?.batchLosses ?? NO_LOSSES;
   const lossData = useMemo(() => lossRows(losses), [losses]);
   const candidates = runs.filter((r) => r !== replayed);
-  const shownIds = picked ?? new Set(candidates.slice(-RECENT).map((r) => r.id));
+  // By default the recent runs on the dataset in the studio: accuracies on other datasets (other
+  // classes, another chance level) are not comparable. The others are a click away, named.
+  const shownIds = picked ?? defaultRuns(candidates, dataset?.name, RECENT);
+  const datasets = new Set(candidates.map((r) => r.dataset));
   const shown = candidates.filter((r) => shownIds.has(r.id));
   const colour = (id: string) => COLORS[Math.max(0, candidates.findIndex((r) => r.id === id)) % COLORS.length]!;
   const accData = accuracyRows([
     ...shown.map((r) => ({ id: r.id, valAcc: r.epochs.map((e) => e.valAcc) })),
     ...(status !== 'idle' && live ? [{ id: 'current', valAcc: live.epochs.map((e) => e.valAcc) }] : []),
   ]);
-  const classes = dataset?.classes.length ?? last?.classes.length ?? 0;
+  // Chance (and the course band) only where every curve on the chart has the same number of classes.
+  const classes = sharedClassCount([...shown.map((r) => r.classes.length), ...(status !== 'idle' && dataset ? [dataset.classes.length] : [])], dataset?.classes.length ?? last?.classes.length ?? 0);
   const toggle = (id: string) => setPicked(() => {
     const next = new Set(shownIds);
     if (next.has(id)) next.delete(id);
@@ -136,6 +140,7 @@ export function Charts() {
               <li key={r.id}>
                 <label>
                   <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {r.label}
+                  {datasets.size > 1 ? ` · ${r.dataset}` : ''}
                 </label>
               </li>
             ))}
