@@ -37,11 +37,13 @@ test('drop doberman.png → Doberman in the predictions, a non-uniform map; anot
   expect((await download).suggestedFilename()).toMatch(/doberman-vanilla-class236-map\.png/);
 });
 
-test('a .txt renamed to .jpg, a 12000×12000 PNG and a 5000×1 strip get clear messages; the page keeps working', async ({ page }) => {
+test('a .txt renamed to .jpg, a 12000×12000 PNG, an empty file and a 5000×1 strip get clear messages; the page keeps working', async ({ page }) => {
   await dropFiles(page, [join(FIXTURES, 'not-an-image.jpg')]);
   await expect(page.getByTestId('error-message')).toContainText('not an image');
   await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'huge-12000.png'));
   await expect(page.getByTestId('error-message')).toContainText('too large: 12000×12000');
+  await page.getByTestId('saliency-input').setInputFiles({ name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) });
+  await expect(page.getByTestId('error-message')).toContainText('empty.jpg is empty (0 bytes): nothing to read');
   await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'strip-5000x1.png'));
   await expect(page.getByTestId('error-message')).toContainText('strip-5000x1.png is too elongated: 5000×1 pixels (5000:1; the limit is 762:1)');
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));

@@ -189,6 +189,19 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     expect(r.err).toMatch(/skipped: .*bomb\.png is too large/);
   });
 
+  it('a 0-byte image is called empty; a one-class dataset or a layer named twice stops the probe before any feature is computed', () => {
+    const empty = join(tmp, 'empty.jpg');
+    writeFileSync(empty, '');
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', empty]), 1, /empty\.jpg is empty \(0 bytes\): nothing to read/);
+    const one = join(tmp, 'one-class', 'Baroque');
+    mkdirSync(one, { recursive: true });
+    for (const f of readdirSync(sharedFile('datasets/wikiart7/Baroque')).slice(0, 4)) copyFileSync(sharedFile(`datasets/wikiart7/Baroque/${f}`), join(one, f));
+    const r = cli('probe.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--layers', 'conv1']);
+    expectOneLine(r, 2, /has images in one class only: the probe's classifier needs at least two/);
+    expect(r.s).toBeLessThan(20);
+    expectOneLine(cli('probe.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--layers', 'conv1,conv1']), 2, /--layers names conv1 twice/);
+  });
+
   it('a 100000×1 strip is refused with its shape, by predict and saliency (it gave the same classes for any colour, exit 0)', () => {
     const strip = join(tmp, 'strip.png');
     writeFileSync(strip, png(100000, 1));

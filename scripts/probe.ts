@@ -23,6 +23,8 @@ await runCli(async () => {
   const modelDir = str(args, 'model');
   const data = str(args, 'data');
   const layers = (str(args, 'layers') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+  const twice = layers.find((l, i) => layers.indexOf(l) !== i);
+  if (twice) throw new UsageError(`--layers names ${twice} twice`);
   if (!modelDir || !data || layers.length === 0) throw new UsageError(USAGE);
   const epochs = num(args, 'epochs', RECIPE_RANGES.epochs, 20);
   const seed = num(args, 'seed', RECIPE_RANGES.seed, 0);
@@ -44,6 +46,9 @@ await runCli(async () => {
   if (limit) ds = limitPerClass(ds, limit, seed);
   ds = stratifiedSplit(ds, val, seed);
   for (const w of datasetWarnings(ds)) log(`warning: ${w}`);
+  // Before any feature is computed: a classifier over one class is no probe (it failed in TF.js's oneHot, late).
+  const withImages = new Set(ds.items.map((it) => it.label)).size;
+  if (withImages < 2) throw new UsageError(`${ds.name} has images in ${withImages === 1 ? 'one class only' : 'no class'}: the probe's classifier needs at least two`);
   log(`${ds.name}: ${ds.items.length} images in ${ds.classes.length} classes; ${layers.length} depths; backend ${backend.name}`);
   const bytes = await readItems(ds, undefined, log);
   const t0 = performance.now();

@@ -16,6 +16,7 @@ export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
 const FORMATS = 'JPEG, PNG, GIF, WebP or BMP';
 
 export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbImage> {
+  if (bytes.length === 0) throw new ImageError(`${name} is empty (0 bytes): nothing to read`);
   const head = readImageHeader(bytes);
   if (!head) throw new ImageError(`${name} is not an image TransferLens can read (${FORMATS})`);
   const mp = (head.width * head.height) / 1e6;

@@ -23,6 +23,7 @@ export interface DecodeOptions {
 
 export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeOptions = {}): Promise<ImagePixels & { originalWidth: number; originalHeight: number; thumb?: Blob }> {
   const name = file.name ?? 'the file';
+  if (file.size === 0) throw new ImageFileError(`${name} is empty (0 bytes): nothing to read`);
   const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
   const header = readImageHeader(head);
   if (!header && !(file.type.startsWith('image/') && file.type !== 'image/svg+xml'))
