@@ -152,6 +152,25 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
 });
 
 
+test('a text file named .jpg inside a class folder is skipped at training, and named', async ({ page }) => {
+  const { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = join(mkdtempSync(join(tmpdir(), 'tl-bad-folder-')), 'styles');
+  for (const style of ['Baroque', 'Symbolism']) {
+    mkdirSync(join(root, style), { recursive: true });
+    for (const f of readdirSync(join(SHARED, 'datasets/wikiart7', style)).sort().slice(0, 6)) copyFileSync(join(SHARED, 'datasets/wikiart7', style, f), join(root, style, f));
+  }
+  writeFileSync(join(root, 'Baroque', 'notes.jpg'), 'not a painting');
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('dataset-input').setInputFiles(root);
+  await expect(page.getByTestId('dataset-summary')).toContainText('13 images in 2 classes');
+  await page.getByTestId('epochs-input').fill('1');
+  await page.getByLabel('Batch', { exact: true }).fill('4');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('last-run-info')).toContainText('1 unreadable image skipped (notes.jpg)', { timeout: 120_000 });
+});
+
 test('pause holds training where it is; resume continues; stop keeps the completed epochs', async ({ page }) => {
   await loadMini(page);
   await page.getByTestId('epochs-input').fill('200');

@@ -82,7 +82,9 @@ export function TrainControls() {
       {lastRun && status === 'idle' && (
         <p className="small" data-testid="last-run-info">
           Last run: features {lastRun.summary.fromCache ? 'from the cache (trunk not recomputed)' : `computed in ${formatMs(lastRun.summary.featureMs)} (${lastRun.summary.imagesPerSecond.toFixed(1)} images/s)`}
-          {lastRun.summary.unreadable ? ` · ${lastRun.summary.unreadable} unreadable images skipped` : ''}
+          {lastRun.summary.unreadable
+            ? ` · ${lastRun.summary.unreadable} unreadable image${lastRun.summary.unreadable === 1 ? '' : 's'} skipped${lastRun.summary.unreadableNames?.length ? ` (${lastRun.summary.unreadableNames.join(', ')}${lastRun.summary.unreadable > lastRun.summary.unreadableNames.length ? ', …' : ''})` : ''}`
+            : ''}
           {lastRun.summary.stopped ? ' · stopped early' : ''} · best validation accuracy {lastRun.summary.best.valAcc.toFixed(3)} (epoch {lastRun.summary.best.epoch})
         </p>
       )}

@@ -101,10 +101,11 @@ describe('training worker handler', () => {
     const before = tf.memory().numTensors;
     const config = { optimizer: 'sgd' as const, lr: 0.01, momentum: 0.9, batchSize: 8, epochs: 2, dropout: 0.5, weightDecay: 0, seed: 0 };
     const run = await send({ type: 'train', strategy: 'fc8', config });
-    const r = run.result as { epochs: unknown[]; fromCache: boolean; unreadable: number; confusion: number[][] };
+    const r = run.result as { epochs: unknown[]; fromCache: boolean; unreadable: number; unreadableNames: string[]; confusion: number[][] };
     expect(r.epochs).toHaveLength(2);
     expect(r.fromCache).toBe(false);
     expect(r.unreadable).toBe(1);
+    expect(r.unreadableNames).toEqual(['notes.jpg']); // named, so the page can say which
     expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     const kinds = new Set(run.live.map((e) => e.type));
     for (const k of ['phase', 'batch', 'epoch', 'checkpoint']) expect(kinds).toContain(k);

@@ -134,5 +134,11 @@ describe('runSummary', () => {
     expect(s.precisionRecall[0]).toEqual({ precision: 0.5, recall: 1 });
     expect(s.imagesPerSecond).toBe(60);
     expect(s.unreadable).toBe(2);
+    expect(s.unreadableNames).toEqual([]); // every item was read
+    // Items the features left out are the unreadable ones: the first few are named.
+    const missing = runSummary({ ...r, trunk: { ...r.trunk, used: valItems.filter((i) => i % 9 !== 3) } } as FineTuneResult, ds);
+    const skipped = ds.items.filter((_, i) => i % 9 === 3).map((it) => it.source.split('/').pop());
+    expect(skipped).toHaveLength(7);
+    expect(missing.unreadableNames).toEqual(skipped.slice(0, 5));
   });
 });

@@ -35,6 +35,8 @@ export interface RunSummary {
   fromCache: boolean;
   imagesPerSecond: number;
   unreadable: number;
+  /** The first few unreadable items' file names, so the page can name them. */
+  unreadableNames?: string[];
   stopped: boolean;
   /** The most confident mistakes: validation item sources with true/predicted class. */
   mistakes: { source: string; truth: number; predicted: number; confidence: number }[];

@@ -29,6 +29,17 @@ export function planRows(b: Backbone, strategy: Strategy, classes: number, unfre
 export const CELL_LIMIT = 24;
 export const MISTAKE_LIMIT = 12;
 
+/** Names shown for the images a run could not read (the items its features left out). */
+export const UNREADABLE_NAMES = 5;
+
+function unreadableNames(r: FineTuneResult, ds: Dataset): string[] {
+  if (!r.unreadable) return [];
+  const used = new Set(r.trunk.used);
+  const names: string[] = [];
+  for (let i = 0; i < ds.items.length && names.length < UNREADABLE_NAMES; i++) if (!used.has(i)) names.push(ds.items[i]!.source.split('/').pop()!);
+  return names;
+}
+
 export function runSummary(r: FineTuneResult, ds: Dataset): RunSummary {
   const mistakes = r.valItems
     .map((item, k) => ({ source: ds.items[item]!.source, truth: ds.items[item]!.label, predicted: r.evaluation.predicted[k]!, confidence: r.evaluation.confidence[k]! }))
@@ -49,6 +60,7 @@ export function runSummary(r: FineTuneResult, ds: Dataset): RunSummary {
     fromCache: r.fromCache,
     imagesPerSecond: r.fromCache ? 0 : r.trunk.used.length / (r.featureMs / 1000),
     unreadable: r.unreadable,
+    unreadableNames: unreadableNames(r, ds),
     stopped: r.train.stopped,
     mistakes,
     cells,
