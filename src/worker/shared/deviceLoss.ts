@@ -34,3 +34,15 @@ export function loseDevice(onLost: (why: string) => void): string {
   return 'flag (no GPU device on this backend)';
 }
 
+
+/**
+ * The error a run failed with, in words when the GPU went: a read that fails as the device is
+ * destroyed (WebGPU's mapAsync rejected: "Buffer was unmapped before mapping was resolved") comes
+ * before device.lost settles, so a GPU error waits a moment for it.
+ */
+export async function asDeviceLoss(e: unknown, lost: () => string | null, settleMs = 100): Promise<unknown> {
+  if (e instanceof DeviceLostError) return e;
+  if (!lost() && /GPUBuffer|GPUDevice|mapAsync/.test(e instanceof Error ? e.message : String(e))) await new Promise((r) => setTimeout(r, settleMs));
+  const why = lost();
+  return why ? new DeviceLostError(why) : e;
+}

@@ -26,7 +26,7 @@ import { datasetSummary, openDatasetSource, type ItemBytes } from './datasetSour
 import { featureCache, featureKey, type KeyValueStore } from './featureCache';
 import { Gate } from './gate';
 import { planRows, runSummary } from './runSummary';
-import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
+import { asDeviceLoss, DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { DatasetSummary, RunSummary, TrainEvent, TrainRequest, TrainResultMap } from './protocol';
 
 
@@ -230,7 +230,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'plan':
         return planRows(need(backbone, 'load a model'), req.strategy, dataset?.classes.length ?? 10, req.unfreezeBlock);
       case 'train':
-        return train(req);
+        return await train(req).catch(async (e: unknown) => Promise.reject(await asDeviceLoss(e, () => lost)));
       case 'pause':
         gate.set('paused', req.paused);
         return { paused: req.paused };
