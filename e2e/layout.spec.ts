@@ -57,10 +57,21 @@ function overlaps(page: Page): Promise<string[]> {
   });
 }
 
-/** Elements whose content is wider than their box (clipped text or controls), outside scroll areas. */
+/** Elements whose content is wider than their box (clipped text or controls), outside scroll areas; a select whose chosen option does not fit it. */
 function clipped(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    for (const sel of document.querySelectorAll<HTMLSelectElement>('main select, header select')) {
+      const cs = getComputedStyle(sel);
+      if (cs.display === 'none' || sel.getBoundingClientRect().width === 0 || sel.closest('#learn, details:not([open]) > :not(summary)')) continue;
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const text = sel.selectedOptions[0]?.text ?? '';
+      // Room for the text: the box less its padding and the drop-down arrow (about 1 em).
+      const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - parseFloat(cs.fontSize);
+      const need = ctx.measureText(text).width;
+      if (need > room + 4) out.push(`select "${text.slice(0, 24)}" shows its choice cut (${Math.round(need - room)}px too narrow)`);
+    }
     if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`the page is ${document.documentElement.scrollWidth - window.innerWidth}px wider than the window`);
     for (const el of document.querySelectorAll('main *, header *')) {
       if (el.closest('svg, .table-scroll, .chip-panel, .run-legend, #learn, select, option, .sr-only, details:not([open]) > :not(summary)') || !(el instanceof HTMLElement)) continue;

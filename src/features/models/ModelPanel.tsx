@@ -36,8 +36,8 @@ export function ModelPanel() {
             <select data-testid="model-select" value={chosen?.id ?? ''} onChange={(e) => setSelected(e.target.value)}>
               {index.map((m) => (
                 <option key={m.id} value={m.id}>
-                  {m.name} — {formatBytes(m.bytes)}
-                  {m.quantize !== 'none' ? ` (${m.quantize})` : ''}
+                  {shortName(m.name)} — {formatBytes(m.bytes)}
+                  {m.quantize !== 'none' ? ` · ${m.quantize}` : ''}
                 </option>
               ))}
             </select>
@@ -51,6 +51,11 @@ export function ModelPanel() {
             Load
           </button>
         </div>
+      )}
+      {chosen && shortName(chosen.name) !== chosen.name && (
+        <p className="small" data-testid="model-select-full">
+          {chosen.name}
+        </p>
       )}
       <OpenModel disabled={!!loading || !backend} />
       <form
@@ -91,4 +96,9 @@ export function ModelPanel() {
       </p>
     </section>
   );
+}
+
+/** A model's name without its trailing parenthesis ("SqueezeNet 1.1 (ImageNet, original Caffe weights)" → "SqueezeNet 1.1"): what fits the list on a projector; the full name is shown under it. */
+export function shortName(name: string): string {
+  return name.replace(/\s*\([^()]*\)\s*$/, '') || name;
 }

@@ -13,6 +13,8 @@ export function MethodPanel() {
   const layers = useStore((s) => s.current?.info.spatialLayers ?? EMPTY);
   const camDefault = useStore((s) => s.current?.info.camLayer ?? null);
   const m = SALIENCY_METHOD_INFO[p.method];
+  // On a projector the short names: the long ones did not fit the select at 1280×720.
+  const lecture = useStore((s) => s.lecture);
   return (
     <fieldset className="method">
       <legend>Method</legend>
@@ -21,7 +23,7 @@ export function MethodPanel() {
         <select data-testid="method-select" value={p.method} onChange={(e) => setSalParams({ method: e.target.value as SaliencyParams['method'] })}>
           {SALIENCY_METHODS.map((x) => (
             <option key={x} value={x}>
-              {SALIENCY_METHOD_INFO[x].label}
+              {lecture ? SALIENCY_METHOD_INFO[x].short : SALIENCY_METHOD_INFO[x].label}
             </option>
           ))}
         </select>

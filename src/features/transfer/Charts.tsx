@@ -7,6 +7,8 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, R
 import { useMemo, useRef, useState } from 'react';
 import { accuracyRows, defaultRuns, lossRows, sharedClassCount } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
+import { replayFrame } from '../../state/replay';
+import { useStore } from '../../state/store';
 
 /**
  * Batches and epochs on a number axis: a few round ticks. As categories, Recharts thinned the
@@ -30,8 +32,6 @@ function axes(lecture: boolean) {
 }
 /** Accuracy ticks: every quarter, all of them shown. */
 const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
-import { replayFrame } from '../../state/replay';
-import { useStore } from '../../state/store';
 
 function PngButton({ target, name }: { target: React.RefObject<HTMLElement | null>; name: string }) {
   return (

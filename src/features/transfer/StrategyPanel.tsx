@@ -9,6 +9,7 @@ export function StrategyPanel() {
   const strategy = useStore((s) => s.tlStrategy);
   const plan = useStore((s) => s.tlPlan);
   const running = useStore((s) => s.tlStatus !== 'idle');
+  const lecture = useStore((s) => s.lecture);
   return (
     <section className="panel" aria-labelledby="strategy-h">
       <h2 id="strategy-h">2 · Model surgery</h2>
@@ -17,7 +18,7 @@ export function StrategyPanel() {
         <select data-testid="strategy-select" value={strategy} disabled={running || !model} onChange={(e) => setStrategy(e.target.value as Strategy)}>
           {STRATEGIES.map((s) => (
             <option key={s} value={s} disabled={!model?.strategies.includes(s)}>
-              {strategyLabel(s, model?.classifierLayers ?? [])}
+              {strategyLabel(s, model?.classifierLayers ?? [], lecture)}
               {model && !model.strategies.includes(s) ? ' — not for this model' : ''}
             </option>
           ))}

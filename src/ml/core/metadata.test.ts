@@ -39,5 +39,8 @@ describe('strategy labels follow the model', async () => {
     expect(strategyLabel('fc7-fc8', ['fc6', 'fc7', 'fc8'])).toBe('Replace the last two layers (new fc7 + fc8; trunk, fc6 frozen) — the course recipe');
     expect(strategyLabel('fc8', ['conv10'])).toBe('Replace the last layer (new conv10; trunk frozen)');
     expect(strategyLabel('fc8', ['conv10'])).not.toMatch(/fc6|fc7/);
+    // Lecture mode's short names, from the model's own layers.
+    expect(strategyLabel('fc7-fc8', ['fc6', 'fc7', 'fc8'], true)).toBe('New fc7 + fc8 (course)');
+    expect(strategyLabel('fc8', ['conv10'], true)).toBe('New conv10 only');
   });
 });

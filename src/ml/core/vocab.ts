@@ -113,10 +113,22 @@ export const PROBE_LAYERS: Record<string, string[]> = {
 };
 
 /** A strategy in the model's own layer names (SqueezeNet's classifier is conv10, not fc6–fc8). */
-export function strategyLabel(s: Strategy, classifierLayers: readonly string[]): string {
+export function strategyLabel(s: Strategy, classifierLayers: readonly string[], short = false): string {
   const L = classifierLayers.length ? classifierLayers : ['fc6', 'fc7', 'fc8'];
   const last = L[L.length - 1]!;
   const before = (k: number) => L.slice(0, Math.max(0, L.length - k));
+  // Short: what fits a select on a projector (the layer table below says the rest).
+  if (short)
+    switch (s) {
+      case 'fc8':
+        return `New ${last} only`;
+      case 'fc7-fc8':
+        return L.length < 2 ? `New ${last} only` : `New ${L[L.length - 2]} + ${last} (course)`;
+      case 'fc6-head':
+        return `New classifier on ${L[0]}`;
+      case 'all-fc':
+        return `Fine-tune all + new ${last}`;
+    }
   switch (s) {
     case 'fc8':
       return `Replace the last layer (new ${last}; trunk${before(1).length ? `, ${before(1).join(', ')}` : ''} frozen)`;
