@@ -202,6 +202,19 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     expectOneLine(cli('probe.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--layers', 'conv1,conv1']), 2, /--layers names conv1 twice/);
   });
 
+  it('raw errors in words: a folder as --labels, an unknown --layer (exit 2, as probe), hex numbers, a folder as --csv, a cut .csv.gz named', () => {
+    const labelsDir = join(tmp, 'labels-dir');
+    mkdirSync(labelsDir, { recursive: true });
+    expectOneLine(cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--labels', labelsDir, '--out', join(tmp, 'conv')]), 2, /--labels .*labels-dir is not a file: give a text file with one class name per line/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--method', 'gradcam', '--layer', 'nope', '--out', join(tmp, 'cam.png')]), 2, /no layer "nope" in this model; its layers: /);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', photo, '--top', '0x10']), 2, /--top must be an integer in \[1, 1000\] \(got "0x10"\)/);
+    expectOneLine(cli('wikiart.ts', ['--csv', labelsDir, '--out', join(tmp, 'wk')]), 2, /--csv .*labels-dir is not a file/);
+    const cut = join(tmp, 'cut.csv.gz');
+    writeFileSync(cut, readFileSync(sharedFile('datasets/wikiart-course/wikiart.csv.gz')).subarray(0, 200));
+    expectOneLine(cli('wikiart.ts', ['--csv', cut, '--out', join(tmp, 'wk')]), 1, /cut\.csv\.gz: the \.gz file is damaged or cut short/);
+    expectOneLine(cli('train.ts', ['--model', model, '--data', cut, '--out', join(tmp, 'never')]), 1, /cut\.csv\.gz: the \.gz file is damaged or cut short/);
+  });
+
   it('a 100000×1 strip is refused with its shape, by predict and saliency (it gave the same classes for any colour, exit 0)', () => {
     const strip = join(tmp, 'strip.png');
     writeFileSync(strip, png(100000, 1));

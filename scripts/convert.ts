@@ -32,6 +32,7 @@ await runCli(async () => {
   if (statSync(weights).size > MAX_CHECKPOINT_BYTES) throw new UsageError(`${weights} is ${(statSync(weights).size / 1e9).toFixed(1)} GB: not a checkpoint of ${ARCHS.join(', ')}`);
   const labelsPath = str(args, 'labels');
   if (labelsPath && !existsSync(labelsPath)) throw new UsageError(`no such labels file: ${labelsPath}`);
+  if (labelsPath && !statSync(labelsPath).isFile()) throw new UsageError(`--labels ${labelsPath} is not a file: give a text file with one class name per line`);
   const inputs = [{ flag: '--weights', path: weights }, ...(labelsPath ? [{ flag: '--labels', path: labelsPath }] : [])];
   checkOutput(out, { inputs, kind: 'dir', force: args.has('force') });
 

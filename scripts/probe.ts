@@ -10,7 +10,7 @@ import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/
 import { RECIPE_RANGES } from '../src/ml/core/vocab';
 import { layerProbe } from '../src/ml/training/probe';
 import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
-import { loadModelDir } from './lib/fsModel';
+import { loadModelDir, unknownLayers } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -35,13 +35,8 @@ await runCli(async () => {
   const backend = await initNodeBackend();
   const net = await loadModelDir(modelDir);
   for (const w of net.warnings) log(`warning: ${w}`);
-  const names = new Set(net.model.layers.map((l) => l.name));
-  const unknown = layers.filter((l) => !names.has(l));
-  if (unknown.length) {
-    const all = [...names];
-    const list = all.length > 12 ? `${all.slice(0, 6).join(', ')}, …, ${all.slice(-6).join(', ')} (${all.length} in all)` : all.join(', ');
-    throw new UsageError(`no layer ${unknown.map((l) => `"${l}"`).join(', ')} in this model; its layers: ${list}`);
-  }
+  const missing = unknownLayers(net.model, layers);
+  if (missing) throw new UsageError(missing);
   let ds = await loadDataset(data, { log });
   if (limit) ds = limitPerClass(ds, limit, seed);
   ds = stratifiedSplit(ds, val, seed);

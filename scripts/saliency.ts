@@ -11,7 +11,7 @@ import { SALIENCY_METHODS } from '../src/ml/core/vocab';
 import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { computeSaliency } from '../src/ml/saliency/saliency';
 import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
-import { loadModelDir } from './lib/fsModel';
+import { loadModelDir, unknownLayers } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 import { setFlipCaching } from '../src/ml/runtime/wasm/register';
@@ -51,6 +51,9 @@ await runCli(async () => {
   const net = await loadModelDir(modelDir);
   for (const w of net.warnings) process.stderr.write(`warning: ${w}\n`);
   if (requested !== undefined && requested >= net.meta.labels.length) throw new UsageError(`--class ${requested} is out of range 0..${net.meta.labels.length - 1}`);
+  const layerArg = str(args, 'layer');
+  const missing = layerArg === undefined ? null : unknownLayers(net.model, [layerArg]);
+  if (missing) throw new UsageError(missing);
   const x = net.preprocess(await decodeImageFile(image));
   const logits = logitsModel(net.model);
   try {
@@ -62,7 +65,7 @@ await runCli(async () => {
       ...opts,
       baseline,
       preprocess: net.meta.preprocess,
-      layer: str(args, 'layer') ?? net.meta.trunkOutput ?? undefined,
+      layer: layerArg ?? net.meta.trunkOutput ?? undefined,
     });
     const ms = Math.round(performance.now() - t0);
     writeFileAtomic(out, grayPng(r.map, r.width, r.height));

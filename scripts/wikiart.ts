@@ -63,7 +63,8 @@ await runCli(async () => {
   const csv = str(args, 'csv');
   const out = resolve(str(args, 'out') ?? join(DATASETS, 'wikiart'));
   if (!csv) throw new UsageError(USAGE);
-  if (!existsSync(csv) || !statSync(csv).isFile()) throw new UsageError(`no such file: ${csv}`);
+  if (!existsSync(csv)) throw new UsageError(`no such file: ${csv}`);
+  if (!statSync(csv).isFile()) throw new UsageError(`--csv ${csv} is not a file: give the course's wikiart.csv(.gz)`);
   const limit = num(args, 'limit', { integer: true, min: 1 }, 4000);
   const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 0);
   const concurrency = num(args, 'concurrency', { integer: true, min: 1, max: 64 }, 8);
@@ -75,7 +76,12 @@ await runCli(async () => {
   if (resolve(csv).startsWith(`${out}/`)) throw new UsageError('--csv is inside --out: keep the CSV elsewhere');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   await initNodeBackend();
-  let ds = parseWikiartCsv(readFileSync(csv), { baseUrl: str(args, 'base-url') });
+  let ds: ReturnType<typeof parseWikiartCsv>;
+  try {
+    ds = parseWikiartCsv(readFileSync(csv), { baseUrl: str(args, 'base-url') });
+  } catch (e) {
+    throw new Error(`${csv}: ${(e as Error).message}`);
+  }
   for (const s of ds.skipped) log(`skipped ${s.count} rows: ${s.reason}`);
   ds = limitPerClass(ds, Math.ceil(limit / ds.classes.length), seed);
   const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));

@@ -74,7 +74,8 @@ export function describeRule(r: NumberRule): string {
 
 /** The number in `text`, or why it is not acceptable (never coerced). */
 export function checkNumber(text: string, r: NumberRule): { value: number } | { error: string } {
-  const n = text.trim() === '' ? NaN : Number(text);
+  // Decimal or scientific notation (1e-3 is a learning rate); not 0x…, 0o…, 0b…, which Number() reads.
+  const n = text.trim() === '' || /^\s*[+-]?0[xob]/i.test(text) ? NaN : Number(text);
   const bad =
     !Number.isFinite(n) ||
     (r.integer && !Number.isInteger(n)) ||

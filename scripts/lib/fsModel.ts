@@ -121,6 +121,15 @@ export function collectGarbage(): void {
 }
 
 /** A model folder as a Backbone, its file buffer released before the work starts. */
+/** A usage error for layer names the model does not have, listing (some of) the ones it has; null when all exist. */
+export function unknownLayers(model: { layers: { name: string }[] }, wanted: string[]): string | null {
+  const names = model.layers.map((l) => l.name);
+  const unknown = wanted.filter((l) => !names.includes(l));
+  if (!unknown.length) return null;
+  const list = names.length > 12 ? `${names.slice(0, 6).join(', ')}, …, ${names.slice(-6).join(', ')} (${names.length} in all)` : names.join(', ');
+  return `no layer ${unknown.map((l) => `"${l}"`).join(', ')} in this model; its layers: ${list}`;
+}
+
 export async function loadModelDir(dir: string, options?: LoadOptions): Promise<Backbone> {
   const model = await loadLayers(fileSystemHandler(dir), options);
   collectGarbage();

@@ -44,7 +44,13 @@ export async function loadDataset(data: string, opts: { baseUrl?: string; log?: 
     const ds = fromPaths(walk(root).map((p) => relative(root, p)), basename(root));
     return { ...ds, items: ds.items.map((it) => ({ ...it, source: join(root, it.source) })) };
   }
-  if (/\.csv(\.gz)?$/i.test(data)) return parseWikiartCsv(readManifestFile(data), opts);
+  if (/\.csv(\.gz)?$/i.test(data)) {
+    try {
+      return parseWikiartCsv(readManifestFile(data), opts);
+    } catch (e) {
+      throw new Error(`${data}: ${(e as Error).message}`);
+    }
+  }
   const ds = parseJsonManifest(readManifestFile(data).toString('utf8'), undefined, basename(data));
   // Relative entries are relative to the manifest's folder, and must stay inside it.
   const dir = realpathSync(resolve(data, '..'));

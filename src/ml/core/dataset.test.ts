@@ -46,6 +46,19 @@ describe('datasets', () => {
     expect(() => parseJsonManifest('{')).toThrow(/not valid JSON/);
   });
 
+  it('a null manifest, null items, labels that are neither a name nor an index, and binary files get words, not TypeErrors', () => {
+    expect(() => parseJsonManifest('null')).toThrow('the manifest must be a JSON object with "classes" and "items"');
+    expect(() => parseJsonManifest('[1,2]')).toThrow(/must be a JSON object/);
+    const ds = parseJsonManifest(JSON.stringify({ classes: ['a', 'b'], items: [null, { url: 'x.jpg', label: true }, { url: 'y.jpg', label: 1 }] }));
+    expect(ds.items).toEqual([{ source: 'y.jpg', label: 1, split: undefined }]);
+    expect(ds.skipped).toEqual([{ reason: 'bad manifest entry', count: 2 }]);
+    const jpeg = new TextDecoder().decode(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]));
+    expect(() => parseJsonManifest(jpeg)).toThrow('the manifest is not JSON text: it looks like a binary file (an image or an archive?)');
+    expect(() => parseWikiartCsv(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46]))).toThrow(/the CSV is not text/);
+    const gz = readFileSync(sharedFile('datasets/wikiart-course/wikiart.csv.gz'));
+    expect(() => parseWikiartCsv(gz.subarray(0, 200))).toThrow(/the \.gz file is damaged or cut short/);
+  });
+
   it('stratified split: seeded, per-class proportions, manifest split kept', () => {
     const ds = fromPaths(Array.from({ length: 50 }, (_, i) => `d/${i < 30 ? 'A' : 'B'}/${i}.jpg`));
     const a = stratifiedSplit(ds, 0.2, 1);

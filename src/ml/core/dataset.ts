@@ -78,13 +78,20 @@ export function fromPaths(paths: string[], name = 'dataset'): Dataset {
 }
 
 /** `{ "classes": [...], "items": [{ "url", "label", "split"? }] }`, URLs relative to the manifest. */
+/** Control bytes or undecodable ones near the start: an image or archive given where text was wanted. */
+function looksBinary(text: string): boolean {
+  return /[\u0000-\u0008\u000e-\u001a\ufffd]/.test(text.slice(0, 1024));
+}
+
 export function parseJsonManifest(text: string, manifestUrl?: string, name = 'manifest'): Dataset {
+  if (looksBinary(text)) throw new DatasetError('the manifest is not JSON text: it looks like a binary file (an image or an archive?)');
   let j: unknown;
   try {
     j = JSON.parse(text);
   } catch (e) {
     throw new DatasetError(`the manifest is not valid JSON: ${(e as Error).message}`);
   }
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) throw new DatasetError('the manifest must be a JSON object with "classes" and "items"');
   const m = j as { classes?: unknown; items?: unknown };
   if (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'string')) throw new DatasetError('the manifest needs "classes": an array of names');
   if (!Array.isArray(m.items)) throw new DatasetError('the manifest needs "items": [{ "url", "label", "split"? }]');
@@ -93,9 +100,10 @@ export function parseJsonManifest(text: string, manifestUrl?: string, name = 'ma
   if (twice !== undefined) throw new DatasetError(`the manifest lists class "${twice}" twice: each class once, please`);
   const skipped = new Map<string, number>();
   const items: DatasetItem[] = [];
-  for (const it of m.items as { url?: unknown; label?: unknown; split?: unknown }[]) {
-    const label = typeof it.label === 'string' ? classes.indexOf(it.label) : Number(it.label);
-    if (typeof it.url !== 'string' || !Number.isInteger(label) || label < 0 || label >= classes.length) {
+  for (const it of m.items as ({ url?: unknown; label?: unknown; split?: unknown } | null)[]) {
+    // A label is a class name or its index; anything else (null, true, an object) is a bad entry.
+    const label = !it || typeof it !== 'object' ? NaN : typeof it.label === 'string' ? classes.indexOf(it.label) : typeof it.label === 'number' ? it.label : NaN;
+    if (!it || typeof it.url !== 'string' || !Number.isInteger(label) || label < 0 || label >= classes.length) {
       skipped.set('bad manifest entry', (skipped.get('bad manifest entry') ?? 0) + 1);
       continue;
     }
@@ -119,8 +127,15 @@ export function rebase(url: string, base: string | undefined): string {
 export function parseWikiartCsv(data: string | Uint8Array, opts: { baseUrl?: string } = {}): Dataset {
   let text: string;
   if (typeof data === 'string') text = data;
-  else if (data[0] === 0x1f && data[1] === 0x8b) text = new TextDecoder().decode(gunzipSync(data));
+  else if (data[0] === 0x1f && data[1] === 0x8b) {
+    try {
+      text = new TextDecoder().decode(gunzipSync(data));
+    } catch (e) {
+      throw new DatasetError(`the .gz file is damaged or cut short (${(e as Error).message})`);
+    }
+  }
   else text = new TextDecoder().decode(data);
+  if (looksBinary(text)) throw new DatasetError('the CSV is not text: it looks like a binary file (an image or an archive?)');
   const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true });
   const need = ['image_url', 'label'];
   const fields = parsed.meta.fields ?? [];
