@@ -207,6 +207,8 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     mkdirSync(labelsDir, { recursive: true });
     expectOneLine(cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--labels', labelsDir, '--out', join(tmp, 'conv')]), 2, /--labels .*labels-dir is not a file: give a text file with one class name per line/);
     expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--method', 'gradcam', '--layer', 'nope', '--out', join(tmp, 'cam.png')]), 2, /no layer "nope" in this model; its layers: /);
+    // A newline (or an escape sequence) in a file name is shown escaped, and the message goes on past it.
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(tmp, 'no\nsuch\u001b[31m.jpg')]), 1, /no\\nsuch\\u001b\[31m\.jpg/);
     expectOneLine(cli('predict.ts', ['--model', model, '--image', photo, '--top', '0x10']), 2, /--top must be an integer in \[1, 1000\] \(got "0x10"\)/);
     expectOneLine(cli('wikiart.ts', ['--csv', labelsDir, '--out', join(tmp, 'wk')]), 2, /--csv .*labels-dir is not a file/);
     const cut = join(tmp, 'cut.csv.gz');

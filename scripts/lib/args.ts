@@ -106,11 +106,16 @@ export function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
+/** Control characters as escapes: a file name may hold a newline or a terminal escape sequence. */
+const visible = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+
 function oneLine(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
+  const m = (e instanceof Error ? e.message : String(e)).trim();
+  // A short message is kept whole (a newline in it is most likely a user's file name).
+  if (m.length <= 400) return visible(m);
   // Some libraries put pages of generated source into their messages: keep what says what went wrong.
   const first = m.split('\n').find((l) => l.trim()) ?? m;
-  return first.length > 400 ? `${first.slice(0, 400)}…` : first;
+  return visible(first.length > 400 ? `${first.slice(0, 400)}…` : first);
 }
 
 /** Runs a CLI's main: any error becomes `error: <one line>` (the stack only with DEBUG set). */
