@@ -115,12 +115,21 @@ describe('bad inputs: nothing a user owns is lost', () => {
     const out = join(tmp, 'converted');
     mkdirSync(out);
     writeFileSync(join(out, 'group1-shard9of9.bin'), 'an old shard');
+    writeFileSync(join(out, 'model.json'), '{"an": "old model"}');
     const args = ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--out', out, '--preprocess', 'caffe', '--quantize', 'float16'];
     expectOneLine(cli('convert.ts', args), 2, /is not empty; add --force to replace it/);
-    expect(readdirSync(out)).toEqual(['group1-shard9of9.bin']);
+    expect(readdirSync(out).sort()).toEqual(['group1-shard9of9.bin', 'model.json']);
     const r = cli('convert.ts', [...args, '--force']);
     expect(r.code, r.err).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+  });
+
+  it('--force never replaces a folder of other files (no model.json): `make-random --out . --force` in a thesis folder', () => {
+    const mine = join(tmp, 'thesis');
+    mkdirSync(join(mine, 'docs'), { recursive: true });
+    writeFileSync(join(mine, 'docs', 'thesis.txt'), 'two years of work');
+    expectOneLine(cli('makeRandom.ts', ['--arch', 'squeezenet1_1', '--out', mine, '--force']), 2, /holds files but no model\.json: refusing to replace it, even with --force; give a new or empty folder/);
+    expect(readFileSync(join(mine, 'docs', 'thesis.txt'), 'utf8')).toBe('two years of work');
   });
 
   it('assets with a corrupt checkpoint keeps the installed model and exits 1', () => {

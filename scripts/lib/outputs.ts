@@ -1,7 +1,8 @@
 /**
  * Where the CLIs write: never onto or into one of their inputs, always atomically (a temporary
  * sibling renamed into place when complete), and a non-empty target only with --force — then
- * replaced wholly, so no stale shard is left behind.
+ * replaced wholly, so no stale shard is left behind. A folder output must be a model folder to
+ * be replaced (it holds model.json): a folder of other files is never replaced.
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -44,7 +45,12 @@ export function checkOutput(out: string, r: OutputRule): string {
     const st = lstatSync(target);
     if (r.kind === 'dir') {
       if (!st.isDirectory()) throw new UsageError(`${flag} ${out} exists and is not a folder`);
-      if (readdirSync(target).length > 0 && !r.force) throw new UsageError(`${flag} ${out} is not empty; add --force to replace it`);
+      const entries = readdirSync(target);
+      if (entries.length > 0 && !r.force) throw new UsageError(`${flag} ${out} is not empty; add --force to replace it`);
+      // --force replaces a model folder wholly; a folder of other files (`--out . --force` in a
+      // thesis folder) is the user's, and is not replaced even then.
+      if (entries.length > 0 && !entries.includes('model.json'))
+        throw new UsageError(`${flag} ${out} holds files but no model.json: refusing to replace it, even with --force; give a new or empty folder`);
     } else {
       if (st.isDirectory()) throw new UsageError(`${flag} ${out} is a folder; give a file name`);
       if (!r.force) throw new UsageError(`${flag} ${out} exists; add --force to replace it`);
