@@ -145,6 +145,12 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
   await expect(page.getByTestId('dataset-summary')).toContainText('wikiart-mini: 60 images in 3 classes');
   await expect(page.getByTestId('dataset-warnings')).toContainText('1 skipped: not an image'); // manifest.json
   await expect(page.getByTestId('dataset-summary').locator('img').first()).toBeVisible();
+  // The course's batch of 128 is larger than this split: the warning offers a batch that gives four steps, as a button.
+  const suggest = page.getByTestId('batch-suggest');
+  const n = Number(/\d+/.exec((await suggest.textContent()) ?? '')![0]);
+  await suggest.click();
+  await expect(page.getByLabel('Batch', { exact: true })).toHaveValue(String(n));
+  await expect(page.getByTestId('batch-warning')).toBeHidden();
   await page.getByTestId('epochs-input').fill('2');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });

@@ -25,7 +25,11 @@ export function TrainControls() {
     <div className="train-controls">
       {trainSize > 0 && batch > trainSize && (
         <p className="warning" data-testid="batch-warning">
-          The batch ({batch}) is larger than the training split ({trainSize} images): each epoch is a single step. A batch of {Math.max(1, Math.floor(trainSize / 4))} gives four steps per epoch.
+          The batch ({batch}) is larger than the training split ({trainSize} images): each epoch is a single step.{' '}
+          <button type="button" className="link" data-testid="batch-suggest" disabled={status !== 'idle'} onClick={() => setConfig({ batchSize: Math.max(1, Math.floor(trainSize / 4)) })}>
+            Use a batch of {Math.max(1, Math.floor(trainSize / 4))}
+          </button>{' '}
+          (four steps per epoch).
         </p>
       )}
       <div className="row">
