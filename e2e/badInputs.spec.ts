@@ -41,7 +41,7 @@ test('the page and the CLI read EXIF, transparency, GIF, WebP and BMP the same w
   }
 });
 
-test('a 49 MP photo is decoded off the main thread: no task on the page over three times the 50 ms target while it decodes and its map is computed and drawn', async ({ page }) => {
+test('a 49 MP photo is decoded off the main thread: no task on the page over 1.5× the 50 ms target while it decodes and its map is computed and drawn', async ({ page }) => {
   test.setTimeout(180_000);
   await saliencyScreen(page);
   await page.evaluate(() => {
@@ -56,15 +56,13 @@ test('a 49 MP photo is decoded off the main thread: no task on the page over thr
   await expect(page.getByTestId('saliency-progress')).toBeHidden();
   const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   console.log(`long tasks on the page while a 49 MP photo decoded and mapped: ${long.length ? long.join(', ') + ' ms' : 'none'}`);
-  // The longest task is drawing the map (normalise, colour, overlay, React): 25–35 ms in traces
-  // on the Intel host, once the compare strip's next job waits for that paint (it used to start at
-  // once, and its two WASM threads stretched the render to 30–65 ms on two cores). It was a 700 ms
-  // freeze. On a shared host (2026-12-06, AMD EPYC: the 2-thread WASM peak 1.06× to 2.08× one
-  // thread's from run to run), the same task takes 50–86 ms in a quarter to half of the runs, before and after
-  // that session's changes (up to 117 ms with a benchmark running beside it). The 50 ms target is
-  // reported above and in the README; like CI's speed guard, this test catches a collapse (a freeze
-  // of hundreds of ms), not a slow host: it fails at three times the target.
-  expect(long.filter((ms) => ms > 150), 'tasks over 150 ms (ms)').toEqual([]);
+  // A new result is drawn in React's background lane, one picture per component (SaliencyScreen,
+  // MapPanels, CompareStrip), and the class picker's thousand options wait for the picker: traced
+  // on the Intel host (2026-12-07), the longest task in the window is 13–24 ms; no run of 22 (8 with
+  // a busy process beside) had a task over 50 ms. It was one 30–34 ms task that shared hosts stretched
+  // to 50–86 ms, and before that a 700 ms freeze. The test fails at 1.5× the target, so a busy CI
+  // host's stretch is tolerated; README's targets table has the traced figures.
+  expect(long.filter((ms) => ms > 75), 'tasks over 75 ms (ms)').toEqual([]);
 });
 
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {

@@ -1,16 +1,17 @@
 /** Several images: one map each. */
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { removeImage, selectImage } from '../../state/saliencyActions';
 import { useStore, type SalImage } from '../../state/store';
-import { normalizeMap, overlay } from '../../viz/colormap';
+import { normalizedMap, overlay } from '../../viz/colormap';
 import { PixelCanvas } from './PixelCanvas';
 
 function Card({ img }: { img: SalImage }) {
-  const result = useStore((s) => s.salResults[img.id]);
+  // Drawn in React's background lane, as the main panels (SaliencyScreen): no long task on arrival.
+  const result = useDeferredValue(useStore((s) => s.salResults[img.id]) ?? null, null);
   const active = useStore((s) => s.salActive === img.id);
   const busy = useStore((s) => s.salBusy?.imageId === img.id);
   const cm = useStore((s) => s.salDisplay.colormap);
-  const pixels = useMemo(() => (result ? overlay(result.input, normalizeMap(result.map, 99), cm, 0.8) : null), [result, cm]);
+  const pixels = useMemo(() => (result ? overlay(result.input, normalizedMap(result.map, 99), cm, 0.8) : null), [result, cm]);
   return (
     <li className={`card ${active ? 'active' : ''}`}>
       <button type="button" className="card-main" aria-pressed={active} onClick={() => selectImage(img.id)}>

@@ -1,5 +1,5 @@
 /** A stable empty list: a selector must not return a new array each render. */
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -7,11 +7,17 @@ import type { SaliencyResult } from '../../worker/model/protocol';
 
 const EMPTY: string[] = [];
 
-/** Top-5 with softmax probabilities, and a searchable picker over every class. */
-export function ClassPanel({ result }: { result: SaliencyResult | undefined }) {
+/** Top-5 with softmax probabilities, and a searchable picker over every class (memoised, as MapPanels). */
+export const ClassPanel = memo(ClassPanelView);
+
+function ClassPanelView({ result }: { result: SaliencyResult | undefined }) {
   const labels = useStore((s) => s.current?.info.meta.labels ?? EMPTY);
   const chosen = useStore((s) => s.salClass);
   const [text, setText] = useState('');
+  // A thousand options: made when the picker is first used (not in the render that shows a newly
+  // loaded model, where they cost the page 20–30 ms), then once per model.
+  const [picking, setPicking] = useState(false);
+  const options = useMemo(() => (picking ? labels.map((l, i) => <option key={i} value={`${i}: ${l}`} />) : null), [labels, picking]);
   const choose = (value: string) => {
     const m = /^(\d+)/.exec(value.trim());
     const idx = m ? Number(m[1]) : labels.findIndex((l) => l.toLowerCase() === value.trim().toLowerCase());
@@ -54,6 +60,7 @@ export function ClassPanel({ result }: { result: SaliencyResult | undefined }) {
           <input
             data-testid="class-picker"
             list="class-options"
+            onFocus={() => setPicking(true)}
             value={text}
             placeholder="type to search all classes…"
             onChange={(e) => {
@@ -64,11 +71,7 @@ export function ClassPanel({ result }: { result: SaliencyResult | undefined }) {
             size={32}
           />
         </label>
-        <datalist id="class-options">
-          {labels.map((l, i) => (
-            <option key={i} value={`${i}: ${l}`} />
-          ))}
-        </datalist>
+        <datalist id="class-options">{options}</datalist>
         <button type="submit" disabled={!text.trim()}>
           Explain
         </button>

@@ -1,5 +1,5 @@
 /** Vanilla, SmoothGrad and Grad-CAM of the same image and class side by side, each appearing when it is ready. */
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { formatMs } from '../../lib/format';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { COMPARE_METHODS, setSalParams } from '../../state/saliencyActions';
@@ -8,7 +8,9 @@ import { normalizedMap, overlayOf } from '../../viz/colormap';
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { PixelCanvas } from './PixelCanvas';
 
-function Item({ method, result }: { method: SaliencyMethod; result: SaliencyResult | undefined }) {
+function Item({ method, result: latest }: { method: SaliencyMethod; result: SaliencyResult | undefined }) {
+  // Drawn in React's background lane, as the main panels (SaliencyScreen): no long task on arrival.
+  const result = useDeferredValue(latest ?? null, null);
   const d = useStore((s) => s.salDisplay);
   const rgba = useMemo(() => (result ? overlayOf(result.input, normalizedMap(result.map, d.clip), d.colormap, d.opacity) : null), [result, d.clip, d.colormap, d.opacity]);
   const name = SALIENCY_METHOD_INFO[method].short;

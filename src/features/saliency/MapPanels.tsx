@@ -1,5 +1,5 @@
 /** The overlay and the grayscale map first (what a projected lesson needs), then the original and the network input; display controls and PNG downloads. */
-import { useMemo, useRef } from 'react';
+import { forwardRef, memo, useMemo, useRef } from 'react';
 import { formatMs } from '../../lib/format';
 import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -7,11 +7,29 @@ import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '..
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
-export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thumb: string; name: string }) {
+type Size = { width: number; height: number; label: string };
+
+// Each picture makes its pixels in its own component, so a background render (SaliencyScreen
+// defers a new result) can yield to the page between them: a few ms each, not one block.
+const GrayCanvas = forwardRef<PixelCanvasHandle, Size & { map01: Float32Array }>(function GrayCanvas({ map01, ...size }, ref) {
+  const gray = useMemo(() => colorize(map01, 'gray'), [map01]);
+  return <PixelCanvas ref={ref} rgba={gray} {...size} testId="saliency-map" />;
+});
+
+const OverlayCanvas = forwardRef<PixelCanvasHandle, Size & { input: Uint8ClampedArray; map01: Float32Array; colormap: Colormap; opacity: number }>(function OverlayCanvas(
+  { input, map01, colormap, opacity, ...size },
+  ref,
+) {
+  const over = useMemo(() => overlayOf(input, map01, colormap, opacity), [input, map01, colormap, opacity]);
+  return <PixelCanvas ref={ref} rgba={over} {...size} testId="saliency-overlay" />;
+});
+
+/** Memoised: the screen re-renders with the previous result while a new one renders in the background. */
+export const MapPanels = memo(MapPanelsView);
+
+function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb: string; name: string }) {
   const d = useStore((s) => s.salDisplay);
   const map01 = useMemo(() => normalizedMap(result.map, d.clip), [result.map, d.clip]);
-  const gray = useMemo(() => colorize(map01, 'gray'), [map01]);
-  const over = useMemo(() => overlayOf(result.input, map01, d.colormap, d.opacity), [result.input, map01, d.colormap, d.opacity]);
   const refs = { input: useRef<PixelCanvasHandle>(null), gray: useRef<PixelCanvasHandle>(null), overlay: useRef<PixelCanvasHandle>(null) };
   const base = `${name.replace(/\.\w+$/, '')}-${result.method}-class${result.classIndex}`;
   const { width: w, height: h } = result;
@@ -27,7 +45,7 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
       </p>
       <div className="maps">
         <figure className="main-map">
-          <PixelCanvas ref={refs.overlay} rgba={over} width={w} height={h} label={`Saliency overlay for ${result.label}`} testId="saliency-overlay" />
+          <OverlayCanvas ref={refs.overlay} input={result.input} map01={map01} colormap={d.colormap} opacity={d.opacity} width={w} height={h} label={`Saliency overlay for ${result.label}`} />
           <figcaption>
             Overlay{' '}
             <button type="button" className="link" onClick={() => refs.overlay.current?.download(`${base}-overlay.png`)}>
@@ -36,7 +54,7 @@ export function MapPanels({ result, thumb, name }: { result: SaliencyResult; thu
           </figcaption>
         </figure>
         <figure className="main-map">
-          <PixelCanvas ref={refs.gray} rgba={gray} width={w} height={h} label={`Saliency map for ${result.label}, grayscale`} testId="saliency-map" />
+          <GrayCanvas ref={refs.gray} map01={map01} width={w} height={h} label={`Saliency map for ${result.label}, grayscale`} />
           <figcaption>
             Saliency (grayscale){' '}
             <button type="button" className="link" data-testid="download-map" onClick={() => refs.gray.current?.download(`${base}-map.png`)}>

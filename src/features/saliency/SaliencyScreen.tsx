@@ -1,5 +1,5 @@
 /** Lesson B: drop photos, pick a class and a method, see the maps. */
-import { useEffect } from 'react';
+import { useDeferredValue, useEffect } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { backToImageNet } from '../../state/transferActions';
 import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
@@ -28,6 +28,11 @@ export function SaliencyScreen() {
   const active = useStore((s) => s.salImages.find((i) => i.id === s.salActive));
   const result = useStore((s) => (s.salActive ? s.salResults[s.salActive] : undefined));
   const salClass = useStore((s) => s.salClass);
+  // A new map is drawn in React's background lane: the page first answers with the old panels,
+  // then renders the new ones in slices of a few ms, so the page never freezes for a whole
+  // result (one 30–55 ms task on two cores before, with the next map's WASM threads beside it).
+  const shown = useDeferredValue(result ?? null, null);
+  const shownImage = useDeferredValue(active ?? null, null);
   const fineTuned = !!current && /fine-tuned/.test(current.label);
 
   useEffect(() => {
@@ -103,14 +108,14 @@ export function SaliencyScreen() {
       </section>
       <div className="panel sal-controls">
         <MethodPanel />
-        <ClassPanel result={result} />
+        <ClassPanel result={shown ?? undefined} />
       </div>
       </div>
       <div className="panel sal-maps">
         <div className="map-stage">
-            {result && active ? <MapPanels result={result} thumb={active.thumb} name={active.name} /> : !busy && <p className="small">The maps appear here.</p>}
+            {shown && shownImage ? <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} /> : !busy && <p className="small">The maps appear here.</p>}
             {busy && (
-              <div className={result ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
+              <div className={shown ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
                 <span>
                   {busy.phase === 'decode' ? 'Decoding image…' : SALIENCY_METHOD_INFO[busy.method as SaliencyMethod]?.short ?? busy.method}
                   {busy.total > 1 ? ` ${busy.done}/${busy.total}` : busy.phase === 'decode' ? '' : '…'}
@@ -128,7 +133,7 @@ export function SaliencyScreen() {
         <BatchGrid />
       </div>
       <ActivationView />
-      <ClassModelPanel classIndex={salClass ?? result?.classIndex ?? null} />
+      <ClassModelPanel classIndex={salClass ?? shown?.classIndex ?? null} />
     </div>
   );
 }
