@@ -2,7 +2,7 @@
  * The projection layout, checked by geometry rather than by eye (and screenshots kept for the eye):
  * at 1024×768, 1280×720 and 1920×1080, light and lecture, on the launcher, the saliency screen,
  * the studio and the models screen: a one-row header, no text overlapping other text, nothing wider than its box, and
- * the map (saliency) or the live curves (studio) on the first screen without scrolling.
+ * the map and the top-5 (saliency) or the live curves (studio) on the first screen without scrolling.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { useBackend } from './helpers';
@@ -168,13 +168,13 @@ for (const size of SIZES)
     test.setTimeout(240_000);
     await page.setViewportSize(size);
     const problems: string[] = [];
-    const check = async (where: string, first?: string) => {
+    const check = async (where: string, first: string[] = []) => {
       for (const p of await overlaps(page)) problems.push(`${where}: ${p}`);
       for (const p of await clipped(page)) problems.push(`${where}: ${p}`);
       for (const p of await tickOverlaps(page)) problems.push(`${where}: ${p}`);
       if ((await headerRows(page)) > 1) problems.push(`${where}: the header takes two rows`);
-      if (first) {
-        const miss = await inFirstScreen(page, first);
+      for (const id of first) {
+        const miss = await inFirstScreen(page, id);
         if (miss) problems.push(`${where}: ${miss}`);
       }
       const name = `${where.replace(/ /g, '-')}-${size.width}x${size.height}.png`;
@@ -193,7 +193,8 @@ for (const size of SIZES)
     await expect(page.getByTestId('saliency-map')).toBeVisible({ timeout: 60_000 });
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
-      await check(`saliency ${lecture ? 'lecture' : 'light'}`, 'saliency-map');
+      // The photo's map and what the network predicts, together on one projected screen.
+      await check(`saliency ${lecture ? 'lecture' : 'light'}`, ['saliency-map', 'saliency-predictions']);
       await page.getByTestId('learn-toggle').click();
       await expect(page.getByTestId('learn-panel')).toBeVisible();
       if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);
@@ -223,7 +224,7 @@ for (const size of SIZES)
     await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
-      await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? 'loss-chart' : undefined);
+      await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? ['loss-chart'] : []);
       // The studio's Learn: the fine-tuning guide's table and the architecture.
       await page.getByTestId('learn-toggle').click();
       for (const p of await drawerProblems(page)) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);

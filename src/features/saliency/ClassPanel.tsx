@@ -1,16 +1,46 @@
-/** A stable empty list: a selector must not return a new array each render. */
+/** The classes a map can explain: the network's top-5 (shown beside the map) and a picker over every class. */
 import { memo, useMemo, useState } from 'react';
 import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import type { SaliencyResult } from '../../worker/model/protocol';
 
+/** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];
 
-/** Top-5 with softmax probabilities, and a searchable picker over every class (memoised, as MapPanels). */
+/** An ImageNet label's first name ("tabby" of "tabby, tabby cat"): the full one is in the heading and the tooltip. */
+function shortLabel(label: string): string {
+  return label.split(',')[0]!.trim() || label;
+}
+
+/**
+ * The network's top-5 as buttons that explain a class; shown beside the map's heading (MapPanels),
+ * so one projected screen holds the photo, the map and what the network thinks.
+ */
+export function TopPredictions({ result }: { result: SaliencyResult }) {
+  return (
+    <Predictions
+      items={result.top}
+      testId="saliency-predictions"
+      label={(p) => (
+        <button
+          type="button"
+          className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
+          aria-pressed={p.index === result.classIndex}
+          onClick={() => pickClass(p.index)}
+          title={`Explain “${p.label}”`}
+        >
+          {shortLabel(p.label)}
+        </button>
+      )}
+    />
+  );
+}
+
+/** A searchable picker over every class (memoised, as MapPanels). */
 export const ClassPanel = memo(ClassPanelView);
 
-function ClassPanelView({ result }: { result: SaliencyResult | undefined }) {
+function ClassPanelView() {
   const labels = useStore((s) => s.current?.info.meta.labels ?? EMPTY);
   const chosen = useStore((s) => s.salClass);
   const [text, setText] = useState('');
@@ -28,26 +58,8 @@ function ClassPanelView({ result }: { result: SaliencyResult | undefined }) {
   };
   return (
     <section className="class-panel" aria-labelledby="pred-h">
-      <h3 id="pred-h">Predictions</h3>
-      {result ? (
-        <Predictions
-          items={result.top}
-          testId="saliency-predictions"
-          label={(p) => (
-            <button
-              type="button"
-              className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
-              aria-pressed={p.index === result.classIndex}
-              onClick={() => pickClass(p.index)}
-              title="Explain this class"
-            >
-              {p.label}
-            </button>
-          )}
-        />
-      ) : (
-        <p className="small">Add an image to see what the network predicts.</p>
-      )}
+      <h3 id="pred-h">Explain another class</h3>
+      <p className="small secondary">Click one of the predictions by the map, or search all {labels.length} classes.</p>
       <form
         className="row"
         onSubmit={(e) => {
@@ -56,7 +68,7 @@ function ClassPanelView({ result }: { result: SaliencyResult | undefined }) {
         }}
       >
         <label>
-          Explain class{' '}
+          Class{' '}
           <input
             data-testid="class-picker"
             list="class-options"

@@ -5,6 +5,7 @@ import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '../../viz/colormap';
 import type { SaliencyResult } from '../../worker/model/protocol';
+import { TopPredictions } from './ClassPanel';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
 type Size = { width: number; height: number; label: string };
@@ -35,14 +36,21 @@ function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb:
   const { width: w, height: h } = result;
   return (
     <section aria-labelledby="maps-h">
-      <h3 id="maps-h">
-        Why “{result.label}”?
-      </h3>
-      <p className="small" data-testid="map-info">
-        {name} · {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
-        {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
-        <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
-      </p>
+      <div className="map-head">
+        <div>
+          <h3 id="maps-h">
+            Why “{result.label}”?
+          </h3>
+          <p className="small" data-testid="map-info">
+            {name} · {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
+            {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
+            <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
+          </p>
+        </div>
+        <section aria-label="What the network predicts (click a class to explain it)">
+          <TopPredictions result={result} />
+        </section>
+      </div>
       <div className="maps">
         <figure className="main-map">
           <OverlayCanvas ref={refs.overlay} input={result.input} map01={map01} colormap={d.colormap} opacity={d.opacity} width={w} height={h} label={`Saliency overlay for ${result.label}`} />

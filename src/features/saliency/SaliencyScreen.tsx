@@ -108,12 +108,16 @@ export function SaliencyScreen() {
       </section>
       <div className="panel sal-controls">
         <MethodPanel />
-        <ClassPanel result={shown ?? undefined} />
+        <ClassPanel />
       </div>
       </div>
       <div className="panel sal-maps">
         <div className="map-stage">
-            {shown && shownImage ? <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} /> : !busy && <p className="small">The maps appear here.</p>}
+            {shown && shownImage ? <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} /> : !busy && (
+              <p className="small" data-testid="maps-empty">
+                The map and the network’s top-5 appear here: pick a sample photo, choose your own, or drop one anywhere on this page.
+              </p>
+            )}
             {busy && (
               <div className={shown ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
                 <span>
