@@ -51,10 +51,13 @@ function paintings(perClass: number) {
   return { files, paths };
 }
 
-function harness() {
+/** An in-memory IndexedDB: values cloned when written, as IndexedDB's put does. */
+function memoryStore(map = new Map<IDBValidKey, unknown>()): KeyValueStore {
+  return { get: async <T>(k: IDBValidKey) => map.get(k) as T, set: async (k, v) => void map.set(k, structuredClone(v)), keys: async () => [...map.keys()], del: async (k) => void map.delete(k) };
+}
+
+function harness(store = memoryStore(), onEvent?: (e: TrainEvent) => void) {
   const events: TrainEvent[] = [];
-  const map = new Map<IDBValidKey, unknown>();
-  const store: KeyValueStore = { get: async <T>(k: IDBValidKey) => map.get(k) as T, set: async (k, v) => void map.set(k, v), keys: async () => [...map.keys()], del: async (k) => void map.delete(k) };
   /** How many buffers each event moved. */
   const moved = new Map<TrainEvent, number>();
   // As postMessage does: what is listed is moved (detached here), the rest copied.
@@ -62,6 +65,7 @@ function harness() {
     const sent = transfer?.length ? structuredClone(e, { transfer }) : e;
     moved.set(sent, transfer?.length ?? 0);
     events.push(sent);
+    onEvent?.(sent);
   }, {
     decode: async (b) => decodeImageBytes(b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b),
     store,
@@ -77,7 +81,7 @@ function harness() {
     if (final.type === 'error') throw new Error(final.error.message);
     return { result: (final as { result: unknown }).result as never, live: mine.slice(0, -1) };
   };
-  return { send, events, moved };
+  return { send, events, moved, handle };
 }
 
 describe('training worker handler', () => {
@@ -185,6 +189,56 @@ describe('training worker handler', () => {
     const stopped = (await held).result as { epochs: unknown[]; stopped: boolean };
     expect(stopped.epochs).toHaveLength(0);
     await send({ type: 'modelBusy', busy: false });
+  });
+
+  it('a run a reload cut off continues in a new worker from the checkpoint the old one stored, and ends with every epoch', async () => {
+    const store = memoryStore();
+    const config = { optimizer: 'sgd' as const, lr: 0.01, momentum: 0.9, batchSize: 4, epochs: 6, dropout: 0.5, weightDecay: 0, seed: 0 };
+    const open = async (send: ReturnType<typeof harness>['send'], perClass = 6) => {
+      await send({ type: 'init', backend: 'wasm', wasmPaths: {} });
+      await send({ type: 'loadModel', url: `${base}/sq/model.json` });
+      await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(perClass) }, valFraction: 0.25, seed: 1 });
+    };
+    // The uninterrupted run, for reference (its own store: it clears what it stored when it ends).
+    const refStore = memoryStore();
+    const ref = harness(refStore);
+    await open(ref.send);
+    const whole = (await ref.send({ type: 'train', strategy: 'fc8', config })).result as { epochs: { epoch: number; valAcc: number; trainLoss: number }[] };
+    expect(await refStore.keys()).not.toContain('transferlens.resume.meta');
+
+    // The first tab: paused for good once two epochs are stored, as a reload would leave it.
+    let cut = false;
+    const first = harness(store, (e) => {
+      if (e.type === 'checkpoint' && e.checkpoint.epoch >= 2 && !cut) {
+        cut = true;
+        void first.handle({ type: 'pause', id: 999, paused: true });
+      }
+    });
+    await open(first.send);
+    void first.send({ type: 'train', strategy: 'fc8', config });
+    await expect.poll(() => cut, { timeout: 60_000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    const meta = (await store.get('transferlens.resume.meta')) as { epoch: number; strategy: string; dataset: string; epochs: unknown[]; signature: string };
+    expect(meta.epoch).toBeGreaterThanOrEqual(2);
+    expect(meta.epoch).toBeLessThan(6);
+    expect(meta.epochs).toHaveLength(meta.epoch);
+    expect(meta.strategy).toBe('fc8');
+
+    // The reloaded tab: another dataset is refused in words; the same one continues where the first stopped.
+    const second = harness(store);
+    await open(second.send, 5);
+    await expect(second.send({ type: 'train', strategy: 'fc8', config, resumeStored: true })).rejects.toThrow(/the interrupted run trained .* on .*: load those to resume it/);
+    await second.send({ type: 'loadDataset', source: { kind: 'files', ...paintings(6) }, valFraction: 0.25, seed: 1 });
+    const resumed = await second.send({ type: 'train', strategy: 'fc8', config, resumeStored: true });
+    const r = resumed.result as { epochs: { epoch: number; valAcc: number; trainLoss: number }[] };
+    expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Only the epochs after the stored one were trained here, and they are the uninterrupted run's.
+    expect(resumed.live.filter((e) => e.type === 'epoch').map((e) => (e as { stats: { epoch: number } }).stats.epoch)).toEqual([1, 2, 3, 4, 5, 6].slice(meta.epoch));
+    expect(r.epochs.map((e) => [e.valAcc, e.trainLoss])).toEqual(whole.epochs.map((e) => [e.valAcc, e.trainLoss]));
+    // Finished: nothing is left to resume.
+    expect(await store.get('transferlens.resume.meta')).toBeUndefined();
+    expect(await store.get('transferlens.resume.checkpoint')).toBeUndefined();
+    await expect(second.send({ type: 'train', strategy: 'fc8', config, resumeStored: true })).rejects.toThrow('the interrupted run is no longer stored');
   });
 
   it('a checkpoint moves every one of its arrays to the page, each buffer listed once', () => {

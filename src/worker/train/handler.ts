@@ -3,19 +3,18 @@
  * the state a session holds (the backbone copy used for training, the dataset, the last run,
  * pause/stop). Dataset sources, the feature cache and run summaries live in their own modules.
  */
-import { fromLayersModel, type Backbone } from '../../ml/runtime/backbone';
+import type { Backbone } from '../../ml/runtime/backbone';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { coresHere, wasmThreadPlan } from '../../ml/runtime/threads';
-import { layersModelFromArtifacts } from '../../ml/runtime/leanLoad';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
 import { stratifiedSplit, type Dataset } from '../../ml/core/dataset';
 import { buildFineTunedModel, disposeFineTunedHead, fineTunedFiles } from '../../ml/training/export';
 import { fineTune, withBlockWeights, type FineTuneResult } from '../../ml/training/pipeline';
 import { checkpointBuffers } from '../../ml/training/loop';
-import { fnv1a, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
+import { fnv1a } from '../../ml/runtime/modelSource';
 import type { RgbImage } from '../../ml/runtime/preprocess';
 import { planFor } from '../../ml/core/surgery';
-import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
+import type { Strategy } from '../../ml/core/vocab';
 import { type TrainConfig } from '../../ml/core/vocab';
 import { headView, pca2, umap2 } from '../../ml/training/embedding';
 import { layerProbe } from '../../ml/training/probe';
@@ -23,9 +22,11 @@ import { withRandomTrunk } from '../../ml/training/randomTrunk';
 import { serializeError } from '../shared/errors';
 import { engineMemory } from '../shared/memory';
 import { datasetSummary, openDatasetSource, type ItemBytes } from './datasetSource';
-import { featureCache, featureKey, type KeyValueStore } from './featureCache';
+import { featureCache, featureKey } from './featureCache';
 import { Gate } from './gate';
 import { planRows, runSummary } from './runSummary';
+import { resumeStore, type ResumeBackingStore } from './resumeStore';
+import { openTrainModel } from './trainModel';
 import { asDeviceLoss, DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { DatasetSummary, RunSummary, TrainEvent, TrainRequest, TrainResultMap } from './protocol';
 
@@ -34,8 +35,8 @@ export interface TrainHandlerDeps {
   /** Decodes image bytes to RGBA pixels (createImageBitmap in a worker; jpeg-js in Node tests). */
   decode: (bytes: Blob | Uint8Array) => Promise<RgbImage>;
   fetchFn?: typeof fetch;
-  /** IndexedDB-like store; absent → no persistent feature cache. */
-  store?: KeyValueStore | null;
+  /** IndexedDB-like store; absent → no persistent feature cache, and no run survives a reload. */
+  store?: ResumeBackingStore | null;
   /** Use TF.js's IndexedDB model store as a cache for models loaded by URL (the browser worker). */
   modelCache?: boolean;
   /** The machine's cores (navigator.hardwareConcurrency where absent): the WASM thread budget, and whether runs wait for the model worker. */
@@ -56,6 +57,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
   /** Set when the GPU device or context is lost: the run in progress fails at its next batch. */
   let lost: string | null = null;
   const cache = featureCache(deps.store ?? null);
+  const interrupted = resumeStore(deps.store ?? null);
   const fetchFn = deps.fetchFn ?? fetch;
 
   const need = <T>(v: T | null, what: string): T => {
@@ -91,6 +93,12 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     // With the last block unfrozen, what is cached is the block's input (in memory only).
     const cached = req.config.unfreezeBlock ? undefined : await cache.get(key);
     const frozenLayers = planFor(b.model, b.meta, req.strategy, ds.classes.length).frozen;
+    // A run a reload cut off continues from the checkpoint its worker stored (resumeStore.ts).
+    const stored = req.resumeStored ? await interrupted.load() : null;
+    if (req.resumeStored && !stored) throw new Error('the interrupted run is no longer stored: train it again');
+    if (stored && (stored.meta.signature !== signature || stored.meta.modelUrl !== modelUrl)) throw new Error(`the interrupted run trained ${stored.meta.modelName} on ${stored.meta.dataset}: load those to resume it`);
+    const resume = req.resume ?? stored?.checkpoint;
+    const meta = { modelUrl, modelName: b.meta.name, dataset: ds.name, signature, strategy: req.strategy, config: req.config };
     const cachedFrozen = cached && frozenLayers.length ? await cache.getFrozen(key, frozenLayers) : undefined;
     const run = () =>
       fineTune(b, ds, {
@@ -109,16 +117,17 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
           await gate.pass(() => stopping);
           if (lost) throw new DeviceLostError(lost);
         },
-        // Moved, not copied: a checkpoint of fc7+fc8 is about 200 MB, cloned twice a message otherwise.
-        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', id: req.id, checkpoint }, checkpointBuffers(checkpoint)),
+        // Stored for a reload, then moved, not copied: a checkpoint of fc7+fc8 is about 200 MB.
+        onCheckpoint: (c) => void interrupted.save({ ...meta, epoch: c.epoch, epochs: c.epochs, batchLosses: c.batchLosses, date: new Date().toISOString() }, c).then(() => post({ type: 'checkpoint', id: req.id, checkpoint: c }, checkpointBuffers(c))),
         // Cached as soon as they exist: a run that dies later (device lost) resumes without the trunk.
         onTrunkReady: (trunk) => cache.put(key, trunk),
         cachedFrozen,
         onFrozenReady: (frozen) => cache.putFrozen(key, frozen),
-        resume: req.resume,
+        resume,
       });
     // The control run: the same recipe on a trunk re-drawn at random; the pretrained weights come back after.
     const r = req.config.trunk === 'random' && b.meta.trunkOutput ? await withRandomTrunk(b.model, b.meta.trunkOutput, req.config.seed, run) : await run();
+    await interrupted.clear();
     last?.r.head.dispose();
     last = { r, config: req.config, strategy: req.strategy, ds };
     return runSummary(r, ds);
@@ -201,29 +210,11 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
       case 'simulateDeviceLoss':
         return { how: loseDevice((why) => (lost = why)) };
       case 'loadModel': {
-        // The same IndexedDB model cache as the model worker: a model seen once loads offline.
-        const loaded = await loadUrlArtifacts(req.url, { useCache: !!deps.modelCache, fetchFn });
-        const next = await fromLayersModel(await layersModelFromArtifacts(loaded.artifacts));
-        if (loaded.saveKey) await replaceInCache(req.url, loaded.saveKey, loaded.artifacts).catch(() => undefined);
+        const { backbone: next, info } = await openTrainModel(req.url, { useCache: !!deps.modelCache, fetchFn });
         backbone?.dispose();
         backbone = next;
         modelUrl = req.url;
-        const strategies = STRATEGIES.filter((s) => {
-          try {
-            planFor(next.model, next.meta, s, 2);
-            return true;
-          } catch {
-            return false;
-          }
-        });
-        return {
-          name: next.meta.name,
-          arch: next.meta.arch,
-          strategies,
-          trunkOutput: next.meta.trunkOutput,
-          classifierLayers: next.meta.classifierLayers,
-          topology: next.model.toJSON(null, false),
-        };
+        return info;
       }
       case 'loadDataset':
         return loadDataset(req);

@@ -59,7 +59,8 @@ export type TrainRequest =
   | { type: 'loadModel'; id: number; url: string }
   | { type: 'loadDataset'; id: number; source: DatasetSource; valFraction: number; seed: number }
   | { type: 'plan'; id: number; strategy: Strategy; unfreezeBlock?: boolean }
-  | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig; resume?: Checkpoint }
+  /** resume: a checkpoint the page holds (a backend failover); resumeStored: the one a reload left in IndexedDB (resumeStore.ts). */
+  | { type: 'train'; id: number; strategy: Strategy; config: TrainConfig; resume?: Checkpoint; resumeStored?: boolean }
   | { type: 'pause'; id: number; paused: boolean }
   /** The model worker started (busy) or ended its work: where the two share the cores, a run waits between batches meanwhile. */
   | { type: 'modelBusy'; id: number; busy: boolean }

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-/** The training worker's entry: images decoded with the browser's own decoder, the IndexedDB feature cache, the shared queue. */
-import { del, get, keys, set } from 'idb-keyval';
+/** The training worker's entry: images decoded with the browser's own decoder, the IndexedDB feature cache and resume store, the shared queue. */
+import { del, delMany, get, keys, set, setMany } from 'idb-keyval';
 import { decodeImageFile } from '../../lib/imageFile';
 import { serveWorker } from '../shared/serve';
 import { createTrainHandler } from './handler';
@@ -15,4 +15,4 @@ async function decode(bytes: Blob | Uint8Array) {
   return { ...px, channels: 4 as const };
 }
 
-serveWorker<TrainRequest>(scope, createTrainHandler((e: TrainEvent, transfer?: Transferable[]) => scope.postMessage(e, transfer ?? []), { decode, store: { get, set, keys, del }, modelCache: true }));
+serveWorker<TrainRequest>(scope, createTrainHandler((e: TrainEvent, transfer?: Transferable[]) => scope.postMessage(e, transfer ?? []), { decode, store: { get, set, keys, del, setMany, delMany }, modelCache: true }));
