@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetSummary, TrainModelInfo } from '../worker/train/protocol';
-import { trainBlocker } from './trainBlocker';
+import type { ResumeMeta } from '../worker/train/resumeStore';
+import { resumeBlocker, trainBlocker } from './trainBlocker';
 
 const model = { name: 'SqueezeNet' } as TrainModelInfo;
 const ds = (counts: number[], train = 8, val = 2): DatasetSummary => ({ name: 'art', classes: counts.map((_, i) => `c${i}`), counts, train, val, warnings: [], samples: [], heldOut: [], signature: 's' });
@@ -29,5 +30,21 @@ describe('trainBlocker', () => {
 
   it("the surgery's error comes through", () => {
     expect(trainBlocker({ ...base, tlPlan: { rows: [], error: 'this model has no fc7' } })).toBe('this model has no fc7 (2 · Model surgery)');
+  });
+});
+
+describe('resumeBlocker', () => {
+  const cut = { modelName: 'SqueezeNet', dataset: 'art', signature: 's' } as ResumeMeta;
+  const st = { tlResume: cut, tlModel: model, tlDataset: ds([5, 5]), tlStatus: 'idle' as const };
+  it('is null once the same model and the same dataset (same items and split) are loaded', () => {
+    expect(resumeBlocker(st)).toBeNull();
+  });
+  it('names what is missing: the backbone, the dataset, or a run in progress', () => {
+    expect(resumeBlocker({ ...st, tlResume: null })).toBe('nothing to resume');
+    expect(resumeBlocker({ ...st, tlModel: null })).toBe('load SqueezeNet as the backbone');
+    expect(resumeBlocker({ ...st, tlModel: { name: 'AlexNet' } as TrainModelInfo })).toBe('load SqueezeNet as the backbone');
+    expect(resumeBlocker({ ...st, tlDataset: null })).toBe('load the same dataset (art) again');
+    expect(resumeBlocker({ ...st, tlDataset: { ...ds([5, 5]), signature: 'other split' } })).toBe('load the same dataset (art) again');
+    expect(resumeBlocker({ ...st, tlStatus: 'running' })).toBe('a run is in progress');
   });
 });

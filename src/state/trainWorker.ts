@@ -4,6 +4,7 @@
  * the last completed epoch's checkpoint.
  */
 import { get as idbGet } from 'idb-keyval';
+import { RESUME_META_KEY, type ResumeMeta } from '../worker/train/resumeStore';
 import type { BackendName } from '../ml/core/vocab';
 import type { BackendChoice } from '../worker/model/protocol';
 import type { Checkpoint } from '../ml/training/loop';
@@ -50,6 +51,11 @@ export function startTransfer(ready: () => void): Promise<void> {
     try {
       const runs = (await idbGet<SavedRun[]>(RUNS_KEY)) ?? [];
       set({ tlRuns: runs });
+      // A run the last visit's reload cut off: offered beside Train (ResumeOffer).
+      // Its recipe, strategy and split come back with it, so the same dataset loads with the same signature.
+      const cut = (await idbGet<ResumeMeta>(RESUME_META_KEY)) ?? null;
+      set(cut ? { tlResume: cut, tlConfig: { ...cut.config }, tlStrategy: cut.strategy, tlValFraction: cut.valFraction } : { tlResume: null });
+      if (cut) session.strategyChosen = true;
     } catch {
       /* no IndexedDB: runs just will not persist */
     }

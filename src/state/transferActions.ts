@@ -172,13 +172,16 @@ export async function startTraining(): Promise<void> {
   const strategy = st.tlStrategy;
   const config = { ...st.tlConfig };
   session.checkpoint = null;
-  set({ tlStatus: 'running', tlError: null, tlLive: { batchLosses: [], epochs: [], strategy }, tlProgress: { phase: 'features', done: 0, total: 0, startedAt: performance.now() } });
+  // A new run takes the place of one a reload cut off (the worker stores only the running run).
+  set({ tlResume: null, tlStatus: 'running', tlError: null, tlLive: { batchLosses: [], epochs: [], strategy }, tlProgress: { phase: 'features', done: 0, total: 0, startedAt: performance.now() } });
   await runTraining(strategy, config, 0);
 }
 
-async function runTraining(strategy: Strategy, config: TrainConfig, attempt: number): Promise<void> {
+/** Runs (or continues) a run; `stored`: from the checkpoint a reload left in the worker's IndexedDB, until the page holds a newer one. */
+export async function runTraining(strategy: Strategy, config: TrainConfig, attempt: number, stored = false): Promise<void> {
   try {
-    const summary = await need().request<'train'>({ type: 'train', strategy, config, ...(session.checkpoint ? { resume: session.checkpoint } : {}) }, (ev) => {
+    const from = session.checkpoint ? { resume: session.checkpoint } : stored ? { resumeStored: true } : {};
+    const summary = await need().request<'train'>({ type: 'train', strategy, config, ...from }, (ev) => {
       if (ev.type === 'phase') {
         const p = get().tlProgress;
         set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
@@ -221,7 +224,7 @@ async function runTraining(strategy: Strategy, config: TrainConfig, attempt: num
     flush();
     if (get().tlStatus !== 'stopping' && isRecoverable(e) && attempt < BACKEND_FALLBACK.length) {
       const resumed = await moveToNextBackend(message(e));
-      if (resumed) return runTraining(strategy, config, attempt + 1);
+      if (resumed) return runTraining(strategy, config, attempt + 1, stored);
     }
     set({ tlStatus: 'idle', tlProgress: null, tlError: message(e) });
   }

@@ -1,4 +1,5 @@
 /** Plain-data state of the transfer-learning studio. */
+import type { ResumeMeta } from '../../worker/train/resumeStore';
 import type { LayerRow } from '../../ml/core/surgery';
 import { COURSE_RECIPE, type Strategy, type TrainConfig } from '../../ml/core/vocab';
 import type { EpochStats } from '../../ml/training/loop';
@@ -34,6 +35,8 @@ export interface TransferSlice {
   tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; note?: string } | null;
   tlLive: { batchLosses: number[]; epochs: EpochStats[]; strategy: Strategy } | null;
   tlRuns: SavedRun[];
+  /** A run a reload or a closed tab cut off, stored by the training worker after its last epoch (resumeStore.ts). */
+  tlResume: ResumeMeta | null;
   tlCache: { entries: number; images: number; bytes: number } | null;
   tlError: string | null;
   /** The model worker is computing on the cores training shares with it: a run waits between batches meanwhile. */
@@ -58,6 +61,7 @@ export const initialTransfer = (): TransferSlice => ({
   tlProgress: null,
   tlLive: null,
   tlRuns: [],
+  tlResume: null,
   tlCache: null,
   tlError: null,
   tlYielding: false,

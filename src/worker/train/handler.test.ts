@@ -206,7 +206,7 @@ describe('training worker handler', () => {
     const whole = (await ref.send({ type: 'train', strategy: 'fc8', config })).result as { epochs: { epoch: number; valAcc: number; trainLoss: number }[] };
     expect(await refStore.keys()).not.toContain('transferlens.resume.meta');
 
-    // The first tab: paused for good once two epochs are stored, as a reload would leave it.
+    // The first tab: paused for good after its second epoch, as a reload would leave it.
     let cut = false;
     const first = harness(store, (e) => {
       if (e.type === 'checkpoint' && e.checkpoint.epoch >= 2 && !cut) {
@@ -219,7 +219,8 @@ describe('training worker handler', () => {
     await expect.poll(() => cut, { timeout: 60_000 }).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
     const meta = (await store.get('transferlens.resume.meta')) as { epoch: number; strategy: string; dataset: string; epochs: unknown[]; signature: string };
-    expect(meta.epoch).toBeGreaterThanOrEqual(2);
+    // Epochs of milliseconds here: the store may have skipped some (MAX_SAVE_SHARE), never the first.
+    expect(meta.epoch).toBeGreaterThanOrEqual(1);
     expect(meta.epoch).toBeLessThan(6);
     expect(meta.epochs).toHaveLength(meta.epoch);
     expect(meta.strategy).toBe('fc8');

@@ -1,7 +1,7 @@
 /** The interrupted-run store: one transaction where the store has one, saves and clears in order, a full quota tolerated. */
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../ml/training/loop';
-import { RESUME_CHECKPOINT_KEY, RESUME_META_KEY, resumeStore, type ResumeBackingStore, type ResumeMeta } from './resumeStore';
+import { MAX_SAVE_SHARE, RESUME_CHECKPOINT_KEY, RESUME_META_KEY, resumeStore, type ResumeBackingStore, type ResumeMeta } from './resumeStore';
 
 const checkpoint = (epoch: number): Checkpoint => ({
   epoch,
@@ -14,7 +14,7 @@ const checkpoint = (epoch: number): Checkpoint => ({
   order: Int32Array.from([0, 1]),
   rand: 3,
 });
-const meta = (epoch: number) => ({ modelUrl: 'm', modelName: 'M', dataset: 'd', signature: 's', strategy: 'fc8', config: {}, epoch, epochs: [], batchLosses: [1], date: '' }) as unknown as ResumeMeta;
+const meta = (epoch: number) => ({ modelUrl: 'm', modelName: 'M', dataset: 'd', signature: 's', valFraction: 0.2, strategy: 'fc8', config: {}, epoch, epochs: [], batchLosses: [1], date: '' }) as unknown as ResumeMeta;
 
 function store(opts: { many?: boolean; failSet?: boolean } = {}) {
   const map = new Map<IDBValidKey, unknown>();
@@ -77,6 +77,22 @@ describe('resume store', () => {
     await r.save(meta(1), checkpoint(1));
     map.set(RESUME_CHECKPOINT_KEY, checkpoint(2)); // as if a reload came between the two writes of epoch 2
     expect(await r.load()).toBeNull();
+  });
+
+  it('a costly write is not repeated until the run has gone on 1/MAX_SAVE_SHARE times as long: a big checkpoint every few epochs', async () => {
+    const { s, log } = store({ many: true });
+    let t = 0;
+    const slowStore: ResumeBackingStore = { ...s, setMany: async (e) => { t += 400; await s.setMany!(e); } }; // a 400 ms write
+    const r = resumeStore(slowStore, () => t);
+    await r.save(meta(1), checkpoint(1)); // stored: nothing written yet
+    t += 4_000; // a 4 s epoch
+    await r.save(meta(2), checkpoint(2)); // skipped: 4 s since a 400 ms write is under 20 × 400 ms
+    expect((await r.load())!.meta.epoch).toBe(1);
+    t += 4_000;
+    await r.save(meta(3), checkpoint(3)); // stored: 8 s ≥ 20 × 400 ms
+    expect((await r.load())!.meta.epoch).toBe(3);
+    expect(log.filter((l) => l.startsWith('setMany'))).toHaveLength(2);
+    expect(MAX_SAVE_SHARE).toBe(0.05);
   });
 
   it('a full quota means no resume, not a failed run; no store means nothing stored', async () => {
