@@ -154,6 +154,10 @@ describe('bad inputs: nothing a user owns is lost', () => {
     expectOneLine(cli('wikiart.ts', ['--csv', csv, '--out', join(parent, 'x')]), 1, /the CSV has no usable rows \(2 × relative image URL \(give a base URL\)\)/);
     expect(readFileSync(join(parent, 'index.json'), 'utf8')).toBe('{"mine": true}');
     expectOneLine(cli('wikiart.ts', ['--csv', join(ROOT, 'package.json'), '--out', join(parent, 'y')]), 1, /the CSV has no "image_url" column/);
+    // A --base-url that is not a URL is named as such (it was taken for a missing one: "give a base URL").
+    expectOneLine(cli('wikiart.ts', ['--csv', csv, '--base-url', 'notaurl', '--out', join(parent, 'z')]), 2, /--base-url "notaurl" is not an absolute http\(s\) URL/);
+    expectOneLine(cli('train.ts', ['--model', join(tmp, 'nope'), '--data', csv, '--base-url', 'ftp://mirror/', '--out', join(parent, 'w')]), 2, /--base-url "ftp:\/\/mirror\/" is not an absolute http\(s\) URL/);
+    expect(existsSync(join(parent, 'z'))).toBe(false);
   });
 });
 

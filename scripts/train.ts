@@ -11,7 +11,7 @@ import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
 import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
-import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
 import { loadModelDir, writeModelDir } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
@@ -52,6 +52,7 @@ await runCli(async () => {
   const limit = num(args, 'limit', { integer: true, min: 1 });
   // The control: the same strategy and recipe on a trunk that learned nothing (seeded random weights).
   const trunk = choice(args, 'trunk', ['pretrained', 'random'] as const, 'pretrained');
+  const baseUrl = urlArg(args, 'base-url');
   checkOutput(out, { inputs: [{ flag: '--model', path: modelDir }, ...(/^https?:/.test(data) ? [] : [{ flag: '--data', path: data }])], kind: 'dir', force: args.has('force') });
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -63,7 +64,7 @@ await runCli(async () => {
     if (!backbone.meta.trunkOutput) throw new UsageError('--trunk random needs a model whose metadata names its trunk output');
     log(`trunk re-drawn at random (seed ${config.seed}): ${randomizeTrunk(backbone.model, backbone.meta.trunkOutput, config.seed)} weight tensors`);
   }
-  let ds = await loadDataset(data, { baseUrl: str(args, 'base-url'), log });
+  let ds = await loadDataset(data, { baseUrl, log });
   if (limit) ds = limitPerClass(ds, limit, config.seed);
   ds = stratifiedSplit(ds, valFraction, config.seed);
   for (const w of datasetWarnings(ds)) log(`warning: ${w}`);

@@ -15,7 +15,7 @@ import jpeg from 'jpeg-js';
 import { limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
 import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
-import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
 import { writeDatasetIndex } from './lib/datasetIndex';
 import { writeFileAtomic } from './lib/outputs';
 import { decodeImageBytes } from './lib/nodeImage';
@@ -68,6 +68,7 @@ await runCli(async () => {
   const limit = num(args, 'limit', { integer: true, min: 1 }, 4000);
   const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 0);
   const concurrency = num(args, 'concurrency', { integer: true, min: 1, max: 64 }, 8);
+  const baseUrl = urlArg(args, 'base-url');
   // Resuming an earlier download is fine (its manifest says this command wrote it); anything else
   // in the folder, a manifest of the user's own included, needs --force.
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
@@ -78,7 +79,7 @@ await runCli(async () => {
   await initNodeBackend();
   let ds: ReturnType<typeof parseWikiartCsv>;
   try {
-    ds = parseWikiartCsv(readFileSync(csv), { baseUrl: str(args, 'base-url') });
+    ds = parseWikiartCsv(readFileSync(csv), { baseUrl });
   } catch (e) {
     throw new Error(`${csv}: ${(e as Error).message}`);
   }

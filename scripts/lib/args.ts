@@ -51,6 +51,20 @@ export function str(args: Args, key: string): string | undefined {
   return v;
 }
 
+/** A flag that must be an absolute http(s) URL (a base for relative image addresses). */
+export function urlArg(args: Args, key: string): string | undefined {
+  const v = str(args, key);
+  if (v === undefined) return undefined;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    /* not a URL at all */
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new UsageError(`--${key} ${JSON.stringify(v)} is not an absolute http(s) URL (e.g. https://example.org/wikiart/)`);
+  return v;
+}
+
 export interface NumberRule {
   min?: number;
   max?: number;
