@@ -202,6 +202,14 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     expect(r.err).toMatch(/skipped: .*bomb\.png is too large/);
   });
 
+  it('train on a manifest whose every download fails says so, not that a split is empty', () => {
+    const dead = join(tmp, 'dead.json');
+    const item = (n: string, label: number) => ({ url: `http://127.0.0.1:9/${n}.jpg`, label });
+    writeFileSync(dead, JSON.stringify({ name: 'dead', classes: ['a', 'b'], items: [item('a1', 0), item('a2', 0), item('a3', 0), item('b1', 1), item('b2', 1), item('b3', 1)] }));
+    expectOneLine(cli('train.ts', ['--model', model, '--data', dead, '--epochs', '1', '--out', join(tmp, 'never-dead')]), 1, /none of the 6 images could be read \(failed downloads, or files that are not images\): nothing to train on/);
+    expect(existsSync(join(tmp, 'never-dead'))).toBe(false);
+  });
+
   it('a 0-byte image is called empty; a one-class dataset or a layer named twice stops the probe before any feature is computed', () => {
     const empty = join(tmp, 'empty.jpg');
     writeFileSync(empty, '');

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, datasetWarnings, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, datasetWarnings, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -69,6 +69,24 @@ describe('datasets', () => {
     expect(a.items.filter((i) => i.label === 0 && i.split === 'val')).toHaveLength(6);
     expect(a.items.filter((i) => i.label === 1 && i.split === 'val')).toHaveLength(4);
     expect(rebase('http://x.org/a/b.jpg?q=1', 'http://127.0.0.1:8/')).toBe('http://127.0.0.1:8/a/b.jpg?q=1');
+  });
+});
+
+describe('splitRows', () => {
+  const ds = stratifiedSplit(fromPaths(['d/a/1.jpg', 'd/a/2.jpg', 'd/a/3.jpg', 'd/a/4.jpg', 'd/b/1.jpg', 'd/b/2.jpg', 'd/b/3.jpg', 'd/b/4.jpg']), 0.25, 0);
+  const val = ds.items.flatMap((it, i) => (it.split === 'val' ? [i] : []));
+  const train = ds.items.flatMap((it, i) => (it.split === 'val' ? [] : [i]));
+  it('gives the read rows of each split', () => {
+    const used = [...train, ...val].sort((a, b) => a - b);
+    const { tr, va } = splitRows(ds, used);
+    expect(tr.length + va.length).toBe(8);
+    expect(va.map((k) => used[k])).toEqual(val);
+  });
+  it('says why a split is empty: nothing read, or one split unreadable', () => {
+    expect(() => splitRows(ds, [])).toThrow('none of the 8 images could be read (failed downloads, or files that are not images): nothing to train on');
+    expect(() => splitRows(ds, train)).toThrow(`the validation split has no image that could be read (${val.length} of 8 could not be read)`);
+    expect(() => splitRows(ds, val)).toThrow(`the training split has no image that could be read (${train.length} of 8 could not be read)`);
+    expect(() => splitRows({ ...ds, items: [] }, [])).toThrow('the dataset has no images');
   });
 });
 

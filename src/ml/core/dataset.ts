@@ -198,6 +198,23 @@ export function limitPerClass(ds: Dataset, perClass: number, seed = 0): Dataset 
   return { ...ds, items };
 }
 
+/**
+ * The rows of `used` (the items that could be read, in order) in the training and the validation
+ * split. An empty split is an error that says why: nothing could be read (dead downloads, files that
+ * are not images), or one split's images all failed.
+ */
+export function splitRows(ds: Dataset, used: number[]): { tr: number[]; va: number[] } {
+  const tr: number[] = [];
+  const va: number[] = [];
+  used.forEach((item, k) => (ds.items[item]!.split === 'val' ? va : tr).push(k));
+  if (tr.length && va.length) return { tr, va };
+  const n = ds.items.length;
+  if (n === 0) throw new Error('the dataset has no images');
+  if (used.length === 0) throw new Error(`none of the ${n} images could be read (failed downloads, or files that are not images): nothing to train on`);
+  const unread = n - used.length;
+  throw new Error(`the ${tr.length === 0 ? 'training' : 'validation'} split has no image that could be read${unread ? ` (${unread} of ${n} could not be read)` : ''}: add images or change the validation share`);
+}
+
 export function classCounts(ds: Dataset): number[] {
   const counts = new Array<number>(ds.classes.length).fill(0);
   for (const it of ds.items) counts[it.label]!++;

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../runtime/backbone';
-import type { Dataset } from '../core/dataset';
+import { splitRows, type Dataset } from '../core/dataset';
 import { fitStandardizer, foldIntoHead, subset, type FeatureSet } from './features';
 import { modelBetween, modelUpTo } from '../runtime/graph';
 import { lastConvBlock, type Plan } from '../core/surgery';
@@ -45,10 +45,7 @@ export async function fineTuneWithBlock(backbone: Backbone, ds: Dataset, plan: P
     return h as tf.Tensor2D;
   };
   const all: FeatureSet = { x: rows.x, dim: rows.dim, n: rows.used.length, y: Int32Array.from(rows.used.map((i) => ds.items[i]!.label)) };
-  const tr: number[] = [];
-  const va: number[] = [];
-  rows.used.forEach((item, k) => (ds.items[item]!.split === 'val' ? va : tr).push(k));
-  if (tr.length === 0 || va.length === 0) throw new Error('both the training and the validation split need images');
+  const { tr, va } = splitRows(ds, rows.used);
   const trainSet = subset(all, tr);
   const valSet = subset(all, va);
   // Standardise with statistics of the block's initial outputs (a fixed affine map, folded at the end).

@@ -1,7 +1,7 @@
 /** The whole fine-tuning pipeline over decoded images: used by the CLI and the tests (and the studio's worker). */
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../runtime/backbone';
-import type { Dataset } from '../core/dataset';
+import { splitRows, type Dataset } from '../core/dataset';
 import { applyFrozen, extractFeatures, fitStandardizer, foldIntoHead, standardize, subset, type FeatureSet, type Standardizer } from './features';
 import { augmentImage } from '../runtime/preprocess';
 import { mulberry32 } from '../core/random';
@@ -67,10 +67,7 @@ export async function fineTune(backbone: Backbone, ds: Dataset, o: FineTuneOptio
   const all: FeatureSet = { x: trunk.x, dim: trunk.dim, n: trunk.used.length, y: Int32Array.from(trunk.used.map((i) => ds.items[i]!.label)) };
   const cachedFrozen = plan.frozen.length && o.cachedFrozen && o.cachedFrozen.layers.join() === plan.frozen.join() && fromCache && o.cachedFrozen.x.length === all.n * o.cachedFrozen.dim ? o.cachedFrozen : null;
   const frozen: FeatureSet = cachedFrozen ? { x: cachedFrozen.x, dim: cachedFrozen.dim, n: all.n, y: all.y } : await applyFrozen(backbone.model, plan, all);
-  const tr: number[] = [];
-  const va: number[] = [];
-  trunk.used.forEach((item, k) => (ds.items[item]!.split === 'val' ? va : tr).push(k));
-  if (tr.length === 0 || va.length === 0) throw new Error('both the training and the validation split need images');
+  const { tr, va } = splitRows(ds, trunk.used);
   let trainSet = subset(frozen, tr);
   let valSet = subset(frozen, va);
   let stats: Standardizer | null = null;

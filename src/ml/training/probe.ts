@@ -5,7 +5,7 @@
  * "CNN features off the shelf" baseline. One forward pass per image serves every depth.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../core/dataset';
+import { splitRows, type Dataset } from '../core/dataset';
 import type { TrainConfig } from '../core/vocab';
 import type { Backbone } from '../runtime/backbone';
 import type { RgbImage } from '../runtime/preprocess';
@@ -117,10 +117,7 @@ export async function layerProbe(backbone: Backbone, ds: Dataset, layers: string
   const rows = await probeRows(backbone, ds, layers, o);
   const used = rows.get(layers[0]!)!.used;
   const y = Int32Array.from(used.map((i) => ds.items[i]!.label));
-  const tr: number[] = [];
-  const va: number[] = [];
-  used.forEach((item, k) => (ds.items[item]!.split === 'val' ? va : tr).push(k));
-  if (tr.length === 0 || va.length === 0) throw new Error('both the training and the validation split need images');
+  const { tr, va } = splitRows(ds, used);
   const config = probeConfig(o);
   const out: ProbeLayer[] = [];
   for (const [k, layer] of layers.entries()) {
