@@ -224,6 +224,12 @@ describe('npm run wikiart', () => {
       expect(dead.code).toBe(1);
       expect(dead.err).toMatch(/error: no painting could be had: 30 downloads failed \(first: http:\/\/127\.0\.0\.1:9\/.*\); check --base-url and the network/);
       expect(existsSync(join(tmp, 'dead', 'manifest.json'))).toBe(false);
+      // --limit is the total, however few: 3 paintings, not one per style (it gave 10), with a warning.
+      const few = await cliAsync('wikiart.ts', ['--csv', csv, '--limit', '3', '--base-url', base, '--out', join(tmp, 'few')]);
+      expect(few.code, few.err).toBe(0);
+      const fewSummary = JSON.parse(few.out.split('\n').at(-1)!) as { images: number; failed: number };
+      expect(fewSummary.images + fewSummary.failed).toBe(3);
+      expect(few.err).toMatch(/warning: --limit 3 is fewer than the 10 styles: 7 styles get no painting/);
     } finally {
       server.close();
     }

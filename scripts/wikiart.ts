@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
-import { limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
+import { evenQuota, limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
 import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
 import { checkFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
@@ -84,7 +84,9 @@ await runCli(async () => {
     throw new Error(`${csv}: ${(e as Error).message}`);
   }
   for (const s of ds.skipped) log(`skipped ${s.count} rows: ${s.reason}`);
-  ds = limitPerClass(ds, Math.ceil(limit / ds.classes.length), seed);
+  // --limit is the total (it was rounded up to a multiple of the styles: --limit 3 gave 10 paintings).
+  if (limit < ds.classes.length) log(`warning: --limit ${limit} is fewer than the ${ds.classes.length} styles: ${ds.classes.length - limit} styles get no painting`);
+  ds = limitPerClass(ds, evenQuota(limit, ds.classes.length), seed);
   const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));
   // An empty file (an earlier run cut short before atomic writes) is fetched again.
   const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!) || statSync(target[i]!).size === 0);

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, datasetWarnings, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, datasetWarnings, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -69,6 +69,16 @@ describe('datasets', () => {
     expect(a.items.filter((i) => i.label === 0 && i.split === 'val')).toHaveLength(6);
     expect(a.items.filter((i) => i.label === 1 && i.split === 'val')).toHaveLength(4);
     expect(rebase('http://x.org/a/b.jpg?q=1', 'http://127.0.0.1:8/')).toBe('http://127.0.0.1:8/a/b.jpg?q=1');
+  });
+});
+
+describe('evenQuota', () => {
+  it('splits a total over the classes exactly, the first ones taking the remainder', () => {
+    const ds = fromPaths(['a', 'b', 'c'].flatMap((c) => [1, 2, 3, 4, 5].map((i) => `d/${c}/${i}.jpg`)));
+    for (const [total, want] of [[7, [3, 2, 2]], [3, [1, 1, 1]], [2, [1, 1, 0]], [15, [5, 5, 5]]] as const) {
+      const got = classCounts(limitPerClass(ds, evenQuota(total, 3), 1));
+      expect(got, `--limit ${total}`).toEqual(want);
+    }
   });
 });
 

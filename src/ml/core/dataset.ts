@@ -183,7 +183,15 @@ export function stratifiedSplit(ds: Dataset, valFraction = 0.2, seed = 0, overri
 }
 
 /** Take at most `perClass` items of each class (seeded), e.g. the course's 4,000 of 10,000. */
-export function limitPerClass(ds: Dataset, perClass: number, seed = 0): Dataset {
+/** A total split as evenly as it goes over `classes` classes: the first `total mod classes` get one more. */
+export function evenQuota(total: number, classes: number): (label: number) => number {
+  const base = Math.floor(total / classes);
+  const extra = total % classes;
+  return (label) => base + (label < extra ? 1 : 0);
+}
+
+export function limitPerClass(ds: Dataset, perClass: number | ((label: number) => number), seed = 0): Dataset {
+  const quota = typeof perClass === 'number' ? () => perClass : perClass;
   const rand = mulberry32(seed);
   const shuffled = ds.items.map((it) => ({ it, k: rand() }));
   shuffled.sort((a, b) => a.k - b.k);
@@ -192,7 +200,7 @@ export function limitPerClass(ds: Dataset, perClass: number, seed = 0): Dataset 
     .filter(({ it }) => {
       const n = seen.get(it.label) ?? 0;
       seen.set(it.label, n + 1);
-      return n < perClass;
+      return n < quota(it.label);
     })
     .map(({ it }) => it);
   return { ...ds, items };
