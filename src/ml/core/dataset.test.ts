@@ -17,6 +17,20 @@ describe('datasets', () => {
     ]);
   });
 
+  it('classes are where the paths part: a wrapping folder is not a class, and a class folder\'s sub-folders stay in it', () => {
+    const classesOf = (paths: string[]) => {
+      const ds = fromPaths(paths);
+      return ds.items.map((it) => `${it.source}→${ds.classes[it.label]}`);
+    };
+    // A class folder with sub-folders (it made a class "Rembrandt" of them).
+    expect(classesOf(['Baroque/a.jpg', 'Baroque/Rembrandt/b.jpg', 'Symbolism/c.jpg'])).toEqual(['Baroque/Rembrandt/b.jpg→Baroque', 'Baroque/a.jpg→Baroque', 'Symbolism/c.jpg→Symbolism']);
+    // The same under a picked folder's own name, and under two wrapping folders.
+    expect(classesOf(['art/Baroque/Rembrandt/b.jpg', 'art/Symbolism/c.jpg'])).toEqual(['art/Baroque/Rembrandt/b.jpg→Baroque', 'art/Symbolism/c.jpg→Symbolism']);
+    expect(classesOf(['photos/2019/cats/1.jpg', 'photos/2019/dogs/2.jpg'])).toEqual(['photos/2019/cats/1.jpg→cats', 'photos/2019/dogs/2.jpg→dogs']);
+    // Windows separators, as a zip made there lists them.
+    expect(classesOf(['art\\Baroque\\a.jpg', 'art\\Symbolism\\b.jpg'])).toEqual(['art\\Baroque\\a.jpg→Baroque', 'art\\Symbolism\\b.jpg→Symbolism']);
+  });
+
   it('warns about a single class, tiny classes and duplicates', () => {
     expect(datasetWarnings(fromPaths(['x/A/1.jpg', 'x/A/2.jpg'])).join(' ')).toMatch(/only one class \(A\)/);
     const w = datasetWarnings(parseJsonManifest(JSON.stringify({ classes: ['a', 'b'], items: [{ url: 'u1', label: 0 }, { url: 'u1', label: 0 }, { url: 'u2', label: 1 }] })));

@@ -49,26 +49,29 @@ function count(skipped: Map<string, number>): Dataset['skipped'] {
 
 /**
  * Relative paths like `Baroque/1_0.jpg` or `wikiart7/Baroque/1_0.jpg` (as a dropped folder
- * or a zip lists them): the class is the image's parent folder. Several dropped folders
- * simply contribute their class folders.
+ * or a zip lists them): the classes are the first folder level where the paths part. A folder
+ * wrapping them all (a picked folder's own name, a zip's root) is not a class, and images in a
+ * class folder's sub-folders belong to that class (`Baroque/Rembrandt/1.jpg` is Baroque). Several
+ * dropped folders simply contribute their class folders.
  */
 export function fromPaths(paths: string[], name = 'dataset'): Dataset {
   const skipped = new Map<string, number>();
-  const byClass = new Map<string, string[]>();
+  const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
+  const images: { raw: string; parts: string[] }[] = [];
   for (const raw of paths) {
-    const p = raw.replace(/\\/g, '/').replace(/^\/+/, '');
-    const parts = p.split('/').filter(Boolean);
+    const parts = raw.replace(/\\/g, '/').replace(/^\/+/, '').split('/').filter(Boolean);
     const file = parts.at(-1) ?? '';
     if (file.startsWith('.') || parts.some((x) => x === '__MACOSX')) continue; // OS metadata, not data
-    if (!IMAGE_FILE.test(file)) {
-      skipped.set('not an image', (skipped.get('not an image') ?? 0) + 1);
-      continue;
-    }
-    if (parts.length < 2) {
-      skipped.set('image not inside a class folder', (skipped.get('image not inside a class folder') ?? 0) + 1);
-      continue;
-    }
-    const cls = parts[parts.length - 2]!;
+    if (!IMAGE_FILE.test(file)) skip('not an image');
+    else if (parts.length < 2) skip('image not inside a class folder');
+    else images.push({ raw, parts });
+  }
+  // Folders every image sits in (each keeping a class folder and a file below it) wrap the classes.
+  let depth = 0;
+  while (images.length && images.every((im) => im.parts.length >= depth + 3 && im.parts[depth] === images[0]!.parts[depth])) depth++;
+  const byClass = new Map<string, string[]>();
+  for (const { raw, parts } of images) {
+    const cls = parts[depth]!;
     if (!byClass.has(cls)) byClass.set(cls, []);
     byClass.get(cls)!.push(raw);
   }
