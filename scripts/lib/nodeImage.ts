@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import bmp from 'bmp-js';
 import sharp from 'sharp';
-import { elongationProblem, readImageHeader } from '../../src/ml/core/imageHeader';
+import { imageSizeProblem, readImageHeader } from '../../src/ml/core/imageHeader';
 import { ImageError, MAX_IMAGE_PIXELS, type RgbImage } from '../../src/ml/runtime/preprocess';
 
 /** Larger files are refused before reading: no photo the app accepts is near this. */
@@ -19,11 +19,8 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
   if (bytes.length === 0) throw new ImageError(`${name} is empty (0 bytes): nothing to read`);
   const head = readImageHeader(bytes);
   if (!head) throw new ImageError(`${name} is not an image TransferLens can read (${FORMATS})`);
-  const mp = (head.width * head.height) / 1e6;
-  if (head.width * head.height > MAX_IMAGE_PIXELS)
-    throw new ImageError(`${name} is too large: ${head.width}×${head.height} pixels (${mp.toFixed(0)} MP; the limit is ${MAX_IMAGE_PIXELS / 1e6} MP). Scale it down and try again.`);
-  const thin = elongationProblem(head.width, head.height, MAX_IMAGE_PIXELS);
-  if (thin) throw new ImageError(`${name} is ${thin}`);
+  const size = imageSizeProblem(head.width, head.height, MAX_IMAGE_PIXELS);
+  if (size) throw new ImageError(`${name} is ${size}`);
   if (head.format === 'bmp') return decodeBmp(bytes, name);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false })

@@ -2,7 +2,7 @@
  * Browser image decoding (page and workers) with size checks before any pixels are allocated;
  * EXIF orientation honoured (createImageBitmap's default), transparency over white.
  */
-import { elongationProblem, readImageHeader } from '../ml/core/imageHeader';
+import { imageSizeProblem, readImageHeader } from '../ml/core/imageHeader';
 import { MAX_IMAGE_PIXELS } from '../config';
 import type { ImagePixels } from '../worker/model/protocol';
 
@@ -28,12 +28,8 @@ export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeO
   const header = readImageHeader(head);
   if (!header && !(file.type.startsWith('image/') && file.type !== 'image/svg+xml'))
     throw new ImageFileError(`${name} is not an image TransferLens can read (JPEG, PNG, GIF, WebP or BMP)`);
-  if (header && header.width * header.height > MAX_IMAGE_PIXELS)
-    throw new ImageFileError(
-      `${name} is too large: ${header.width}×${header.height} pixels (${((header.width * header.height) / 1e6).toFixed(0)} MP; the limit is ${MAX_IMAGE_PIXELS / 1e6} MP). Scale it down and try again.`,
-    );
-  const thin = header && elongationProblem(header.width, header.height, MAX_IMAGE_PIXELS);
-  if (thin) throw new ImageFileError(`${name} is ${thin}`);
+  const size = header && imageSizeProblem(header.width, header.height, MAX_IMAGE_PIXELS);
+  if (size) throw new ImageFileError(`${name} is ${size}`);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
@@ -44,9 +40,9 @@ export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeO
   }
   try {
     const { width: ow, height: oh } = bitmap;
-    if (ow * oh > MAX_IMAGE_PIXELS) throw new ImageFileError(`${name} is too large: ${ow}×${oh} pixels`);
-    const thinNow = elongationProblem(ow, oh, MAX_IMAGE_PIXELS);
-    if (thinNow) throw new ImageFileError(`${name} is ${thinNow}`);
+    // The decoded size (a header this reader does not know, or EXIF rotation) is checked again.
+    const sizeNow = imageSizeProblem(ow, oh, MAX_IMAGE_PIXELS);
+    if (sizeNow) throw new ImageFileError(`${name} is ${sizeNow}`);
     const scale = o.maxWorkingPixels && ow * oh > o.maxWorkingPixels ? Math.sqrt(o.maxWorkingPixels / (ow * oh)) : 1;
     const width = Math.max(1, Math.round(ow * scale));
     const height = Math.max(1, Math.round(oh * scale));

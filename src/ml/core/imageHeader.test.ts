@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elongationProblem } from './imageHeader';
+import { elongationProblem, imageSizeProblem } from './imageHeader';
 
 describe('elongationProblem', () => {
   const MP50 = 50_000_000;
@@ -15,5 +15,13 @@ describe('elongationProblem', () => {
   });
   it('leaves an empty image to the other checks', () => {
     expect(elongationProblem(0, 10, MP50)).toBeNull();
+  });
+});
+
+describe('imageSizeProblem', () => {
+  it('names too many pixels first, then too elongated a shape; null for a photo', () => {
+    expect(imageSizeProblem(4000, 3000, 50e6)).toBeNull();
+    expect(imageSizeProblem(8000, 7000, 50e6)).toBe('too large: 8000×7000 pixels (56 MP; the limit is 50 MP). Scale it down and try again.');
+    expect(imageSizeProblem(100000, 10, 50e6)).toMatch(/^too elongated: 100000×10 pixels/);
   });
 });

@@ -49,8 +49,8 @@ export function readImageHeader(b: Uint8Array): HeaderInfo | null {
   return null;
 }
 
-/** The shorter side an image is scaled to before the network's centre crop (torchvision's 256 for 224). */
-const WORKING_SHORT_SIDE = 256;
+/** The shorter side an image is scaled to before the network's centre crop (torchvision's 256 for 224; preprocess.ts's RESIZE_RATIO). */
+export const WORKING_SHORT_SIDE = 256;
 
 /**
  * Why an image of this shape cannot go through the network, or null. A strip of a few pixels is
@@ -67,4 +67,14 @@ export function elongationProblem(width: number, height: number, maxPixels: numb
   const ratio = long / short;
   const limit = Math.floor(maxPixels / WORKING_SHORT_SIDE ** 2);
   return `too elongated: ${width}×${height} pixels (${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}:1; the limit is ${limit}:1). Scaled so its shorter side is ${WORKING_SHORT_SIDE} px, as the network needs, it would be ${(scaled / 1e6).toFixed(0)} MP. Crop it to a less extreme shape and try again.`;
+}
+
+/**
+ * Why an image of this size cannot be read, as the end of "<name> is …" (too many pixels, or too
+ * elongated), or null. The page's decoder, the CLIs' and the preprocessing all ask this one.
+ */
+export function imageSizeProblem(width: number, height: number, maxPixels: number): string | null {
+  if (width * height > maxPixels)
+    return `too large: ${width}×${height} pixels (${((width * height) / 1e6).toFixed(0)} MP; the limit is ${maxPixels / 1e6} MP). Scale it down and try again.`;
+  return elongationProblem(width, height, maxPixels);
 }

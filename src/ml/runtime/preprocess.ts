@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MAX_IMAGE_PIXELS } from '../../config';
-import { elongationProblem } from '../core/imageHeader';
+import { imageSizeProblem, WORKING_SHORT_SIDE } from '../core/imageHeader';
 import { pixelScale, type Preprocess } from '../core/metadata';
 
 /** Decoded pixels, row-major, RGB or RGBA, 0..255. */
@@ -16,8 +16,8 @@ export interface RgbImage {
 }
 
 export { MAX_IMAGE_PIXELS };
-/** torchvision's convention: resize the shorter side to 256 for a 224 crop. */
-export const RESIZE_RATIO = 256 / 224;
+/** torchvision's convention: resize the shorter side to 256 for a 224 crop (the elongation check uses the same 256). */
+export const RESIZE_RATIO = WORKING_SHORT_SIDE / 224;
 
 export class ImageError extends Error {
   override name = 'ImageError';
@@ -25,12 +25,8 @@ export class ImageError extends Error {
 
 export function checkImageSize(width: number, height: number): void {
   if (!(width > 0 && height > 0)) throw new ImageError('the image is empty (0 pixels)');
-  if (width * height > MAX_IMAGE_PIXELS)
-    throw new ImageError(
-      `the image is too large: ${width}×${height} = ${((width * height) / 1e6).toFixed(0)} megapixels (limit ${MAX_IMAGE_PIXELS / 1e6} MP); scale it down first`,
-    );
-  const thin = elongationProblem(width, height, MAX_IMAGE_PIXELS);
-  if (thin) throw new ImageError(`the image is ${thin}`);
+  const size = imageSizeProblem(width, height, MAX_IMAGE_PIXELS);
+  if (size) throw new ImageError(`the image is ${size}`);
 }
 
 function checkImage(img: RgbImage): void {
