@@ -148,7 +148,7 @@ function samplePaintings(from: string): void {
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, ['from', 'quantize', 'force', 'to'])) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   from = str(args, 'from');
   quantize = choice(args, 'quantize', QUANTIZE_MODES, 'float16');
   force = args.has('force');

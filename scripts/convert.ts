@@ -21,7 +21,7 @@ const MAX_CHECKPOINT_BYTES = 2 * 1024 ** 3;
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, ['arch', 'weights', 'out', 'preprocess', 'labels', 'quantize', 'name', 'force'])) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const weights = str(args, 'weights');
   const out = str(args, 'out');
   if (!str(args, 'arch') || !weights || !out) throw new UsageError(USAGE);

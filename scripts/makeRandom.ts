@@ -12,7 +12,7 @@ const USAGE = 'usage: npm run make-random -- --arch <alexnet|vgg16|squeezenet1_1
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, ['arch', 'seed', 'out', 'quantize', 'classes', 'preprocess', 'force'])) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const out = str(args, 'out');
   if (!str(args, 'arch') || !out) throw new UsageError(USAGE);
   const arch = choice(args, 'arch', ARCHS, 'vgg16');

@@ -9,7 +9,7 @@ const USAGE = 'usage: npm run predict -- --model <dir> --image <file> [--top 5] 
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, ['model', 'image', 'top', 'json'])) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const modelDir = str(args, 'model');
   const image = str(args, 'image');
   if (!modelDir || !image) throw new UsageError(USAGE);

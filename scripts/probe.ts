@@ -19,7 +19,7 @@ const USAGE = 'usage: npm run probe -- --model <dir> --data <folder|manifest.jso
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, ['model', 'data', 'layers', 'epochs', 'seed', 'val', 'limit', 'json'])) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const modelDir = str(args, 'model');
   const data = str(args, 'data');
   const layers = (str(args, 'layers') ?? '').split(',').map((l) => l.trim()).filter(Boolean);

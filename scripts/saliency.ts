@@ -27,8 +27,7 @@ const USAGE = [
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  const known = ['model', 'image', 'out', 'class', 'method', 'samples', 'steps', 'noise', 'baseline', 'layer', 'aggregate', 'batch', 'force', 'json'];
-  if (!checkFlags(argv, args, USAGE, known)) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const modelDir = str(args, 'model');
   const image = str(args, 'image');
   const out = str(args, 'out');

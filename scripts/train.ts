@@ -23,12 +23,11 @@ const USAGE = [
   '  [--val 0.2] [--seed 0] [--augment N] [--mixup ALPHA] [--unfreeze-block [--block-lr-scale 0.1]] [--limit N per class]',
   '  [--trunk pretrained|random] [--base-url URL] [--force] [--json]',
 ].join('\n');
-const FLAGS = ['model', 'data', 'out', 'strategy', 'epochs', 'batch', 'lr', 'momentum', 'dropout', 'weight-decay', 'optimizer', 'val', 'seed', 'augment', 'mixup', 'unfreeze-block', 'block-lr-scale', 'limit', 'trunk', 'base-url', 'force', 'json'];
 
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, FLAGS)) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const modelDir = str(args, 'model');
   const data = str(args, 'data');
   const out = str(args, 'out');

@@ -59,7 +59,7 @@ const USAGE = 'usage: npm run wikiart -- --csv <wikiart.csv.gz> [--limit 4000] [
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
-  if (!checkFlags(argv, args, USAGE, ['csv', 'limit', 'seed', 'base-url', 'concurrency', 'out', 'force'])) return;
+  if (!checkFlags(argv, args, USAGE)) return;
   const csv = str(args, 'csv');
   const out = resolve(str(args, 'out') ?? join(DATASETS, 'wikiart'));
   if (!csv) throw new UsageError(USAGE);

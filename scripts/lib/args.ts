@@ -29,12 +29,17 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The flags a usage text names, in its order: the one list a command's flags are kept in. */
+export function flagsIn(usage: string): string[] {
+  return [...new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!))];
+}
+
 /**
- * A CLI's flags checked before any work: --help (or -h) prints `usage` and says to stop (exit 0,
+ * A CLI's flags checked before any work (those its usage names): --help (or -h) prints `usage` and says to stop (exit 0,
  * nothing touched); a flag the command does not know is a usage error naming the known ones, so a
  * typo (--epoch for --epochs) is not silently ignored.
  */
-export function checkFlags(argv: string[], args: Args, usage: string, known: readonly string[]): boolean {
+export function checkFlags(argv: string[], args: Args, usage: string, known: readonly string[] = flagsIn(usage)): boolean {
   if (args.has('help') || argv.includes('-h')) {
     process.stdout.write(`${usage}\n`);
     return false;

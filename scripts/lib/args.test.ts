@@ -1,0 +1,21 @@
+/** Flag parsing: a command's flags are the ones its usage names, in that order. */
+import { describe, expect, it } from 'vitest';
+import { checkFlags, flagsIn, parseArgs, UsageError, urlArg } from './args';
+
+describe('CLI flags', () => {
+  it('a usage text names the flags, once each, in order', () => {
+    expect(flagsIn('usage: x -- --model <dir> [--top 5] [--json]\n  [--top-k N] [--model-url URL]')).toEqual(['model', 'top', 'json', 'top-k', 'model-url']);
+  });
+
+  it('a flag the usage does not name is refused with the known ones', () => {
+    const argv = ['--model', 'm', '--epoch', '3'];
+    expect(() => checkFlags(argv, parseArgs(argv), 'usage: --model <dir> [--epochs 10]')).toThrow(new UsageError('unknown option --epoch; this command takes --model, --epochs (--help for usage)'));
+    expect(checkFlags(['--epochs', '3'], parseArgs(['--epochs', '3']), 'usage: --model <dir> [--epochs 10]')).toBe(true);
+  });
+
+  it('--base-url must be an absolute http(s) URL', () => {
+    expect(urlArg(parseArgs(['--base-url', 'https://example.org/w/']), 'base-url')).toBe('https://example.org/w/');
+    expect(urlArg(parseArgs([]), 'base-url')).toBeUndefined();
+    for (const bad of ['notaurl', 'ftp://x/', '/relative/path']) expect(() => urlArg(parseArgs(['--base-url', bad]), 'base-url')).toThrow(/is not an absolute http\(s\) URL/);
+  });
+});
