@@ -42,10 +42,6 @@ export function App() {
     // A new screen starts at its top, however it was reached (the nav, "Try it", Learn's links).
     window.scrollTo(0, 0);
   }, [screen]);
-  useEffect(() => {
-    // Lecture mode scales every rem-sized thing: set on <html>, the root of rem.
-    document.documentElement.dataset.lecture = String(lecture);
-  }, [lecture]);
   return (
     <div className={lecture ? 'app lecture' : 'app'} data-lecture={lecture}>
       <a className="skip" href="#main">

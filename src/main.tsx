@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { getClient } from './state/actions';
 import { simulateSaliencyDeviceLoss } from './state/saliencyActions';
+import { useStore } from './state/store';
 import { simulateDeviceLoss, trainingBackend, trainMemory } from './state/transferActions';
 import './styles.css';
 
@@ -15,6 +16,12 @@ async function memory() {
 
 // Test hooks for the browser tests (and curious students): lose a GPU on purpose, read memory.
 (window as unknown as { transferlens: object }).transferlens = { simulateDeviceLoss, trainingBackend, simulateSaliencyDeviceLoss, memory };
+
+// Lecture mode scales every rem-sized thing: set on <html>, the root of rem, as the store changes
+// (before React renders with it, so a component that measures the type size reads the new one).
+const lectureRoot = (lecture: boolean) => (document.documentElement.dataset.lecture = String(lecture));
+lectureRoot(useStore.getState().lecture);
+useStore.subscribe((s, prev) => s.lecture !== prev.lecture && lectureRoot(s.lecture));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

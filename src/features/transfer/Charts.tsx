@@ -16,13 +16,17 @@ import { useStore } from '../../state/store';
  */
 const COUNT_AXIS = { type: 'number', domain: ['dataMin', 'dataMax'], allowDecimals: false } as const;
 
+/** The page's type size, which the charts' text inherits (main.tsx sets lecture mode's on <html> before a render). */
+function rootFontSize(): number {
+  return typeof document === 'undefined' ? 16 : parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
+
 /**
- * Room for the axes at the page's type size (the charts' text inherits it: 22 px in lecture mode):
- * Recharts' defaults fit its own 12 px labels, and at 22 px the axis titles sat on the tick labels.
+ * Room for the axes at the page's type size (22 px in lecture mode, from the CSS): Recharts'
+ * defaults fit its own 12 px labels, and at 22 px the axis titles sat on the tick labels.
  * Each title goes inside its axis' box, beside (not over) the ticks.
  */
-function axes(lecture: boolean) {
-  const fs = lecture ? 22 : 16;
+function axes(fs: number) {
   const x = (value: string) => ({ height: Math.round(2.6 * fs), label: { value, position: 'insideBottom', offset: 0 } as const });
   const y = (value: string, right = false) => ({
     width: Math.round(4.2 * fs),
@@ -60,7 +64,9 @@ export function Charts() {
   const trainStatus = useStore((s) => s.tlStatus);
   const replay = useStore((s) => s.replay);
   const dataset = useStore((s) => s.tlDataset);
-  const ax = axes(useStore((s) => s.lecture));
+  const lecture = useStore((s) => s.lecture);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- lecture mode changes the root's type size
+  const ax = useMemo(() => axes(rootFontSize()), [lecture]);
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const replayed = replay ? runs.find((r) => r.id === replay.runId) : undefined;
   const frame = replay && replayed ? replayFrame(replayed, replay.step) : null;
