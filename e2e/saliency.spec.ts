@@ -35,6 +35,17 @@ test('drop doberman.png → Doberman in the predictions, a non-uniform map; anot
   const download = page.waitForEvent('download');
   await page.getByTestId('download-map').click();
   expect((await download).suggestedFilename()).toMatch(/doberman-vanilla-class236-map\.png/);
+  // A picked class says so beside the map, with the way back; the search takes a label's names, or says why not.
+  await expect(page.getByTestId('back-to-top1')).toBeVisible();
+  await page.getByTestId('class-picker').fill('tabby');
+  await page.getByTestId('class-picker').press('Enter');
+  await expect(page.getByTestId('map-info')).toContainText('class 281');
+  await page.getByTestId('class-picker').fill('cat');
+  await page.getByTestId('class-picker').press('Enter');
+  await expect(page.getByTestId('class-miss')).toContainText(/classes match “cat” .*: pick one from the list/);
+  await page.getByTestId('back-to-top1').click();
+  await expect(page.getByTestId('back-to-top1')).toBeHidden();
+  await expect(page.getByTestId('map-info')).not.toContainText('class 281');
 });
 
 test('a .txt renamed to .jpg, a 12000×12000 PNG, an empty file and a 5000×1 strip get clear messages; the page keeps working', async ({ page }) => {

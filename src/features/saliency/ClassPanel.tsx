@@ -1,5 +1,6 @@
 /** The classes a map can explain: the network's top-5 (shown beside the map) and a picker over every class. */
 import { memo, useMemo, useState } from 'react';
+import { findClass, shortLabel } from '../../lib/classNames';
 import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -8,18 +9,35 @@ import type { SaliencyResult } from '../../worker/model/protocol';
 /** A stable empty list: a selector must not return a new array each render. */
 const EMPTY: string[] = [];
 
-/** An ImageNet label's first name ("tabby" of "tabby, tabby cat"): the full one is in the heading and the tooltip. */
-function shortLabel(label: string): string {
-  return label.split(',')[0]!.trim() || label;
-}
-
 /**
  * The network's top-5 as buttons that explain a class; shown beside the map's heading (MapPanels),
  * so one projected screen holds the photo, the map and what the network thinks.
  */
 export function TopPredictions({ result }: { result: SaliencyResult }) {
+  const picked = useStore((s) => s.salClass);
   return (
-    <Predictions
+    <>
+      {/* The plain caption is hidden on the projector (its height would push the map off the screen); a picked class always says so. */}
+      <p className={picked === null ? 'small top5-caption secondary' : 'small top5-caption'}>
+        {picked !== null && !result.top.some((p) => p.index === picked) ? (
+          <>
+            Explaining a class you picked ·{' '}
+            <button type="button" className="link" data-testid="back-to-top1" onClick={() => pickClass(null)}>
+              back to the top-1
+            </button>
+          </>
+        ) : picked !== null ? (
+          <>
+            Top-5 · explaining the one you picked ·{' '}
+            <button type="button" className="link" data-testid="back-to-top1" onClick={() => pickClass(null)}>
+              back to the top-1
+            </button>
+          </>
+        ) : (
+          'Top-5 · click a class to explain it'
+        )}
+      </p>
+      <Predictions
       items={result.top}
       testId="saliency-predictions"
       label={(p) => (
@@ -34,6 +52,7 @@ export function TopPredictions({ result }: { result: SaliencyResult }) {
         </button>
       )}
     />
+    </>
   );
 }
 
@@ -48,13 +67,14 @@ function ClassPanelView() {
   // loaded model, where they cost the page 20–30 ms), then once per model.
   const [picking, setPicking] = useState(false);
   const options = useMemo(() => (picking ? labels.map((l, i) => <option key={i} value={`${i}: ${l}`} />) : null), [labels, picking]);
+  const [miss, setMiss] = useState<string | null>(null);
   const choose = (value: string) => {
-    const m = /^(\d+)/.exec(value.trim());
-    const idx = m ? Number(m[1]) : labels.findIndex((l) => l.toLowerCase() === value.trim().toLowerCase());
-    if (idx >= 0 && idx < labels.length) {
-      pickClass(idx);
+    const found = findClass(labels, value);
+    if (typeof found === 'number') {
+      pickClass(found);
       setText('');
-    }
+      setMiss(null);
+    } else setMiss(found);
   };
   return (
     <section className="class-panel" aria-labelledby="pred-h">
@@ -77,6 +97,7 @@ function ClassPanelView() {
             placeholder="type to search all classes…"
             onChange={(e) => {
               setText(e.target.value);
+              setMiss(null);
               // Picking from the list fills the whole "index: label" value.
               if (/^\d+: /.test(e.target.value) && labels[Number(e.target.value.split(':')[0])] === e.target.value.replace(/^\d+: /, '')) choose(e.target.value);
             }}
@@ -87,6 +108,11 @@ function ClassPanelView() {
         <button type="submit" disabled={!text.trim()}>
           Explain
         </button>
+        {miss && (
+          <span className="field-note" role="alert" data-testid="class-miss">
+            {miss}
+          </span>
+        )}
         {chosen !== null && (
           <button type="button" className="link" onClick={() => pickClass(null)}>
             back to top-1

@@ -44,6 +44,7 @@ export function ImageInput() {
           ))}
         </div>
       )}
+      {!sampleSet && samples.length > 0 && <p className="small samples-label">Or try a sample photo:</p>}
       {!sampleSet && samples.length > 0 && (
         <div className="samples" role="group" aria-label="Sample images">
           {samples.map((s) => (

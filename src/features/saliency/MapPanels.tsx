@@ -5,6 +5,7 @@ import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '../../viz/colormap';
 import type { SaliencyResult } from '../../worker/model/protocol';
+import { shortLabel } from '../../lib/classNames';
 import { TopPredictions } from './ClassPanel';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
@@ -38,12 +39,16 @@ function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb:
     <section aria-labelledby="maps-h">
       <div className="map-head">
         <div>
-          <h3 id="maps-h">
-            Why “{result.label}”?
+          <h3 id="maps-h" title={result.label}>
+            Why “{shortLabel(result.label)}”?
           </h3>
           <p className="small" data-testid="map-info">
-            {name} · {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
-            {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
+            {name} · {result.method} ·{' '}
+            {/* The numbers are for the curious: hidden on the projector, where they wrapped over five lines. */}
+            <span className="secondary">
+              class {result.classIndex} · score S_c = {result.score.toFixed(2)}
+              {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
+            </span>
             <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
           </p>
         </div>
