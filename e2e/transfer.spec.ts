@@ -203,22 +203,26 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   expect(epochs).toBeLessThan(200);
 });
 
-test('a reload mid-run loses nothing: the studio offers the cut-off run, and it resumes from its last epoch once the same dataset is back', async ({ page }) => {
-  test.setTimeout(240_000);
+/** A paced run (≥ 1 s an epoch) of `epochs` on the mini manifest, reloaded once `after` epochs are done. */
+async function reloadMidRun(page: import('@playwright/test').Page, epochs: number, after: number) {
   await loadMini(page);
-  await page.getByTestId('epochs-input').fill('10');
+  await page.getByTestId('epochs-input').fill(String(epochs));
   await page.getByLabel('Batch', { exact: true }).fill('4');
-  // Paced (≥ 1 s an epoch), so the reload lands mid-run.
-  await page.getByTestId('lecture-toggle').click();
+  await page.getByTestId('lecture-toggle').click(); // the pace switch lives in lecture mode
   await page.getByTestId('pace-toggle').check();
   await page.getByTestId('lecture-toggle').click();
   await page.getByTestId('train-start').click();
-  await expect.poll(() => page.getByTestId('epoch-row').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => page.getByTestId('epoch-row').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(after);
   // The leave warning is answered "leave", as a student who reloads anyway would.
   page.on('dialog', (d) => void d.accept());
   await page.reload();
+}
+
+test('a reload mid-run loses nothing: the studio offers the cut-off run, and it resumes from its last epoch once the same dataset is back', async ({ page }) => {
+  test.setTimeout(240_000);
+  await reloadMidRun(page, 10, 3);
   const offer = page.getByTestId('resume-offer');
-  await expect(offer).toContainText(/cut off after epoch \d+ of 10 \(fc8 · sgd lr 0\.01/, { timeout: 60_000 });
+  await expect(offer).toContainText(/cut off after epoch \d+ of 10 \(.+ on wikiart-mini, sgd lr 0\.01/, { timeout: 60_000 });
   const cutAt = Number(/after epoch (\d+)/.exec((await offer.textContent())!)![1]);
   expect(cutAt).toBeGreaterThanOrEqual(3);
   expect(cutAt).toBeLessThan(10);
@@ -226,10 +230,12 @@ test('a reload mid-run loses nothing: the studio offers the cut-off run, and it 
   await expect(page.getByTestId('epochs-input')).toHaveValue('10');
   await expect(page.getByLabel('Batch', { exact: true })).toHaveValue('4');
   await expect(page.getByTestId('resume-run')).toBeDisabled();
-  await expect(offer).toContainText(/to resume it, load the same dataset \(.+\) again/);
-  await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/wikiart-mini/manifest.json', page.url()).href);
-  await page.getByTestId('manifest-load').click();
+  await expect(offer).toContainText(/Epochs 1–\d+ were saved; to resume it, load the same dataset \(wikiart-mini\) again/);
+  // The offer is the first thing on the screen, and loads a dataset that came from a URL in one click.
+  expect((await offer.boundingBox())!.y).toBeLessThan(200);
+  await page.getByTestId('resume-load').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('60 images in 3 classes');
+  await expect(page.getByTestId('resume-load')).toBeHidden();
   await page.getByTestId('resume-run').click();
   await expect(offer).toBeHidden();
   // The cut-off run's epochs are on screen at once, and the run goes on from the next one.
@@ -245,16 +251,7 @@ test('a reload mid-run loses nothing: the studio offers the cut-off run, and it 
 
 test('a cut-off run can be discarded: the offer goes, and stays gone after another reload', async ({ page }) => {
   test.setTimeout(180_000);
-  await loadMini(page);
-  await page.getByTestId('epochs-input').fill('20');
-  await page.getByLabel('Batch', { exact: true }).fill('4');
-  await page.getByTestId('lecture-toggle').click();
-  await page.getByTestId('pace-toggle').check();
-  await page.getByTestId('lecture-toggle').click();
-  await page.getByTestId('train-start').click();
-  await expect.poll(() => page.getByTestId('epoch-row').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
-  page.on('dialog', (d) => void d.accept());
-  await page.reload();
+  await reloadMidRun(page, 20, 1);
   await expect(page.getByTestId('resume-offer')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('resume-discard').click();
   await expect(page.getByTestId('resume-offer')).toBeHidden();

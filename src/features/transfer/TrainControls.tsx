@@ -3,7 +3,6 @@ import { formatBytes, formatMs } from '../../lib/format';
 import { clearFeatureCache, pauseTraining, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import { trainBlocker } from '../../state/trainBlocker';
-import { ResumeOffer } from './ResumeOffer';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
 
@@ -24,7 +23,6 @@ export function TrainControls() {
   const trainSize = useStore((s) => s.tlDataset?.train ?? 0);
   return (
     <div className="train-controls">
-      <ResumeOffer />
       {trainSize > 0 && batch > trainSize && (
         <p className="warning" data-testid="batch-warning">
           The batch ({batch}) is larger than the training split ({trainSize} images): each epoch is a single step.{' '}

@@ -8,6 +8,7 @@ import { Charts } from './Charts';
 import { DatasetPanel } from './DatasetPanel';
 import { LayerProbe } from './LayerProbe';
 import { RecipePanel } from './RecipePanel';
+import { ResumeOffer } from './ResumeOffer';
 import { Results } from './Results';
 import { StrategyPanel } from './StrategyPanel';
 import { TrainControls } from './TrainControls';
@@ -21,6 +22,8 @@ export function TransferScreen() {
   }, [indexState]);
   return (
     <div className="transfer" data-testid="screen-transfer">
+      {/* First on the screen in both modes: after a reload, the cut-off run is what a student needs to see. */}
+      <ResumeOffer />
       <section className="panel" aria-labelledby="tl-h">
         <h2 id="tl-h">Transfer learning</h2>
         <p className="small secondary">

@@ -50,6 +50,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
   let bytes: ItemBytes | null = null;
   let signature = '';
   let valFraction = 0.2;
+  let manifest: { url: string; baseUrl?: string } | undefined;
   let last: { r: FineTuneResult; config: TrainConfig; strategy: Strategy; ds: Dataset } | null = null;
   let stopping = false;
   /** A pause, and the model worker's work where the two share the cores (gate.ts). */
@@ -74,6 +75,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     const ds = stratifiedSplit(opened.ds, req.valFraction, req.seed);
     dataset = ds;
     valFraction = req.valFraction;
+    manifest = req.source.kind === 'manifest' ? { url: req.source.url, baseUrl: req.source.baseUrl } : undefined;
     bytes = opened.bytes;
     signature = fnv1a(ds.items.map((i) => `${i.source}|${i.label}|${i.split}`).join('\n') + ds.classes.join('|'));
     return datasetSummary(ds, signature);
@@ -100,7 +102,7 @@ export function createTrainHandler(post: (e: TrainEvent, transfer?: Transferable
     if (req.resumeStored && !stored) throw new Error('the interrupted run is no longer stored: train it again');
     if (stored && (stored.meta.signature !== signature || stored.meta.modelUrl !== modelUrl)) throw new Error(`the interrupted run trained ${stored.meta.modelName} on ${stored.meta.dataset}: load those to resume it`);
     const resume = req.resume ?? stored?.checkpoint;
-    const meta = { modelUrl, modelName: b.meta.name, dataset: ds.name, signature, valFraction, strategy: req.strategy, config: req.config };
+    const meta = { modelUrl, modelName: b.meta.name, dataset: ds.name, manifest, signature, valFraction, strategy: req.strategy, config: req.config };
     const cachedFrozen = cached && frozenLayers.length ? await cache.getFrozen(key, frozenLayers) : undefined;
     const run = () =>
       fineTune(b, ds, {

@@ -17,6 +17,8 @@ export interface ResumeMeta {
   modelUrl: string;
   modelName: string;
   dataset: string;
+  /** Where a dataset loaded from a URL came from, so the page can load it again in one click. */
+  manifest?: { url: string; baseUrl?: string };
   /** The dataset's signature (items, labels, split): resuming needs the very same dataset. */
   signature: string;
   /** The validation share the dataset was split with (part of the signature). */
