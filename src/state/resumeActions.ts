@@ -3,8 +3,8 @@
  * epoch (resumeStore.ts); with the same model and dataset loaded again, the run goes on from there
  * with its curves, recipe and strategy, and ends as if it had never stopped.
  */
-import { delMany } from 'idb-keyval';
-import { RESUME_CHECKPOINT_KEY, RESUME_META_KEY, type ResumeMeta } from '../worker/train/resumeStore';
+import { del, delMany, get as idbGet, keys, set as idbSet } from 'idb-keyval';
+import { resumeStore, type ResumeMeta } from '../worker/train/resumeStore';
 import { useStore } from './store';
 import { resumeBlocker } from './trainBlocker';
 import { runTraining } from './transferActions';
@@ -30,8 +30,8 @@ export async function resumeInterrupted(): Promise<void> {
   await runTraining(r.strategy, r.config, 0, true);
 }
 
-/** Forgets the cut-off run (its stored checkpoint too). */
+/** Forgets the cut-off run (its stored checkpoint too), through the store the worker writes it with. */
 export async function discardInterrupted(): Promise<void> {
   set({ tlResume: null });
-  await delMany([RESUME_META_KEY, RESUME_CHECKPOINT_KEY]).catch(() => undefined);
+  await resumeStore({ get: idbGet, set: idbSet, keys, del, delMany }).clear();
 }

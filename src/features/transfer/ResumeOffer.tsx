@@ -14,9 +14,9 @@ export function ResumeOffer() {
   const status = useStore((s) => s.tlStatus);
   const busy = useStore((s) => s.tlDatasetBusy);
   const layers = useStore((s) => s.tlModel?.classifierLayers ?? NO_LAYERS);
+  const needsData = useStore((s) => !!s.tlResume && s.tlDataset?.signature !== s.tlResume.signature);
   if (!r || status !== 'idle') return null;
   const when = new Date(r.date).toLocaleTimeString();
-  const needsData = !!blocker && blocker.startsWith('load the same dataset');
   return (
     <div className="resume-offer" role="status" data-testid="resume-offer">
       <p>
