@@ -51,7 +51,7 @@ export function startTransfer(ready: () => void): Promise<void> {
     try {
       const runs = (await idbGet<SavedRun[]>(RUNS_KEY)) ?? [];
       set({ tlRuns: runs });
-      // A run the last visit's reload cut off: offered beside Train (ResumeOffer).
+      // A run the last visit's reload cut off: offered first on the studio (ResumeOffer).
       // Its recipe, strategy and split come back with it, so the same dataset loads with the same signature.
       const cut = (await idbGet<ResumeMeta>(RESUME_META_KEY)) ?? null;
       set(cut ? { tlResume: cut, tlConfig: { ...cut.config }, tlStrategy: cut.strategy, tlValFraction: cut.valFraction } : { tlResume: null });

@@ -15,43 +15,37 @@ const EMPTY: string[] = [];
  */
 export function TopPredictions({ result }: { result: SaliencyResult }) {
   const picked = useStore((s) => s.salClass);
+  const inTop = picked !== null && result.top.some((p) => p.index === picked);
   return (
     <>
       {/* The plain caption is hidden on the projector (its height would push the map off the screen); a picked class always says so. */}
       <p className={picked === null ? 'small top5-caption secondary' : 'small top5-caption'}>
-        {picked !== null && !result.top.some((p) => p.index === picked) ? (
-          <>
-            Explaining a class you picked ·{' '}
-            <button type="button" className="link" data-testid="back-to-top1" onClick={() => pickClass(null)}>
-              back to the top-1
-            </button>
-          </>
-        ) : picked !== null ? (
-          <>
-            Top-5 · explaining the one you picked ·{' '}
-            <button type="button" className="link" data-testid="back-to-top1" onClick={() => pickClass(null)}>
-              back to the top-1
-            </button>
-          </>
-        ) : (
+        {picked === null ? (
           'Top-5 · click a class to explain it'
+        ) : (
+          <>
+            {inTop ? 'Top-5 · explaining the one you picked' : 'Explaining a class you picked'} ·{' '}
+            <button type="button" className="link" data-testid="back-to-top1" onClick={() => pickClass(null)}>
+              back to the top-1
+            </button>
+          </>
         )}
       </p>
       <Predictions
-      items={result.top}
-      testId="saliency-predictions"
-      label={(p) => (
-        <button
-          type="button"
-          className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
-          aria-pressed={p.index === result.classIndex}
-          onClick={() => pickClass(p.index)}
-          title={`Explain “${p.label}”`}
-        >
-          {shortLabel(p.label)}
-        </button>
-      )}
-    />
+        items={result.top}
+        testId="saliency-predictions"
+        label={(p) => (
+          <button
+            type="button"
+            className={`pred-pick ${p.index === result.classIndex ? 'active' : ''}`}
+            aria-pressed={p.index === result.classIndex}
+            onClick={() => pickClass(p.index)}
+            title={`Explain “${p.label}”`}
+          >
+            {shortLabel(p.label)}
+          </button>
+        )}
+      />
     </>
   );
 }
