@@ -25,7 +25,6 @@ function queueCompare(imageId: string): void {
   const have = get().salCompare[imageId] ?? {};
   compareQueue = [...compareQueue.filter((c) => c.imageId !== imageId), ...COMPARE_METHODS.filter((m) => !have[m]).map((method) => ({ imageId, method }))];
 }
-let classModelJob: number | null = null;
 let pending: string[] = [];
 let nextImage = 1;
 /** The error on screen is about the files given (kept until new files come), not about a map. */
@@ -251,28 +250,6 @@ export function pickClass(index: number | null): void {
 
 export function setDisplay(patch: Partial<SaliencySlice['salDisplay']>): void {
   set((s) => ({ salDisplay: { ...s.salDisplay, ...patch } }));
-}
-
-export async function startClassModel(classIndex: number, steps = 60): Promise<void> {
-  if (classModelJob !== null || !get().current) return;
-  const started = getClient().start<'classModel'>(
-    { type: 'classModel', params: { classIndex, steps, l2: 0, lr: 0.01, every: 5 } },
-    { onFrame: (f) => set({ salClassModel: { running: true, rgba: f.rgba, width: f.width, height: f.height, step: f.step, score: f.score, classIndex } }) },
-  );
-  classModelJob = started.id;
-  set((s) => ({ salClassModel: { ...s.salClassModel, running: true, step: 0, classIndex }, salError: null }));
-  try {
-    const r = await started.promise;
-    set({ salClassModel: { running: false, rgba: r.rgba, width: r.width, height: r.height, step: r.steps, score: r.score, classIndex } });
-  } catch (e) {
-    set((s) => ({ salClassModel: { ...s.salClassModel, running: false }, salError: message(e) }));
-  } finally {
-    classModelJob = null;
-  }
-}
-
-export function stopClassModel(): void {
-  if (classModelJob !== null) getClient().cancel(classModelJob);
 }
 
 onModelLoaded(() => {

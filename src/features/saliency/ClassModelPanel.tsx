@@ -1,5 +1,5 @@
 /** A stable empty list: a selector must not return a new array each render. */
-import { startClassModel, stopClassModel } from '../../state/saliencyActions';
+import { startClassModel, stopClassModel } from '../../state/classModelActions';
 import { useStore } from '../../state/store';
 import { PixelCanvas } from './PixelCanvas';
 
