@@ -194,7 +194,7 @@ for (const size of SIZES)
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
       // The photo's map and what the network predicts, together on one projected screen.
-      await check(`saliency ${lecture ? 'lecture' : 'light'}`, ['saliency-map', 'saliency-predictions']);
+      await check(`saliency ${lecture ? 'lecture' : 'light'}`, ['saliency-map', 'saliency-predictions', 'map-method']);
       await page.getByTestId('learn-toggle').click();
       await expect(page.getByTestId('learn-panel')).toBeVisible();
       if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);

@@ -7,6 +7,7 @@ import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '..
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { shortLabel } from '../../lib/classNames';
 import { TopPredictions } from './ClassPanel';
+import { MethodQuickSelect } from './MethodPanel';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
 
 type Size = { width: number; height: number; label: string };
@@ -43,14 +44,15 @@ function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb:
             Why “{shortLabel(result.label)}”?
           </h3>
           <p className="small" data-testid="map-info">
-            {name} · {result.method} ·{' '}
-            {/* The numbers are for the curious: hidden on the projector, where they wrapped over five lines. */}
+            {name} ·{' '}
+            {/* The numbers are for the curious: hidden on the projector, where they wrapped over five lines (the method shows in the select below). */}
             <span className="secondary">
-              class {result.classIndex} · score S_c = {result.score.toFixed(2)}
+              {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
               {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
             </span>
             <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
           </p>
+          <MethodQuickSelect />
         </div>
         <section aria-label="What the network predicts (click a class to explain it)">
           <TopPredictions result={result} />

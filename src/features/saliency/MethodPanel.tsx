@@ -95,6 +95,26 @@ export function MethodPanel() {
   );
 }
 
+/**
+ * The method beside the map it made: on a projector at 1280×720 the Method panel sits below the
+ * fold, and an instructor switching methods mid-demo should not have to scroll (keyboard: M).
+ */
+export function MethodQuickSelect() {
+  const method = useStore((s) => s.salParams.method);
+  return (
+    <label className="method-quick">
+      <span className="sr-only">Saliency method</span>
+      <select data-testid="map-method" value={method} onChange={(e) => setSalParams({ method: e.target.value as SaliencyParams['method'] })} title="The saliency method (keyboard: M)">
+        {SALIENCY_METHODS.map((x) => (
+          <option key={x} value={x}>
+            {SALIENCY_METHOD_INFO[x].short}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function clampInt(v: string, lo: number, hi: number): number {
   const n = Math.round(Number(v));
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
