@@ -103,6 +103,34 @@ test('compare strip: vanilla, SmoothGrad and Grad-CAM of the same image side by 
   expect(new Set(px).size).toBe(3);
 });
 
+test('a map seen before comes back at once: methods switched beside the map, back and forth, are not computed again', async ({ page }) => {
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('vanilla');
+  const time = await page.getByTestId('map-time').textContent();
+  await expect(page.locator('[data-testid="compare-item"][data-ready="true"]')).toHaveCount(3, { timeout: 120_000 });
+  // Records whether a computation starts (every one shows its progress).
+  await page.evaluate(() => {
+    const w = window as unknown as { progressSeen: boolean };
+    w.progressSeen = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="saliency-progress"]')) w.progressSeen = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const seen = () => page.evaluate(() => (window as unknown as { progressSeen: boolean }).progressSeen);
+  // Grad-CAM was made for the strip; vanilla was the first map.
+  await page.getByTestId('map-method').selectOption('gradcam');
+  await expect(page.getByTestId('map-info')).toContainText('gradcam');
+  await expect(page.getByTestId('method-select')).toHaveValue('gradcam');
+  await page.getByTestId('map-method').selectOption('vanilla');
+  await expect(page.getByTestId('map-info')).toContainText('vanilla');
+  await expect(page.getByTestId('map-time')).toHaveText(time!);
+  expect(await seen()).toBe(false);
+  // A map not made before is computed (the strip's SmoothGrad has 15 samples, the main one 25).
+  await page.getByTestId('map-method').selectOption('smoothgrad');
+  await expect(page.getByTestId('saliency-progress')).toBeVisible();
+  expect(await seen()).toBe(true);
+});
+
 test('the Learn panel shows the formula of the method on screen', async ({ page }) => {
   await page.getByTestId('sample-owl.jpg').click();
   await expect(page.getByTestId('saliency-map')).toBeVisible();

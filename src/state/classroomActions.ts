@@ -2,12 +2,12 @@
  * Classroom features: lecture mode, keyboard shortcuts, shareable links and persistent
  * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
  */
-import { SALIENCY_METHOD_INFO } from '../ml/core/vocab';
+import { SALIENCY_METHOD_INFO, SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
 import { notify } from './notify';
 import { replayDuration } from './replay';
-import { addSample, cycleMethod, pickClass, stepImage } from './saliencyActions';
+import { addSample, pickClass, setSalParams, stepImage } from './saliencyActions';
 import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
 import type { SavedRun } from './slices/transfer';
@@ -210,3 +210,10 @@ export async function importRuns(runs: SavedRun[]): Promise<void> {
   await idbSet(RUNS_KEY, all).catch(() => undefined);
 }
 
+/** Keyboard M: the next saliency method. */
+export function cycleMethod(): SaliencyMethod {
+  const cur = get().salParams.method;
+  const next = SALIENCY_METHODS[(SALIENCY_METHODS.indexOf(cur) + 1) % SALIENCY_METHODS.length]!;
+  setSalParams({ method: next });
+  return next;
+}

@@ -1,13 +1,14 @@
 /** Saliency screen actions: images in, maps out, one worker job at a time. */
-import { SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
+import type { SaliencyMethod } from '../ml/core/vocab';
 import { decodeOffThread } from '../worker/decode/client';
-import type { SaliencyParams } from '../worker/model/protocol';
+import type { SaliencyParams, SaliencyResult } from '../worker/model/protocol';
 import { chooseBackend, getClient, loadModel, onModelLoaded } from './actions';
 import { lessonModel } from './lessonModels';
 import { samplePhotos } from './modelIndex';
 import { afterPaint } from '../lib/afterPaint';
 import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';
+import { cachedMap, forgetAllMaps, forgetImage, mapKey, rememberMap } from './saliencyCache';
 import { useStore, type SalImage, type SaliencySlice } from './store';
 
 const set = useStore.setState;
@@ -22,8 +23,24 @@ let compareQueue: { imageId: string; method: SaliencyMethod }[] = [];
 
 /** Queues the strip's missing methods for the active image (behind any image still waiting for its map). */
 function queueCompare(imageId: string): void {
-  const have = get().salCompare[imageId] ?? {};
+  const have = { ...get().salCompare[imageId] };
+  const main = get().salResults[imageId];
+  // Maps the strip made before (another method picked and picked back): shown at once.
+  const kept = main ? COMPARE_METHODS.filter((m) => !have[m] && (have[m] = cachedMap(mapKey(imageId, main.classIndex, compareParams(m))))) : [];
+  if (kept.length) set((st) => ({ salCompare: { ...st.salCompare, [imageId]: have } }));
   compareQueue = [...compareQueue.filter((c) => c.imageId !== imageId), ...COMPARE_METHODS.filter((m) => !have[m]).map((method) => ({ imageId, method }))];
+}
+
+/** The strip's SmoothGrad uses fewer samples: it is a preview beside the main map. */
+function compareParams(method: SaliencyMethod): SaliencyParams {
+  const p = get().salParams;
+  return { ...p, method, samples: Math.min(p.samples, 15) };
+}
+
+/** A main map arrived (computed, or kept from before): on screen, in the strip, and the strip's other methods queued. */
+function showMap(id: string, result: SaliencyResult): void {
+  set((st) => ({ salResults: { ...st.salResults, [id]: result }, salCompare: COMPARE_METHODS.includes(result.method) ? { ...st.salCompare, [id]: { ...st.salCompare[id], [result.method]: result } } : st.salCompare }));
+  if (id === get().salActive) queueCompare(id);
 }
 let pending: string[] = [];
 let nextImage = 1;
@@ -104,6 +121,7 @@ export function selectImage(id: string): void {
 export function removeImage(id: string): void {
   const img = get().salImages.find((i) => i.id === id);
   if (img) URL.revokeObjectURL(img.thumb);
+  forgetImage(id);
   if (job?.imageId === id) getClient().cancel(job.id);
   pending = pending.filter((p) => p !== id);
   set((s) => {
@@ -154,21 +172,27 @@ async function pump(): Promise<void> {
   const img = get().salImages.find((i) => i.id === id);
   if (!img) return void pump();
   const params = get().salParams;
+  const salClass = get().salClass;
+  const key = mapKey(id, salClass, params);
+  const kept = cachedMap(key);
+  if (kept) {
+    showMap(id, kept);
+    return void pump();
+  }
   const gen = generation;
   // A copy of the pixels, transferred (not cloned a second time) to the worker.
   const data = img.pixels.slice();
   const started = getClient().start<'saliency'>(
-    { type: 'saliency', image: { data, width: img.width, height: img.height }, classIndex: get().salClass, params },
+    { type: 'saliency', image: { data, width: img.width, height: img.height }, classIndex: salClass, params },
     { onProgress: (done, total, method) => set({ salBusy: { imageId: id, done, total, method } }), transfer: [data.buffer as ArrayBuffer] },
   );
   job = { id: started.id, imageId: id };
   set({ salBusy: { imageId: id, done: 0, total: 0, method: params.method }, ...(inputError ? {} : { salError: null }) });
   try {
     const result = await started.promise;
-    if (gen === generation) {
-      set((st) => ({ salResults: { ...st.salResults, [id]: result }, salCompare: COMPARE_METHODS.includes(result.method) ? { ...st.salCompare, [id]: { ...st.salCompare[id], [result.method]: result } } : st.salCompare }));
-      if (id === get().salActive) queueCompare(id);
-    }
+    // Kept even when the settings changed meanwhile: it is still the map of the settings it was made with.
+    rememberMap([key, mapKey(id, result.classIndex, params)], result);
+    if (gen === generation) showMap(id, result);
   } catch (e) {
     // After a switch the model is loaded again, and its listeners recompute every map.
     if (isRecoverable(e) && (await switchBackend(message(e)))) return;
@@ -200,13 +224,14 @@ async function runCompare(c: { imageId: string; method: SaliencyMethod }): Promi
   const main = get().salResults[c.imageId];
   if (!img || !main || get().salCompare[c.imageId]?.[c.method]) return void pump();
   const gen = generation;
-  // The strip's SmoothGrad uses fewer samples: it is a preview beside the main map.
-  const params = { ...get().salParams, method: c.method, samples: Math.min(get().salParams.samples, 15) };
+  const params = compareParams(c.method);
+  const key = mapKey(c.imageId, main.classIndex, params);
   const data = img.pixels.slice();
   const started = getClient().start<'saliency'>({ type: 'saliency', image: { data, width: img.width, height: img.height }, classIndex: main.classIndex, params }, { transfer: [data.buffer as ArrayBuffer] });
   job = { id: started.id, imageId: c.imageId, compare: true };
   try {
     const result = await started.promise;
+    rememberMap([key], result);
     if (gen === generation) set((st) => ({ salCompare: { ...st.salCompare, [c.imageId]: { ...st.salCompare[c.imageId], [c.method]: result } } }));
   } catch (e) {
     // Cancelled to let a new image through: ask again later.
@@ -253,17 +278,10 @@ export function setDisplay(patch: Partial<SaliencySlice['salDisplay']>): void {
 }
 
 onModelLoaded(() => {
+  forgetAllMaps();
   if (get().salImages.length) recomputeAll();
 });
 
-
-/** Keyboard M: the next saliency method. */
-export function cycleMethod(): SaliencyParams['method'] {
-  const cur = get().salParams.method;
-  const next = SALIENCY_METHODS[(SALIENCY_METHODS.indexOf(cur) + 1) % SALIENCY_METHODS.length]!;
-  setSalParams({ method: next });
-  return next;
-}
 
 /** Keyboard ←/→: the previous/next image. */
 export function stepImage(delta: number): void {
