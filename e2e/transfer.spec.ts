@@ -231,6 +231,10 @@ test('a reload mid-run loses nothing: the studio offers the cut-off run, and it 
   await expect(page.getByLabel('Batch', { exact: true })).toHaveValue('4');
   await expect(page.getByTestId('resume-run')).toBeDisabled();
   await expect(offer).toContainText(/Epochs 1–\d+ were saved; to resume it, load the same dataset \(wikiart-mini\) again/);
+  // Its curves are on the charts while it waits: the batches and the epochs it kept.
+  await expect(page.getByTestId('run-legend')).toContainText(`cut-off run (epochs 1–${cutAt})`);
+  expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(cutAt * 10);
+  await expect(page.getByTestId('epoch-chart')).toContainText('The cut-off run');
   // The offer is the first thing on the screen, and loads a dataset that came from a URL in one click.
   expect((await offer.boundingBox())!.y).toBeLessThan(200);
   await page.getByTestId('resume-load').click();

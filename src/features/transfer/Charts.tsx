@@ -63,6 +63,8 @@ export function Charts() {
   const runs = useStore((s) => s.tlRuns);
   const trainStatus = useStore((s) => s.tlStatus);
   const replay = useStore((s) => s.replay);
+  // A run a reload cut off draws its kept curves while the studio offers to resume it.
+  const cut = useStore((s) => (s.tlStatus === 'idle' ? s.tlResume : null));
   const dataset = useStore((s) => s.tlDataset);
   const lecture = useStore((s) => s.lecture);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- lecture mode changes the root's type size
@@ -70,9 +72,11 @@ export function Charts() {
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const replayed = replay ? runs.find((r) => r.id === replay.runId) : undefined;
   const frame = replay && replayed ? replayFrame(replayed, replay.step) : null;
-  // A replay draws like a live run, from the saved run's record.
-  const live = frame ? { batchLosses: frame.batchLosses, epochs: frame.epochs } : liveRun;
-  const status = frame ? 'running' : trainStatus;
+  // A replay draws like a live run, from the saved run's record; so does a cut-off run, from what it kept.
+  const drawn = frame ?? (cut && !liveRun ? cut : null);
+  const live = drawn ? { batchLosses: drawn.batchLosses, epochs: drawn.epochs } : liveRun;
+  const status = drawn ? 'running' : trainStatus;
+  const currentLabel = replayed ? `replay: ${replayed.label}` : frame ? 'replay' : cut && !liveRun ? `cut-off run (epochs 1–${cut.epoch})` : 'this run';
   const lossRef = useRef<HTMLElement>(null);
   const accRef = useRef<HTMLElement>(null);
   const epochRef = useRef<HTMLElement>(null);
@@ -132,14 +136,14 @@ export function Charts() {
             {shown.map((r, i) => (
               <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={false} isAnimationActive={false} />
             ))}
-            {status !== 'idle' && <Line type="monotone" dataKey="current" name={replayed ? `replay: ${replayed.label}` : 'this run'} stroke="#111827" strokeWidth={2} dot={false} isAnimationActive={false} />}
+            {status !== 'idle' && <Line type="monotone" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={false} isAnimationActive={false} />}
           </LineChart>
         </ResponsiveContainer>
         {(candidates.length > 0 || status !== 'idle') && (
           <ul className="run-legend" data-testid="run-legend" aria-label="Runs on the chart">
             {status !== 'idle' && (
               <li>
-                <span className="swatch" style={{ background: '#111827' }} /> {replayed ? `replay: ${replayed.label}` : 'this run'}
+                <span className="swatch" style={{ background: '#111827' }} /> {currentLabel}
               </li>
             )}
             {candidates.map((r) => (
@@ -155,7 +159,7 @@ export function Charts() {
       </figure>
       <figure data-testid="epoch-chart" ref={epochRef}>
         <figcaption>
-          {replayed ? 'Replay' : status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
+          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
