@@ -229,7 +229,7 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     expectOneLine(cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', sharedFile('models/squeezenet1_1/squeezenet1_1-caffe.pth'), '--labels', labelsDir, '--out', join(tmp, 'conv')]), 2, /--labels .*labels-dir is not a file: give a text file with one class name per line/);
     expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--method', 'gradcam', '--layer', 'nope', '--out', join(tmp, 'cam.png')]), 2, /no layer "nope" in this model; its layers: /);
     // A newline (or an escape sequence) in a file name is shown escaped, and the message goes on past it.
-    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(tmp, 'no\nsuch\u001b[31m.jpg')]), 1, /no\\nsuch\\u001b\[31m\.jpg/);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(tmp, 'no\nsuch\u001b[31m.jpg')]), 2, /no\\nsuch\\u001b\[31m\.jpg/);
     expectOneLine(cli('predict.ts', ['--model', model, '--image', photo, '--top', '0x10']), 2, /--top must be an integer in \[1, 1000\] \(got "0x10"\)/);
     expectOneLine(cli('wikiart.ts', ['--csv', labelsDir, '--out', join(tmp, 'wk')]), 2, /--csv .*labels-dir is not a file/);
     const cut = join(tmp, 'cut.csv.gz');
@@ -343,13 +343,24 @@ describe('bad inputs: flags', () => {
 });
 
 describe('bad inputs: messages that say what is wrong', () => {
-  it('--model pointing at a missing folder, a folder without model.json, and {} as model.json', () => {
-    expectOneLine(cli('predict.ts', ['--model', join(tmp, 'nope'), '--image', photo]), 1, /no model folder at .*nope/);
+  it('--model pointing at a missing folder, a folder without model.json (a mistake on the command line: exit 2), and {} as model.json (a damaged model: exit 1)', () => {
+    expectOneLine(cli('predict.ts', ['--model', join(tmp, 'nope'), '--image', photo]), 2, /no model folder at .*nope/);
     const empty = join(tmp, 'empty-model');
     mkdirSync(empty);
-    expectOneLine(cli('predict.ts', ['--model', empty, '--image', photo]), 1, /has no model\.json/);
+    expectOneLine(cli('predict.ts', ['--model', empty, '--image', photo]), 2, /has no model\.json/);
     writeFileSync(join(empty, 'model.json'), '{}');
     expectOneLine(cli('predict.ts', ['--model', empty, '--image', photo]), 1, /is not a TF\.js layers model: it has no modelTopology/);
+  });
+
+  it('an input path that is not there is a usage mistake in every command: exit 2, one line, before any work', () => {
+    const nope = join(tmp, 'nope');
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', `${nope}.jpg`]), 2, /no such image: .*nope\.jpg/);
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', tmp]), 2, /is not a regular file/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', `${nope}.jpg`, '--out', join(tmp, 'never.png')]), 2, /no such image: .*nope\.jpg/);
+    expectOneLine(cli('train.ts', ['--model', model, '--data', nope, '--strategy', 'fc8', '--out', join(tmp, 'never')]), 2, /no such dataset: .*nope/);
+    expectOneLine(cli('convert.ts', ['--arch', 'alexnet', '--weights', `${nope}.pth`, '--out', join(tmp, 'never')]), 2, /no such checkpoint file: .*nope\.pth/);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+    expect(existsSync(join(tmp, 'never.png'))).toBe(false);
   });
 
   it('labels that do not match the outputs, and NaN weights, are warned about on stderr', () => {

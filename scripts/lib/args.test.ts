@@ -1,6 +1,6 @@
 /** Flag parsing: a command's flags are the ones its usage names, in that order. */
 import { describe, expect, it } from 'vitest';
-import { checkFlags, flagsIn, parseArgs, UsageError, urlArg } from './args';
+import { checkFlags, exitCodeOf, flagsIn, namedWrong, parseArgs, UsageError, urlArg } from './args';
 
 describe('CLI flags', () => {
   it('a usage text names the flags, once each, in order', () => {
@@ -17,5 +17,16 @@ describe('CLI flags', () => {
     expect(urlArg(parseArgs(['--base-url', 'https://example.org/w/']), 'base-url')).toBe('https://example.org/w/');
     expect(urlArg(parseArgs([]), 'base-url')).toBeUndefined();
     for (const bad of ['notaurl', 'ftp://x/', '/relative/path']) expect(() => urlArg(parseArgs(['--base-url', bad]), 'base-url')).toThrow(/is not an absolute http\(s\) URL/);
+  });
+
+  it('exit 2 for a mistake on the command line, also when a loader rewords it; 1 for a failure', () => {
+    expect(exitCodeOf(new UsageError('--top must be …'))).toBe(2);
+    const missing = namedWrong(new Error('no model folder at /nope'));
+    expect(exitCodeOf(missing)).toBe(2);
+    expect(exitCodeOf(new Error('could not load the model', { cause: missing }))).toBe(2);
+    expect(exitCodeOf(new Error('weights hold 4 bytes but model.json declares 16'))).toBe(1);
+    expect(exitCodeOf(new Error('wrapped', { cause: new Error('damaged') }))).toBe(1);
+    expect(exitCodeOf('a string thrown')).toBe(1);
+    expect(exitCodeOf(null)).toBe(1);
   });
 });

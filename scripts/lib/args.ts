@@ -29,6 +29,24 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/**
+ * An error (of any class: the message stays its module's) that is a mistake on the command line:
+ * a path given that is not there, or not the kind of thing the flag takes. Exit 2, like a flag
+ * out of range; a file that is there but unreadable or damaged stays a failure (exit 1).
+ */
+export function namedWrong<E extends Error>(e: E): E {
+  return Object.assign(e, { exitCode: 2 });
+}
+
+/** 2 for a usage mistake, 1 for a failure. */
+export function exitCodeOf(e: unknown): 1 | 2 {
+  // Through the causes: a loader rewords an error but keeps it as its cause.
+  for (let x = e, depth = 0; x && depth < 8; x = (x as { cause?: unknown }).cause, depth++) {
+    if (x instanceof UsageError || (x as { exitCode?: unknown }).exitCode === 2) return 2;
+  }
+  return 1;
+}
+
 /** The flags a usage text names, in its order: the one list a command's flags are kept in. */
 export function flagsIn(usage: string): string[] {
   return [...new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!))];
@@ -143,6 +161,6 @@ export async function runCli(main: () => Promise<void> | void): Promise<void> {
     await main();
   } catch (e) {
     if (process.env.DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-    fail(oneLine(e), e instanceof UsageError ? 2 : 1);
+    fail(oneLine(e), exitCodeOf(e));
   }
 }

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fromLayersModel, loadLayers, type Backbone, type LoadOptions } from '../../src/ml/runtime/backbone';
 import { storedBytes } from '../../src/ml/runtime/leanLoad';
 import type { ModelFiles } from '../../src/ml/convert/artifacts';
+import { namedWrong } from './args';
 
 export function writeModelDir(dir: string, files: ModelFiles): { bytes: number; shards: number } {
   mkdirSync(dir, { recursive: true });
@@ -42,10 +43,10 @@ export function declaredBytes(weights: tf.io.WeightsManifestEntry[]): number {
 
 /** Reads and checks model.json: one clear message for each way it can be wrong. */
 export function readModelJson(dir: string): tf.io.ModelJSON {
-  if (!existsSync(dir)) throw new ModelFileError(`no model folder at ${dir}`);
-  if (!statSync(dir).isDirectory()) throw new ModelFileError(`${dir} is not a folder: --model takes the folder holding model.json`);
+  if (!existsSync(dir)) throw namedWrong(new ModelFileError(`no model folder at ${dir}`));
+  if (!statSync(dir).isDirectory()) throw namedWrong(new ModelFileError(`${dir} is not a folder: --model takes the folder holding model.json`));
   const path = join(dir, 'model.json');
-  if (!existsSync(path)) throw new ModelFileError(`${dir} has no model.json (is it a TF.js layers model folder?)`);
+  if (!existsSync(path)) throw namedWrong(new ModelFileError(`${dir} has no model.json (is it a TF.js layers model folder?)`));
   if (!statSync(path).isFile() || statSync(path).size > 64 * 1024 * 1024) throw new ModelFileError(`${path} is not a model.json file`);
   let json: unknown;
   try {

@@ -9,6 +9,7 @@ import { fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../
 import { fetchAll } from '../../src/ml/runtime/download';
 import type { RgbImage } from '../../src/ml/runtime/preprocess';
 import { decodeImageBytes, MAX_IMAGE_BYTES } from './nodeImage';
+import { UsageError } from './args';
 
 /** A manifest or CSV larger than this is not one. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
@@ -38,7 +39,7 @@ export async function loadDataset(data: string, opts: { baseUrl?: string; log?: 
     if (/\.csv(\.gz)?$/i.test(new URL(data).pathname)) return parseWikiartCsv(body, opts);
     return parseJsonManifest(new TextDecoder().decode(body), data, basename(new URL(data).pathname));
   }
-  if (!existsSync(data)) throw new Error(`no such dataset: ${data}`);
+  if (!existsSync(data)) throw new UsageError(`no such dataset: ${data}`);
   if (statSync(data).isDirectory()) {
     const root = realpathSync(data);
     const ds = fromPaths(walk(root).map((p) => relative(root, p)), basename(root));

@@ -10,6 +10,7 @@ import bmp from 'bmp-js';
 import sharp from 'sharp';
 import { imageSizeProblem, readImageHeader } from '../../src/ml/core/imageHeader';
 import { ImageError, MAX_IMAGE_PIXELS, type RgbImage } from '../../src/ml/runtime/preprocess';
+import { namedWrong } from './args';
 
 /** Larger files are refused before reading: no photo the app accepts is near this. */
 export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
@@ -59,11 +60,11 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
   let size: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new ImageError(`${path} is not a regular file`);
+    if (!st.isFile()) throw namedWrong(new ImageError(`${path} is not a regular file`));
     size = st.size;
   } catch (e) {
     if (e instanceof ImageError) throw e;
-    throw new ImageError(`no such image: ${path}`);
+    throw namedWrong(new ImageError(`no such image: ${path}`));
   }
   if (size > MAX_IMAGE_BYTES) throw new ImageError(`${path} is ${(size / 1e6).toFixed(0)} MB, more than any photo TransferLens accepts (${MAX_IMAGE_BYTES / 1e6} MB)`);
   return decodeImageBytes(readFileSync(path), path);

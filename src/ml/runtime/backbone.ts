@@ -129,7 +129,8 @@ export async function loadLayers(source: string | tf.io.IOHandler, options: Load
     const handler = handlers.length === 1 ? handlers[0] : undefined;
     return handler?.load ? await layersModelFromArtifacts(await handler.load()) : await tf.loadLayersModel(source, { onProgress: options.onProgress });
   } catch (e) {
-    throw new ModelLoadError(explainLoadError(e));
+    // The cause kept: a CLI tells a path that is not there (exit 2) from a damaged model (exit 1).
+    throw new ModelLoadError(explainLoadError(e), { cause: e });
   }
 }
 
