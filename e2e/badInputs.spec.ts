@@ -142,3 +142,19 @@ test('soak: 15 saliency maps and 3 training runs with export leave tensors and h
   expect(runs[2]!.backendBytes).toBe(runs[0]!.backendBytes);
   expect(readFileSync(join(FIXTURES, 'not-an-image.jpg'), 'utf8')).toContain('text file'); // fixtures untouched
 });
+
+test.describe('the studio code cannot be fetched (a dead host, an old deployment)', () => {
+  // The page's own fetches only: a service worker would answer from its precache.
+  test.use({ serviceWorkers: 'block' });
+
+  test('one clear message with Reload; the lessons and the saliency screen still work', async ({ page }) => {
+    await page.route(/\/assets\/TransferScreen-[^/]*\.js$/, (r) => r.abort('connectionfailed'));
+    await page.goto('./?screen=transfer');
+    await expect(page.getByTestId('screen-load-error')).toContainText(/The transfer-learning studio could not be loaded \(.+\)\. The rest of TransferLens still works/);
+    await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Saliency maps' }).click();
+    await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+    await page.getByTestId('sample-owl.jpg').click();
+    await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  });
+});
