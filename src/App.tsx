@@ -1,5 +1,5 @@
 /** The app shell: header (backend chip, classroom controls), the screen on show, notices and dialogs. */
-import { lazy, useEffect } from 'react';
+import { lazy, useDeferredValue, useEffect } from 'react';
 import { ClassroomBar, Notice, ShortcutsDialog } from './features/classroom/ClassroomBar';
 import { LearnPanel } from './features/classroom/LearnPanel';
 import { BackendChip } from './features/status/BackendChip';
@@ -28,6 +28,10 @@ const SCREENS: { id: Screen; label: string }[] = [
 
 export function App() {
   const screen = useStore((s) => s.screen);
+  // The new screen renders in React's background lane, in slices: the header answers the click at
+  // once and the old screen stays until the new one is ready (the studio's first render was one
+  // 90–140 ms task on two cores, its charts and panels at once).
+  const shown = useDeferredValue(screen);
   const lecture = useStore((s) => s.lecture);
   const learnOpen = useStore((s) => s.learnOpen);
   const training = useStore((s) => s.tlStatus !== 'idle');
@@ -51,7 +55,7 @@ export function App() {
   useEffect(() => {
     // A new screen starts at its top, however it was reached (the nav, "Try it", Learn's links).
     window.scrollTo(0, 0);
-  }, [screen]);
+  }, [shown]);
   return (
     <div className={lecture ? 'app lecture' : 'app'} data-lecture={lecture}>
       <a className="skip" href="#main">
@@ -81,7 +85,7 @@ export function App() {
             <LearnPanel />
           </div>
         )}
-        {screen === 'home' ? <Home /> : screen === 'models' ? <ModelsScreen /> : screen === 'saliency' ? (
+        {shown === 'home' ? <Home /> : shown === 'models' ? <ModelsScreen /> : shown === 'saliency' ? (
           <SaliencyScreen />
         ) : (
           <ScreenBoundary name="transfer-learning studio">
