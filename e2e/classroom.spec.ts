@@ -140,9 +140,9 @@ test('Learn panel: guidance linked to strategies, the architecture table with FL
   await page.getByTestId('learn-toggle').click();
   const learn = page.getByTestId('learn-panel');
   await expect(learn).toContainText('Small (hundreds to a few thousand images)');
-  // SqueezeNet has no FC layers: only the fc8 answer applies to it.
+  // SqueezeNet has no FC layers: only the last-layer answer applies to it, named in its own layers.
   await expect(learn.getByRole('button', { name: /fc6/ })).toBeDisabled();
-  await learn.getByRole('button', { name: /replace last FC/ }).click();
+  await learn.getByRole('button', { name: 'Use “New conv10 only”' }).click();
   await expect(page.getByTestId('strategy-select')).toHaveValue('fc8');
 
   await learn.getByTestId('architecture-source').selectOption('alexnet');

@@ -37,6 +37,8 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   const firstMs = Date.now() - t0;
   await expect(page.getByTestId('last-run-info')).toContainText(/features computed in/);
   expect(await leaving()).toBe(false);
+  // Runs are named in the model's own layers: SqueezeNet's last layer is conv10, not "fc8".
+  await expect(page.getByTestId('run-legend')).toContainText(/New conv10 only · sgd lr/);
   await expect(page.getByTestId('feature-cache-status')).toContainText('cached: 60 images');
   const acc = Number(await page.getByTestId('epoch-row').last().getAttribute('data-val-acc'));
   expect(acc).toBeGreaterThanOrEqual(0);
@@ -66,7 +68,7 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
 
   // Try it: the fine-tuned model explains a painting on the saliency screen.
   await page.getByTestId('try-model').click();
-  await expect(page.getByTestId('saliency-model')).toContainText('fine-tuned', { timeout: 60_000 });
+  await expect(page.getByTestId('saliency-model')).toContainText('fine-tuned on wikiart-mini (New conv10 only)', { timeout: 60_000 });
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'datasets/wikiart7/Baroque/1_0.jpg'));
   await expect(page.getByTestId('saliency-predictions').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('saliency-predictions')).toContainText(/Baroque|Impressionism|Symbolism/);

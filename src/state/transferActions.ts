@@ -4,7 +4,7 @@
  * and failover are in trainWorker.ts.
  */
 import { set as idbSet } from 'idb-keyval';
-import { PROBE_LAYERS, type Strategy } from '../ml/core/vocab';
+import { PROBE_LAYERS, strategyLabel, type Strategy } from '../ml/core/vocab';
 import type { TrainConfig } from '../ml/core/vocab';
 import type { DatasetSource } from '../worker/train/protocol';
 import { BACKEND_FALLBACK, isRecoverable } from './recovery';
@@ -204,7 +204,7 @@ export async function runTraining(strategy: Strategy, config: TrainConfig, attem
     const ds = get().tlDataset!;
     const run: SavedRun = {
       id: `run${Date.now()}`,
-      label: `${strategy}${config.trunk === 'random' ? ' · random trunk' : ''}${config.mixup ? ` · mixup α ${config.mixup}` : ''} · ${config.optimizer} lr ${config.lr}${config.paceMs ? ' · paced' : ''} · ${new Date().toLocaleTimeString()}`,
+      label: `${strategyLabel(strategy, get().tlModel?.classifierLayers ?? [], true)}${config.trunk === 'random' ? ' · random trunk' : ''}${config.mixup ? ` · mixup α ${config.mixup}` : ''} · ${config.optimizer} lr ${config.lr}${config.paceMs ? ' · paced' : ''} · ${new Date().toLocaleTimeString()}`,
       date: new Date().toISOString(),
       model: get().tlModel!.name,
       dataset: ds.name,

@@ -1,12 +1,13 @@
 /** Fine-tune or train from scratch: the classic 2 × 2 guide, each answer linked to a studio strategy. */
 import { SALIENCY_METHOD_INFO } from '../../ml/core/vocab';
-import type { Strategy } from '../../ml/core/vocab';
+import { strategyLabel, type Strategy } from '../../ml/core/vocab';
 import { goTo } from '../../state/actions';
 import { useStore } from '../../state/store';
 import { setStrategy } from '../../state/transferActions';
 import { ArchitectureView } from './ArchitectureView';
 
-function UseStrategy({ strategy, children }: { strategy: Strategy; children: React.ReactNode }) {
+/** A strategy in the studio model's own layer names (SqueezeNet's last layer is conv10, not fc8). */
+function UseStrategy({ strategy }: { strategy: Strategy }) {
   const model = useStore((s) => s.tlModel);
   const running = useStore((s) => s.tlStatus !== 'idle');
   const applies = !model || model.strategies.includes(strategy);
@@ -15,13 +16,14 @@ function UseStrategy({ strategy, children }: { strategy: Strategy; children: Rea
       type="button"
       className="link"
       disabled={running || !applies}
-      title={applies ? undefined : `${model?.name} has no fully connected layers for this strategy`}
+      title={applies ? undefined : `${model?.name} has no layers for this strategy`}
       onClick={() => {
         setStrategy(strategy);
         goTo('transfer');
       }}
     >
-      {children}
+      {/* In the model's layer names where it applies; otherwise in AlexNet's, the course's. */}
+      Use “{strategyLabel(strategy, applies ? (model?.classifierLayers ?? []) : [], true)}”
     </button>
   );
 }
@@ -51,11 +53,11 @@ function TransferGuide() {
               <th scope="row">Small (hundreds to a few thousand images)</th>
               <td>
                 Keep every pretrained layer frozen; train only a new last layer — more would overfit.{' '}
-                <UseStrategy strategy="fc8">Use “replace last FC” (fc8)</UseStrategy>
+                <UseStrategy strategy="fc8" />
               </td>
               <td>
                 The top layers are too ImageNet-specific: train a linear classifier on an earlier layer’s features.{' '}
-                <UseStrategy strategy="fc6-head">Use “new classifier on fc6”</UseStrategy>. The course’s 4,000 paintings are this case; it trains fc8 (or fc7 + fc8) as
+                <UseStrategy strategy="fc6-head" />. The course’s 4,000 paintings are this case; it trains fc8 (or fc7 + fc8) as
                 the baseline.
               </td>
             </tr>
@@ -63,11 +65,11 @@ function TransferGuide() {
               <th scope="row">Large (tens of thousands or more)</th>
               <td>
                 Enough data to fine-tune more of the network without overfitting: retrain the last two layers, then also the last conv block at a smaller learning
-                rate. <UseStrategy strategy="fc7-fc8">Use “replace last two FC” (fc7 + fc8)</UseStrategy>
+                rate. <UseStrategy strategy="fc7-fc8" />
               </td>
               <td>
                 Training from scratch becomes possible, but starting from pretrained weights still converges faster: fine-tune all fully connected layers and
-                unfreeze the last conv block. <UseStrategy strategy="all-fc">Use “fine-tune all FC”</UseStrategy>
+                unfreeze the last conv block. <UseStrategy strategy="all-fc" />
               </td>
             </tr>
           </tbody>

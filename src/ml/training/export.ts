@@ -10,7 +10,7 @@ import type { ModelMeta } from '../core/metadata';
 import type { Plan } from '../core/surgery';
 import type { EpochStats } from './loop';
 import { units, type Head } from './head';
-import type { TrainConfig } from '../core/vocab';
+import { strategyLabel, type TrainConfig } from '../core/vocab';
 
 export interface TrainingInfo {
   strategy: string;
@@ -49,7 +49,8 @@ export function fineTunedFiles(model: tf.LayersModel, baseMeta: ModelMeta, plan:
   const weights: NamedWeight[] = model.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
   const meta: ModelMeta & { training: TrainingInfo } = {
     ...baseMeta,
-    name: `${baseMeta.name} fine-tuned on ${info.dataset.name} (${plan.strategy})`,
+    // The strategy in the model's own layer names (SqueezeNet has no fc8: "New conv10 only").
+    name: `${baseMeta.name} fine-tuned on ${info.dataset.name} (${strategyLabel(plan.strategy, baseMeta.classifierLayers, true)})`,
     source: `fine-tuned in TransferLens from ${baseMeta.source}`,
     labels: classes,
     classifierLayers: [...plan.frozen, ...plan.head.map((h) => h.name)],
