@@ -129,6 +129,18 @@ test('a map seen before comes back at once: methods switched beside the map, bac
   await page.getByTestId('map-method').selectOption('smoothgrad');
   await expect(page.getByTestId('saliency-progress')).toBeVisible();
   expect(await seen()).toBe(true);
+  // Meanwhile the old pictures are dimmed under the progress, and the heading stays usable: the
+  // progress lies over the pictures, not over the method select or the top-5.
+  await expect(page.getByTestId('maps-stage')).toHaveAttribute('data-stale', 'true');
+  const onTop = (id: string) => page.getByTestId(id).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+  });
+  expect(await onTop('map-method')).toBe(true);
+  expect(await onTop('saliency-predictions')).toBe(true);
+  await page.getByTestId('map-method').selectOption('gradcam');
+  await expect(page.getByTestId('map-info')).toContainText('gradcam');
+  await expect(page.getByTestId('maps-stage')).not.toHaveAttribute('data-stale');
 });
 
 test('the Learn panel shows the formula of the method on screen', async ({ page }) => {

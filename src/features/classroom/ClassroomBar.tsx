@@ -36,7 +36,9 @@ export function Notice() {
   const notice = useStore((s) => s.notice);
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => notify(null), 8000);
+    // A shortcut's echo ("Method: SmoothGrad") goes quickly: it covered the map for 8 s. What
+    // the app did on its own (a backend switched after a failure) stays long enough to be read.
+    const t = setTimeout(() => notify(null), notice.length <= 40 ? 2500 : 8000);
     return () => clearTimeout(t);
   }, [notice]);
   return (

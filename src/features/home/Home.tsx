@@ -31,7 +31,8 @@ export function Home() {
 function describe(m: ReturnType<typeof lessonModel>): string {
   if (!m.start) return 'No model installed yet: see the Models page.';
   const start = `Starts on ${m.start.name} (${formatBytes(m.start.bytes)}${m.start.embedded ? ', built in' : ''}).`;
-  if (!m.course) return `${start} The course's ${m.courseName} is not installed (npm run assets).`;
+  // Said for the student: the command is for whoever hosts this copy.
+  if (!m.course) return `${start} The course's ${m.courseName} is not part of this copy (whoever hosts it can add it with npm run assets).`;
   if (m.course.id === m.start.id) return start;
   return `${start} The course's ${m.course.name} (${formatBytes(m.course.bytes)}) downloads in the background from the lesson's page when you ask (nothing is fetched unasked).`;
 }

@@ -17,7 +17,8 @@ export function CourseModelOffer({ lesson }: { lesson: Lesson }) {
   const busy = useStore((s) => (lesson === 'saliency' ? !!s.loading : s.tlStatus !== 'idle' || !s.tlModel));
   const { course, courseArch, courseName: name } = lessonModel(index, lesson);
   if (fineTuned || indexState !== 'ready' || onArch === courseArch) return null;
-  if (!course) return <span className="small"> · the course uses {name}: npm run assets installs it</span>;
+  // A note for whoever hosts this copy, not for the projector (lecture mode hides it).
+  if (!course) return <span className="small secondary"> · the course uses {name}, not part of this copy (whoever hosts it can add it with npm run assets)</span>;
   const f = fetchState?.id === course.id ? fetchState : null;
   if (f?.state === 'downloading')
     return (

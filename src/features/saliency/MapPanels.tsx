@@ -1,5 +1,5 @@
 /** The overlay and the grayscale map first (what a projected lesson needs), then the original and the network input; display controls and PNG downloads. */
-import { forwardRef, memo, useMemo, useRef } from 'react';
+import { forwardRef, memo, useMemo, useRef, type ReactNode } from 'react';
 import { formatMs } from '../../lib/format';
 import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -30,7 +30,11 @@ const OverlayCanvas = forwardRef<PixelCanvasHandle, Size & { input: Uint8Clamped
 /** Memoised: the screen re-renders with the previous result while a new one renders in the background. */
 export const MapPanels = memo(MapPanelsView);
 
-function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb: string; name: string }) {
+/**
+ * `progress`: the next map's progress, laid over the top of the pictures (not over the heading: its
+ * method select and top-5 stay usable); `stale`: the pictures are dimmed, being replaced.
+ */
+function MapPanelsView({ result, thumb, name, progress, stale }: { result: SaliencyResult; thumb: string; name: string; progress?: ReactNode; stale?: boolean }) {
   const d = useStore((s) => s.salDisplay);
   const map01 = useMemo(() => normalizedMap(result.map, d.clip), [result.map, d.clip]);
   const refs = { input: useRef<PixelCanvasHandle>(null), gray: useRef<PixelCanvasHandle>(null), overlay: useRef<PixelCanvasHandle>(null) };
@@ -58,6 +62,8 @@ function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb:
           <TopPredictions result={result} />
         </section>
       </div>
+      <div className="maps-stage" data-stale={stale || undefined} data-testid="maps-stage">
+      {progress}
       <div className="maps">
         <figure className="main-map">
           <OverlayCanvas ref={refs.overlay} input={result.input} map01={map01} colormap={d.colormap} opacity={d.opacity} width={w} height={h} label={`Saliency overlay for ${result.label}`} />
@@ -90,6 +96,7 @@ function MapPanelsView({ result, thumb, name }: { result: SaliencyResult; thumb:
             </button>
           </figcaption>
         </figure>
+      </div>
       </div>
       <div className="row display">
         <label>

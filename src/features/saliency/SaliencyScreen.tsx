@@ -34,6 +34,18 @@ export function SaliencyScreen() {
   const shown = useDeferredValue(result ?? null, null);
   const shownImage = useDeferredValue(active ?? null, null);
   const fineTuned = !!current && /fine-tuned/.test(current.label);
+  const progress = busy ? (
+    <div className={shown ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
+      <span>
+        {busy.phase === 'decode' ? 'Decoding image…' : SALIENCY_METHOD_INFO[busy.method as SaliencyMethod]?.short ?? busy.method}
+        {busy.total > 1 ? ` ${busy.done}/${busy.total}` : busy.phase === 'decode' ? '' : '…'}
+      </span>
+      <progress max={busy.total || 1} value={busy.total > 1 ? busy.done : undefined} aria-label="Saliency progress" />
+      <button type="button" onClick={cancelSaliency}>
+        Cancel
+      </button>
+    </div>
+  ) : null;
 
   useEffect(() => {
     void ensureSaliencyModel();
@@ -100,11 +112,6 @@ export function SaliencyScreen() {
           </p>
         )}
         <ImageInput />
-        {error && (
-          <p className="error" role="alert" data-testid="error-message">
-            {error}
-          </p>
-        )}
       </section>
       <div className="panel sal-controls">
         <MethodPanel />
@@ -112,23 +119,20 @@ export function SaliencyScreen() {
       </div>
       </div>
       <div className="panel sal-maps">
+        {error && (
+          <p className="error" role="alert" data-testid="error-message">
+            {error}
+          </p>
+        )}
         <div className="map-stage">
-            {shown && shownImage ? <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} /> : !busy && (
-              <p className="small" data-testid="maps-empty">
-                The map and the network’s top-5 appear here: pick a sample photo, choose your own, or drop one anywhere on this page.
-              </p>
-            )}
-            {busy && (
-              <div className={shown ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
-                <span>
-                  {busy.phase === 'decode' ? 'Decoding image…' : SALIENCY_METHOD_INFO[busy.method as SaliencyMethod]?.short ?? busy.method}
-                  {busy.total > 1 ? ` ${busy.done}/${busy.total}` : busy.phase === 'decode' ? '' : '…'}
-                </span>
-                <progress max={busy.total || 1} value={busy.total > 1 ? busy.done : undefined} aria-label="Saliency progress" />
-                <button type="button" onClick={cancelSaliency}>
-                  Cancel
-                </button>
-              </div>
+            {shown && shownImage ? (
+              <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} progress={progress} stale={!!busy && busy.phase !== 'decode' && busy.imageId === shownImage.id} />
+            ) : (
+              (progress ?? (
+                <p className="small" data-testid="maps-empty">
+                  The map and the network’s top-5 appear here: pick a sample photo, choose your own, or drop one anywhere on this page.
+                </p>
+              ))
             )}
         </div>
         <CompareStrip />
