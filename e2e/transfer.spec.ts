@@ -69,6 +69,8 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   // Try it: the fine-tuned model explains a painting on the saliency screen.
   await page.getByTestId('try-model').click();
   await expect(page.getByTestId('saliency-model')).toContainText('fine-tuned on wikiart-mini (New conv10 only)', { timeout: 60_000 });
+  // At once, a held-back painting (named by its true style) with the styles predicted and a map.
+  await expect(page.getByTestId('map-info')).toContainText(/(Baroque|Impressionism|Symbolism) · /, { timeout: 60_000 });
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'datasets/wikiart7/Baroque/1_0.jpg'));
   await expect(page.getByTestId('saliency-predictions').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('saliency-predictions')).toContainText(/Baroque|Impressionism|Symbolism/);

@@ -2,8 +2,10 @@
  * "Try it": the fine-tuned model (best epoch) goes to the model worker, the saliency screen offers
  * held-back paintings of the dataset as its samples, and one click goes back to the ImageNet model.
  */
+import { strategyLabel } from '../ml/core/vocab';
 import { goTo, loadModel } from './actions';
 import { lessonModel } from './lessonModels';
+import { addSampleUrl } from './saliencyActions';
 import { useStore } from './store';
 import { message, need } from './trainWorker';
 
@@ -14,7 +16,7 @@ export async function tryFineTuned(): Promise<void> {
   try {
     const { files } = await need().request<'export'>({ type: 'export', which: 'best' });
     const run = get().tlRuns.at(-1);
-    const label = run ? `${run.model} fine-tuned (${run.strategy})` : 'fine-tuned model';
+    const label = run ? `${run.model} fine-tuned (${strategyLabel(run.strategy, get().tlModel?.classifierLayers ?? [], true)})` : 'fine-tuned model';
     const asFiles = files.map((f) => new File([f.bytes as BlobPart], f.name));
     const ds = get().tlDataset;
     const thumbs = get().tlThumbs;
@@ -23,6 +25,9 @@ export async function tryFineTuned(): Promise<void> {
     set({ salSampleSet: items.length ? { label: `Held-back paintings of ${ds?.name ?? 'the dataset'} (not trained on)`, items } : null });
     goTo('saliency');
     await loadModel({ kind: 'files', files: asFiles }, label);
+    // "Try it" shows it at once: the first held-back painting gets its prediction and map.
+    const first = items[0];
+    if (first && /fine-tuned/.test(get().current?.label ?? '')) await addSampleUrl(first.url, first.name);
   } catch (e) {
     set({ tlError: message(e) });
   }

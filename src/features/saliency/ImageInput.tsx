@@ -35,6 +35,7 @@ export function ImageInput() {
         />
       </div>
       <WebcamCapture />
+      {sampleSet && <p className="small samples-label">{sampleSet.label}: click one to see the style the model predicts, and why.</p>}
       {sampleSet && (
         <div className="samples" role="group" aria-label={sampleSet.label} data-testid="painting-samples">
           {sampleSet.items.map((s) => (
