@@ -187,7 +187,8 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   await page.getByLabel('Batch', { exact: true }).fill('1');
   // Lecture pace (≥ 1 s an epoch): on cached features a run of this size is over in well under a second.
   await page.getByTestId('lecture-toggle').click(); // the pace switch lives in lecture mode
-  await page.getByTestId('pace-toggle').check();
+  // On by default on a projector: the curves grow where a class can watch them.
+  await expect(page.getByTestId('pace-toggle')).toBeChecked();
   await page.getByTestId('lecture-toggle').click();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
@@ -213,7 +214,8 @@ async function reloadMidRun(page: import('@playwright/test').Page, epochs: numbe
   await page.getByTestId('epochs-input').fill(String(epochs));
   await page.getByLabel('Batch', { exact: true }).fill('4');
   await page.getByTestId('lecture-toggle').click(); // the pace switch lives in lecture mode
-  await page.getByTestId('pace-toggle').check();
+  // On by default on a projector: the curves grow where a class can watch them.
+  await expect(page.getByTestId('pace-toggle')).toBeChecked();
   await page.getByTestId('lecture-toggle').click();
   await page.getByTestId('train-start').click();
   await expect.poll(() => page.getByTestId('epoch-row').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(after);

@@ -58,10 +58,12 @@ export function startClassroom(): void {
   }
   if (st.screen) goTo(st.screen);
   if (st.sample && st.screen === 'saliency') void addSample(st.sample);
+  paceForLecture(get().lecture);
   if (syncing) return;
   syncing = true;
   let last = '';
-  useStore.subscribe((s) => {
+  useStore.subscribe((s, prev) => {
+    if (s.lecture !== prev.lecture) paceForLecture(s.lecture);
     const url = shareUrl(s);
     if (url === last) return;
     last = url;
@@ -84,6 +86,15 @@ function safeStorage(): Storage | undefined {
 
 export function setLecture(on: boolean): void {
   set({ lecture: on });
+}
+
+/**
+ * A class watching the curves needs them to grow: in lecture mode a run is paced (≥ 1 s an
+ * epoch: on a small set ten epochs otherwise ended in under a second) unless the pace was
+ * switched off. The choice, once made, stays.
+ */
+function paceForLecture(lecture: boolean): void {
+  if (lecture && get().tlConfig.paceMs === undefined) setConfig({ paceMs: 1000 });
 }
 
 export async function copyLink(): Promise<void> {
