@@ -44,6 +44,17 @@ test('the real-weights SqueezeNet loads from public/models with progress, classi
   await page.getByTestId('clear-cache').click();
 });
 
+test('the Models page opened first classifies at once: the built-in model loads for the first image, which is shown beside its top-5', async ({ page }) => {
+  await useBackend(page, 'wasm');
+  await page.goto('./?screen=models');
+  await expect(page.getByTestId('classify-drop')).toContainText(/or drop a photo here: SqueezeNet .* loads first/);
+  await page.getByTestId('classify-input').setInputFiles(join(SHARED, 'images/owl.jpg'));
+  await expect(page.getByTestId('predictions').locator('li').first()).toContainText('owl', { timeout: 60_000 });
+  await expect(page.getByTestId('model-info')).toBeVisible();
+  await expect(page.getByTestId('classified-image')).toHaveAttribute('alt', 'The image classified: owl.jpg');
+  expect(await page.getByTestId('classified-image').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+});
+
 test('broken models and bad images get clear messages and the app keeps working', async ({ page }) => {
   await useBackend(page, 'wasm');
   await page.goto('./?screen=models');

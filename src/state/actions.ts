@@ -150,7 +150,9 @@ export async function updateMeta(patch: Partial<ModelMeta>): Promise<void> {
 }
 
 export async function classifyFile(file: File): Promise<void> {
-  set({ busy: true, classifyError: null, imageName: file.name });
+  const old = get().imageUrl;
+  if (old) URL.revokeObjectURL(old);
+  set({ busy: true, classifyError: null, imageName: file.name, imageUrl: URL.createObjectURL(file) });
   try {
     const image = await decodeImageFile(file);
     const { top, ms } = await getClient().request<'classify'>({ type: 'classify', image, topK: TOP_K }, undefined, [image.data.buffer]);
