@@ -19,6 +19,8 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await page.getByTestId('epochs-input').fill('2');
   await page.getByLabel('Batch', { exact: true }).fill('8');
   await expect(page.getByTestId('strategy-select')).toHaveValue('fc8');
+  // Before any run, the epoch chart's place says what will appear there.
+  await expect(page.getByTestId('epoch-chart-empty')).toContainText('No run yet');
 
   // While a run lives in its worker, leaving the page (a reload, a closed tab) asks first.
   const leaving = () => page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));

@@ -95,8 +95,8 @@ function SaliencyExplainer() {
       <h3 id="learn-sal">Saliency maps: the formula{method !== 'vanilla' ? ` (${SALIENCY_METHOD_INFO[method].short})` : ''}</h3>
       {method === 'vanilla' ? (
         <>
-          <p className="formula" aria-label="w equals the partial derivative of S c with respect to I, at I zero; M i j equals the maximum over colour channels c of the absolute value of w at i j c">
-            w = ∂S<sub>c</sub>/∂I |<sub>I = I₀</sub> &nbsp;&nbsp; M<sub>ij</sub> = max<sub>c</sub> |w<sub>ijc</sub>|
+          <p className="formula" aria-label="w equals the partial derivative of S c with respect to I, at I zero; M i j equals the maximum over the colour channels ch of the absolute value of w at i j ch (c is the class)">
+            w = ∂S<sub>c</sub>/∂I |<sub>I = I₀</sub> &nbsp;&nbsp; M<sub>ij</sub> = max<sub>ch</sub> |w<sub>ij,ch</sub>|
           </p>
           <p>
             S<sub>c</sub> is the class score <em>before</em> the softmax (the logit): the softmax would also reward lowering every other class. Near the image I₀ the
@@ -107,9 +107,9 @@ function SaliencyExplainer() {
       ) : (
         <>
           <p className="formula" data-testid="learn-formula">
-            {method === 'smoothgrad' && <>M = max<sub>c</sub> | (1/n) Σ<sub>k</sub> ∂S<sub>c</sub>/∂I (I₀ + ε<sub>k</sub>) |, ε<sub>k</sub> ~ N(0, σ²)</>}
-            {method === 'integrated-gradients' && <>M = max<sub>c</sub> | (I₀ − I′) ⊙ ∫<sub>0</sub><sup>1</sup> ∂S<sub>c</sub>/∂I (I′ + α(I₀ − I′)) dα |</>}
-            {method === 'gradient-x-input' && <>M = max<sub>c</sub> | I₀ ⊙ ∂S<sub>c</sub>/∂I (I₀) |</>}
+            {method === 'smoothgrad' && <>M = max<sub>ch</sub> | (1/n) Σ<sub>k</sub> ∂S<sub>c</sub>/∂I (I₀ + ε<sub>k</sub>) |, ε<sub>k</sub> ~ N(0, σ²)</>}
+            {method === 'integrated-gradients' && <>M = max<sub>ch</sub> | (I₀ − I′) ⊙ ∫<sub>0</sub><sup>1</sup> ∂S<sub>c</sub>/∂I (I′ + α(I₀ − I′)) dα |</>}
+            {method === 'gradient-x-input' && <>M = max<sub>ch</sub> | I₀ ⊙ ∂S<sub>c</sub>/∂I (I₀) |</>}
             {method === 'gradcam' && <>M = ReLU(Σ<sub>k</sub> α<sub>k</sub> A<sup>k</sup>), α<sub>k</sub> = mean<sub>ij</sub> ∂S<sub>c</sub>/∂A<sup>k</sup><sub>ij</sub></>}
           </p>
           <p>{SALIENCY_METHOD_INFO[method].note}</p>
@@ -129,7 +129,7 @@ function SaliencyExplainer() {
           <dd>{result.maxGrad.toExponential(3)}</dd>
           <dt>Method</dt>
           <dd>
-            {result.method}, {Math.round(result.ms)} ms on {result.backend}
+            {SALIENCY_METHOD_INFO[result.method].short}, {Math.round(result.ms)} ms on {result.backend}
           </dd>
         </dl>
       ) : (

@@ -162,6 +162,12 @@ export function Charts() {
           {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
+        {epochs.length === 0 ? (
+          // Before any run: a sentence where the chart will be, not an empty plot with a legend.
+          <p className="small chart-empty" data-testid="epoch-chart-empty">
+            No run yet: each epoch's losses and accuracies appear here as it ends.
+          </p>
+        ) : (
         <ResponsiveContainer width="100%" height={240}>
           <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
@@ -176,6 +182,7 @@ export function Charts() {
             <Line yAxisId="acc" type="monotone" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
+        )}
       </figure>
     </div>
   );
