@@ -38,3 +38,17 @@ test('every sample photo the app offers is one the installed model gets right (t
     expect(s.expect, s.file).toContain(top1);
   }
 });
+
+test('the studio opened on a projector offers the missing step where Train waits: one click → the sample paintings, Train ready', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('./?screen=transfer&lecture=1');
+  const offer = page.getByTestId('train-sample-dataset');
+  await expect(page.getByTestId('train-blocked')).toContainText('Choose the paintings first');
+  await expect(offer).toBeVisible({ timeout: 60_000 });
+  // On the first screen, beside the Train button (the Paintings panel is far below in lecture mode).
+  expect((await offer.boundingBox())!.y + 30).toBeLessThan(720);
+  await offer.click();
+  await expect(page.getByTestId('dataset-summary')).toContainText(/280 images in 7 classes/, { timeout: 60_000 });
+  await expect(offer).toBeHidden();
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+});

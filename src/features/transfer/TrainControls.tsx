@@ -1,6 +1,7 @@
 /** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
 import { formatBytes, formatMs } from '../../lib/format';
-import { clearFeatureCache, pauseTraining, setConfig, startTraining, stopTraining } from '../../state/transferActions';
+import { useEffect, useState } from 'react';
+import { clearFeatureCache, loadSampleDataset, pauseTraining, preparedDatasets, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import { trainBlocker } from '../../state/trainBlocker';
 
@@ -18,6 +19,13 @@ export function TrainControls() {
   const elapsed = progress ? performance.now() - progress.startedAt : 0;
   const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
   const batch = useStore((s) => s.tlConfig.batchSize);
+  // With no paintings yet, the one step missing is offered where Train waits: in lecture mode this
+  // panel comes first and "1 · Paintings" sits a screen and a half below it.
+  const noData = useStore((s) => !s.tlDataset && !s.tlDatasetBusy);
+  const [hasSample, setHasSample] = useState(false);
+  useEffect(() => {
+    void preparedDatasets().then((d) => setHasSample(d.some((x) => x.sample)));
+  }, []);
   const paceMs = useStore((s) => s.tlConfig.paceMs);
   const lecture = useStore((s) => s.lecture);
   const trainSize = useStore((s) => s.tlDataset?.train ?? 0);
@@ -69,6 +77,14 @@ export function TrainControls() {
       {status === 'idle' && blocker && (
         <p className="small" aria-live="polite" data-testid="train-blocked">
           Train waits: {blocker}
+          {noData && hasSample && (
+            <>
+              {' '}
+              <button type="button" className="link" data-testid="train-sample-dataset" onClick={() => void loadSampleDataset()}>
+                Use the sample paintings
+              </button>
+            </>
+          )}
         </p>
       )}
       {progress && (
