@@ -26,8 +26,12 @@ function queueCompare(imageId: string): void {
   const have = { ...get().salCompare[imageId] };
   const main = get().salResults[imageId];
   // Maps the strip made before (another method picked and picked back): shown at once.
-  const kept = main ? COMPARE_METHODS.filter((m) => !have[m] && (have[m] = cachedMap(mapKey(imageId, main.classIndex, compareParams(m))))) : [];
-  if (kept.length) set((st) => ({ salCompare: { ...st.salCompare, [imageId]: have } }));
+  let kept = false;
+  for (const m of main ? COMPARE_METHODS : []) {
+    const hit = have[m] ? undefined : cachedMap(mapKey(imageId, main!.classIndex, compareParams(m)));
+    if (hit) [have[m], kept] = [hit, true];
+  }
+  if (kept) set((st) => ({ salCompare: { ...st.salCompare, [imageId]: have } }));
   compareQueue = [...compareQueue.filter((c) => c.imageId !== imageId), ...COMPARE_METHODS.filter((m) => !have[m]).map((method) => ({ imageId, method }))];
 }
 
@@ -176,6 +180,8 @@ async function pump(): Promise<void> {
   const key = mapKey(id, salClass, params);
   const kept = cachedMap(key);
   if (kept) {
+    // As a computed map would: a map error on screen is about an earlier map.
+    if (!inputError) set({ salError: null });
     showMap(id, kept);
     return void pump();
   }
