@@ -17,9 +17,8 @@ const get = useStore.getState;
 let job: { id: number; imageId: string; compare?: boolean } | null = null;
 /** A compare-strip job is waiting for the page to paint before it starts (runCompare). */
 let waitingToPaint = false;
-/** The methods of the compare strip, computed for the active image after its own map. */
+/** The compare strip's methods in its order, for the active image after its own map; computed cheapest first (Grad-CAM waited 2–3 s behind SmoothGrad). */
 export const COMPARE_METHODS: SaliencyMethod[] = ['vanilla', 'smoothgrad', 'gradcam'];
-/** Computed cheapest first: Grad-CAM (one pass, ~0.1 s) waited 2–3 s behind SmoothGrad's samples. */
 const COMPARE_ORDER: SaliencyMethod[] = ['vanilla', 'gradcam', 'smoothgrad'];
 let compareQueue: { imageId: string; method: SaliencyMethod }[] = [];
 
