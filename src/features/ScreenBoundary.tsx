@@ -1,5 +1,6 @@
 /** A screen loaded on demand: a line while its code arrives, and one clear message (with Reload) if it cannot. */
 import { Component, Suspense, type ReactNode } from 'react';
+import { errorText } from '../lib/errorText';
 
 interface State {
   error: string | null;
@@ -9,7 +10,7 @@ class Boundary extends Component<{ name: string; children: ReactNode }, State> {
   override state: State = { error: null };
 
   static getDerivedStateFromError(e: unknown): State {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return { error: errorText(e) };
   }
 
   override render() {

@@ -10,6 +10,7 @@ import type { BackendChoice, ModelSource } from '../worker/model/protocol';
 import { mergeIndex } from './modelIndex';
 import { modelBusy } from './trainWorker';
 import { BACKEND_STORAGE_KEY, useStore, type ModelIndexEntry, type Screen } from './store';
+import { errorText as message } from '../lib/errorText';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -23,9 +24,6 @@ export function onModelLoaded(fn: () => void): () => void {
   return () => modelListeners.delete(fn);
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export function getClient(): ModelClient {
   client ??= new ModelClient((msg) => set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false }), modelBusy);

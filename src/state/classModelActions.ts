@@ -1,15 +1,13 @@
 /** The class-model picture (Simonyan et al. §2): an image optimised to raise one class's score, drawn as it forms. */
 import { getClient } from './actions';
 import { useStore } from './store';
+import { errorText as message } from '../lib/errorText';
 
 const set = useStore.setState;
 const get = useStore.getState;
 
 let classModelJob: number | null = null;
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export async function startClassModel(classIndex: number, steps = 60): Promise<void> {
   if (classModelJob !== null || !get().current) return;

@@ -12,6 +12,7 @@ import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
 import type { SavedRun } from './slices/transfer';
 import { DEFAULT_SHARED, encodeState, SETTINGS_KEY, startupState, type SharedState } from './urlState';
+import { errorText } from '../lib/errorText';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -113,7 +114,7 @@ export async function toggleFullscreen(): Promise<void> {
     if (document.fullscreenElement) await document.exitFullscreen();
     else await document.documentElement.requestFullscreen();
   } catch (e) {
-    notify(`Full screen is not available here (${e instanceof Error ? e.message : String(e)}).`);
+    notify(`Full screen is not available here (${errorText(e)}).`);
   }
 }
 

@@ -11,6 +11,7 @@ import { notify } from './notify';
 import type { ModelIndexEntry } from './slices/models';
 import { useStore } from './store';
 import { switchStudioModel } from './trainWorker';
+import { errorText } from '../lib/errorText';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -40,6 +41,6 @@ export async function fetchCourseModel(lesson: Lesson): Promise<void> {
     if (busy) notify(`${course.name} is downloaded: switch to it when you are ready.`);
     else if (await switchTo(lesson, course)) notify(`${course.name}, the course's model, is here: ${lesson === 'saliency' ? 'the maps are now drawn by it' : 'the studio now fine-tunes it'}.`);
   } catch (e) {
-    set({ courseFetch: { id: course.id, loaded: 0, total: course.bytes, state: 'error', error: e instanceof Error ? e.message : String(e) } });
+    set({ courseFetch: { id: course.id, loaded: 0, total: course.bytes, state: 'error', error: errorText(e) } });
   }
 }

@@ -10,6 +10,7 @@ import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';
 import { cachedMap, forgetAllMaps, forgetImage, mapKey, rememberMap } from './saliencyCache';
 import { useStore, type SalImage, type SaliencySlice } from './store';
+import { errorText as message } from '../lib/errorText';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -54,9 +55,6 @@ let inputError = false;
 /** Bumped when settings change, so a result computed with the old ones is dropped. */
 let generation = 0;
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** The model a link asked for, else the lesson's starting model (the smallest installed one that serves it). */
 export async function ensureSaliencyModel(): Promise<void> {

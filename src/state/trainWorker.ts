@@ -14,6 +14,9 @@ import { notify } from './notify';
 import { backendsAfter } from './recovery';
 import { useStore } from './store';
 import type { SavedRun } from './slices/transfer';
+import { errorText as message } from '../lib/errorText';
+
+export { message };
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -32,9 +35,6 @@ export const session: { modelUrl: string | null; datasetSource: DatasetSource | 
   strategyChosen: false,
 };
 
-export function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export function need(): TrainClient {
   if (!client) throw new Error('the studio is still starting');

@@ -6,6 +6,7 @@ import { STRATEGIES, type Strategy } from '../../ml/core/vocab';
 import topologies from '../../ml/core/topologies.json';
 import { formatCount } from '../../lib/format';
 import { useStore } from '../../state/store';
+import { errorText } from '../../lib/errorText';
 
 interface Source {
   id: string;
@@ -64,7 +65,7 @@ export function ArchitectureView() {
     try {
       layers = analyzeTopology(source.topology);
     } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+      return { error: errorText(e) };
     }
     const like = asModelLike(layers);
     let rows: LayerRow[] | null = null;
@@ -80,7 +81,7 @@ export function ArchitectureView() {
         rows = rows.map((r) => (block.has(r.name) ? { ...r, status: 'trainable' } : r));
       }
     } catch (e) {
-      planError = e instanceof Error ? e.message : String(e);
+      planError = errorText(e);
     }
     return { layers, rows, planError };
   }, [source, strategy, numClasses, unfreezeBlock]);

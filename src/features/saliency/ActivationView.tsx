@@ -10,6 +10,7 @@ import { useStore } from '../../state/store';
 import { colorize } from '../../viz/colormap';
 import type { ActivationsResult } from '../../worker/model/protocol';
 import { PixelCanvas } from './PixelCanvas';
+import { errorText } from '../../lib/errorText';
 
 /** Layers worth looking at: what computes or pools, not plumbing (input, dropout, flatten, padding). */
 const SKIP = /^(InputLayer|Dropout|Flatten|Reshape|ZeroPadding2D|Softmax)$/;
@@ -95,7 +96,7 @@ export function ActivationView() {
     setState((s) => ({ ...s, busy: true, error: null }));
     fetchActivations(layer).then(
       (result) => live && setState({ result, busy: false, error: null }),
-      (e: unknown) => live && setState({ result: null, busy: false, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => live && setState({ result: null, busy: false, error: errorText(e) }),
     );
     return () => {
       live = false;

@@ -10,6 +10,7 @@ import { imageUrl } from '../../state/transferActions';
 import { need } from '../../state/trainWorker';
 import { useStore } from '../../state/store';
 import type { EmbeddingMethod, EmbeddingSpace, TrainResultMap } from '../../worker/train/protocol';
+import { errorText } from '../../lib/errorText';
 
 const COLORS = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490', '#a16207', '#be185d', '#4d7c0f', '#334155'];
 type View = TrainResultMap['embedding'];
@@ -77,7 +78,7 @@ export function EmbeddingPlot() {
         setViews({ ...next });
       }
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(null);
     }
