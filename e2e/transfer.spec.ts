@@ -161,6 +161,8 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('epoch-row')).toHaveCount(2, { timeout: 120_000 });
   await expect(page.getByTestId('epoch-chart').locator('path.recharts-curve')).toHaveCount(4);
+  // Each epoch is a measured point, drawn as a dot: 4 curves × 2 epochs (a one-epoch curve would otherwise be invisible).
+  await expect(page.getByTestId('epoch-chart').locator('.recharts-line-dot')).toHaveCount(8);
 });
 
 

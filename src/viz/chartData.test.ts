@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyRows, debiasedSmooth, defaultRuns, lossRows, sharedClassCount } from './chartData';
+import { accuracyRows, debiasedSmooth, defaultRuns, lossRows, sharedClassCount, smoothingFor } from './chartData';
 
 describe('chart data', () => {
   it('debiased smoothing starts on the data (no lag on a short run) and follows a step', () => {
@@ -11,6 +11,23 @@ describe('chart data', () => {
     // A plain EMA started at v₀ would still be far above the falling loss after 5 steps; this one is not.
     const falling = debiasedSmooth([2.0, 1.6, 1.3, 1.1, 1.0]);
     expect(falling.at(-1)!).toBeLessThan(1.5);
+  });
+
+  it('the smoothed loss lags a falling loss by under a third of an epoch', () => {
+    for (const perEpoch of [2, 7, 25, 300]) {
+      const k = smoothingFor(perEpoch);
+      expect(k).toBeGreaterThanOrEqual(0);
+      expect(k).toBeLessThanOrEqual(0.9);
+      // A loss falling by 1 an epoch, for 10 epochs: the lag is how far the smoothed line sits above the raw one, in batches.
+      const losses = Array.from({ length: perEpoch * 10 }, (_, i) => 20 - i / perEpoch);
+      const rows = lossRows(losses, Infinity, k);
+      const lagBatches = (rows.at(-1)!.smoothed - rows.at(-1)!.loss) * perEpoch;
+      expect(lagBatches).toBeGreaterThanOrEqual(0);
+      expect(lagBatches).toBeLessThan(Math.max(1, perEpoch / 3));
+    }
+    // The fixed 0.9 this replaces lagged 9 batches: more than an epoch of the sample paintings' 7.
+    const seven = Array.from({ length: 70 }, (_, i) => 20 - i / 7);
+    expect((lossRows(seven, Infinity).at(-1)!.smoothed - seven.at(-1)!) * 7).toBeGreaterThan(7);
   });
 
   it('loss rows: at most `max` bucket means, ending on the last batch', () => {

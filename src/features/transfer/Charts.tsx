@@ -5,7 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
-import { accuracyRows, defaultRuns, lossRows, sharedClassCount } from '../../viz/chartData';
+import { accuracyRows, defaultRuns, lossRows, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
@@ -36,6 +36,8 @@ function axes(fs: number) {
 }
 /** Accuracy ticks: every quarter, all of them shown. */
 const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
+/** Epoch curves are measurements: straight segments, each epoch a dot (so the first epoch shows at all), never dashed. */
+const EPOCH_DOT = { r: 2.5, strokeDasharray: '0' } as const;
 
 function PngButton({ target, name }: { target: React.RefObject<HTMLElement | null>; name: string }) {
   return (
@@ -83,7 +85,10 @@ export function Charts() {
   const last = runs.at(-1);
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (last?.epochs ?? []);
   const losses = live?.batchLosses ?? NO_LOSSES;
-  const lossData = useMemo(() => lossRows(losses), [losses]);
+  // Batches an epoch: from what the run drew once an epoch has ended, else from the split and the batch size.
+  const perEpoch = useStore((s) => Math.ceil((s.tlDataset?.train ?? 0) / Math.max(1, s.tlConfig.batchSize)));
+  const k = smoothingFor(live?.epochs.length ? losses.length / live.epochs.length : perEpoch);
+  const lossData = useMemo(() => lossRows(losses, 400, k), [losses, k]);
   const candidates = runs.filter((r) => r !== replayed);
   // By default the recent runs on the dataset in the studio: accuracies on other datasets (other
   // classes, another chance level) are not comparable. The others are a click away, named.
@@ -107,7 +112,7 @@ export function Charts() {
     <div className="charts">
       <figure data-testid="loss-chart" data-points={losses.length} ref={lossRef}>
         <figcaption>
-          Training loss per batch (raw and smoothed) <PngButton target={lossRef} name="transferlens-loss.png" />
+          Training loss per batch <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
           <LineChart data={lossData} margin={ax.margin}>
@@ -115,8 +120,9 @@ export function Charts() {
             <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
             <YAxis {...ax.y('loss')} />
             <Tooltip />
-            <Line type="monotone" dataKey="loss" stroke="#9ca3af" dot={false} isAnimationActive={false} name="batch loss" />
-            <Line type="monotone" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="smoothed (debiased)" />
+            <Legend verticalAlign="top" height={ax.legend} />
+            <Line type="linear" dataKey="loss" stroke="#6b7280" dot={false} isAnimationActive={false} name="each batch" />
+            <Line type="linear" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="average (⅓ epoch)" />
           </LineChart>
         </ResponsiveContainer>
       </figure>
@@ -132,11 +138,12 @@ export function Charts() {
             <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
             <Tooltip />
             {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
-            {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" label={{ value: 'chance', position: 'insideBottomRight' }} />}
+            {/* Named in the caption: a "chance" label inside the plot sat on the curves that start there. */}
+            {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" />}
             {shown.map((r, i) => (
-              <Line key={r.id} type="monotone" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={false} isAnimationActive={false} />
+              <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={EPOCH_DOT} isAnimationActive={false} />
             ))}
-            {status !== 'idle' && <Line type="monotone" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={false} isAnimationActive={false} />}
+            {status !== 'idle' && <Line type="linear" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={EPOCH_DOT} isAnimationActive={false} />}
           </LineChart>
         </ResponsiveContainer>
         {(candidates.length > 0 || status !== 'idle') && (
@@ -176,10 +183,10 @@ export function Charts() {
             <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
             <Legend verticalAlign="top" height={ax.legend} />
-            <Line yAxisId="loss" type="monotone" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={false} isAnimationActive={false} />
-            <Line yAxisId="loss" type="monotone" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
-            <Line yAxisId="acc" type="monotone" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={false} isAnimationActive={false} />
-            <Line yAxisId="acc" type="monotone" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={false} isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={EPOCH_DOT} isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={EPOCH_DOT} isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={EPOCH_DOT} isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={EPOCH_DOT} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
         )}
