@@ -140,6 +140,21 @@ function drawerProblems(page: Page): Promise<string[]> {
   });
 }
 
+/** The elements (by test id) that the Learn drawer covers: on a wide screen it sits beside the page, so the formula and the map are seen together. */
+function underDrawer(page: Page, ids: string[]): Promise<string[]> {
+  return page.evaluate((ids) => {
+    const d = document.querySelector('#learn')?.getBoundingClientRect();
+    if (!d) return ['the Learn drawer is not open'];
+    return ids.flatMap((id) => {
+      const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+      if (!r || r.width === 0) return [`${id} is not shown`];
+      const covered = Math.min(r.right, d.right) - Math.max(r.left, d.left);
+      const rows = Math.min(r.bottom, d.bottom) - Math.max(r.top, d.top);
+      return covered > 1 && rows > 1 ? [`the Learn drawer covers ${Math.round(covered)}px of ${id}`] : [];
+    });
+  }, ids);
+}
+
 async function headerRows(page: Page): Promise<number> {
   return page.evaluate(() => {
     // Every control of the header, not just its groups: a group that wraps inside itself is two rows too.
@@ -199,6 +214,7 @@ for (const size of SIZES)
       await expect(page.getByTestId('learn-panel')).toBeVisible();
       if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);
       for (const p of await drawerProblems(page)) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
+      for (const p of await underDrawer(page, ['saliency-overlay', 'saliency-map', 'saliency-predictions'])) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
       await page.screenshot({ path: test.info().outputPath(`saliency-learn-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`) });
       // Escape closes it, as it does the other popovers.
       await page.keyboard.press('Escape');

@@ -9,8 +9,16 @@ test.beforeEach(async ({ page }) => {
 test('first visit: the launcher; one click → a rendered saliency map of a sample; then one click → the sample paintings, one more → training', async ({ page }) => {
   await page.goto('./');
   await expect(page.getByTestId('lesson-saliency')).toContainText(/Starts on SqueezeNet/);
+  // Each card says it is the way in; the host's command is said to the host, not on the projector.
+  await expect(page.getByTestId('lesson-saliency').locator('.lesson-go')).toHaveText('Start →');
+  await expect(page.getByTestId('lesson-transfer')).toContainText('npm run assets'); // the course's AlexNet is not in the test assets
+  await page.getByTestId('lecture-toggle').click();
+  await expect(page.getByTestId('lesson-transfer')).not.toContainText('npm run');
+  await page.getByTestId('lecture-toggle').click();
   await page.getByTestId('lesson-saliency').click();
   await expect(page.getByTestId('saliency-map')).toBeVisible({ timeout: 60_000 });
+  // The card that was clicked is gone: focus goes on from the new screen, not from nowhere.
+  await expect(page.locator('main')).toBeFocused();
   await expect(page.getByTestId('prediction-item').first()).toHaveAttribute('data-class-index', '130'); // the flamingo
   await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
 

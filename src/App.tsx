@@ -1,5 +1,5 @@
 /** The app shell: header (backend chip, classroom controls), the screen on show, notices and dialogs. */
-import { lazy, useDeferredValue, useEffect } from 'react';
+import { lazy, useDeferredValue, useEffect, useRef } from 'react';
 import { ClassroomBar, Notice, ShortcutsDialog } from './features/classroom/ClassroomBar';
 import { LearnPanel } from './features/classroom/LearnPanel';
 import { BackendChip } from './features/status/BackendChip';
@@ -52,12 +52,17 @@ export function App() {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [training]);
+  const firstScreen = useRef(true);
   useEffect(() => {
     // A new screen starts at its top, however it was reached (the nav, "Try it", Learn's links).
     window.scrollTo(0, 0);
+    // A click in the old screen (a lesson card, Try it) left focus on nothing: Tab goes on from the new screen's top.
+    const a = document.activeElement;
+    if (!firstScreen.current && (!a || a === document.body || !a.isConnected)) document.getElementById('main')?.focus({ preventScroll: true });
+    firstScreen.current = false;
   }, [shown]);
   return (
-    <div className={lecture ? 'app lecture' : 'app'} data-lecture={lecture}>
+    <div className={`app${lecture ? ' lecture' : ''}${learnOpen ? ' learn-open' : ''}`} data-lecture={lecture}>
       <a className="skip" href="#main">
         Skip to content
       </a>
