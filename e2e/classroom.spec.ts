@@ -338,7 +338,7 @@ declare global {
 
 async function trainedBatches(page: Page): Promise<number> {
   const t = (await page.getByTestId('train-progress').textContent().catch(() => '')) ?? '';
-  const m = /Training the head (\d+)\//.exec(t);
+  const m = /batch (\d+) of \d+/.exec(t);
   return m ? Number(m[1]) : 0;
 }
 

@@ -241,9 +241,24 @@ for (const size of SIZES)
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
       await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? ['loss-chart'] : []);
+      if (lecture) {
+        // The page's order is the screen's: from the top, Tab reaches Train first (CSS order once sent it 1,300 px down, to the paintings).
+        await page.evaluate(() => document.getElementById('main')!.focus());
+        await page.keyboard.press('Tab');
+        if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'train-start') problems.push('studio lecture: the first Tab does not reach Train');
+        // The results, a screen or more below the curves, are one click away, and the confusion matrix fits the screen.
+        await page.getByTestId('results-jump').click();
+        await expect(page.locator('#results-h')).toBeFocused();
+        const top = (await page.locator('#results-h').boundingBox())!.y;
+        if (top < 0 || top > size.height / 2) problems.push(`studio lecture: "See the results" left the Results heading at y = ${Math.round(top)}`);
+        const cm = await page.getByTestId('confusion-matrix').evaluate((t) => [t.parentElement!.scrollWidth, t.parentElement!.clientWidth]);
+        if (size.width >= 1280 && cm[0]! > cm[1]! + 1) problems.push(`studio lecture: the confusion matrix scrolls sideways (${cm[0]} px in ${cm[1]})`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+      }
       // The studio's Learn: the fine-tuning guide's table and the architecture.
       await page.getByTestId('learn-toggle').click();
       for (const p of await drawerProblems(page)) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
+      for (const p of await underDrawer(page, ['train-start', 'loss-chart'])) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
       await page.screenshot({ path: test.info().outputPath(`studio-learn-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`) });
       await page.getByTestId('learn-close').click();
     }

@@ -198,6 +198,9 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
   await page.getByTestId('train-pause').click();
   await expect(page.getByTestId('train-progress')).toContainText('paused');
+  // The bar counts batches; the words say which epoch they belong to (the charts' axis).
+  const [, epoch, batchNo, batches] = /epoch (\d+) of 200 · batch (\d+) of (\d+)/.exec((await page.getByTestId('train-progress').textContent()) ?? '')!.map(Number);
+  expect(epoch).toBe(Math.max(1, Math.ceil((batchNo! * 200) / batches!)));
   const points = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   await page.waitForTimeout(300); // a batch already in flight may still land
   const held = await points();

@@ -15,7 +15,9 @@ export function Results() {
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (run?.epochs ?? []);
   return (
     <section className="panel" aria-labelledby="results-h">
-      <h2 id="results-h">4 · Results</h2>
+      <h2 id="results-h" tabIndex={-1}>
+        4 · Results
+      </h2>
       {epochs.length > 0 && (
         <table className="epochs">
           <thead>
@@ -51,7 +53,7 @@ export function Results() {
               <tr>
                 <th scope="col">true \ predicted</th>
                 {run.classes.map((c) => (
-                  <th key={c} scope="col">
+                  <th key={c} scope="col" className="pred">
                     {c}
                   </th>
                 ))}

@@ -7,6 +7,19 @@ import { trainBlocker } from '../../state/trainBlocker';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
 
+/** "epoch 2 of 10 · batch 14 of 250" while the head trains (the bar's count is batches, the charts' axis epochs); "37/280" otherwise. */
+function counts(p: { phase: keyof typeof PHASE; done: number; total: number }, epochs: number): string {
+  const per = p.total / epochs;
+  if (p.phase !== 'train' || !Number.isInteger(per) || per < 1) return `${p.done}/${p.total}`;
+  return `epoch ${Math.min(epochs, Math.max(1, Math.ceil(p.done / per)))} of ${epochs} · batch ${p.done} of ${p.total}`;
+}
+
+function showResults(): void {
+  const h = document.getElementById('results-h');
+  h?.scrollIntoView({ block: 'start' });
+  h?.focus({ preventScroll: true });
+}
+
 export function TrainControls() {
   const status = useStore((s) => s.tlStatus);
   const progress = useStore((s) => s.tlProgress);
@@ -19,6 +32,7 @@ export function TrainControls() {
   const elapsed = progress ? performance.now() - progress.startedAt : 0;
   const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
   const batch = useStore((s) => s.tlConfig.batchSize);
+  const epochs = useStore((s) => s.tlConfig.epochs);
   // With no paintings yet, the one step missing is offered where Train waits: in lecture mode this
   // panel comes first and "1 · Paintings" sits a screen and a half below it.
   const noData = useStore((s) => !s.tlDataset && !s.tlDatasetBusy);
@@ -90,7 +104,7 @@ export function TrainControls() {
       {progress && (
         <div className="progress" aria-live="polite" data-testid="train-progress">
           <span>
-            {PHASE[progress.phase]} {progress.total ? `${progress.done}/${progress.total}` : '…'}
+            {PHASE[progress.phase]} {progress.total ? counts(progress, epochs) : '…'}
             {progress.note ? ` (${progress.note})` : ''}
             {eta !== null ? ` · about ${formatMs(eta)} left` : ''}
             {status === 'paused' ? ' · paused' : ''}
@@ -105,7 +119,11 @@ export function TrainControls() {
           {lastRun.summary.unreadable
             ? ` · ${lastRun.summary.unreadable} unreadable image${lastRun.summary.unreadable === 1 ? '' : 's'} skipped${lastRun.summary.unreadableNames?.length ? ` (${lastRun.summary.unreadableNames.join(', ')}${lastRun.summary.unreadable > lastRun.summary.unreadableNames.length ? ', …' : ''})` : ''}`
             : ''}
-          {lastRun.summary.stopped ? ' · stopped early' : ''} · best validation accuracy {lastRun.summary.best.valAcc.toFixed(3)} (epoch {lastRun.summary.best.epoch})
+          {lastRun.summary.stopped ? ' · stopped early' : ''} · best validation accuracy {lastRun.summary.best.valAcc.toFixed(3)} (epoch {lastRun.summary.best.epoch}){' '}
+          {/* The confusion matrix and Try it sit below the charts (a screen or more on a projector): one click there. */}
+          <button type="button" className="link" data-testid="results-jump" onClick={showResults}>
+            See the results ↓
+          </button>
         </p>
       )}
       {error && (
