@@ -19,6 +19,10 @@ test('drop doberman.png → Doberman in the predictions, a non-uniform map; anot
   expect(stdDev(first)).toBeGreaterThan(5);
   await expect(page.getByTestId('map-info')).toContainText(/ms on wasm|s on wasm/);
   await expect(page.getByTestId('network-input')).toBeVisible();
+  // The display settings come right after the two maps they change, before the photo and the network's input.
+  const below = async (id: string) => (await page.getByTestId(id).boundingBox())!.y;
+  expect(await below('colormap-select')).toBeGreaterThan(await below('saliency-overlay'));
+  expect(await below('colormap-select')).toBeLessThan(await below('network-input'));
 
   // Another class, from the searchable picker over all 1000.
   await page.getByTestId('class-picker').fill('130: flamingo');

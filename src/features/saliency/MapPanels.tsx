@@ -83,19 +83,6 @@ function MapPanelsView({ result, thumb, name, progress, stale }: { result: Salie
             </button>
           </figcaption>
         </figure>
-        <figure>
-          <img src={thumb} alt={`Original: ${name}`} className="pixels" />
-          <figcaption>Your image</figcaption>
-        </figure>
-        <figure>
-          <PixelCanvas ref={refs.input} rgba={result.input} width={w} height={h} label="What the network sees (resized and cropped)" testId="network-input" />
-          <figcaption>
-            Network input {w}×{h}{' '}
-            <button type="button" className="link" onClick={() => refs.input.current?.download(`${base}-input.png`)}>
-              PNG
-            </button>
-          </figcaption>
-        </figure>
       </div>
       </div>
       <div className="row display">
@@ -117,6 +104,22 @@ function MapPanelsView({ result, thumb, name, progress, stale }: { result: Salie
           Clip at percentile {d.clip}{' '}
           <input type="range" min={90} max={100} step={0.5} value={d.clip} data-testid="clip-range" onChange={(e) => setDisplay({ clip: Number(e.target.value) })} />
         </label>
+      </div>
+      {/* The display settings sit right under the two maps they change (below the photo and the input, a keyboard user scrolled the maps away to reach them). */}
+      <div className="maps">
+        <figure>
+          <img src={thumb} alt={`Original: ${name}`} className="pixels" />
+          <figcaption>Your image</figcaption>
+        </figure>
+        <figure>
+          <PixelCanvas ref={refs.input} rgba={result.input} width={w} height={h} label="What the network sees (resized and cropped)" testId="network-input" />
+          <figcaption>
+            Network input {w}×{h}{' '}
+            <button type="button" className="link" onClick={() => refs.input.current?.download(`${base}-input.png`)}>
+              PNG
+            </button>
+          </figcaption>
+        </figure>
       </div>
     </section>
   );
