@@ -65,6 +65,18 @@ test('a 49 MP photo is decoded off the main thread: no task on the page over 1.5
   expect(long.filter((ms) => ms > 75), 'tasks over 75 ms (ms)').toEqual([]);
 });
 
+test('the model worker throws where nothing catches it: it is started again with the model, says so, and the next map comes', async ({ page }) => {
+  await saliencyScreen(page);
+  await page.getByTestId('sample-cat.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as { transferlens: { simulateModelWorkerCrash(): Promise<unknown> } }).transferlens.simulateModelWorkerCrash());
+  await expect(page.getByTestId('notice')).toContainText(/The model worker stopped \(.*simulated crash.*\) and was started again/, { timeout: 60_000 });
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm');
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+});
+
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {
   await saliencyScreen(page);
   await dropFiles(page, [join(SHARED, 'images/owl.jpg'), join(FIXTURES, 'not-an-image.jpg'), join(SHARED, 'images/flamingo.jpg')]);

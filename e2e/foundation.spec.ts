@@ -74,6 +74,25 @@ test('broken models and bad images get clear messages and the app keeps working'
     await page.getByTestId('model-url-load').click();
     await expect(page.getByTestId('model-error')).toContainText(msg);
   }
+  // The same mistakes with picked files (the browser's loader hung the worker on a truncated
+  // model.json, and loaded model.json alone with every weight zero).
+  const { readFileSync } = await import('node:fs');
+  const dir = join(import.meta.dirname, '../public/embedded/models/squeezenet1_1-caffe');
+  const json = readFileSync(join(dir, 'model.json'));
+  const shard = readFileSync(join(dir, 'group1-shard1of1.bin'));
+  const pick = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+  const picked: [ReturnType<typeof pick>[], RegExp][] = [
+    [[pick('model.json', json.subarray(0, 40)), pick('group1-shard1of1.bin', shard)], /model\.json is not valid JSON/],
+    [[pick('model.json', Buffer.from('{"hello":1}')), pick('group1-shard1of1.bin', shard)], /model\.json has no modelTopology: not a TF\.js layers model/],
+    [[pick('model.json', json)], /weight file group1-shard1of1\.bin was not picked/],
+    [[pick('model.json', json), pick('group1-shard1of1.bin', Buffer.concat([shard, Buffer.alloc(1000)]))], new RegExp(`hold ${shard.length + 1000} bytes but model\\.json describes ${shard.length}`)],
+  ];
+  for (const [files, msg] of picked) {
+    await page.getByTestId('open-model-input').setInputFiles(files);
+    await expect(page.getByTestId('model-error')).toContainText(msg);
+    await expect(page.getByTestId('model-error')).toContainText(/SqueezeNet 1\.1.* is still loaded and in use/);
+  }
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm');
   // The SqueezeNet is still loaded and still works.
   await expect(page.getByTestId('model-arch')).toHaveText('squeezenet1_1');
   await page.getByTestId('classify-input').setInputFiles(join(FIXTURES, 'not-an-image.jpg'));

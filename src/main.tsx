@@ -15,7 +15,9 @@ async function memory() {
 }
 
 // Test hooks for the browser tests (and curious students): lose a GPU on purpose, read memory.
-(window as unknown as { transferlens: object }).transferlens = { simulateDeviceLoss, trainingBackend, simulateSaliencyDeviceLoss, memory };
+/** The model worker throws where no request catches it: the app starts it again with the last model. */
+const simulateModelWorkerCrash = () => getClient().request<'simulateCrash'>({ type: 'simulateCrash' });
+(window as unknown as { transferlens: object }).transferlens = { simulateDeviceLoss, trainingBackend, simulateSaliencyDeviceLoss, simulateModelWorkerCrash, memory };
 
 // Lecture mode scales every rem-sized thing: set on <html>, the root of rem, as the store changes
 // (before React renders with it, so a component that measures the type size reads the new one).

@@ -11,6 +11,7 @@ import { mergeIndex } from './modelIndex';
 import { modelBusy } from './trainWorker';
 import { BACKEND_STORAGE_KEY, useStore, type ModelIndexEntry, type Screen } from './store';
 import { errorText as message } from '../lib/errorText';
+import { notify } from './notify';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -26,8 +27,30 @@ export function onModelLoaded(fn: () => void): () => void {
 
 
 export function getClient(): ModelClient {
-  client ??= new ModelClient((msg) => set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false }), modelBusy);
+  client ??= new ModelClient(onWorkerCrash, modelBusy);
   return client;
+}
+
+let crashes: number[] = [];
+/**
+ * The model worker threw where no request could catch it: its requests failed, and one that
+ * never settled would hold every later one (a map then waited forever). Start it again, on
+ * the same backend with the last model that loaded, and say so; at most twice a minute, so a
+ * worker that cannot start ends in its message instead of a loop.
+ */
+function onWorkerCrash(msg: string): void {
+  set({ backendError: `the model worker stopped: ${msg}`, loading: null, busy: false });
+  const now = Date.now();
+  crashes = [...crashes.filter((t) => now - t < 60_000), now];
+  if (crashes.length > 2) return;
+  setTimeout(() => {
+    getClient().restart();
+    void startBackend().then(async () => {
+      if (get().backendError) return;
+      notify(`The model worker stopped (${msg}) and was started again.`);
+      if (lastSource) await loadModel(lastSource.source, lastSource.label);
+    });
+  }, 0);
 }
 
 export async function startBackend(): Promise<void> {

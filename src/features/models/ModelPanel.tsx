@@ -15,6 +15,7 @@ export function ModelPanel() {
   const loadError = useStore((s) => s.loadError);
   const cacheBytes = useStore((s) => s.cacheBytes);
   const backend = useStore((s) => s.backend);
+  const current = useStore((s) => s.current);
   const [selected, setSelected] = useState('');
   const [url, setUrl] = useState('');
   const chosen = index.find((m) => m.id === selected) ?? index[0];
@@ -84,7 +85,7 @@ export function ModelPanel() {
       {loadError && (
         <div className="error" role="alert" data-testid="model-error">
           <strong>The model could not be loaded.</strong> {loadError}
-          <div className="small">Any model that was already loaded is still in use.</div>
+          {current && <div className="small">{current.label} is still loaded and in use.</div>}
         </div>
       )}
       <ModelInfo />

@@ -64,15 +64,77 @@ export async function fetchModelJson(url: string, fetchFn: typeof fetch = fetch)
   if (!res.ok) throw new FetchError(`${url}: HTTP ${res.status} ${res.statusText || ''}`.trim());
   const text = await res.text();
   if (/^\s*<(!doctype|html)/i.test(text)) throw new FetchError(`${url} returned a web page, not model.json: check the address`);
+  return { json: parseModelJson(text), text };
+}
+
+/** model.json's text → its JSON, or one sentence on what is wrong with it (for a URL and for picked files alike). */
+export function parseModelJson(text: string, name = 'model.json'): tf.io.ModelJSON {
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(text) as tf.io.ModelJSON;
   } catch (e) {
-    throw new FetchError(`model.json is not valid JSON (${(e as Error).message})`);
+    throw new FetchError(`${name} is not valid JSON (${(e as Error).message})`);
   }
-  if (!json || typeof json !== 'object' || !json.modelTopology) throw new FetchError('model.json has no modelTopology: not a TF.js layers model');
-  if (!Array.isArray(json.weightsManifest)) throw new FetchError('model.json has no weightsManifest');
-  return { json, text };
+  if (!json || typeof json !== 'object' || !json.modelTopology) throw new FetchError(`${name} has no modelTopology: not a TF.js layers model`);
+  if (!Array.isArray(json.weightsManifest)) throw new FetchError(`${name} has no weightsManifest`);
+  return json;
+}
+
+/** The weights' bytes, checked against what model.json declares, with model.json's fields, as one set of artifacts. */
+function assemble(json: tf.io.ModelJSON, shards: Uint8Array[], text: string, total: number): FetchedModel {
+  const size = shards.reduce((a, s) => a + s.length, 0);
+  if (size !== total) throw new FetchError(`the weight files hold ${size} bytes but model.json describes ${total}: files are truncated or do not belong together`);
+  const data = new Uint8Array(size);
+  let off = 0;
+  for (const s of shards) {
+    data.set(s, off);
+    off += s.length;
+  }
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: data.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    userDefinedMetadata: json.userDefinedMetadata,
+    trainingConfig: json.trainingConfig,
+  };
+  return { artifacts, jsonText: text, bytes: size };
+}
+
+/** Bytes model.json declares for its weights (an unknown dtype counts 0; decoding it fails with its own message). */
+function declaredBytes(json: tf.io.ModelJSON): number {
+  return json.weightsManifest.flatMap((g) => g.weights).reduce((a, s) => a + (storedBytes(s) || 0), 0);
+}
+
+/**
+ * A model from picked or dropped files: model.json and its shards, matched by file name, with the
+ * same checks as a URL (tf.io.browserFiles parsed the JSON inside a FileReader callback, so a
+ * truncated model.json was an uncaught error that hung the worker, and model.json picked alone
+ * loaded with every weight at zero and its metadata dropped).
+ */
+export async function readModelFiles(files: readonly File[], onProgress?: Progress): Promise<FetchedModel> {
+  const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  if (jsons.length === 0) throw new FetchError('pick the model.json together with its .bin weight files');
+  if (jsons.length > 1) throw new FetchError(`pick one model.json at a time (got ${jsons.map((f) => f.name).join(', ')})`);
+  const file = jsons[0]!;
+  const text = await file.text();
+  const json = parseModelJson(text, file.name);
+  const byName = new Map(files.filter((f) => f !== file).map((f) => [f.name, f]));
+  const total = declaredBytes(json);
+  let loaded = 0;
+  onProgress?.(0, total);
+  const shards: Uint8Array[] = [];
+  for (const p of json.weightsManifest.flatMap((g) => g.paths)) {
+    const name = p.split('/').pop() ?? p;
+    const shard = byName.get(name);
+    if (!shard) throw new FetchError(`weight file ${name} was not picked: choose ${file.name} together with all its .bin files`);
+    shards.push(new Uint8Array(await shard.arrayBuffer()));
+    loaded += shard.size;
+    onProgress?.(loaded, total);
+  }
+  return assemble(json, shards, text, total);
 }
 
 /** Fetch model.json and every shard, reporting bytes as they arrive. */
@@ -84,9 +146,7 @@ export async function fetchModel(
 ): Promise<FetchedModel> {
   const { json, text } = prefetched ?? (await fetchModelJson(url, fetchFn));
   const base = new URL('.', new URL(url, globalThis.location?.href ?? 'http://localhost/')).href;
-  const specs = json.weightsManifest.flatMap((g) => g.weights);
-  // An unknown dtype counts 0 here; decoding it fails with its own message.
-  const total = specs.reduce((a, s) => a + (storedBytes(s) || 0), 0);
+  const total = declaredBytes(json);
   let loaded = 0;
   onProgress?.(0, total);
   const shards: Uint8Array[] = [];
@@ -110,25 +170,7 @@ export async function fetchModel(
       );
     }
   }
-  const size = shards.reduce((a, s) => a + s.length, 0);
-  if (size !== total) throw new FetchError(`the weight files hold ${size} bytes but model.json describes ${total}: files are truncated or do not belong together`);
-  const data = new Uint8Array(size);
-  let off = 0;
-  for (const s of shards) {
-    data.set(s, off);
-    off += s.length;
-  }
-  const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology,
-    weightSpecs: specs,
-    weightData: data.buffer,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    userDefinedMetadata: json.userDefinedMetadata,
-    trainingConfig: json.trainingConfig,
-  };
-  return { artifacts, jsonText: text, bytes: size };
+  return assemble(json, shards, text, total);
 }
 
 export function cacheUrlPrefix(url: string): string {

@@ -16,7 +16,7 @@ import { logitsModel, type LogitsModel } from '../../ml/saliency/logitsModel';
 import { configureWasm, selectBackend } from '../../ml/runtime/backend';
 import { wasmThreadsHere } from '../../ml/runtime/threads';
 import { BACKEND_ORDER, type BackendName } from '../../ml/core/vocab';
-import { cacheModel, clearCache, listCached, loadUrlArtifacts, replaceInCache } from '../../ml/runtime/modelSource';
+import { cacheModel, clearCache, listCached, loadUrlArtifacts, readModelFiles, replaceInCache } from '../../ml/runtime/modelSource';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../shared/deviceLoss';
 import type { ActivationsResult, LoadedModel, Request, ResultMap, SaliencyResult, WorkerEvent } from './protocol';
 
@@ -60,20 +60,11 @@ export function createModelHandler(post: Post) {
     let saveKey: string | null = null;
     const warnings: string[] = [];
     if (req.source.kind === 'files') {
-      const files = req.source.files;
-      const json = files.find((f) => f.name.endsWith('.json'));
-      if (!json) throw new ModelLoadError('pick the model.json together with its .bin weight files');
-      const weights = files.filter((f) => f !== json);
-      bytes = weights.reduce((a, f) => a + f.size, 0);
-      progress(0, bytes, 'read');
       try {
-        const handler = tf.io.browserFiles([json, ...weights]);
-        if (!handler.load) throw new Error('the browser cannot read local files');
-        artifacts = await handler.load();
+        ({ artifacts, bytes } = await readModelFiles(req.source.files, (loaded, total) => progress(loaded, total, 'read')));
       } catch (e) {
         throw new ModelLoadError(explainLoadError(e));
       }
-      progress(bytes, bytes, 'read');
       from = 'files';
     } else {
       try {
@@ -247,6 +238,11 @@ export function createModelHandler(post: Post) {
         return { cancelled: true };
       case 'simulateDeviceLoss':
         return { how: loseDevice((why) => (lost = why)) };
+      case 'simulateCrash':
+        setTimeout(() => {
+          throw new Error('simulated crash (test hook)');
+        });
+        return { thrown: true };
       default: {
         const never: never = req;
         throw new Error(`unknown request ${(never as { type: string }).type}`);
@@ -256,7 +252,7 @@ export function createModelHandler(post: Post) {
 
   /** Cancel requests must not wait behind the work they cancel. */
   function isImmediate(req: Request): boolean {
-    return req.type === 'cancel' || req.type === 'simulateDeviceLoss' || req.type === 'prefetch';
+    return req.type === 'cancel' || req.type === 'simulateDeviceLoss' || req.type === 'simulateCrash' || req.type === 'prefetch';
   }
 
   const handle = async function handle(req: Request): Promise<void> {

@@ -119,7 +119,9 @@ export type Request =
   /** Handled at once, not queued: stops the multi-pass request `target` at its next step. */
   | { type: 'cancel'; id: number; target: number }
   /** Test hook: lose the GPU device for real (WebGPU destroy, WebGL lose_context), or fake it on WASM/CPU. */
-  | { type: 'simulateDeviceLoss'; id: number };
+  | { type: 'simulateDeviceLoss'; id: number }
+  /** Test hook: an error no request catches (the worker's onerror), as a bug or a library callback would throw. */
+  | { type: 'simulateCrash'; id: number };
 
 /** The result type of each request type. */
 export interface ResultMap {
@@ -136,6 +138,7 @@ export interface ResultMap {
   prefetch: { bytes: number; from: 'network' | 'cache' };
   cancel: { cancelled: boolean };
   simulateDeviceLoss: { how: string };
+  simulateCrash: { thrown: true };
 }
 
 export type RequestType = Request['type'];

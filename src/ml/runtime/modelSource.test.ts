@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tfReady } from '../../../test/tfSetup';
+import { layersModelFromArtifacts } from './leanLoad';
+import { parseModelJson, readModelFiles } from './modelSource';
+
+beforeAll(tfReady);
+
+/** A small model's model.json text and its one shard, as a browser's file picker would hand them over. */
+async function modelFiles(): Promise<{ json: string; shard: Uint8Array<ArrayBuffer>; model: tf.LayersModel }> {
+  const input = tf.input({ shape: [4] });
+  const out = tf.layers.dense({ units: 3, name: 'fc', kernelInitializer: tf.initializers.randomNormal({ seed: 5 }), biasInitializer: tf.initializers.randomNormal({ seed: 6 }) }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: out });
+  let art: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((art = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  const json = JSON.stringify({
+    modelTopology: art!.modelTopology,
+    format: 'layers-model',
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: art!.weightSpecs }],
+    userDefinedMetadata: { transferlens: { architecture: 'test' } },
+  });
+  return { json, shard: new Uint8Array(art!.weightData as ArrayBuffer), model };
+}
+
+const file = (name: string, body: string | Uint8Array<ArrayBuffer>) => new File([body], name);
+
+describe('readModelFiles: a model from picked files, with the same checks as a URL', () => {
+  it('loads model.json and its shard: the same predictions, the metadata kept, no tensors made', async () => {
+    const { json, shard, model } = await modelFiles();
+    const before = tf.memory().numTensors;
+    const progress: [number, number][] = [];
+    const got = await readModelFiles([file('group1-shard1of1.bin', shard), file('model.json', json)], (l, t) => progress.push([l, t]));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(got.bytes).toBe(shard.length);
+    expect(progress.at(-1)).toEqual([shard.length, shard.length]);
+    expect(got.artifacts.userDefinedMetadata).toEqual({ transferlens: { architecture: 'test' } });
+    const loaded = await layersModelFromArtifacts(got.artifacts);
+    const x = tf.tensor2d([[1, 2, 3, 4]]);
+    const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    tf.dispose([x, a, b]);
+    loaded.dispose();
+    model.dispose();
+  });
+
+  it('says in one sentence what is wrong: truncated JSON, not a model, a shard missing, too long, two or no model.json', async () => {
+    const { json, shard, model } = await modelFiles();
+    model.dispose();
+    const bin = file('group1-shard1of1.bin', shard);
+    await expect(readModelFiles([file('model.json', '{"modelTopology":'), bin])).rejects.toThrow(/^model\.json is not valid JSON \(/);
+    await expect(readModelFiles([file('model.json', '{"hello":1}'), bin])).rejects.toThrow('model.json has no modelTopology: not a TF.js layers model');
+    // model.json alone loaded before, every weight zero and the metadata dropped.
+    await expect(readModelFiles([file('model.json', json)])).rejects.toThrow('weight file group1-shard1of1.bin was not picked: choose model.json together with all its .bin files');
+    const longer = new Uint8Array(shard.length + 1000);
+    longer.set(shard);
+    await expect(readModelFiles([file('model.json', json), file('group1-shard1of1.bin', longer)])).rejects.toThrow(`the weight files hold ${shard.length + 1000} bytes but model.json describes ${shard.length}`);
+    await expect(readModelFiles([file('model.json', json), file('other.json', json), bin])).rejects.toThrow(/pick one model\.json at a time/);
+    await expect(readModelFiles([bin])).rejects.toThrow('pick the model.json together with its .bin weight files');
+  });
+
+  it('parseModelJson names the file it read', () => {
+    expect(() => parseModelJson('nope', 'alexnet.json')).toThrow(/^alexnet\.json is not valid JSON/);
+    expect(() => parseModelJson('{"modelTopology":{}}')).toThrow('model.json has no weightsManifest');
+  });
+});
