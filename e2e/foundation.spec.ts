@@ -108,7 +108,9 @@ test('a plain TF.js model without metadata loads from disk with editable default
   await page.goto('./?screen=models');
   const dir = join(SHARED, 'models/darknet-tiny');
   const { readdirSync } = await import('node:fs');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') || f.endsWith('.bin')).map((f) => join(dir, f));
+  // Every file of the folder, as a user selects them: its shards have no extension (older converters), and a LICENSE sits beside them.
+  // (Only .json and .bin were picked here before, and the browser's loader took model.json alone with every weight at zero.)
+  const files = readdirSync(dir).map((f) => join(dir, f));
   await page.getByTestId('open-model-input').setInputFiles(files);
   await expect(page.getByTestId('model-info')).toBeVisible();
   await expect(page.getByTestId('model-from')).toContainText('your files');

@@ -17,15 +17,15 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
         Open model…
       </button>{' '}
-      <span className="small">or drop a TF.js model here (model.json together with its .bin weight files)</span>
+      <span className="small">or drop a TF.js model here (model.json together with its weight files)</span>
       <input
         ref={input}
         data-testid="open-model-input"
         type="file"
         multiple
-        accept=".json,.bin,application/json,application/octet-stream"
+        // No accept filter: older converters write shards without an extension (group1-shard1of1), which a filter hides.
         hidden
-        aria-label="Model files (model.json and .bin shards)"
+        aria-label="Model files (model.json and its weight files)"
         onChange={(e) => {
           open(e.target.files);
           e.target.value = '';

@@ -50,12 +50,12 @@ describe('readModelFiles: a model from picked files, with the same checks as a U
     await expect(readModelFiles([file('model.json', '{"modelTopology":'), bin])).rejects.toThrow(/^model\.json is not valid JSON \(/);
     await expect(readModelFiles([file('model.json', '{"hello":1}'), bin])).rejects.toThrow('model.json has no modelTopology: not a TF.js layers model');
     // model.json alone loaded before, every weight zero and the metadata dropped.
-    await expect(readModelFiles([file('model.json', json)])).rejects.toThrow('weight file group1-shard1of1.bin was not picked: choose model.json together with all its .bin files');
+    await expect(readModelFiles([file('model.json', json)])).rejects.toThrow('weight file group1-shard1of1.bin was not picked: choose model.json together with all its weight files');
     const longer = new Uint8Array(shard.length + 1000);
     longer.set(shard);
     await expect(readModelFiles([file('model.json', json), file('group1-shard1of1.bin', longer)])).rejects.toThrow(`the weight files hold ${shard.length + 1000} bytes but model.json describes ${shard.length}`);
     await expect(readModelFiles([file('model.json', json), file('other.json', json), bin])).rejects.toThrow(/pick one model\.json at a time/);
-    await expect(readModelFiles([bin])).rejects.toThrow('pick the model.json together with its .bin weight files');
+    await expect(readModelFiles([bin])).rejects.toThrow('pick the model.json together with its weight files');
   });
 
   it('parseModelJson names the file it read', () => {

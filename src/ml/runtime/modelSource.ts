@@ -116,7 +116,7 @@ function declaredBytes(json: tf.io.ModelJSON): number {
  */
 export async function readModelFiles(files: readonly File[], onProgress?: Progress): Promise<FetchedModel> {
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
-  if (jsons.length === 0) throw new FetchError('pick the model.json together with its .bin weight files');
+  if (jsons.length === 0) throw new FetchError('pick the model.json together with its weight files');
   if (jsons.length > 1) throw new FetchError(`pick one model.json at a time (got ${jsons.map((f) => f.name).join(', ')})`);
   const file = jsons[0]!;
   const text = await file.text();
@@ -129,7 +129,7 @@ export async function readModelFiles(files: readonly File[], onProgress?: Progre
   for (const p of json.weightsManifest.flatMap((g) => g.paths)) {
     const name = p.split('/').pop() ?? p;
     const shard = byName.get(name);
-    if (!shard) throw new FetchError(`weight file ${name} was not picked: choose ${file.name} together with all its .bin files`);
+    if (!shard) throw new FetchError(`weight file ${name} was not picked: choose ${file.name} together with all its weight files`);
     shards.push(new Uint8Array(await shard.arrayBuffer()));
     loaded += shard.size;
     onProgress?.(loaded, total);
