@@ -221,6 +221,13 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     expectOneLine(r, 2, /has images in one class only: the probe's classifier needs at least two/);
     expect(r.s).toBeLessThan(20);
     expectOneLine(cli('probe.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--layers', 'conv1,conv1']), 2, /--layers names conv1 twice/);
+    // train says it the same way, before reading an image (it read them all, warned three times, then failed with exit 1);
+    // an empty class folder beside it is named, not dropped in silence.
+    mkdirSync(join(tmp, 'one-class', 'Symbolism'));
+    const t = cli('train.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--epochs', '1', '--out', join(tmp, 'never-one')]);
+    expectOneLine(t, 2, /one-class has images in one class only \(Baroque\): a classifier needs at least two/);
+    expect(t.err.split('\n')).toEqual(['warning: class folder Symbolism has no images and was left out', expect.stringMatching(/^error: /)]);
+    expect(existsSync(join(tmp, 'never-one'))).toBe(false);
   });
 
   it('raw errors in words: a folder as --labels, an unknown --layer (exit 2, as probe), hex numbers, a folder as --csv, a cut .csv.gz named', () => {
@@ -322,6 +329,28 @@ describe('bad inputs: flags', () => {
     expectOneLine(cli('predict.ts', ['--model', model, '--image', photo, '--tpo', '1', '--bogus']), 2, /unknown options --tpo, --bogus/);
     expectOneLine(cli('assets.ts', ['--form', tmp, '--to', join(tmp, 'typo-models')]), 2, /unknown option --form/);
     expect(existsSync(join(tmp, 'typo-models'))).toBe(false);
+  });
+
+  it('a missing flag names itself with the usage on lines of its own; a stray word, a flag twice, a flag the method ignores, a non-PNG --out, a strategy the model lacks: exit 2, before any work', () => {
+    const r = cli('saliency.ts', ['--model', model, '--image', photo]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('error: missing --out');
+    expect(r.err.split('\n')[1]).toMatch(/^usage: npm run saliency -- --model <dir>/); // it was one line with literal \n's
+    expect(r.err).not.toContain('\\n');
+    const out = join(tmp, 'never-flags.png');
+    const sal = (...extra: string[]) => cli('saliency.ts', ['--model', model, '--image', photo, '--out', out, ...extra]);
+    expectOneLine(sal('extra', 'words'), 2, /unexpected arguments "extra", "words": every value follows its flag/);
+    expectOneLine(sal('--class', '5', '--class', '6'), 2, /--class given more than once/);
+    expectOneLine(sal('--samples', '5'), 2, /--samples applies to smoothgrad only; the method is vanilla/);
+    expectOneLine(sal('--method', 'smoothgrad', '--steps', '8'), 2, /--steps applies to integrated-gradients only; the method is smoothgrad/);
+    expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', join(tmp, 'map.jpg')]), 2, /the map is written as PNG; name it \.png/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(tmp, 'map.jpg'))).toBe(false);
+    const data = sharedFile('datasets/wikiart7');
+    const s = cli('train.ts', ['--model', model, '--data', data, '--strategy', 'fc7-fc8', '--out', join(tmp, 'never-fc7')]);
+    expectOneLine(s, 2, /has no fully connected layers: only "fc8" .* applies/);
+    expect(s.err).not.toMatch(/^read /m); // refused before reading 4,004 paintings
+    expectOneLine(cli('train.ts', ['--model', model, '--data', data, '--block-lr-scale', '0.5', '--out', join(tmp, 'never-blr')]), 2, /--block-lr-scale .* needs --unfreeze-block/);
   });
 
   it('assets: a file as --from, or --to inside --from, is one line (it printed WASM source and a stack)', () => {

@@ -32,12 +32,13 @@ describe('outputs on Ctrl-C', () => {
     writeFileSync(
       script,
       `import { writeDirAtomic } from ${JSON.stringify(join(ROOT, 'scripts/lib/outputs.ts'))};
-await writeDirAtomic(${JSON.stringify(out)}, async (dir) => {
+import { runCli } from ${JSON.stringify(join(ROOT, 'scripts/lib/args.ts'))};
+await runCli(() => writeDirAtomic(${JSON.stringify(out)}, async (dir) => {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(dir + '/half.bin', new Uint8Array(1024));
   console.log('writing');
   await new Promise((r) => setTimeout(r, 60_000));
-});`,
+}));`,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
     let err = '';
@@ -50,6 +51,19 @@ await writeDirAtomic(${JSON.stringify(out)}, async (dir) => {
     expect(err).toMatch(/interrupted \(SIGINT\): nothing was written; the partial output was removed/);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('Ctrl-C before any write says so too (it exited 130 in silence)', async () => {
+    const script = join(tmp, 'early.mts');
+    writeFileSync(script, `import { runCli } from ${JSON.stringify(join(ROOT, 'scripts/lib/args.ts'))};
+await runCli(async () => { console.log('working'); await new Promise((r) => setTimeout(r, 60_000)); });`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('working') && resolve()));
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))).toBe(130);
+    expect(err.trim()).toBe('interrupted (SIGINT): nothing was written');
   }, 60_000);
 });
 

@@ -8,7 +8,7 @@ import { ARCHS } from '../src/ml/convert/archs';
 import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { convertCheckpoint } from '../src/ml/convert/checkpoint';
 import { parseLabels } from '../src/ml/core/metadata';
-import { checkFlags, choice, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, missingFlags, parseArgs, runCli, str, UsageError } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
@@ -24,7 +24,7 @@ await runCli(async () => {
   if (!checkFlags(argv, args, USAGE)) return;
   const weights = str(args, 'weights');
   const out = str(args, 'out');
-  if (!str(args, 'arch') || !weights || !out) throw new UsageError(USAGE);
+  if (!str(args, 'arch') || !weights || !out) throw missingFlags(USAGE, { arch: str(args, 'arch'), weights, out });
   const arch = choice(args, 'arch', ARCHS, 'vgg16');
   const preprocess = choice(args, 'preprocess', ['torch', 'caffe'] as const, 'torch');
   const quantize = choice(args, 'quantize', QUANTIZE_MODES, 'none');

@@ -2,7 +2,7 @@
 import { ARCHS } from '../src/ml/convert/archs';
 import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
-import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, missingFlags, num, parseArgs, runCli, str } from './lib/args';
 import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
@@ -14,7 +14,7 @@ await runCli(async () => {
   const args = parseArgs(argv);
   if (!checkFlags(argv, args, USAGE)) return;
   const out = str(args, 'out');
-  if (!str(args, 'arch') || !out) throw new UsageError(USAGE);
+  if (!str(args, 'arch') || !out) throw missingFlags(USAGE, { arch: str(args, 'arch'), out });
   const arch = choice(args, 'arch', ARCHS, 'vgg16');
   const seed = num(args, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1);
   const quantize = choice(args, 'quantize', QUANTIZE_MODES, 'none');

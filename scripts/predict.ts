@@ -1,5 +1,5 @@
 /** npm run predict -- --model <dir> --image <file> [--top 5] [--json] */
-import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, missingFlags, num, parseArgs, runCli, str } from './lib/args';
 import { loadModelDir } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
@@ -12,7 +12,7 @@ await runCli(async () => {
   if (!checkFlags(argv, args, USAGE)) return;
   const modelDir = str(args, 'model');
   const image = str(args, 'image');
-  if (!modelDir || !image) throw new UsageError(USAGE);
+  if (!modelDir || !image) throw missingFlags(USAGE, { model: modelDir, image });
   const top = num(args, 'top', { integer: true, min: 1, max: 1000 }, 5);
   const backend = await initNodeBackend();
   const backbone = await loadModelDir(modelDir);

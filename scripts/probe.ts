@@ -9,7 +9,7 @@
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
 import { RECIPE_RANGES } from '../src/ml/core/vocab';
 import { layerProbe } from '../src/ml/training/probe';
-import { checkFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, missingFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir, unknownLayers } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { initNodeBackend } from './lib/nodeTf';
@@ -25,7 +25,7 @@ await runCli(async () => {
   const layers = (str(args, 'layers') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
   const twice = layers.find((l, i) => layers.indexOf(l) !== i);
   if (twice) throw new UsageError(`--layers names ${twice} twice`);
-  if (!modelDir || !data || layers.length === 0) throw new UsageError(USAGE);
+  if (!modelDir || !data || layers.length === 0) throw missingFlags(USAGE, { model: modelDir, data, layers });
   const epochs = num(args, 'epochs', RECIPE_RANGES.epochs, 20);
   const seed = num(args, 'seed', RECIPE_RANGES.seed, 0);
   const val = num(args, 'val', RECIPE_RANGES.valFraction, 0.2);

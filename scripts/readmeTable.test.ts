@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../test/shared';
 
-const SUITES = ['scripts/badInputs.test.ts', 'e2e/badInputs.spec.ts', 'src/ml/runtime/download.test.ts', 'src/ml/convert/pth.test.ts', 'scripts/cli.test.ts', 'src/ml/core/dataset.test.ts', 'e2e/saliency.spec.ts'];
+const SUITES = ['scripts/badInputs.test.ts', 'e2e/badInputs.spec.ts', 'src/ml/runtime/download.test.ts', 'src/ml/convert/pth.test.ts', 'scripts/cli.test.ts', 'src/ml/core/dataset.test.ts', 'e2e/saliency.spec.ts', 'src/ml/runtime/modelSource.test.ts'];
 
 describe('README: What bad input gets', () => {
   it('every message quoted in the table appears in a bad-inputs test (as a literal or a regex)', () => {

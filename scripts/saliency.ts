@@ -10,7 +10,7 @@
 import { SALIENCY_METHODS } from '../src/ml/core/vocab';
 import { logitsModel } from '../src/ml/saliency/logitsModel';
 import { computeSaliency } from '../src/ml/saliency/saliency';
-import { checkFlags, choice, num, parseArgs, runCli, str, UsageError } from './lib/args';
+import { checkFlags, choice, missingFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir, unknownLayers } from './lib/fsModel';
 import { decodeImageFile } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
@@ -24,6 +24,16 @@ const USAGE = [
   '  [--baseline black|blur] [--layer NAME] [--aggregate max|sum] [--batch B] [--force] [--json]',
 ].join('\n');
 
+/** The flags only some methods read. */
+const ONLY_FOR: Record<string, readonly string[]> = {
+  samples: ['smoothgrad'],
+  noise: ['smoothgrad'],
+  steps: ['integrated-gradients'],
+  baseline: ['integrated-gradients'],
+  batch: ['smoothgrad', 'integrated-gradients'],
+  layer: ['gradcam'],
+};
+
 await runCli(async () => {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
@@ -31,7 +41,7 @@ await runCli(async () => {
   const modelDir = str(args, 'model');
   const image = str(args, 'image');
   const out = str(args, 'out');
-  if (!modelDir || !image || !out) throw new UsageError(USAGE);
+  if (!modelDir || !image || !out) throw missingFlags(USAGE, { model: modelDir, image, out });
   const method = choice(args, 'method', SALIENCY_METHODS, 'vanilla');
   const aggregate = choice(args, 'aggregate', ['max', 'sum'] as const, 'max');
   const baseline = choice(args, 'baseline', ['black', 'blur'] as const, 'black');
@@ -42,7 +52,11 @@ await runCli(async () => {
     batchSize: num(args, 'batch', { integer: true, min: 1, max: 256 }),
   };
   const requested = num(args, 'class', { integer: true, min: 0 });
+  // A setting the chosen method does not read is a mistake to say, not to ignore (--samples 5 with vanilla).
+  for (const [flag, methods] of Object.entries(ONLY_FOR))
+    if (args.has(flag) && !methods.includes(method)) throw new UsageError(`--${flag} applies to ${methods.join(' and ')} only; the method is ${method} (--method)`);
   checkOutput(out, { inputs: [{ flag: '--image', path: image }, { flag: '--model', path: modelDir }], kind: 'file', force: args.has('force') });
+  if (!/\.png$/i.test(out)) throw new UsageError(`--out ${out}: the map is written as PNG; name it .png`);
 
   const backend = await initNodeBackend();
   // One map per run: flipped filters are worth keeping only where a filter is used again (SmoothGrad).

@@ -7,11 +7,12 @@
  * skipped and counted; every number is checked against its range (exit 2).
  */
 import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { planFor, SurgeryError } from '../src/ml/core/surgery';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';
 import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
-import { checkFlags, choice, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
+import { checkFlags, choice, missingFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
 import { loadModelDir, writeModelDir } from './lib/fsModel';
 import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
@@ -31,7 +32,7 @@ await runCli(async () => {
   const modelDir = str(args, 'model');
   const data = str(args, 'data');
   const out = str(args, 'out');
-  if (!modelDir || !data || !out) throw new UsageError(USAGE);
+  if (!modelDir || !data || !out) throw missingFlags(USAGE, { model: modelDir, data, out });
   const strategy = choice(args, 'strategy', STRATEGIES, 'fc8');
   const config: TrainConfig = {
     optimizer: choice(args, 'optimizer', ['sgd', 'adam'] as const, 'sgd'),
@@ -47,6 +48,7 @@ await runCli(async () => {
     unfreezeBlock: args.has('unfreeze-block'),
     blockLrScale: num(args, 'block-lr-scale', RECIPE_RANGES.blockLrScale, 0.1),
   };
+  if (args.has('block-lr-scale') && !config.unfreezeBlock) throw new UsageError('--block-lr-scale sets the unfrozen block\'s learning rate: it needs --unfreeze-block');
   const valFraction = num(args, 'val', RECIPE_RANGES.valFraction, 0.2);
   const limit = num(args, 'limit', { integer: true, min: 1 });
   // The control: the same strategy and recipe on a trunk that learned nothing (seeded random weights).
@@ -63,7 +65,18 @@ await runCli(async () => {
     if (!backbone.meta.trunkOutput) throw new UsageError('--trunk random needs a model whose metadata names its trunk output');
     log(`trunk re-drawn at random (seed ${config.seed}): ${randomizeTrunk(backbone.model, backbone.meta.trunkOutput, config.seed)} weight tensors`);
   }
+  // The strategy against this model, before any image is read (SqueezeNet has no fc7 to replace).
+  try {
+    planFor(backbone.model, backbone.meta, strategy, 2);
+  } catch (e) {
+    if (e instanceof SurgeryError) throw new UsageError(e.message);
+    throw e;
+  }
   let ds = await loadDataset(data, { baseUrl, log });
+  // One message, before any image is read: a classifier over fewer than two classes is no classifier.
+  const withImages = new Set(ds.items.map((it) => it.label)).size;
+  if (withImages < 2)
+    throw new UsageError(`${ds.name} has images in ${withImages === 1 ? `one class only (${ds.classes[ds.items[0]!.label]})` : 'no class'}: a classifier needs at least two (one sub-folder of images per class)`);
   if (limit) ds = limitPerClass(ds, limit, config.seed);
   ds = stratifiedSplit(ds, valFraction, config.seed);
   for (const w of datasetWarnings(ds)) log(`warning: ${w}`);

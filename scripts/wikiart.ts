@@ -15,7 +15,7 @@ import jpeg from 'jpeg-js';
 import { evenQuota, limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
 import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
-import { checkFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
+import { checkFlags, missingFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
 import { writeDatasetIndex } from './lib/datasetIndex';
 import { writeFileAtomic } from './lib/outputs';
 import { decodeImageBytes } from './lib/nodeImage';
@@ -62,7 +62,7 @@ await runCli(async () => {
   if (!checkFlags(argv, args, USAGE)) return;
   const csv = str(args, 'csv');
   const out = resolve(str(args, 'out') ?? join(DATASETS, 'wikiart'));
-  if (!csv) throw new UsageError(USAGE);
+  if (!csv) throw missingFlags(USAGE, { csv });
   if (!existsSync(csv)) throw new UsageError(`no such file: ${csv}`);
   if (!statSync(csv).isFile()) throw new UsageError(`--csv ${csv} is not a file: give the course's wikiart.csv(.gz)`);
   const limit = num(args, 'limit', { integer: true, min: 1 }, 4000);

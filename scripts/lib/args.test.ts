@@ -1,6 +1,6 @@
 /** Flag parsing: a command's flags are the ones its usage names, in that order. */
 import { describe, expect, it } from 'vitest';
-import { checkFlags, exitCodeOf, flagsIn, namedWrong, parseArgs, UsageError, urlArg } from './args';
+import { checkFlags, exitCodeOf, flagsIn, missingFlags, namedWrong, parseArgs, UsageError, urlArg } from './args';
 
 describe('CLI flags', () => {
   it('a usage text names the flags, once each, in order', () => {
@@ -11,6 +11,21 @@ describe('CLI flags', () => {
     const argv = ['--model', 'm', '--epoch', '3'];
     expect(() => checkFlags(argv, parseArgs(argv), 'usage: --model <dir> [--epochs 10]')).toThrow(new UsageError('unknown option --epoch; this command takes --model, --epochs (--help for usage)'));
     expect(checkFlags(['--epochs', '3'], parseArgs(['--epochs', '3']), 'usage: --model <dir> [--epochs 10]')).toBe(true);
+  });
+
+  it('a word that follows no flag, or a flag given twice, is refused rather than ignored', () => {
+    const usage = 'usage: --out <f> [--class N] [--json]';
+    const check = (argv: string[]) => () => checkFlags(argv, parseArgs(argv), usage);
+    expect(check(['--out', 'o.png', 'extra', 'positional'])).toThrow(new UsageError('unexpected arguments "extra", "positional": every value follows its flag (--help for usage)'));
+    expect(check(['--class', '5', '--class=6', '--out', 'o'])).toThrow(new UsageError('--class given more than once: which one was meant?'));
+    expect(check(['--out', 'o', '--class', '-3', '--', '-h'])).not.toThrow();
+  });
+
+  it('missing flags are named, and the usage goes under the message', () => {
+    const e = missingFlags('usage: x', { model: 'm', image: undefined, out: '', layers: [] });
+    expect(e.message).toBe('missing --image, --out, --layers');
+    expect(e.usage).toBe('usage: x');
+    expect(exitCodeOf(e)).toBe(2);
   });
 
   it('--base-url must be an absolute http(s) URL', () => {

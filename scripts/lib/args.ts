@@ -5,28 +5,56 @@
  */
 export type Args = Map<string, string | true>;
 
+/** What parseArgs set aside: words that follow no flag, and flags given more than once (checkFlags refuses both). */
+const strays = new WeakMap<Args, { words: string[]; repeated: string[] }>();
+
 export function parseArgs(argv: string[]): Args {
   const out: Args = new Map();
+  const words: string[] = [];
+  const repeated: string[] = [];
+  const put = (k: string, v: string | true) => {
+    if (out.has(k) && !repeated.includes(k)) repeated.push(k);
+    out.set(k, v);
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (!a.startsWith('--') || a === '--') continue;
+    if (a === '--' || a === '-h') continue;
+    if (!a.startsWith('--')) {
+      words.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
     if (eq > 0) {
-      out.set(a.slice(2, eq), a.slice(eq + 1));
+      put(a.slice(2, eq), a.slice(eq + 1));
       continue;
     }
     const next = argv[i + 1];
     if (next !== undefined && !next.startsWith('--')) {
-      out.set(a.slice(2), next);
+      put(a.slice(2), next);
       i++;
-    } else out.set(a.slice(2), true);
+    } else put(a.slice(2), true);
   }
+  strays.set(out, { words, repeated });
   return out;
 }
 
-/** A mistake in how the command was called (exit 2). */
+/** A mistake in how the command was called (exit 2); `usage`, when given, is printed under the message. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** For the flags a command cannot run without: the usage error naming those missing (or empty), the usage under it. */
+export function missingFlags(usage: string, given: Record<string, unknown>): UsageError {
+  const missing = Object.entries(given)
+    .filter(([, v]) => v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
+    .map(([k]) => `--${k}`);
+  return new UsageError(`missing ${missing.join(', ')}`, usage);
 }
 
 /**
@@ -65,6 +93,10 @@ export function checkFlags(argv: string[], args: Args, usage: string, known: rea
   const unknown = [...args.keys()].filter((k) => !known.includes(k));
   if (unknown.length)
     throw new UsageError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `--${k}`).join(', ')}; this command takes ${known.map((k) => `--${k}`).join(', ')} (--help for usage)`);
+  const { words = [], repeated = [] } = strays.get(args) ?? {};
+  // A word that follows no flag was meant for one (a quoted path split at a space, a value after a bare flag): not ignored.
+  if (words.length) throw new UsageError(`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => JSON.stringify(w)).join(', ')}: every value follows its flag (--help for usage)`);
+  if (repeated.length) throw new UsageError(`${repeated.map((k) => `--${k}`).join(', ')} given more than once: which one was meant?`);
   return true;
 }
 
@@ -155,12 +187,34 @@ function oneLine(e: unknown): string {
   return visible(first.length > 400 ? `${first.slice(0, 400)}…` : first);
 }
 
+/** Clean-ups for Ctrl-C; each says whether it removed a partial output. */
+const cleanups: (() => boolean)[] = [];
+export function onInterrupt(fn: () => boolean): void {
+  cleanups.push(fn);
+}
+
+/**
+ * Ctrl-C (or a kill) at any moment says what happened, from the first instant (before, a command
+ * stopped before its first write exited 130 in silence), and removes any partial output.
+ */
+function hookInterrupts(): void {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(sig, () => {
+      const removed = cleanups.map((f) => f()).some(Boolean);
+      process.stderr.write(`\ninterrupted (${sig}): nothing was written${removed ? '; the partial output was removed' : ''}\n`);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+}
+
 /** Runs a CLI's main: any error becomes `error: <one line>` (the stack only with DEBUG set). */
 export async function runCli(main: () => Promise<void> | void): Promise<void> {
+  hookInterrupts();
   try {
     await main();
   } catch (e) {
     if (process.env.DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    // The usage under the message, line by line (it was once escaped into one line of \n's).
+    if (e instanceof UsageError && e.usage) fail(`${oneLine(e)}\n${e.usage}`, 2);
     fail(oneLine(e), exitCodeOf(e));
   }
 }

@@ -24,6 +24,20 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** The folders beside the classes (siblings of the first image's class folder) that hold no image: a class that silently vanished. */
+function emptyClassFolders(root: string, ds: Dataset): string[] {
+  const first = ds.items[0];
+  if (!first) return [];
+  const parts = first.source.split(/[\\/]/);
+  const k = parts.indexOf(ds.classes[first.label]!);
+  if (k < 0 || k > parts.length - 2) return [];
+  const parent = join(root, ...parts.slice(0, k));
+  return readdirSync(parent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== '__MACOSX' && !ds.classes.includes(e.name))
+    .map((e) => e.name)
+    .sort();
+}
+
 function readManifestFile(path: string): Buffer {
   const st = statSync(path);
   if (!st.isFile()) throw new Error(`${path} is not a regular file`);
@@ -43,6 +57,8 @@ export async function loadDataset(data: string, opts: { baseUrl?: string; log?: 
   if (statSync(data).isDirectory()) {
     const root = realpathSync(data);
     const ds = fromPaths(walk(root).map((p) => relative(root, p)), basename(root));
+    const empty = emptyClassFolders(root, ds);
+    if (empty.length) opts.log?.(`warning: class folder${empty.length > 1 ? 's' : ''} ${empty.join(', ')} ${empty.length > 1 ? 'have' : 'has'} no images and ${empty.length > 1 ? 'were' : 'was'} left out`);
     return { ...ds, items: ds.items.map((it) => ({ ...it, source: join(root, it.source) })) };
   }
   if (/\.csv(\.gz)?$/i.test(data)) {

@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { UsageError } from './args';
+import { onInterrupt, UsageError } from './args';
 
 /** The real path of `p`, or of its nearest existing parent joined with the rest. */
 function real(p: string): string {
@@ -79,17 +79,12 @@ const tmpName = (p: string) => join(dirname(p), `.${basename(p)}.tmp-${process.p
 
 /** Temporary outputs being written: removed if the command is interrupted (Ctrl-C), so no half-written folder stays behind. */
 const pending = new Set<string>();
-let hooked = false;
+onInterrupt(() => {
+  for (const p of pending) rmSync(p, { recursive: true, force: true });
+  return pending.size > 0;
+});
 function track(tmp: string): void {
   pending.add(tmp);
-  if (hooked) return;
-  hooked = true;
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-    process.on(sig, () => {
-      for (const p of pending) rmSync(p, { recursive: true, force: true });
-      process.stderr.write(`\ninterrupted (${sig}): nothing was written${pending.size ? '; the partial output was removed' : ''}\n`);
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    });
 }
 
 /** Writes a file through a temporary sibling, renamed into place. */
