@@ -119,9 +119,16 @@ test('a one-class dataset is explained and cannot be trained; a bad manifest URL
   await expect(page.getByTestId('dataset-warnings')).toContainText('only one class (Baroque)');
   await expect(page.getByTestId('train-start')).toBeDisabled();
   await expect(page.getByTestId('train-blocked')).toContainText('has images in one class only: a classifier needs at least two');
+  // One message: the batch (128, larger than these few paintings) is not what stops Train, and is not brought up.
+  await expect(page.getByTestId('train-blocked')).toHaveClass('warning');
+  await expect(page.getByTestId('batch-warning')).toBeHidden();
   await page.getByTestId('manifest-url').fill(new URL('e2e-fixtures/nowhere.json', page.url()).href);
   await page.getByTestId('manifest-load').click();
   await expect(page.getByTestId('dataset-error')).toBeVisible();
+  // A dead host: the address, not a bare "Failed to fetch".
+  await page.getByTestId('manifest-url').fill('http://127.0.0.1:1/manifest.json');
+  await page.getByTestId('manifest-load').click();
+  await expect(page.getByTestId('dataset-error')).toContainText('could not reach http://127.0.0.1:1/manifest.json');
 });
 
 test('also unfreezing the last conv block: the layer table says so, and a run trains and exports', async ({ page }) => {

@@ -43,15 +43,17 @@ export function TrainControls() {
   const paceMs = useStore((s) => s.tlConfig.paceMs);
   const lecture = useStore((s) => s.lecture);
   const trainSize = useStore((s) => s.tlDataset?.train ?? 0);
+  const suggested = Math.max(1, Math.floor(trainSize / 4));
   return (
     <div className="train-controls">
-      {trainSize > 0 && batch > trainSize && (
+      {/* Not while Train waits for something else (one class): the reason it waits is the message, not the batch. */}
+      {trainSize > 0 && batch > trainSize && (ready || status !== 'idle') && (
         <p className="warning" data-testid="batch-warning">
           The batch ({batch}) is larger than the training split ({trainSize} images): each epoch is a single step.{' '}
-          <button type="button" className="link" data-testid="batch-suggest" disabled={status !== 'idle'} onClick={() => setConfig({ batchSize: Math.max(1, Math.floor(trainSize / 4)) })}>
-            Use a batch of {Math.max(1, Math.floor(trainSize / 4))}
+          <button type="button" className="link" data-testid="batch-suggest" disabled={status !== 'idle'} onClick={() => setConfig({ batchSize: suggested })}>
+            Use a batch of {suggested}
           </button>{' '}
-          (four steps per epoch).
+          ({Math.ceil(trainSize / suggested)} steps per epoch).
         </p>
       )}
       <div className="row">
@@ -89,7 +91,7 @@ export function TrainControls() {
         </span>
       </div>
       {status === 'idle' && blocker && (
-        <p className="small" aria-live="polite" data-testid="train-blocked">
+        <p className={noData ? 'small' : 'warning'} aria-live="polite" data-testid="train-blocked">
           Train waits: {blocker}
           {noData && hasSample && (
             <>

@@ -55,8 +55,16 @@ export async function openDatasetSource(src: DatasetSource, o: SourceOptions): P
     return { ds, bytes: async (i) => byPath.get(ds.items[i]!.source) ?? null };
   }
   const fetchFn = o.fetchFn; // called bare: a browser's fetch refuses another `this`
-  const res = await fetchFn(src.url);
-  if (!res.ok) throw new Error(`${src.url}: HTTP ${res.status}`);
+  let res: Response;
+  try {
+    res = await fetchFn(src.url);
+  } catch (e) {
+    // A dead host or a typo: the browser says only "Failed to fetch"; say which address.
+    throw new Error(`could not reach ${src.url} (${(e as Error).message}): check the address and the connection`);
+  }
+  if (!res.ok) throw new Error(`${src.url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  // A static host answers a missing file with its index page and a 200.
+  if (/text\/html/i.test(res.headers.get('content-type') ?? '')) throw new Error(`${src.url} returned a web page, not a manifest or a wikiart CSV: check the address`);
   const body = new Uint8Array(await res.arrayBuffer());
   const path = new URL(src.url).pathname;
   const ds = /\.csv(\.gz)?$/i.test(path)

@@ -50,6 +50,13 @@ describe('openDatasetSource', () => {
     expect(await bytes(1)).toBeNull();
     expect(calls.filter((c) => c.endsWith('1.jpg'))).toHaveLength(1);
     await expect(openDatasetSource({ kind: 'manifest', url: 'http://h/missing.json' }, { fetchFn: (async () => new Response('', { status: 404 })) as unknown as typeof fetch })).rejects.toThrow(/missing\.json: HTTP 404/);
+    // A dead host: the address and what to check, not a bare "Failed to fetch"; a static host's index page for a missing file.
+    const dead = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof fetch;
+    await expect(openDatasetSource({ kind: 'manifest', url: 'http://127.0.0.1:1/manifest.json' }, { fetchFn: dead })).rejects.toThrow('could not reach http://127.0.0.1:1/manifest.json (Failed to fetch): check the address and the connection');
+    const page = (async () => new Response('<!doctype html><title>app</title>', { headers: { 'content-type': 'text/html' } })) as unknown as typeof fetch;
+    await expect(openDatasetSource({ kind: 'manifest', url: 'http://h/nothing.csv.gz' }, { fetchFn: page })).rejects.toThrow('http://h/nothing.csv.gz returned a web page, not a manifest or a wikiart CSV: check the address');
   });
 
   it('datasetSummary: counts, split sizes, at most four samples per class', () => {
