@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -385,6 +385,9 @@ describe('bad inputs: messages that say what is wrong', () => {
     const nope = join(tmp, 'nope');
     expectOneLine(cli('predict.ts', ['--model', model, '--image', `${nope}.jpg`]), 2, /no such image: .*nope\.jpg/);
     expectOneLine(cli('predict.ts', ['--model', model, '--image', tmp]), 2, /is not a regular file/);
+    symlinkSync('loop-b', join(tmp, 'loop-a'));
+    symlinkSync('loop-a', join(tmp, 'loop-b'));
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', join(tmp, 'loop-a')]), 2, /loop-a is a loop of symbolic links: it leads to no file/);
     expectOneLine(cli('saliency.ts', ['--model', model, '--image', `${nope}.jpg`, '--out', join(tmp, 'never.png')]), 2, /no such image: .*nope\.jpg/);
     expectOneLine(cli('train.ts', ['--model', model, '--data', nope, '--strategy', 'fc8', '--out', join(tmp, 'never')]), 2, /no such dataset: .*nope/);
     expectOneLine(cli('convert.ts', ['--arch', 'alexnet', '--weights', `${nope}.pth`, '--out', join(tmp, 'never')]), 2, /no such checkpoint file: .*nope\.pth/);

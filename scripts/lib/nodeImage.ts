@@ -64,6 +64,9 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
     size = st.size;
   } catch (e) {
     if (e instanceof ImageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw namedWrong(new ImageError(`${path} is a loop of symbolic links: it leads to no file`));
+    if (code === 'EACCES') throw namedWrong(new ImageError(`${path} cannot be read: permission denied`));
     throw namedWrong(new ImageError(`no such image: ${path}`));
   }
   if (size > MAX_IMAGE_BYTES) throw new ImageError(`${path} is ${(size / 1e6).toFixed(0)} MB, more than any photo TransferLens accepts (${MAX_IMAGE_BYTES / 1e6} MB)`);
