@@ -21,7 +21,8 @@ function Item({ method, result: latest }: { method: SaliencyMethod; result: Sali
         <button type="button" className="link" onClick={() => setSalParams({ method })} title={`Show ${name} above`}>
           {name}
         </button>
-        {result && <span className="small"> · {formatMs(result.ms)}</span>}
+        {/* No " · " separator: in a narrow column the time wraps to a line of its own, which began with a stray dot. */}
+        {result && <span className="small">{formatMs(result.ms)}</span>}
       </figcaption>
     </figure>
   );
