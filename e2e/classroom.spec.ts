@@ -60,6 +60,10 @@ test('keyboard: ? lists the shortcuts, Escape closes popovers, ←/→ change th
 
   await page.getByTestId('sample-flamingo.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
+  // One image: the arrows say why they do nothing.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('notice')).toContainText('Only one image: add more to step through');
   await page.getByTestId('sample-cat.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('cat.jpg');
   await page.locator('body').click({ position: { x: 5, y: 5 } }); // focus off the buttons

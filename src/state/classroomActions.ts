@@ -145,7 +145,9 @@ export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
     case 'ArrowRight':
       if (s.screen !== 'saliency') return false;
       e.preventDefault();
-      stepImage(e.key === 'ArrowLeft' ? -1 : 1);
+      // With fewer than two images the key did nothing, silently: say why.
+      if (s.salImages.length < 2) notify(s.salImages.length ? 'Only one image: add more to step through' : 'No image yet: pick a sample or drop one');
+      else stepImage(e.key === 'ArrowLeft' ? -1 : 1);
       return true;
     case 'm':
     case 'M':
