@@ -342,8 +342,9 @@ declare global {
 
 async function trainedBatches(page: Page): Promise<number> {
   const t = (await page.getByTestId('train-progress').textContent().catch(() => '')) ?? '';
-  const m = /batch (\d+) of \d+/.exec(t);
-  return m ? Number(m[1]) : 0;
+  // The run's batches so far, from "epoch e of E · batch b of B" (b within epoch e).
+  const m = /epoch (\d+) of \d+ · batch (\d+) of (\d+)/.exec(t);
+  return m ? (Number(m[1]) - 1) * Number(m[3]) + Number(m[2]) : 0;
 }
 
 test('WebGPU lost mid-run (on its own here, else by device.destroy()): the studio switches backend, says so, and finishes the run', async ({ page }) => {

@@ -261,6 +261,8 @@ for (const size of SIZES)
       for (const p of await underDrawer(page, ['train-start', 'loss-chart'])) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
       await page.screenshot({ path: test.info().outputPath(`studio-learn-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`) });
       await page.getByTestId('learn-close').click();
+      // Its Close button is gone with it: focus goes back to the Learn button (it fell to <body>, and Tab started over).
+      await expect(page.getByTestId('learn-toggle')).toBeFocused();
     }
     // The feature space, trunk and head side by side.
     await page.getByTestId('embedding-start').click();

@@ -118,12 +118,19 @@ export async function toggleFullscreen(): Promise<void> {
   }
 }
 
+/** Closes the Learn drawer; focus that was inside it (now gone) goes back to the Learn button, not to <body>. */
+export function closeLearn(): void {
+  const inside = document.activeElement?.closest('#learn') || document.activeElement === document.body;
+  set({ learnOpen: false });
+  if (inside) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="learn-toggle"]')?.focus());
+}
+
 /** The shortcuts; a key typed into a field, or with a modifier, is left alone. */
 export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target' | 'preventDefault'>): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey) return false;
   // Escape closes the Learn drawer, wherever the focus is.
   if (e.key === 'Escape' && get().learnOpen) {
-    set({ learnOpen: false });
+    closeLearn();
     return true;
   }
   const t = e.target as HTMLElement | null;

@@ -53,11 +53,13 @@ describe('map rendering', () => {
     expect(Array.from(out.slice(0, 3))).toEqual([10, 20, 30]);
     expect(Array.from(out.slice(4, 7))).toEqual([255, 255, 255]);
     expect(() => overlay(base, [0], 'gray', 1)).toThrow(/sizes differ/);
-    // A quarter of the top saliency is half opaque (√0.25), so a vanilla map's many small values still show.
-    const black = new Uint8ClampedArray([0, 0, 0, 255]);
-    const quarter = overlay(black, [0.25], 'gray', 1);
-    const grey = lut('gray')[Math.round(0.25 * 255) * 3]!;
-    expect(quarter[0]).toBe(Math.round(grey * 0.5));
+    // Just over a quarter of the top saliency is half opaque (√((0.325 − 0.1) / 0.9) = 0.5), so a vanilla map's many
+    // small values still show; the faintest tenth tints nothing.
+    const black = new Uint8ClampedArray([0, 0, 0, 255, 0, 0, 0, 255]);
+    const out2 = overlay(black, [0.325, 0.1], 'gray', 1);
+    const grey = lut('gray')[Math.round(0.325 * 255) * 3]!;
+    expect(out2[0]).toBe(Math.round(grey * 0.5));
+    expect(Array.from(out2.slice(4, 7))).toEqual([0, 0, 0]);
   });
 
   it('the remembered views (one pass when the main panels and the compare strip draw the same map) match a fresh pass and follow the settings', () => {

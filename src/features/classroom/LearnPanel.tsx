@@ -2,6 +2,7 @@
 import { SALIENCY_METHOD_INFO } from '../../ml/core/vocab';
 import { strategyLabel, type Strategy } from '../../ml/core/vocab';
 import { goTo } from '../../state/actions';
+import { closeLearn } from '../../state/classroomActions';
 import { useStore } from '../../state/store';
 import { setStrategy } from '../../state/transferActions';
 import { ArchitectureView } from './ArchitectureView';
@@ -56,9 +57,8 @@ function TransferGuide() {
                 <UseStrategy strategy="fc8" />
               </td>
               <td>
-                The top layers are too ImageNet-specific: train a linear classifier on an earlier layer’s features.{' '}
-                <UseStrategy strategy="fc6-head" />. The course’s 4,000 paintings are this case; it trains fc8 (or fc7 + fc8) as
-                the baseline.
+                The top layers are too ImageNet-specific: train a linear classifier on an earlier layer’s features. The course’s 4,000 paintings are this
+                case; it trains fc8 (or fc7 + fc8) as the baseline. <UseStrategy strategy="fc6-head" />
               </td>
             </tr>
             <tr>
@@ -152,7 +152,7 @@ export function LearnPanel() {
     <aside className="panel learn" data-testid="learn-panel" aria-labelledby="learn-h">
       <div className="row learn-head">
         <h2 id="learn-h">Learn</h2>
-        <button type="button" className="toggle" onClick={() => useStore.setState({ learnOpen: false })} data-testid="learn-close" aria-label="Close the Learn panel">
+        <button type="button" className="toggle" onClick={closeLearn} data-testid="learn-close" aria-label="Close the Learn panel">
           Close ✕
         </button>
       </div>

@@ -114,17 +114,22 @@ export function Charts() {
         <figcaption>
           Training loss per batch <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
-        <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={lossData} margin={ax.margin}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
-            <YAxis {...ax.y('loss')} />
-            <Tooltip />
-            <Legend verticalAlign="top" height={ax.legend} />
-            <Line type="linear" dataKey="loss" stroke="#6b7280" dot={false} isAnimationActive={false} name="each batch" />
-            <Line type="linear" dataKey="smoothed" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} name="average (⅓ epoch)" />
-          </LineChart>
-        </ResponsiveContainer>
+        {losses.length === 0 ? (
+          <p className="small chart-empty">No run yet: the loss of each batch appears here as it trains.</p>
+        ) : (
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={lossData} margin={ax.margin} title="Training loss per batch">
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
+              <YAxis {...ax.y('loss')} />
+              <Tooltip />
+              <Legend verticalAlign="top" height={ax.legend} />
+              {/* A third of an epoch of one or two batches is one batch: then the average is the raw line, drawn once. */}
+              {k > 0 && <Line type="linear" dataKey="loss" stroke="#6b7280" dot={false} legendType="plainline" isAnimationActive={false} name="each batch" />}
+              <Line type="linear" dataKey={k > 0 ? 'smoothed' : 'loss'} stroke="#1f5fbf" strokeWidth={2} dot={false} legendType="plainline" isAnimationActive={false} name={k > 0 ? 'average (⅓ epoch)' : 'each batch'} />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
       </figure>
       <figure data-testid="acc-chart" ref={accRef}>
         <figcaption>
@@ -132,7 +137,7 @@ export function Charts() {
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={accData} margin={ax.margin}>
+          <LineChart data={accData} margin={ax.margin} title="Validation accuracy per epoch">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
             <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
@@ -176,7 +181,7 @@ export function Charts() {
           </p>
         ) : (
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }}>
+          <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }} title="Training and validation loss and accuracy per epoch">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
             <YAxis yAxisId="loss" {...ax.y('loss')} />

@@ -7,11 +7,12 @@ import { trainBlocker } from '../../state/trainBlocker';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
 
-/** "epoch 2 of 10 · batch 14 of 250" while the head trains (the bar's count is batches, the charts' axis epochs); "37/280" otherwise. */
+/** "epoch 2 of 10 · batch 3 of 25" (the batch within its epoch) while the head trains, as the charts count; "37/280" otherwise. */
 function counts(p: { phase: keyof typeof PHASE; done: number; total: number }, epochs: number): string {
   const per = p.total / epochs;
   if (p.phase !== 'train' || !Number.isInteger(per) || per < 1) return `${p.done}/${p.total}`;
-  return `epoch ${Math.min(epochs, Math.max(1, Math.ceil(p.done / per)))} of ${epochs} · batch ${p.done} of ${p.total}`;
+  const epoch = Math.min(epochs, Math.max(1, Math.ceil(p.done / per)));
+  return `epoch ${epoch} of ${epochs} · batch ${p.done - (epoch - 1) * per} of ${per}`;
 }
 
 function showResults(): void {

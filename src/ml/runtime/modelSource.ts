@@ -83,7 +83,8 @@ export function parseModelJson(text: string, name = 'model.json'): tf.io.ModelJS
 /** The weights' bytes, checked against what model.json declares, with model.json's fields, as one set of artifacts. */
 function assemble(json: tf.io.ModelJSON, shards: Uint8Array[], text: string, total: number): FetchedModel {
   const size = shards.reduce((a, s) => a + s.length, 0);
-  if (size !== total) throw new FetchError(`the weight files hold ${size} bytes but model.json describes ${total}: files are truncated or do not belong together`);
+  if (size !== total)
+    throw new FetchError(`the weight files hold ${size} bytes but model.json describes ${total}: a file is ${size < total ? 'cut short' : 'longer than it should be'}, or the files are not this model's`);
   const data = new Uint8Array(size);
   let off = 0;
   for (const s of shards) {
