@@ -93,6 +93,11 @@ test('broken models and bad images get clear messages and the app keeps working'
     await expect(page.getByTestId('model-error')).toContainText(/SqueezeNet 1\.1.* is still loaded and in use/);
   }
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm');
+  // The same model picked whole loads, named by its metadata (it was "model", after model.json).
+  await page.getByTestId('open-model-input').setInputFiles([pick('model.json', json), pick('group1-shard1of1.bin', shard)]);
+  await expect(page.getByTestId('model-from')).toContainText('your files');
+  await page.getByTestId('open-model-input').setInputFiles([pick('model.json', json)]);
+  await expect(page.getByTestId('model-error')).toContainText(/^.*SqueezeNet 1\.1 \(ImageNet.* is still loaded and in use/);
   // The SqueezeNet is still loaded and still works.
   await expect(page.getByTestId('model-arch')).toHaveText('squeezenet1_1');
   await page.getByTestId('classify-input').setInputFiles(join(FIXTURES, 'not-an-image.jpg'));

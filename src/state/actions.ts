@@ -147,6 +147,8 @@ export async function loadModel(source: ModelSource, label: string): Promise<boo
       set({ loading: { label, loaded, total, phase } }),
     );
     const origin = source.kind === 'url' ? source.url : `${source.files.length} local files`;
+    // Picked files are named after model.json's file name, which is nearly always "model": say the model's own name when it has one.
+    if (source.kind === 'files' && /^model$/i.test(label) && info.metaFromFile && info.meta.name) label = info.meta.name;
     set({ current: { label, origin, info }, loading: null, predictions: null, classifyError: null, salResults: {}, salCompare: {}, salClass: null });
     for (const l of modelListeners) l();
     lastSource = { source, label };
