@@ -52,6 +52,13 @@ test('the studio opened on a projector offers the missing step where Train waits
   await page.goto('./?screen=transfer&lecture=1');
   const offer = page.getByTestId('train-sample-dataset');
   await expect(page.getByTestId('train-blocked')).toContainText('Choose the paintings first');
+  // The panel it names is a link there: in lecture mode "1 · Paintings" sits below the results.
+  await page.getByTestId('blocker-panel').click();
+  await expect(page.locator('#data-h')).toBeFocused();
+  const top = (await page.locator('#data-h').boundingBox())!.y;
+  expect(top).toBeGreaterThanOrEqual(0);
+  expect(top).toBeLessThan(360);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await expect(offer).toBeVisible({ timeout: 60_000 });
   // On the first screen, beside the Train button (the Paintings panel is far below in lecture mode).
   expect((await offer.boundingBox())!.y + 30).toBeLessThan(720);

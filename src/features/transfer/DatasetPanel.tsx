@@ -20,7 +20,9 @@ export function DatasetPanel() {
   const others = prepared.filter((d) => !d.sample);
   return (
     <section className="panel" aria-labelledby="data-h">
-      <h2 id="data-h">1 · Paintings</h2>
+      <h2 id="data-h" tabIndex={-1}>
+        1 · Paintings
+      </h2>
       {sample && (
         <p>
           <button type="button" className="primary" data-testid="sample-dataset" disabled={busy || running} onClick={() => void loadManifest(sample.url)}>

@@ -12,7 +12,9 @@ export function StrategyPanel() {
   const lecture = useStore((s) => s.lecture);
   return (
     <section className="panel" aria-labelledby="strategy-h">
-      <h2 id="strategy-h">2 · Model surgery</h2>
+      <h2 id="strategy-h" tabIndex={-1}>
+        2 · Model surgery
+      </h2>
       <label>
         Strategy{' '}
         <select data-testid="strategy-select" value={strategy} disabled={running || !model} onChange={(e) => setStrategy(e.target.value as Strategy)}>

@@ -15,10 +15,28 @@ function counts(p: { phase: keyof typeof PHASE; done: number; total: number }, e
   return `epoch ${epoch} of ${epochs} · batch ${p.done - (epoch - 1) * per} of ${per}`;
 }
 
-function showResults(): void {
-  const h = document.getElementById('results-h');
+function showPanel(id: string): void {
+  const h = document.getElementById(id);
   h?.scrollIntoView({ block: 'start' });
   h?.focus({ preventScroll: true });
+}
+const showResults = () => showPanel('results-h');
+
+const PANELS: Record<string, string> = { '1 · Paintings': 'data-h', '2 · Model surgery': 'strategy-h' };
+
+/** The reason Train waits; the panel it names is a link there (in lecture mode that panel sits below the results). */
+function BlockerText({ text }: { text: string }) {
+  const m = /^(.*)\((1 · Paintings|2 · Model surgery)\)(\.?)$/.exec(text);
+  if (!m) return <>{text}</>;
+  return (
+    <>
+      {m[1]}(
+      <button type="button" className="link" data-testid="blocker-panel" onClick={() => showPanel(PANELS[m[2]!]!)}>
+        {m[2]} ↓
+      </button>
+      ){m[3]}
+    </>
+  );
 }
 
 export function TrainControls() {
@@ -93,7 +111,7 @@ export function TrainControls() {
       </div>
       {status === 'idle' && blocker && (
         <p className={noData ? 'small' : 'warning'} aria-live="polite" data-testid="train-blocked">
-          Train waits: {blocker}
+          Train waits: <BlockerText text={blocker} />
           {noData && hasSample && (
             <>
               {' '}
