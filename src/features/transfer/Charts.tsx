@@ -136,21 +136,26 @@ export function Charts() {
           Validation accuracy per epoch{classes > 1 ? ` · dotted: chance (1/${classes})` : ''}
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
-        <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={accData} margin={ax.margin} title="Validation accuracy per epoch">
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
-            <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
-            <Tooltip />
-            {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
-            {/* Named in the caption: a "chance" label inside the plot sat on the curves that start there. */}
-            {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" />}
-            {shown.map((r, i) => (
-              <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={EPOCH_DOT} isAnimationActive={false} />
-            ))}
-            {status !== 'idle' && <Line type="linear" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={EPOCH_DOT} isAnimationActive={false} />}
-          </LineChart>
-        </ResponsiveContainer>
+        {candidates.length === 0 && status === 'idle' ? (
+          // No run on the chart yet: a sentence, not empty axes (and no chart to draw on a first visit: the studio opens faster).
+          <p className="small chart-empty">No run yet: each epoch's validation accuracy appears here{classes > 1 ? `, above chance (1/${classes})` : ''}.</p>
+        ) : (
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={accData} margin={ax.margin} title="Validation accuracy per epoch">
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
+              <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
+              <Tooltip />
+              {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
+              {/* Named in the caption: a "chance" label inside the plot sat on the curves that start there. */}
+              {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" />}
+              {shown.map((r, i) => (
+                <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={EPOCH_DOT} isAnimationActive={false} />
+              ))}
+              {status !== 'idle' && <Line type="linear" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={EPOCH_DOT} isAnimationActive={false} />}
+            </LineChart>
+          </ResponsiveContainer>
+        )}
         {(candidates.length > 0 || status !== 'idle') && (
           <ul className="run-legend" data-testid="run-legend" aria-label="Runs on the chart">
             {status !== 'idle' && (

@@ -31,7 +31,7 @@ function BlockerText({ text }: { text: string }) {
   return (
     <>
       {m[1]}(
-      <button type="button" className="link" data-testid="blocker-panel" onClick={() => showPanel(PANELS[m[2]!]!)}>
+      <button type="button" className="link inline" data-testid="blocker-panel" onClick={() => showPanel(PANELS[m[2]!]!)}>
         {m[2]} ↓
       </button>
       ){m[3]}
