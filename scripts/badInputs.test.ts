@@ -218,7 +218,7 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
     mkdirSync(one, { recursive: true });
     for (const f of readdirSync(sharedFile('datasets/wikiart7/Baroque')).slice(0, 4)) copyFileSync(sharedFile(`datasets/wikiart7/Baroque/${f}`), join(one, f));
     const r = cli('probe.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--layers', 'conv1']);
-    expectOneLine(r, 2, /has images in one class only: the probe's classifier needs at least two/);
+    expectOneLine(r, 2, /has images in one class only \(Baroque\): the probe's classifier needs at least two/);
     expect(r.s).toBeLessThan(20);
     expectOneLine(cli('probe.ts', ['--model', model, '--data', join(tmp, 'one-class'), '--layers', 'conv1,conv1']), 2, /--layers names conv1 twice/);
     // train says it the same way, before reading an image (it read them all, warned three times, then failed with exit 1);

@@ -11,7 +11,7 @@ import { RECIPE_RANGES } from '../src/ml/core/vocab';
 import { layerProbe } from '../src/ml/training/probe';
 import { checkFlags, missingFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';
 import { loadModelDir, unknownLayers } from './lib/fsModel';
-import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
+import { itemImages, loadDataset, readItems, requireTwoClasses } from './lib/nodeDataset';
 import { initNodeBackend } from './lib/nodeTf';
 
 const USAGE = 'usage: npm run probe -- --model <dir> --data <folder|manifest.json|wikiart.csv.gz> --layers a,b,c [--epochs 20] [--seed 0] [--val 0.2] [--limit N per class] [--json]';
@@ -42,8 +42,7 @@ await runCli(async () => {
   ds = stratifiedSplit(ds, val, seed);
   for (const w of datasetWarnings(ds)) log(`warning: ${w}`);
   // Before any feature is computed: a classifier over one class is no probe (it failed in TF.js's oneHot, late).
-  const withImages = new Set(ds.items.map((it) => it.label)).size;
-  if (withImages < 2) throw new UsageError(`${ds.name} has images in ${withImages === 1 ? 'one class only' : 'no class'}: the probe's classifier needs at least two`);
+  requireTwoClasses(ds, "the probe's classifier");
   log(`${ds.name}: ${ds.items.length} images in ${ds.classes.length} classes; ${layers.length} depths; backend ${backend.name}`);
   const bytes = await readItems(ds, undefined, log);
   const t0 = performance.now();

@@ -14,7 +14,7 @@ import { randomizeTrunk } from '../src/ml/training/randomTrunk';
 import { COURSE_RECIPE, RECIPE_RANGES, STRATEGIES, type TrainConfig } from '../src/ml/core/vocab';
 import { checkFlags, choice, missingFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
 import { loadModelDir, writeModelDir } from './lib/fsModel';
-import { itemImages, loadDataset, readItems } from './lib/nodeDataset';
+import { itemImages, loadDataset, readItems, requireTwoClasses } from './lib/nodeDataset';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -73,10 +73,7 @@ await runCli(async () => {
     throw e;
   }
   let ds = await loadDataset(data, { baseUrl, log });
-  // One message, before any image is read: a classifier over fewer than two classes is no classifier.
-  const withImages = new Set(ds.items.map((it) => it.label)).size;
-  if (withImages < 2)
-    throw new UsageError(`${ds.name} has images in ${withImages === 1 ? `one class only (${ds.classes[ds.items[0]!.label]})` : 'no class'}: a classifier needs at least two (one sub-folder of images per class)`);
+  requireTwoClasses(ds);
   if (limit) ds = limitPerClass(ds, limit, config.seed);
   ds = stratifiedSplit(ds, valFraction, config.seed);
   for (const w of datasetWarnings(ds)) log(`warning: ${w}`);

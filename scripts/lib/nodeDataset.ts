@@ -24,6 +24,16 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * A classifier over fewer than two classes is no classifier: one usage error (exit 2), said before
+ * any image is read (train and probe both read every image, then failed inside TF.js).
+ */
+export function requireTwoClasses(ds: Dataset, whose = 'a classifier'): void {
+  const withImages = new Set(ds.items.map((it) => it.label)).size;
+  if (withImages < 2)
+    throw new UsageError(`${ds.name} has images in ${withImages === 1 ? `one class only (${ds.classes[ds.items[0]!.label]})` : 'no class'}: ${whose} needs at least two (one sub-folder of images per class)`);
+}
+
 /** The folders beside the classes (siblings of the first image's class folder) that hold no image: a class that silently vanished. */
 function emptyClassFolders(root: string, ds: Dataset): string[] {
   const first = ds.items[0];
