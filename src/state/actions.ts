@@ -44,13 +44,17 @@ function onWorkerCrash(msg: string): void {
   crashes = [...crashes.filter((t) => now - t < 60_000), now];
   if (crashes.length > 2) return;
   setTimeout(() => {
-    getClient().restart();
-    void startBackend().then(async () => {
-      if (get().backendError) return;
-      notify(`The model worker stopped (${msg}) and was started again.`);
-      if (lastSource) await loadModel(lastSource.source, lastSource.label);
-    });
+    void restartWithLastModel(() => notify(`The model worker stopped (${msg}) and was started again.`));
   }, 0);
+}
+
+/** A fresh worker on the chosen backend, then the last model that loaded; `started` runs once the backend is up. */
+async function restartWithLastModel(started?: () => void): Promise<void> {
+  getClient().restart();
+  await startBackend();
+  if (get().backendError) return;
+  started?.();
+  if (lastSource) await loadModel(lastSource.source, lastSource.label);
 }
 
 export async function startBackend(): Promise<void> {
@@ -76,9 +80,7 @@ export async function chooseBackend(choice: BackendChoice, persist = true): Prom
     /* not persisted, still applied */
   }
   set({ backendChoice: choice, current: null, predictions: null });
-  getClient().restart();
-  await startBackend();
-  if (lastSource) await loadModel(lastSource.source, lastSource.label);
+  await restartWithLastModel();
 }
 
 export async function refreshMemory(): Promise<void> {
