@@ -6,15 +6,23 @@
  */
 import type { TransferSlice } from './slices/transfer';
 
-export function trainBlocker(s: Pick<TransferSlice, 'tlModel' | 'tlModelError' | 'tlDataset' | 'tlDatasetBusy' | 'tlDatasetError' | 'tlPlan'>): string | null {
-  if (!s.tlModel) return s.tlModelError ? `No model: ${s.tlModelError}` : 'The model is loading…';
-  if (s.tlDatasetBusy) return 'Reading the dataset…';
-  if (!s.tlDataset) return s.tlDatasetError ? `No dataset: ${s.tlDatasetError}` : 'Choose the paintings first (1 · Paintings).';
+/** The studio panel where a blocker is mended: the page makes it a link there. */
+export type BlockerPanel = 'data' | 'strategy';
+export const PANEL_TITLE: Record<BlockerPanel, string> = { data: '1 · Paintings', strategy: '2 · Model surgery' };
+export interface Blocker {
+  text: string;
+  panel?: BlockerPanel;
+}
+
+export function trainBlocker(s: Pick<TransferSlice, 'tlModel' | 'tlModelError' | 'tlDataset' | 'tlDatasetBusy' | 'tlDatasetError' | 'tlPlan'>): Blocker | null {
+  if (!s.tlModel) return { text: s.tlModelError ? `No model: ${s.tlModelError}` : 'The model is loading…' };
+  if (s.tlDatasetBusy) return { text: 'Reading the dataset…' };
+  if (!s.tlDataset) return s.tlDatasetError ? { text: `No dataset: ${s.tlDatasetError}` } : { text: 'Choose the paintings first', panel: 'data' };
   const d = s.tlDataset;
   const classes = d.counts.filter((c) => c > 0).length;
-  if (classes < 2) return `${d.name} has images in ${classes === 1 ? 'one class only' : 'no class'}: a classifier needs at least two (1 · Paintings).`;
-  if (d.train === 0 || d.val === 0) return `The ${d.train === 0 ? 'training' : 'validation'} split is empty: add images or change the validation share (1 · Paintings).`;
-  if (s.tlPlan?.error) return `${s.tlPlan.error} (2 · Model surgery)`;
+  if (classes < 2) return { text: `${d.name} has images in ${classes === 1 ? 'one class only' : 'no class'}: a classifier needs at least two`, panel: 'data' };
+  if (d.train === 0 || d.val === 0) return { text: `The ${d.train === 0 ? 'training' : 'validation'} split is empty: add images or change the validation share`, panel: 'data' };
+  if (s.tlPlan?.error) return { text: s.tlPlan.error, panel: 'strategy' };
   return null;
 }
 

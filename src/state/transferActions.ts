@@ -23,14 +23,14 @@ export function startTransfer(): Promise<void> {
   });
 }
 import { useStore } from './store';
-import type { SavedRun } from './slices/transfer';
+import type { EpochAt, SavedRun } from './slices/transfer';
 
 const set = useStore.setState;
 const get = useStore.getState;
 
 const FLUSH_MS = 150;
 let pendingLosses: number[] = [];
-let pendingProgress: { done: number; total: number } | null = null;
+let pendingProgress: { done: number; total: number; at: EpochAt } | null = null;
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
 function flush(): void {
@@ -189,7 +189,7 @@ export async function runTraining(strategy: Strategy, config: TrainConfig, attem
         // Batches can arrive hundreds of times a second: buffer them and re-render at most
         // every FLUSH_MS, so the page stays responsive however small the batch.
         pendingLosses.push(ev.loss);
-        pendingProgress = { done: (ev.epoch - 1) * ev.batches + ev.batch, total: config.epochs * ev.batches };
+        pendingProgress = { done: (ev.epoch - 1) * ev.batches + ev.batch, total: config.epochs * ev.batches, at: { epoch: ev.epoch, epochs: config.epochs, batch: ev.batch, batches: ev.batches } };
         flushSoon();
       } else if (ev.type === 'epoch') {
         flush();

@@ -3,16 +3,16 @@ import { formatBytes, formatMs } from '../../lib/format';
 import { useEffect, useState } from 'react';
 import { clearFeatureCache, loadSampleDataset, pauseTraining, preparedDatasets, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
-import { trainBlocker } from '../../state/trainBlocker';
+import type { EpochAt } from '../../state/slices/transfer';
+import { PANEL_TITLE, trainBlocker, type Blocker, type BlockerPanel } from '../../state/trainBlocker';
+import { useShallow } from 'zustand/react/shallow';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
 
 /** "epoch 2 of 10 · batch 3 of 25" (the batch within its epoch) while the head trains, as the charts count; "37/280" otherwise. */
-function counts(p: { phase: keyof typeof PHASE; done: number; total: number }, epochs: number): string {
-  const per = p.total / epochs;
-  if (p.phase !== 'train' || !Number.isInteger(per) || per < 1) return `${p.done}/${p.total}`;
-  const epoch = Math.min(epochs, Math.max(1, Math.ceil(p.done / per)));
-  return `epoch ${epoch} of ${epochs} · batch ${p.done - (epoch - 1) * per} of ${per}`;
+function counts(p: { phase: keyof typeof PHASE; done: number; total: number; at?: EpochAt }): string {
+  const a = p.phase === 'train' ? p.at : undefined;
+  return a ? `epoch ${a.epoch} of ${a.epochs} · batch ${a.batch} of ${a.batches}` : `${p.done}/${p.total}`;
 }
 
 function showPanel(id: string): void {
@@ -22,19 +22,19 @@ function showPanel(id: string): void {
 }
 const showResults = () => showPanel('results-h');
 
-const PANELS: Record<string, string> = { '1 · Paintings': 'data-h', '2 · Model surgery': 'strategy-h' };
+const PANELS: Record<BlockerPanel, string> = { data: 'data-h', strategy: 'strategy-h' };
 
 /** The reason Train waits; the panel it names is a link there (in lecture mode that panel sits below the results). */
-function BlockerText({ text }: { text: string }) {
-  const m = /^(.*)\((1 · Paintings|2 · Model surgery)\)(\.?)$/.exec(text);
-  if (!m) return <>{text}</>;
+function BlockerText({ blocker }: { blocker: Blocker }) {
+  const { text, panel } = blocker;
+  if (!panel) return <>{text}</>;
   return (
     <>
-      {m[1]}(
-      <button type="button" className="link inline" data-testid="blocker-panel" onClick={() => showPanel(PANELS[m[2]!]!)}>
-        {m[2]} ↓
+      {text} (
+      <button type="button" className="link inline" data-testid="blocker-panel" onClick={() => showPanel(PANELS[panel])}>
+        {PANEL_TITLE[panel]} ↓
       </button>
-      ){m[3]}
+      )
     </>
   );
 }
@@ -42,7 +42,7 @@ function BlockerText({ text }: { text: string }) {
 export function TrainControls() {
   const status = useStore((s) => s.tlStatus);
   const progress = useStore((s) => s.tlProgress);
-  const blocker = useStore(trainBlocker);
+  const blocker = useStore(useShallow(trainBlocker));
   const ready = blocker === null;
   const cache = useStore((s) => s.tlCache);
   const error = useStore((s) => s.tlError);
@@ -51,7 +51,6 @@ export function TrainControls() {
   const elapsed = progress ? performance.now() - progress.startedAt : 0;
   const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
   const batch = useStore((s) => s.tlConfig.batchSize);
-  const epochs = useStore((s) => s.tlConfig.epochs);
   // With no paintings yet, the one step missing is offered where Train waits: in lecture mode this
   // panel comes first and "1 · Paintings" sits a screen and a half below it.
   const noData = useStore((s) => !s.tlDataset && !s.tlDatasetBusy);
@@ -111,7 +110,7 @@ export function TrainControls() {
       </div>
       {status === 'idle' && blocker && (
         <p className={noData ? 'small' : 'warning'} aria-live="polite" data-testid="train-blocked">
-          Train waits: <BlockerText text={blocker} />
+          Train waits: <BlockerText blocker={blocker} />
           {noData && hasSample && (
             <>
               {' '}
@@ -125,7 +124,7 @@ export function TrainControls() {
       {progress && (
         <div className="progress" aria-live="polite" data-testid="train-progress">
           <span>
-            {PHASE[progress.phase]} {progress.total ? counts(progress, epochs) : '…'}
+            {PHASE[progress.phase]} {progress.total ? counts(progress) : '…'}
             {progress.note ? ` (${progress.note})` : ''}
             {eta !== null ? ` · about ${formatMs(eta)} left` : ''}
             {status === 'paused' ? ' · paused' : ''}

@@ -19,6 +19,14 @@ export interface SavedRun {
   summary: RunSummary;
 }
 
+/** Epoch `epoch` of `epochs`, batch `batch` of its `batches`. */
+export interface EpochAt {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+}
+
 export interface TransferSlice {
   tlModel: TrainModelInfo | null;
   tlModelError: string | null;
@@ -32,7 +40,8 @@ export interface TransferSlice {
   tlConfig: TrainConfig;
   tlValFraction: number;
   tlStatus: 'idle' | 'running' | 'paused' | 'stopping';
-  tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; note?: string } | null;
+  /** The work in progress; while the head trains, also where in which epoch (as the worker counts, not re-derived). */
+  tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; note?: string; at?: EpochAt } | null;
   tlLive: { batchLosses: number[]; epochs: EpochStats[]; strategy: Strategy } | null;
   tlRuns: SavedRun[];
   /** A run a reload or a closed tab cut off, stored by the training worker after its last epoch (resumeStore.ts). */
