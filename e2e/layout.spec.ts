@@ -134,6 +134,18 @@ function drawerProblems(page: Page): Promise<string[]> {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > box.right + 2) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 24)}" ends ${Math.round(r.right - box.right)}px past the Learn drawer`);
     }
+    // Beside the page (≥ 60rem): a column of it, its top level with the screen's first panel, its right edge with the header's.
+    if (window.innerWidth >= 960) {
+      const screen = document.querySelector('main > :not(#learn)')?.getBoundingClientRect();
+      const header = document.querySelector('header.top')!.getBoundingClientRect();
+      if (screen && Math.abs(box.top - screen.top) > 2) out.push(`the Learn drawer's top is ${Math.round(box.top - screen.top)}px off the screen's first panel`);
+      if (Math.abs(box.right - header.right) > 2) out.push(`the Learn drawer's right edge is ${Math.round(box.right - header.right)}px off the header's`);
+    }
+    // On a projector every word in it is at least 16 px (the layer table was 13.6 px).
+    if (document.querySelector('.app.lecture')) {
+      const small = [...drawer.querySelectorAll('*')].filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()) && el.getClientRects().length > 0 && !el.closest('.sr-only, svg') && parseFloat(getComputedStyle(el).fontSize) < 16);
+      if (small.length) out.push(`${small.length} texts in the Learn drawer are under 16 px, e.g. "${small[0]!.textContent!.trim().slice(0, 24)}" at ${getComputedStyle(small[0]!).fontSize}`);
+    }
     const close = document.querySelector('[data-testid="learn-close"]')?.getBoundingClientRect();
     if (!close || close.right > window.innerWidth || close.bottom > window.innerHeight || close.top < 0) out.push('the Learn drawer\'s Close button is off screen');
     return out.slice(0, 6);

@@ -137,7 +137,7 @@ export function ArchitectureView() {
           <thead>
             <tr>
               <th scope="col">Layer</th>
-              <th scope="col">Type</th>
+              <th scope="col" className="col-type">Type</th>
               <th scope="col">Output shape</th>
               <th scope="col">Parameters</th>
               <th scope="col">FLOPs</th>
@@ -148,7 +148,7 @@ export function ArchitectureView() {
             {shown.map((r) => (
               <tr key={r.name}>
                 <td>{r.name}</td>
-                <td>{r.type}</td>
+                <td className="col-type">{r.type}</td>
                 <td>{r.outputShape}</td>
                 <td className="num">{r.params.toLocaleString('en-US')}</td>
                 <td className="num">{flopsText(byName.get(r.name)?.flops ?? newLayerFlops(r))}</td>
@@ -158,9 +158,11 @@ export function ArchitectureView() {
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row" colSpan={3}>
+              <th scope="row" colSpan={2}>
                 Total
               </th>
+              {/* Under "Output shape" (Total spans Layer and Type); gone with the type column on a projector. */}
+              <td className="col-type" />
               <td className="num">{tot.params.toLocaleString('en-US')}</td>
               <td className="num">{flopsText(tot.flops)}</td>
               <td />
