@@ -17,6 +17,7 @@ import { checkFlags, choice, parseArgs, runCli, str, UsageError } from './lib/ar
 import { writeDatasetIndex } from './lib/datasetIndex';
 import { download } from './lib/download';
 import { writeModelDir } from './lib/fsModel';
+import { trimBlackPadding } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -114,10 +115,11 @@ function writeIndex(): number {
 
 /**
  * A small painting set for the studio's one-click start: SAMPLE_PER_STYLE paintings of each style
- * found in <from>/datasets/wikiart7 (224-px, already the app's size), a fixed fifth held back for
- * validation, with the source named in ATTRIBUTION.md. Replaced atomically; skipped when absent.
+ * found in <from>/datasets/wikiart7 (224-px), a fixed fifth held back for validation, with the
+ * source named in ATTRIBUTION.md. WikiArt224's black letterbox is cut off (trimBlackPadding): its
+ * edges lit up Try it's maps and framed every thumbnail. Replaced atomically; skipped when absent.
  */
-function samplePaintings(from: string): void {
+async function samplePaintings(from: string): Promise<void> {
   const src = join(from, 'datasets/wikiart7');
   if (!existsSync(src)) return;
   const styles = readdirSync(src).filter((d) => statSync(join(src, d)).isDirectory()).sort();
@@ -125,24 +127,29 @@ function samplePaintings(from: string): void {
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const items: { url: string; label: string; split: 'train' | 'val' }[] = [];
+  let cut = 0;
   for (const style of styles) {
     mkdirSync(join(tmp, style), { recursive: true });
     const files = readdirSync(join(src, style)).filter((f) => /\.jpe?g$/i.test(f)).sort().slice(0, SAMPLE_PER_STYLE);
-    files.forEach((f, i) => {
-      cpSync(join(src, style, f), join(tmp, style, f));
+    for (const [i, f] of files.entries()) {
+      const trimmed = await trimBlackPadding(readFileSync(join(src, style, f))).catch(() => null);
+      if (trimmed) {
+        writeFileSync(join(tmp, style, f), trimmed.jpeg);
+        cut++;
+      } else cpSync(join(src, style, f), join(tmp, style, f));
       items.push({ url: `${style}/${f}`, label: style, split: i % 5 === 4 ? 'val' : 'train' });
-    });
+    }
   }
   const name = `Sample paintings (${styles.length} styles)`;
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify({ name, sample: true, classes: styles, items }));
   writeFileSync(
     join(tmp, 'ATTRIBUTION.md'),
-    `# Sample paintings\n\n${items.length} paintings from WikiArt (wikiart.org; for research and teaching use), by way of the\nWikiArt224 set (224 px, black padding), ${SAMPLE_PER_STYLE} per style: ${styles.join(', ')}.\nCopied by \`npm run assets\` from ${src}; not part of the repository.\n`,
+    `# Sample paintings\n\n${items.length} paintings from WikiArt (wikiart.org; for research and teaching use), by way of the\nWikiArt224 set (224 px), ${SAMPLE_PER_STYLE} per style: ${styles.join(', ')}; its black padding cut off\n(${cut} of ${items.length}). Copied by \`npm run assets\` from ${src}; not part of the repository.\n`,
   );
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
   writeDatasetIndex(DATASETS);
-  console.log(`✓ sample paintings: ${items.length} in ${styles.length} styles → public/datasets/sample-paintings`);
+  console.log(`✓ sample paintings: ${items.length} in ${styles.length} styles (${cut} with their black padding cut off) → public/datasets/sample-paintings`);
 }
 
 await runCli(async () => {
@@ -216,7 +223,7 @@ await runCli(async () => {
   const n = writeIndex();
   console.log(`models: ${n} in ${to === undefined ? 'public/models' : MODELS} (${converted} converted now; index.json written)`);
   // The sample paintings are the app's, like its models: with --to (models elsewhere) they are left alone.
-  if (from && to === undefined) samplePaintings(resolve(from));
+  if (from && to === undefined) await samplePaintings(resolve(from));
   if (found === 0) {
     console.log(
       [

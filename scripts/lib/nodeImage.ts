@@ -72,3 +72,17 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
   if (size > MAX_IMAGE_BYTES) throw new ImageError(`${path} is ${(size / 1e6).toFixed(0)} MB, more than any photo TransferLens accepts (${MAX_IMAGE_BYTES / 1e6} MB)`);
   return decodeImageBytes(readFileSync(path), path);
 }
+
+/**
+ * The painting inside a letterbox: WikiArt224 pads every painting to 224 × 224 with black, and
+ * those hard edges were the strongest gradients in Try it's maps. sharp's trim (libvips) cuts
+ * rows and columns within `threshold` of black from each side. null when nothing is cut, or when
+ * what is left would be under a quarter of either side (a dark painting, not a letterbox).
+ */
+export async function trimBlackPadding(bytes: Uint8Array, threshold = 24): Promise<{ jpeg: Buffer; width: number; height: number } | null> {
+  const meta = await sharp(bytes).metadata();
+  const { data, info } = await sharp(bytes).trim({ background: '#000000', threshold }).jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true });
+  if (!meta.width || !meta.height || (info.width === meta.width && info.height === meta.height)) return null;
+  if (info.width < meta.width / 4 || info.height < meta.height / 4) return null;
+  return { jpeg: data, width: info.width, height: info.height };
+}
