@@ -25,8 +25,12 @@ test('first visit: the launcher; one click → a rendered saliency map of a samp
   await page.getByRole('button', { name: 'Lessons' }).click();
   await page.getByTestId('lesson-transfer').click();
   await expect(page.getByTestId('dataset-summary')).toContainText(/280 images in 7 classes/, { timeout: 60_000 });
-  await expect(page.getByTestId('sample-dataset')).toBeVisible();
-  await page.getByTestId('train-start').click();
+  // The next click trains: Train is brought into view and focused (in light mode it sits under the
+  // paintings, about 1,500 px down), with what it will train on beside it.
+  await expect(page.getByTestId('train-start')).toBeFocused();
+  await expect(page.getByTestId('train-start')).toBeInViewport();
+  await expect(page.getByTestId('train-ready')).toHaveText('Ready: 10 epochs on sample-paintings (224 training and 56 validation images, 7 classes).');
+  await page.keyboard.press('Enter');
   // The course recipe (10 epochs) on 224 paintings: the trunk runs once, then every epoch is quick.
   await expect(page.getByTestId('epoch-row')).toHaveCount(10, { timeout: 150_000 });
   const acc = Number(await page.getByTestId('epoch-row').last().getAttribute('data-val-acc'));

@@ -10,6 +10,7 @@ export function StrategyPanel() {
   const plan = useStore((s) => s.tlPlan);
   const running = useStore((s) => s.tlStatus !== 'idle');
   const lecture = useStore((s) => s.lecture);
+  const trained = plan?.rows.filter((r) => r.status === 'new' || r.status === 'trainable').length ?? 0;
   return (
     <section className="panel" aria-labelledby="strategy-h">
       <h2 id="strategy-h" tabIndex={-1}>
@@ -34,7 +35,7 @@ export function StrategyPanel() {
       )}
       {plan && plan.rows.length > 0 && (
         <details>
-          <summary>Layer table ({plan.rows.filter((r) => r.status === 'new' || r.status === 'trainable').length} trained layers)</summary>
+          <summary>Layer table ({trained} trained layer{trained === 1 ? '' : 's'})</summary>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Layer table">
           <table className="layers">
             <thead>

@@ -1,5 +1,6 @@
 /** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
 import { formatBytes, formatMs } from '../../lib/format';
+import { showPanel } from '../../lib/showOnPage';
 import { useEffect, useState } from 'react';
 import { clearFeatureCache, loadSampleDataset, pauseTraining, preparedDatasets, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
@@ -15,11 +16,6 @@ function counts(p: { phase: keyof typeof PHASE; done: number; total: number; at?
   return a ? `epoch ${a.epoch} of ${a.epochs} · batch ${a.batch} of ${a.batches}` : `${p.done}/${p.total}`;
 }
 
-function showPanel(id: string): void {
-  const h = document.getElementById(id);
-  h?.scrollIntoView({ block: 'start' });
-  h?.focus({ preventScroll: true });
-}
 const showResults = () => showPanel('results-h');
 
 const PANELS: Record<BlockerPanel, string> = { data: 'data-h', strategy: 'strategy-h' };
@@ -60,7 +56,9 @@ export function TrainControls() {
   }, []);
   const paceMs = useStore((s) => s.tlConfig.paceMs);
   const lecture = useStore((s) => s.lecture);
-  const trainSize = useStore((s) => s.tlDataset?.train ?? 0);
+  const dataset = useStore((s) => s.tlDataset);
+  const epochs = useStore((s) => s.tlConfig.epochs);
+  const trainSize = dataset?.train ?? 0;
   const suggested = Math.max(1, Math.floor(trainSize / 4));
   return (
     <div className="train-controls">
@@ -119,6 +117,11 @@ export function TrainControls() {
               </button>
             </>
           )}
+        </p>
+      )}
+      {status === 'idle' && ready && !lastRun && dataset && (
+        <p className="small" data-testid="train-ready">
+          Ready: {epochs} epoch{epochs === 1 ? '' : 's'} on {dataset.name} ({dataset.train} training and {dataset.val} validation images, {dataset.classes.length} classes).
         </p>
       )}
       {progress && (
