@@ -223,7 +223,7 @@ test('offline after the first visit: the app, the models already loaded, the sam
   await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready, !!navigator.serviceWorker.controller)), { timeout: 60_000 }).toBe(true);
   // The model is in the IndexedDB cache.
   await page.getByRole('button', { name: 'Models' }).click();
-  await expect(page.getByText(/\d+(\.\d)? (KB|MB) cached/)).toBeVisible();
+  await expect(page.getByText(/\d+(\.\d)? (kB|MB) cached/)).toBeVisible();
   await context.setOffline(true);
   await page.goto('./?screen=saliency');
   await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet', { timeout: 60_000 });

@@ -30,7 +30,7 @@ test('the real-weights SqueezeNet loads from public/models with progress, classi
   await expect(page.getByTestId('model-from')).toContainText('from the network');
   const log = await progressLog(page);
   expect(log.length).toBeGreaterThan(0);
-  expect(log.some((t) => /MB|KB|starting/.test(t))).toBe(true);
+  expect(log.some((t) => /MB|kB|starting/.test(t))).toBe(true);
 
   await page.getByTestId('classify-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
   await expect(page.getByTestId('predictions').locator('li').first()).toContainText('flamingo');
