@@ -77,14 +77,18 @@ export function describeAdapter(adapter: { info?: Record<string, unknown>; isFal
   return { text, software: !!(adapter.isFallbackAdapter || info.isFallbackAdapter) || SOFTWARE_GPU.test(text) };
 }
 
-/** A software-emulated GPU is ~100× slower than WASM: automatic selection passes it over. */
-async function softwareWebGpu(): Promise<string | null> {
+/**
+ * Why WebGPU cannot be tried, or null. Without an adapter TF.js's own start fails with "Cannot read
+ * properties of null (reading 'features')" in the console, so it is not started at all; a
+ * software-emulated GPU is ~100× slower than WASM, so automatic selection passes it over.
+ */
+async function webGpuUnfit(allowSoftware: boolean): Promise<string | null> {
   const gpu = (globalThis.navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (!gpu) return null;
+  if (!gpu) return 'this browser has no WebGPU';
   const adapter = (await gpu.requestAdapter()) as { info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null;
-  if (!adapter) return null;
+  if (!adapter) return 'no WebGPU adapter on this machine';
   const { text, software } = describeAdapter(adapter);
-  return software ? text || 'fallback adapter' : null;
+  return software && !allowSoftware ? `software-emulated GPU (${text || 'fallback adapter'}), slower than WebAssembly` : null;
 }
 
 /**
@@ -167,10 +171,8 @@ export async function selectBackend(order: readonly BackendName[] = BACKEND_ORDE
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
     try {
-      if (name === 'webgpu' && !options.allowSoftwareGpu) {
-        const sw = await softwareWebGpu();
-        if (sw) throw new Error(`software-emulated GPU (${sw}), slower than WebAssembly`);
-      }
+      const unfit = name === 'webgpu' ? await webGpuUnfit(!!options.allowSoftwareGpu) : null;
+      if (unfit) throw new Error(unfit);
       const ok = name === 'wasm' ? await liftingCoreCap(threads, () => tf.setBackend(name)) : await tf.setBackend(name);
       if (!ok) throw new Error('did not initialise');
       await tf.ready();
