@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { wasmThreads } from './scripts/vite/wasmThreads';
+import { wasmThreads } from './scripts/vite/wasmThreads.ts';
 
 // COOP/COEP make the page cross-origin isolated (SharedArrayBuffer, WASM threads).
 const isolation = {
