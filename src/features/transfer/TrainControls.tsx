@@ -1,7 +1,8 @@
 /** Start / pause / resume / stop, a progress bar with ETA, and the feature cache. */
 import { formatBytes, formatMs } from '../../lib/format';
 import { showPanel } from '../../lib/showOnPage';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useFocusNext } from '../shared/useFocusNext';
 import { clearFeatureCache, loadSampleDataset, pauseTraining, preparedDatasets, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import type { EpochAt } from '../../state/slices/transfer';
@@ -60,8 +61,11 @@ export function TrainControls() {
   const epochs = useStore((s) => s.tlConfig.epochs);
   const trainSize = dataset?.train ?? 0;
   const suggested = Math.max(1, Math.floor(trainSize / 4));
+  // Train disables itself, Pause becomes Resume, the sample-paintings link goes: focus moves to what acts next.
+  const root = useRef<HTMLDivElement>(null);
+  useFocusNext(root, `${status}|${ready}`, status === 'running' ? '[data-testid="train-pause"]' : status === 'paused' ? '[data-testid="train-resume"]' : status === 'idle' ? '[data-testid="train-start"]' : null);
   return (
-    <div className="train-controls">
+    <div className="train-controls" ref={root}>
       {/* Not while Train waits for something else (one class): the reason it waits is the message, not the batch. */}
       {trainSize > 0 && batch > trainSize && (ready || status !== 'idle') && (
         <p className="warning" data-testid="batch-warning">
