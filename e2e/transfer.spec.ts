@@ -51,6 +51,8 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   page.on('download', (d) => downloads.push(d));
   await page.getByTestId('export-model').click();
   await expect.poll(() => downloads.map((d) => d.suggestedFilename())).toEqual(['model.json', 'group1-shard1of1.bin']);
+  // The browser may save them silently: the page says what went where, and how to open it again.
+  await expect(page.getByTestId('notice')).toContainText(/Exported the best validation epoch's model to your downloads: model\.json, group1-shard1of1\.bin \(\d+(\.\d)? (kB|MB)\)/);
   await page.getByTestId('acc-chart').getByRole('button', { name: 'PNG' }).click();
   await expect.poll(() => downloads.map((d) => d.suggestedFilename())).toContain('transferlens-accuracy.png');
   const chart = downloads.find((d) => d.suggestedFilename() === 'transferlens-accuracy.png')!;
@@ -109,6 +111,12 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await page.reload();
   await expect(page.getByText(/Saved runs \(2\)/)).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('epoch-row')).toHaveCount(2);
+  // Its figures came back, its trained head did not: no Try it or Export that would do nothing.
+  await expect(page.getByTestId('run-not-held')).toContainText('Train again to try it or export it');
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await expect(page.getByTestId('try-model')).toHaveCount(0);
+  await expect(page.getByTestId('export-model')).toHaveCount(0);
+  await expect(page.getByTestId('embedding-start')).toHaveCount(0);
 });
 
 test('a one-class dataset is explained and cannot be trained; a bad manifest URL gets a message', async ({ page }) => {
@@ -192,7 +200,7 @@ test('a text file named .jpg inside a class folder is skipped at training, and n
   await expect(page.getByTestId('last-run-info')).toContainText('1 unreadable image skipped (notes.jpg)', { timeout: 120_000 });
 });
 
-test('pause holds training where it is; resume continues; stop keeps the completed epochs', async ({ page }) => {
+test('pause holds training where it is; resume continues; stop keeps the completed epochs — all from the keyboard, focus on what acts next', async ({ page }) => {
   await loadMini(page);
   await page.getByTestId('epochs-input').fill('200');
   await page.getByLabel('Batch', { exact: true }).fill('1');
@@ -201,10 +209,15 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   // On by default on a projector: the curves grow where a class can watch them.
   await expect(page.getByTestId('pace-toggle')).toBeChecked();
   await page.getByTestId('lecture-toggle').click();
-  await page.getByTestId('train-start').click();
+  // Train disables itself and Pause becomes Resume: focus follows to the control that acts next
+  // (it fell to <body>, and the next Tab started from the top of the page).
+  await page.getByTestId('train-start').focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('train-progress')).toContainText('Training the head', { timeout: 60_000 });
-  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-pause')).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('train-progress')).toContainText('paused');
+  await expect(page.getByTestId('train-resume')).toBeFocused();
   // The bar counts batches; the words say which epoch they belong to (the charts' axis).
   const [, epoch, batchNo, perEpoch] = /epoch (\d+) of 200 · batch (\d+) of (\d+)/.exec((await page.getByTestId('train-progress').textContent()) ?? '')!.map(Number);
   // The batch counted within its epoch (with a batch of 1, an epoch is as many batches as training images).
@@ -218,10 +231,14 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   const held = await points();
   await page.waitForTimeout(1000);
   expect(await points()).toBe(held);
-  await page.getByTestId('train-resume').click();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('train-pause')).toBeFocused();
   await expect.poll(points).toBeGreaterThan(held + 48);
-  await page.getByTestId('train-stop').click();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('train-stop')).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('last-run-info')).toContainText('stopped early', { timeout: 60_000 });
+  await expect(page.getByTestId('train-start')).toBeFocused();
   const epochs = await page.getByTestId('epoch-row').count();
   expect(epochs).toBeGreaterThan(0);
   expect(epochs).toBeLessThan(200);

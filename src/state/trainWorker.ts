@@ -112,6 +112,7 @@ export async function switchStudioModel(m: { url: string; name: string }): Promi
 }
 
 function newClient(): TrainClient {
+  set({ tlHeldRun: null }); // a fresh worker holds no trained head
   // A crash outside a request (none running) is reported; one during training is recovered in startTraining.
   return new TrainClient((msg) => {
     if (get().tlStatus === 'idle') set({ tlError: `the training worker stopped: ${msg}` });

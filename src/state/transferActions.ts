@@ -8,7 +8,9 @@ import { PROBE_LAYERS, strategyLabel, type Strategy } from '../ml/core/vocab';
 import type { TrainConfig } from '../ml/core/vocab';
 import type { DatasetSource } from '../worker/train/protocol';
 import { BACKEND_FALLBACK, isRecoverable } from './recovery';
+import { formatBytes } from '../lib/format';
 import { download, runsCsv } from './downloads';
+import { notify } from './notify';
 import { localFile, setLocalFiles } from './itemUrls';
 import { message, moveToNextBackend, need, RUNS_KEY, session, startTransfer as startWorker } from './trainWorker';
 
@@ -217,7 +219,7 @@ export async function runTraining(strategy: Strategy, config: TrainConfig, attem
     };
     const runs = [...get().tlRuns, run];
     session.checkpoint = null;
-    set({ tlRuns: runs, tlStatus: 'idle', tlProgress: null });
+    set({ tlRuns: runs, tlHeldRun: run.id, tlStatus: 'idle', tlProgress: null });
     await idbSet(RUNS_KEY, runs).catch(() => undefined);
     void refreshCache();
   } catch (e) {
@@ -251,6 +253,9 @@ export async function exportModel(which: 'best' | 'last' = 'best'): Promise<void
   try {
     const { files } = await need().request<'export'>({ type: 'export', which });
     for (const f of files) download(f.name, f.bytes as BlobPart, f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    // The browser may save them without a word: say what went where, and how to use it.
+    const bytes = files.reduce((a, f) => a + f.bytes.byteLength, 0);
+    notify(`Exported the ${which === 'best' ? 'best validation' : 'last'} epoch's model to your downloads: ${files.map((f) => f.name).join(', ')} (${formatBytes(bytes)}). To use it: Models → Open model…, and pick all of them.`);
   } catch (e) {
     set({ tlError: message(e) });
   }

@@ -11,6 +11,8 @@ export function Results() {
   const status = useStore((s) => s.tlStatus);
   const cell = useStore((s) => s.tlCell);
   const run = runs.at(-1);
+  // After a reload (or a new training worker) the figures are back from storage, the trained head is not.
+  const held = useStore((s) => !!run && s.tlHeldRun === run.id);
   const [which, setWhich] = useState<'best' | 'last'>('best');
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (run?.epochs ?? []);
   return (
@@ -111,20 +113,29 @@ export function Results() {
               </ul>
             </details>
           )}
+          {!held && (
+            <p className="hint" data-testid="run-not-held">
+              These figures were kept; the model this run trained was not (the page was reloaded since, or the training worker started again). Train again to try it or export it.
+            </p>
+          )}
           <div className="row">
-            <button type="button" data-testid="try-model" onClick={() => void tryFineTuned()}>
-              Try it: predict styles and see saliency maps
-            </button>
-            <label>
-              <span className="sr-only">Which epoch to export</span>
-              <select value={which} onChange={(e) => setWhich(e.target.value as 'best' | 'last')} data-testid="export-which">
-                <option value="best">best validation epoch ({run.summary.best.epoch})</option>
-                <option value="last">last completed epoch ({run.epochs.length})</option>
-              </select>
-            </label>
-            <button type="button" data-testid="export-model" onClick={() => void exportModel(which)}>
-              Export fine-tuned model
-            </button>
+            {held && (
+              <>
+                <button type="button" data-testid="try-model" onClick={() => void tryFineTuned()}>
+                  Try it: predict styles and see saliency maps
+                </button>
+                <label>
+                  <span className="sr-only">Which epoch to export</span>
+                  <select value={which} onChange={(e) => setWhich(e.target.value as 'best' | 'last')} data-testid="export-which">
+                    <option value="best">best validation epoch ({run.summary.best.epoch})</option>
+                    <option value="last">last completed epoch ({run.epochs.length})</option>
+                  </select>
+                </label>
+                <button type="button" data-testid="export-model" onClick={() => void exportModel(which)}>
+                  Export fine-tuned model
+                </button>
+              </>
+            )}
             <button type="button" onClick={() => exportRuns('json')}>
               Runs as JSON
             </button>
@@ -134,7 +145,7 @@ export function Results() {
           </div>
         </>
       )}
-      {runs.length > 0 && <EmbeddingPlot />}
+      {held && <EmbeddingPlot />}
       {runs.length > 0 && (
         <details>
           <summary>Saved runs ({runs.length})</summary>

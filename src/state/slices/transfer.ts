@@ -44,6 +44,8 @@ export interface TransferSlice {
   tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; note?: string; at?: EpochAt } | null;
   tlLive: { batchLosses: number[]; epochs: EpochStats[]; strategy: Strategy } | null;
   tlRuns: SavedRun[];
+  /** The run whose trained head the training worker holds (Try it, Export); null after a reload or a new worker. */
+  tlHeldRun: string | null;
   /** A run a reload or a closed tab cut off, stored by the training worker after its last epoch (resumeStore.ts). */
   tlResume: ResumeMeta | null;
   tlCache: { entries: number; images: number; bytes: number } | null;
@@ -70,6 +72,7 @@ export const initialTransfer = (): TransferSlice => ({
   tlProgress: null,
   tlLive: null,
   tlRuns: [],
+  tlHeldRun: null,
   tlResume: null,
   tlCache: null,
   tlError: null,
