@@ -137,22 +137,23 @@ export function ArchitectureView() {
           <thead>
             <tr>
               <th scope="col">Layer</th>
+              {/* Second: what the strategy does to the layer is the table's point, in view however narrow the drawer. */}
+              <th scope="col">Strategy {strategy}</th>
               <th scope="col" className="col-type">Type</th>
               <th scope="col">Output shape</th>
               <th scope="col">Parameters</th>
               <th scope="col">FLOPs</th>
-              <th scope="col">Strategy {strategy}</th>
             </tr>
           </thead>
           <tbody>
             {shown.map((r) => (
               <tr key={r.name}>
                 <td>{r.name}</td>
+                <td>{r.status !== '—' && <span className={`status status-${r.status}`}>{STATUS_TEXT[r.status]}</span>}</td>
                 <td className="col-type">{r.type}</td>
                 <td>{r.outputShape}</td>
                 <td className="num">{r.params.toLocaleString('en-US')}</td>
                 <td className="num">{flopsText(byName.get(r.name)?.flops ?? newLayerFlops(r))}</td>
-                <td>{r.status !== '—' && <span className={`status status-${r.status}`}>{STATUS_TEXT[r.status]}</span>}</td>
               </tr>
             ))}
           </tbody>
@@ -161,11 +162,10 @@ export function ArchitectureView() {
               <th scope="row" colSpan={2}>
                 Total
               </th>
-              {/* Under "Output shape" (Total spans Layer and Type); gone with the type column on a projector. */}
               <td className="col-type" />
+              <td />
               <td className="num">{tot.params.toLocaleString('en-US')}</td>
               <td className="num">{flopsText(tot.flops)}</td>
-              <td />
             </tr>
           </tfoot>
         </table>
