@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from './format';
+import { formatBytes, withNote } from './format';
 
 describe('formatBytes', () => {
   it('uses decimal units, as the README and the download sizes do', () => {
@@ -9,5 +9,12 @@ describe('formatBytes', () => {
     expect(formatBytes(2_521_341)).toBe('2.5 MB');
     expect(formatBytes(1_449_000_000)).toBe('1.45 GB');
     expect(formatBytes(Number.NaN)).toBe('—');
+  });
+});
+
+describe('withNote', () => {
+  it("joins a name's own parentheses instead of adding a second pair", () => {
+    expect(withNote('SqueezeNet 1.1 (ImageNet, original Caffe weights)', '2.5 MB, built in')).toBe('SqueezeNet 1.1 (ImageNet, original Caffe weights; 2.5 MB, built in)');
+    expect(withNote('AlexNet', '122 MB')).toBe('AlexNet (122 MB)');
   });
 });

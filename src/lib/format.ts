@@ -17,3 +17,8 @@ export function formatCount(n: number): string {
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
   return String(n);
 }
+
+/** "SqueezeNet 1.1 (ImageNet, original Caffe weights; 2.5 MB, built in)": a note joins a name's own parentheses instead of adding a second pair. */
+export function withNote(name: string, note: string): string {
+  return name.endsWith(')') ? `${name.slice(0, -1)}; ${note})` : `${name} (${note})`;
+}

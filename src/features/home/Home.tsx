@@ -3,7 +3,7 @@
  * smallest installed one that serves the lesson, so the first click never waits on a big download)
  * and what the course's own model would cost.
  */
-import { formatBytes } from '../../lib/format';
+import { formatBytes, withNote } from '../../lib/format';
 import { startSaliencyLesson, startTransferLesson } from '../../state/lessonActions';
 import { useStore } from '../../state/store';
 import { lessonModel } from '../../state/lessonModels';
@@ -33,9 +33,9 @@ export function Home() {
 
 function describe(m: ReturnType<typeof lessonModel>, lecture: boolean): string {
   if (!m.start) return 'No model installed yet: see the Models page.';
-  const start = `Starts on ${m.start.name} (${formatBytes(m.start.bytes)}${m.start.embedded ? ', built in' : ''}).`;
+  const start = `Starts on ${withNote(m.start.name, `${formatBytes(m.start.bytes)}${m.start.embedded ? ', built in' : ''}`)}.`;
   // Said for the student: the command is for whoever hosts this copy, and not for a projector.
   if (!m.course) return lecture ? start : `${start} The course's ${m.courseName} is not part of this copy (whoever hosts it can add it with npm run assets).`;
   if (m.course.id === m.start.id) return start;
-  return `${start} The course's ${m.course.name} (${formatBytes(m.course.bytes)}) downloads in the background from the lesson's page when you ask (nothing is fetched unasked).`;
+  return `${start} The course's ${withNote(m.course.name, formatBytes(m.course.bytes))} downloads in the background from the lesson's page when you ask (nothing is fetched unasked).`;
 }
