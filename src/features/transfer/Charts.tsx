@@ -125,7 +125,7 @@ export function Charts() {
               <Tooltip />
               <Legend verticalAlign="top" height={ax.legend} />
               {/* A third of an epoch of one or two batches is one batch: then the average is the raw line, drawn once. */}
-              {k > 0 && <Line type="linear" dataKey="loss" stroke="#6b7280" dot={false} legendType="plainline" isAnimationActive={false} name="each batch" />}
+              {k > 0 && <Line type="linear" dataKey="loss" className="raw" stroke="#6b7280" dot={false} legendType="plainline" isAnimationActive={false} name="each batch" />}
               <Line type="linear" dataKey={k > 0 ? 'smoothed' : 'loss'} stroke="#1f5fbf" strokeWidth={2} dot={false} legendType="plainline" isAnimationActive={false} name={k > 0 ? 'average (⅓ epoch)' : 'each batch'} />
             </LineChart>
           </ResponsiveContainer>
