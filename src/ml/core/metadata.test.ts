@@ -42,5 +42,9 @@ describe('strategy labels follow the model', async () => {
     // Lecture mode's short names, from the model's own layers.
     expect(strategyLabel('fc7-fc8', ['fc6', 'fc7', 'fc8'], true)).toBe('New fc7 + fc8 (course)');
     expect(strategyLabel('fc8', ['conv10'], true)).toBe('New conv10 only');
+    // The strategies SqueezeNet cannot take keep the course's names: four options, four names (two read "New conv10 only").
+    const squeeze = (['fc8', 'fc7-fc8', 'fc6-head', 'all-fc'] as const).map((s) => strategyLabel(s, ['conv10'], true));
+    expect(new Set(squeeze).size).toBe(4);
+    expect(squeeze[1]).toBe('New fc7 + fc8 (course)');
   });
 });

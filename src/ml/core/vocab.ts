@@ -117,13 +117,16 @@ export function strategyLabel(s: Strategy, classifierLayers: readonly string[], 
   const L = classifierLayers.length ? classifierLayers : ['fc6', 'fc7', 'fc8'];
   const last = L[L.length - 1]!;
   const before = (k: number) => L.slice(0, Math.max(0, L.length - k));
+  // A model with one classifier layer (SqueezeNet's conv10) has only 'fc8': the others keep the
+  // course's AlexNet names, as the long labels do, so no two options read the same.
+  if (short && L.length < 2 && s !== 'fc8') return strategyLabel(s, ['fc6', 'fc7', 'fc8'], true);
   // Short: what fits a select on a projector (the layer table below says the rest).
   if (short)
     switch (s) {
       case 'fc8':
         return `New ${last} only`;
       case 'fc7-fc8':
-        return L.length < 2 ? `New ${last} only` : `New ${L[L.length - 2]} + ${last} (course)`;
+        return `New ${L[L.length - 2]} + ${last} (course)`;
       case 'fc6-head':
         return `New classifier on ${L[0]}`;
       case 'all-fc':
