@@ -222,6 +222,17 @@ for (const size of SIZES)
       await setLecture(page, lecture);
       // The photo's map and what the network predicts, together on one projected screen.
       await check(`saliency ${lecture ? 'lecture' : 'light'}`, ['saliency-map', 'saliency-predictions', 'map-method']);
+      if (lecture) {
+        // Explaining the second class: the map is redrawn where it was (a caption above the list pushed it 80 px down).
+        const mapTop = async () => (await page.getByTestId('saliency-map').boundingBox())!.y;
+        const before = await mapTop();
+        await page.getByTestId('saliency-predictions').locator('.pred-pick').nth(1).click();
+        await expect(page.getByTestId('saliency-predictions').locator('.pred-pick').nth(1)).toHaveAttribute('aria-pressed', 'true');
+        const moved = (await mapTop()) - before;
+        if (Math.abs(moved) > 1) problems.push(`saliency lecture: explaining another class moved the map ${Math.round(moved)}px`);
+        await page.getByTestId('saliency-predictions').locator('.pred-pick').first().click();
+        await expect(page.getByTestId('saliency-predictions').locator('.pred-pick').first()).toHaveAttribute('aria-pressed', 'true');
+      }
       await page.getByTestId('learn-toggle').click();
       await expect(page.getByTestId('learn-panel')).toBeVisible();
       if (await inFirstScreen(page, 'saliency-map')) problems.push(`saliency ${lecture ? 'lecture' : 'light'} + Learn: the map left the first screen`);

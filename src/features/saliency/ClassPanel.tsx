@@ -18,8 +18,9 @@ export function TopPredictions({ result }: { result: SaliencyResult }) {
   const inTop = picked !== null && result.top.some((p) => p.index === picked);
   return (
     <>
-      {/* The plain caption is hidden on the projector (its height would push the map off the screen); a picked class always says so. */}
-      <p className={picked === null ? 'small top5-caption secondary' : 'small top5-caption'}>
+      {/* Hidden on the projector, where its height pushed the map 80 px down: the pressed class in the list says which one is explained,
+          and the top-1 is one click in the list. A class picked outside the top-5 is pressed nowhere: that one says so. */}
+      <p className={picked === null || inTop ? 'small top5-caption secondary' : 'small top5-caption'}>
         {picked === null ? (
           'Top-5 · click a class to explain it'
         ) : (
@@ -42,7 +43,8 @@ export function TopPredictions({ result }: { result: SaliencyResult }) {
             onClick={() => pickClass(p.index)}
             title={`Explain “${p.label}”`}
           >
-            {shortLabel(p.label)}
+            {/* A break allowed after "_": "Post_Impressionism" wrapped as "Post_Impressioni / sm" on a projector. */}
+            {shortLabel(p.label).replace(/_/g, '_\u200b')}
           </button>
         )}
       />
