@@ -84,6 +84,16 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('painting-samples')).toHaveAttribute('aria-label', /^Held-back paintings of .* \(not trained on\)$/);
   await page.getByTestId('painting-samples').locator('button').first().click();
   await expect(page.getByTestId('map-info')).toContainText('Baroque ·');
+  // Its true style beside the prediction, marked right or wrong against the top-1 shown.
+  const truth = page.getByTestId('map-truth');
+  await expect(truth).toContainText('True style: Baroque · ');
+  const top1 = ((await page.getByTestId('saliency-predictions').locator('.pred-pick').first().textContent()) ?? '').replace(/\u200b/g, '');
+  await expect(truth).toHaveAttribute('data-right', String(top1 === 'Baroque'));
+  await expect(truth).toContainText(top1 === 'Baroque' ? '✓ the top-1 is right' : `✗ the top-1 is ${top1}`);
+  // A photo of the user's own has no truth to show.
+  await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'datasets/wikiart7/Baroque/1_0.jpg'));
+  await expect(page.getByTestId('map-info')).toContainText('1_0.jpg');
+  await expect(truth).toHaveCount(0);
   // Inside the fine-tuned network: its conv1 filters and, at its new classifier, one unit per style.
   await page.getByTestId('activation-view').locator('summary').click();
   await expect(page.getByTestId('activation-filters')).toHaveAttribute('data-count', '64');

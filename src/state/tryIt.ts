@@ -21,7 +21,7 @@ export async function tryFineTuned(): Promise<void> {
     const ds = get().tlDataset;
     const thumbs = get().tlThumbs;
     // Paintings to try it on: held-back ones (the validation split, never trained on), two per style.
-    const items = (ds?.heldOut ?? []).filter((x) => thumbs[x.source]).map((x) => ({ name: `${ds!.classes[x.label]} · ${x.source.split('/').pop()}`, url: thumbs[x.source]! }));
+    const items = (ds?.heldOut ?? []).filter((x) => thumbs[x.source]).map((x) => ({ name: `${ds!.classes[x.label]} · ${x.source.split('/').pop()}`, url: thumbs[x.source]!, truth: ds!.classes[x.label] }));
     set({ salSampleSet: items.length ? { label: `Held-back paintings of ${ds?.name ?? 'the dataset'} (not trained on)`, items } : null });
     goTo('saliency');
     await loadModel({ kind: 'files', files: asFiles }, label);

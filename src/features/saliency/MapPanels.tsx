@@ -36,6 +36,9 @@ export const MapPanels = memo(MapPanelsView);
  */
 function MapPanelsView({ result, thumb, name, progress, stale }: { result: SaliencyResult; thumb: string; name: string; progress?: ReactNode; stale?: boolean }) {
   const d = useStore((s) => s.salDisplay);
+  // A held-back painting (Try it) knows its style: said beside the prediction, right or wrong.
+  const truth = useStore((s) => s.salSampleSet?.items.find((i) => i.name === name)?.truth);
+  const top1 = result.top[0]?.label;
   const map01 = useMemo(() => normalizedMap(result.map, d.clip), [result.map, d.clip]);
   const refs = { input: useRef<PixelCanvasHandle>(null), gray: useRef<PixelCanvasHandle>(null), overlay: useRef<PixelCanvasHandle>(null) };
   const base = `${name.replace(/\.\w+$/, '')}-${result.method}-class${result.classIndex}`;
@@ -56,6 +59,11 @@ function MapPanelsView({ result, thumb, name, progress, stale }: { result: Salie
             </span>
             <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
           </p>
+          {truth && (
+            <p className="small" data-testid="map-truth" data-right={top1 === truth}>
+              True style: <strong>{truth}</strong> · {top1 === truth ? '✓ the top-1 is right' : `✗ the top-1 is ${top1 ?? '—'}`}
+            </p>
+          )}
           <MethodQuickSelect />
         </div>
         <section aria-label="What the network predicts (click a class to explain it)">

@@ -27,7 +27,8 @@ export interface SaliencySlice {
   salBusy: { imageId: string; done: number; total: number; method: string; phase?: 'decode' | 'map' } | null;
   salError: string | null;
   /** Samples other than the photos: paintings of the dataset while a fine-tuned model is tried. */
-  salSampleSet: { label: string; items: { name: string; url: string }[] } | null;
+  /** Samples other than the photos (Try it: held-back paintings, each with its true class). */
+  salSampleSet: { label: string; items: { name: string; url: string; truth?: string }[] } | null;
   /** The compare strip: the same image and class under the methods side by side, per image id. */
   salCompare: Record<string, Partial<Record<string, SaliencyResult>>>;
   salClassModel: { running: boolean; rgba: Uint8ClampedArray | null; width: number; height: number; step: number; score: number; classIndex: number | null };
