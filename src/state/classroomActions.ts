@@ -7,7 +7,8 @@ import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
 import { notify } from './notify';
 import { replayDuration } from './replay';
-import { addSample, pickClass, setSalParams, stepImage } from './saliencyActions';
+import { samplePhotos } from './modelIndex';
+import { addSample, addSampleUrl, pickClass, setSalParams, stepImage } from './saliencyActions';
 import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
 import type { SavedRun } from './slices/transfer';
@@ -152,8 +153,8 @@ export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
     case 'ArrowRight':
       if (s.screen !== 'saliency') return false;
       e.preventDefault();
-      // With fewer than two images the key did nothing, silently: say why.
-      if (s.salImages.length < 2) notify(s.salImages.length ? 'Only one image: add more to step through' : 'No image yet: pick a sample or drop one');
+      // With fewer than two images: the next sample on offer (the key did nothing before); with none, say why.
+      if (s.salImages.length < 2) void stepSample(e.key === 'ArrowLeft' ? -1 : 1).then((ok) => ok || notify('No sample to step to: drop or choose an image'));
       else stepImage(e.key === 'ArrowLeft' ? -1 : 1);
       return true;
     case 'm':
@@ -237,4 +238,21 @@ export function cycleMethod(): SaliencyMethod {
   const next = SALIENCY_METHODS[(SALIENCY_METHODS.indexOf(cur) + 1) % SALIENCY_METHODS.length]!;
   setSalParams({ method: next });
   return next;
+}
+
+/**
+ * ←/→ with fewer than two images: the next (or previous) sample on offer is added — the photos, or
+ * Try it's held-back paintings — so a lecturer steps through them from the keyboard. False: none.
+ */
+async function stepSample(dir: 1 | -1): Promise<boolean> {
+  const offered = get().salSampleSet;
+  const list = offered
+    ? offered.items.map((i) => ({ name: i.name, add: () => addSampleUrl(i.url, i.name) }))
+    : (await samplePhotos()).map((p) => ({ name: p.file, add: () => addSample(p.file) }));
+  if (list.length === 0) return false;
+  const current = get().salImages.find((i) => i.id === get().salActive)?.name;
+  const k = list.findIndex((x) => x.name === current);
+  const next = k < 0 ? (dir > 0 ? 0 : list.length - 1) : (k + dir + list.length) % list.length;
+  await list[next]!.add();
+  return true;
 }

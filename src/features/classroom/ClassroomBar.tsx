@@ -50,7 +50,7 @@ export function Notice() {
 
 const SHORTCUTS: [string, string][] = [
   ['Space', 'Start, pause or resume training (or a replay) — Transfer learning'],
-  ['← / →', 'Previous / next image — Saliency maps'],
+  ['← / →', 'Previous / next image (with one image: the next sample) — Saliency maps'],
   ['M', 'Next saliency method — Saliency maps'],
   ['F', 'Full screen on / off'],
   ['L', 'Lecture mode on / off'],
