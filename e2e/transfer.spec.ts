@@ -123,6 +123,9 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('epoch-row')).toHaveCount(2);
   // Its figures came back, its trained head did not: no Try it or Export that would do nothing.
   await expect(page.getByTestId('run-not-held')).toContainText('Train again to try it or export it');
+  // The loss chart shows that run's batches too, as the epoch chart beside it does (it said "No run yet").
+  await expect(page.getByTestId('loss-chart')).not.toHaveAttribute('data-points', '0');
+  await expect(page.getByTestId('loss-chart').locator('path.recharts-curve').first()).toBeVisible();
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   await expect(page.getByTestId('try-model')).toHaveCount(0);
   await expect(page.getByTestId('export-model')).toHaveCount(0);
@@ -228,14 +231,16 @@ test('pause holds training where it is; resume continues; stop keeps the complet
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('train-progress')).toContainText('paused');
   await expect(page.getByTestId('train-resume')).toBeFocused();
-  // The bar counts batches; the words say which epoch they belong to (the charts' axis).
-  const [, epoch, batchNo, perEpoch] = /epoch (\d+) of 200 · batch (\d+) of (\d+)/.exec((await page.getByTestId('train-progress').textContent()) ?? '')!.map(Number);
+  // The bar counts batches; the words say which epoch they belong to (the charts' axis). Read together:
+  // a batch already in flight when Pause was pressed may still land between two separate reads.
+  const read = await page.getByTestId('train-progress').evaluate((el) => [el.textContent ?? '', el.querySelector('progress')!.getAttribute('value')] as const);
+  const [, epoch, batchNo, perEpoch] = /epoch (\d+) of 200 · batch (\d+) of (\d+)/.exec(read[0])!.map(Number);
   // The batch counted within its epoch (with a batch of 1, an epoch is as many batches as training images).
   expect(batchNo).toBeGreaterThanOrEqual(1);
   expect(batchNo).toBeLessThanOrEqual(perEpoch!);
   expect(epoch).toBeGreaterThanOrEqual(1);
   // The bar counts the run's batches: it agrees with the words.
-  expect(Number(await page.getByTestId('train-progress').locator('progress').getAttribute('value'))).toBe((epoch! - 1) * perEpoch! + batchNo!);
+  expect(Number(read[1])).toBe((epoch! - 1) * perEpoch! + batchNo!);
   const points = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   await page.waitForTimeout(300); // a batch already in flight may still land
   const held = await points();

@@ -84,10 +84,12 @@ export function Charts() {
   const epochRef = useRef<HTMLElement>(null);
   const last = runs.at(-1);
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (last?.epochs ?? []);
-  const losses = live?.batchLosses ?? NO_LOSSES;
+  // Idle after a reload there is no live run: the last saved run's losses (the epoch chart beside it shows that run too; it said "No run yet").
+  const lossRun = live ?? (status === 'idle' ? last : undefined);
+  const losses = lossRun?.batchLosses ?? NO_LOSSES;
   // Batches an epoch: from what the run drew once an epoch has ended, else from the split and the batch size.
   const perEpoch = useStore((s) => Math.ceil((s.tlDataset?.train ?? 0) / Math.max(1, s.tlConfig.batchSize)));
-  const k = smoothingFor(live?.epochs.length ? losses.length / live.epochs.length : perEpoch);
+  const k = smoothingFor(lossRun?.epochs.length ? losses.length / lossRun.epochs.length : perEpoch);
   const lossData = useMemo(() => lossRows(losses, 400, k), [losses, k]);
   const candidates = runs.filter((r) => r !== replayed);
   // By default the recent runs on the dataset in the studio: accuracies on other datasets (other
