@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { loadDatasetFiles, loadDatasetZip, loadManifest, preparedDatasets, type PreparedDataset } from '../../state/transferActions';
 import { useStore } from '../../state/store';
+import { PANEL_TITLE } from '../../state/trainBlocker';
 
 export function DatasetPanel() {
   const ds = useStore((s) => s.tlDataset);
@@ -21,7 +22,7 @@ export function DatasetPanel() {
   return (
     <section className="panel" aria-labelledby="data-h">
       <h2 id="data-h" tabIndex={-1}>
-        1 · Paintings
+        {PANEL_TITLE.data}
       </h2>
       {sample && (
         <p>

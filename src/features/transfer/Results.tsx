@@ -115,7 +115,7 @@ export function Results() {
           )}
           {!held && (
             <p className="hint" data-testid="run-not-held">
-              These figures were kept; the model this run trained was not (the page was reloaded since, or the training worker started again). Train again to try it or export it.
+              This run's figures are kept; its trained model is not (a reload, a restarted training worker or runs imported from a file keep only the figures). Train again to try it or export it.
             </p>
           )}
           <div className="row">

@@ -2,6 +2,7 @@
 import { STRATEGIES, strategyLabel, type Strategy } from '../../ml/core/vocab';
 import { setStrategy } from '../../state/transferActions';
 import { useStore } from '../../state/store';
+import { PANEL_TITLE } from '../../state/trainBlocker';
 
 
 export function StrategyPanel() {
@@ -14,7 +15,7 @@ export function StrategyPanel() {
   return (
     <section className="panel" aria-labelledby="strategy-h">
       <h2 id="strategy-h" tabIndex={-1}>
-        2 · Model surgery
+        {PANEL_TITLE.strategy}
       </h2>
       <label>
         Strategy{' '}

@@ -26,7 +26,6 @@ export interface SaliencySlice {
   /** Work in progress: decoding dropped files, or a map (method, passes done of total). */
   salBusy: { imageId: string; done: number; total: number; method: string; phase?: 'decode' | 'map' } | null;
   salError: string | null;
-  /** Samples other than the photos: paintings of the dataset while a fine-tuned model is tried. */
   /** Samples other than the photos (Try it: held-back paintings, each with its true class). */
   salSampleSet: { label: string; items: { name: string; url: string; truth?: string }[] } | null;
   /** The compare strip: the same image and class under the methods side by side, per image id. */
