@@ -120,8 +120,26 @@ function tickOverlaps(page: Page): Promise<string[]> {
   });
 }
 
-/** The Learn drawer: everything in it inside its width (tables scroll inside their own box), and its Close button on screen. */
-function drawerProblems(page: Page): Promise<string[]> {
+/**
+ * On a projector every word is at least 16 px: in the Learn drawer at any width (its layer table was
+ * 13.6 px), on the whole page from 1280 px up (the header was 15.4 px there).
+ */
+function smallText(page: Page, root: string): Promise<string[]> {
+  return page.evaluate((root) => {
+    if (!document.querySelector('.app.lecture')) return [];
+    const within = document.querySelector(root);
+    if (!within) return [];
+    const small = [...within.querySelectorAll('*')].filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()) && el.getClientRects().length > 0 && !el.closest('.sr-only, svg') && parseFloat(getComputedStyle(el).fontSize) < 16);
+    return small.length ? [`${small.length} texts in ${root} are under 16 px, e.g. "${small[0]!.textContent!.trim().slice(0, 24)}" at ${getComputedStyle(small[0]!).fontSize}`] : [];
+  }, root);
+}
+
+/** The Learn drawer: everything in it inside its width (tables scroll inside their own box), its Close button on screen, its words projector-sized. */
+async function drawerProblems(page: Page): Promise<string[]> {
+  return [...(await drawerBox(page)), ...(await smallText(page, '#learn'))];
+}
+
+function drawerBox(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     const drawer = document.querySelector('#learn');
@@ -140,11 +158,6 @@ function drawerProblems(page: Page): Promise<string[]> {
       const header = document.querySelector('header.top')!.getBoundingClientRect();
       if (screen && Math.abs(box.top - screen.top) > 2) out.push(`the Learn drawer's top is ${Math.round(box.top - screen.top)}px off the screen's first panel`);
       if (Math.abs(box.right - header.right) > 2) out.push(`the Learn drawer's right edge is ${Math.round(box.right - header.right)}px off the header's`);
-    }
-    // On a projector every word in it is at least 16 px (the layer table was 13.6 px).
-    if (document.querySelector('.app.lecture')) {
-      const small = [...drawer.querySelectorAll('*')].filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()) && el.getClientRects().length > 0 && !el.closest('.sr-only, svg') && parseFloat(getComputedStyle(el).fontSize) < 16);
-      if (small.length) out.push(`${small.length} texts in the Learn drawer are under 16 px, e.g. "${small[0]!.textContent!.trim().slice(0, 24)}" at ${getComputedStyle(small[0]!).fontSize}`);
     }
     const close = document.querySelector('[data-testid="learn-close"]')?.getBoundingClientRect();
     if (!close || close.right > window.innerWidth || close.bottom > window.innerHeight || close.top < 0) out.push('the Learn drawer\'s Close button is off screen');
@@ -200,6 +213,7 @@ for (const size of SIZES)
       for (const p of await clipped(page)) problems.push(`${where}: ${p}`);
       for (const p of await tickOverlaps(page)) problems.push(`${where}: ${p}`);
       if ((await headerRows(page)) > 1) problems.push(`${where}: the header takes two rows`);
+      if (size.width >= 1280) for (const p of await smallText(page, 'body')) problems.push(`${where}: ${p}`);
       for (const id of first) {
         const miss = await inFirstScreen(page, id);
         if (miss) problems.push(`${where}: ${miss}`);
@@ -221,7 +235,8 @@ for (const size of SIZES)
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
       // The photo's map and what the network predicts, together on one projected screen.
-      await check(`saliency ${lecture ? 'lecture' : 'light'}`, ['saliency-map', 'saliency-predictions', 'map-method']);
+      // On the projector, with the display controls that change the map (they were 75 px below the first screen at 1280×720).
+      await check(`saliency ${lecture ? 'lecture' : 'light'}`, ['saliency-map', 'saliency-predictions', 'map-method', ...(lecture ? ['colormap-select', 'clip-range'] : [])]);
       if (lecture) {
         // Explaining the second class: the map is redrawn where it was (a caption above the list pushed it 80 px down).
         const mapTop = async () => (await page.getByTestId('saliency-map').boundingBox())!.y;

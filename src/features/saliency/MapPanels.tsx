@@ -50,14 +50,16 @@ function MapPanelsView({ result, thumb, name, progress, stale }: { result: Salie
           <h3 id="maps-h" title={result.label}>
             Why “{shortLabel(result.label)}”?
           </h3>
-          <p className="small" data-testid="map-info">
-            {name} ·{' '}
+          {/* On the projector one line (the backend is on the chip): a long file name is cut short (…), not the time after it. */}
+          <p className="small map-info" data-testid="map-info" title={name}>
+            <span className="file">{name}</span> ·{' '}
             {/* The numbers are for the curious: hidden on the projector, where they wrapped over five lines (the method shows in the select below). */}
             <span className="secondary">
               {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}
               {result.method === 'vanilla' && <> · max |∂S_c/∂I| = {result.maxGrad.toPrecision(3)}</>} ·{' '}
             </span>
-            <strong data-testid="map-time">{formatMs(result.ms)}</strong> on {result.backend}
+            <strong data-testid="map-time">{formatMs(result.ms)}</strong>
+            <span className="secondary"> on {result.backend}</span>
           </p>
           {truth && (
             <p className="small" data-testid="map-truth" data-right={top1 === truth}>
