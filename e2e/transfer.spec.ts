@@ -69,6 +69,7 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   console.log(`first run ${firstMs} ms, second run (feature cache) ${secondMs} ms`);
   expect(secondMs).toBeLessThan(firstMs);
   await expect(page.getByTestId('run-legend')).toContainText('mixup α 0.4');
+  await expect(page.getByTestId('same-curve')).toHaveCount(0); // another seed: its own line
 
   // Try it: the fine-tuned model explains a painting on the saliency screen.
   await page.getByTestId('try-model').click();
@@ -191,6 +192,10 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
   await expect(page.getByTestId('epoch-chart').locator('path.recharts-curve')).toHaveCount(4);
   // Each epoch is a measured point, drawn as a dot: 4 curves × 2 epochs (a one-epoch curve would otherwise be invisible).
   await expect(page.getByTestId('epoch-chart').locator('.recharts-line-dot')).toHaveCount(8);
+  // The same run again (same seed and settings) draws its accuracy exactly on the first's: the legend says so, not a line gone missing.
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run-legend').locator('li')).toHaveCount(2, { timeout: 120_000 });
+  await expect(page.getByTestId('same-curve')).toContainText('the same seed and settings', { timeout: 60_000 });
 });
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyRows, debiasedSmooth, defaultRuns, lossRows, sharedClassCount, smoothingFor } from './chartData';
+import { accuracyRows, debiasedSmooth, defaultRuns, lossRows, repeatedCurves, sharedClassCount, smoothingFor } from './chartData';
 
 describe('chart data', () => {
   it('debiased smoothing starts on the data (no lag on a short run) and follows a step', () => {
@@ -69,5 +69,26 @@ describe('chart data', () => {
     expect(sharedClassCount([3, 3], 0)).toBe(3);
     expect(sharedClassCount([3, 2], 7)).toBe(0);
     expect(sharedClassCount([], 7)).toBe(7);
+  });
+});
+
+describe('repeatedCurves', () => {
+  it('names, for a run whose curve repeats an earlier one point for point, that earlier run, and whether the settings are the same', () => {
+    const runs = [
+      { id: 'a', valAcc: [0.2, 0.3, 0.35], settings: 'seed 1' },
+      { id: 'b', valAcc: [0.2, 0.31, 0.35], settings: 'seed 1' }, // one epoch differs
+      { id: 'c', valAcc: [0.2, 0.3, 0.35], settings: 'seed 1' }, // a's seed and settings again
+      { id: 'd', valAcc: [0.2, 0.3, 0.35], settings: 'seed 2' }, // the same curve by chance (a small validation set): under a, not under c
+      { id: 'e', valAcc: [0.2, 0.3], settings: 'seed 1' }, // a's first two epochs only: a different run
+    ];
+    expect([...repeatedCurves(runs)]).toEqual([
+      ['c', { of: 'a', sameSettings: true }],
+      ['d', { of: 'a', sameSettings: false }],
+    ]);
+  });
+
+  it('says nothing of runs with no epochs yet, or of a single run', () => {
+    expect(repeatedCurves([{ id: 'a', valAcc: [], settings: '' }, { id: 'b', valAcc: [], settings: '' }]).size).toBe(0);
+    expect(repeatedCurves([{ id: 'a', valAcc: [0.5], settings: '' }]).size).toBe(0);
   });
 });

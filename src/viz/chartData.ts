@@ -64,3 +64,17 @@ export function sharedClassCount(counts: readonly number[], fallback: number): n
   const distinct = new Set(counts);
   return distinct.size === 1 ? counts[0]! : distinct.size === 0 ? fallback : 0;
 }
+
+/**
+ * For each run, the earlier run on show whose curve it repeats point for point, by id: its line lies
+ * exactly on that one's, so the legend says so, and why when the settings (`settings`: any fingerprint
+ * of seed, model, data and recipe) are the same too: the same seed and settings give the same run.
+ */
+export function repeatedCurves(runs: readonly { id: string; valAcc: readonly number[]; settings: string }[]): Map<string, { of: string; sameSettings: boolean }> {
+  const out = new Map<string, { of: string; sameSettings: boolean }>();
+  runs.forEach((r, i) => {
+    const first = runs.slice(0, i).find((q) => !out.has(q.id) && q.valAcc.length === r.valAcc.length && q.valAcc.every((v, e) => v === r.valAcc[e]));
+    if (first && r.valAcc.length > 0) out.set(r.id, { of: first.id, sameSettings: first.settings === r.settings });
+  });
+  return out;
+}

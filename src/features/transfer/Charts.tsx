@@ -5,7 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
-import { accuracyRows, defaultRuns, lossRows, sharedClassCount, smoothingFor } from '../../viz/chartData';
+import { accuracyRows, defaultRuns, lossRows, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
@@ -97,6 +97,9 @@ export function Charts() {
   const shownIds = picked ?? defaultRuns(candidates, dataset?.name, RECENT);
   const datasets = new Set(candidates.map((r) => r.dataset));
   const shown = candidates.filter((r) => shownIds.has(r.id));
+  // A run with another's seed and settings draws the same line, exactly on it: the legend says whose.
+  const repeats = repeatedCurves(shown.map((r) => ({ id: r.id, valAcc: r.epochs.map((e) => e.valAcc), settings: JSON.stringify([r.model, r.dataset, r.strategy, r.config]) })));
+  const labelOf = (id: string) => runs.find((r) => r.id === id)?.label ?? id;
   const colour = (id: string) => COLORS[Math.max(0, candidates.findIndex((r) => r.id === id)) % COLORS.length]!;
   const accData = accuracyRows([
     ...shown.map((r) => ({ id: r.id, valAcc: r.epochs.map((e) => e.valAcc) })),
@@ -171,6 +174,14 @@ export function Charts() {
                   <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {r.label}
                   {datasets.size > 1 ? ` · ${r.dataset}` : ''}
                 </label>
+                {repeats.has(r.id) && (
+                  <span className="small" data-testid="same-curve">
+                    {' '}
+                    · the same line as <span className="swatch" style={{ background: colour(repeats.get(r.id)!.of) }} />
+                    <span className="sr-only">{labelOf(repeats.get(r.id)!.of)}</span>
+                    {repeats.get(r.id)!.sameSettings ? ' (the same seed and settings: another seed shows how much runs vary)' : ''}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
