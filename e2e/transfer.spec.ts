@@ -113,6 +113,26 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   // Beside it, what the fine-tuned head makes of the same paintings; then both by UMAP.
   await expect(page.getByTestId('embedding-plot-head')).toHaveAttribute('data-points', '60');
   await expect(page.getByTestId('embedding-plot-head')).toContainText('After training');
+  // From the keyboard: Tab reaches the plot, the arrows go from painting to painting, the one reached is
+  // ringed in both plots and named below them; Escape lets it go.
+  await page.getByTestId('embedding-umap').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('embedding-plot').locator('.embedding-keys')).toBeFocused();
+  const chosen = page.getByTestId('embedding-chosen');
+  await page.keyboard.press('ArrowRight');
+  await expect(chosen).toHaveAttribute('data-source', /.+/);
+  await expect(chosen).toContainText(/(training|validation) painting/);
+  await expect(page.locator('.embedding-ring')).toHaveCount(2);
+  const seen = new Set([await chosen.getAttribute('data-source')]);
+  for (const key of ['ArrowRight', 'ArrowUp', 'ArrowLeft', 'ArrowDown', 'ArrowRight', 'ArrowDown']) {
+    await page.keyboard.press(key);
+    seen.add(await chosen.getAttribute('data-source'));
+  }
+  expect(seen.size).toBeGreaterThan(1);
+  await expect(page.getByTestId('embedding-plot').locator('.recharts-symbols')).toHaveCount(60); // the ring is not a painting
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.embedding-ring')).toHaveCount(0);
+  await expect(chosen).not.toHaveAttribute('data-source', /.+/);
   await page.getByTestId('embedding-umap').click();
   await expect(page.getByTestId('embedding-plot-head')).toHaveAttribute('data-method', 'umap', { timeout: 60_000 });
   await expect(page.getByTestId('embedding-plot')).toHaveAttribute('data-method', 'umap');
