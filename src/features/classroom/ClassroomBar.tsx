@@ -52,6 +52,7 @@ const SHORTCUTS: [string, string][] = [
   ['Space', 'Start, pause or resume training (or a replay) — Transfer learning'],
   ['← / →', 'Previous / next image (with one image: the next sample) — Saliency maps'],
   ['M', 'Next saliency method — Saliency maps'],
+  ['← ↑ → ↓', 'In a feature-space plot (Tab to it): the nearest painting that way — Transfer learning'],
   ['F', 'Full screen on / off'],
   ['L', 'Lecture mode on / off'],
   ['?', 'Show or hide this list'],
