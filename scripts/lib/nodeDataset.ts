@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
+import { classCounts, classesWithImages, fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
 import { fetchAll } from '../../src/ml/runtime/download';
 import type { RgbImage } from '../../src/ml/runtime/preprocess';
 import { decodeImageBytes, MAX_IMAGE_BYTES } from './nodeImage';
@@ -29,7 +29,7 @@ function walk(dir: string, out: string[] = []): string[] {
  * any image is read (train and probe both read every image, then failed inside TF.js).
  */
 export function requireTwoClasses(ds: Dataset, whose = 'a classifier'): void {
-  const withImages = new Set(ds.items.map((it) => it.label)).size;
+  const withImages = classesWithImages(classCounts(ds));
   if (withImages < 2)
     throw new UsageError(`${ds.name} has images in ${withImages === 1 ? `one class only (${ds.classes[ds.items[0]!.label]})` : 'no class'}: ${whose} needs at least two (one sub-folder of images per class)`);
 }

@@ -4,11 +4,14 @@
  * is screens below it, so a greyed-out Train would otherwise go unexplained on the projector.
  * Likewise for resuming a run a reload cut off.
  */
+import { classesWithImages } from '../ml/core/dataset';
 import type { TransferSlice } from './slices/transfer';
 
 /** The studio panel where a blocker is mended: the page makes it a link there. */
 export type BlockerPanel = 'data' | 'strategy';
 export const PANEL_TITLE: Record<BlockerPanel, string> = { data: '1 · Paintings', strategy: '2 · Model surgery' };
+/** The panel's heading id: the panel labels itself with it, and the link scrolls to it. */
+export const PANEL_HEADING: Record<BlockerPanel, string> = { data: 'data-h', strategy: 'strategy-h' };
 export interface Blocker {
   text: string;
   panel?: BlockerPanel;
@@ -19,7 +22,7 @@ export function trainBlocker(s: Pick<TransferSlice, 'tlModel' | 'tlModelError' |
   if (s.tlDatasetBusy) return { text: 'Reading the dataset…' };
   if (!s.tlDataset) return s.tlDatasetError ? { text: `No dataset: ${s.tlDatasetError}` } : { text: 'Choose the paintings first', panel: 'data' };
   const d = s.tlDataset;
-  const classes = d.counts.filter((c) => c > 0).length;
+  const classes = classesWithImages(d.counts);
   if (classes < 2) return { text: `${d.name} has images in ${classes === 1 ? 'one class only' : 'no class'}: a classifier needs at least two`, panel: 'data' };
   if (d.train === 0 || d.val === 0) return { text: `The ${d.train === 0 ? 'training' : 'validation'} split is empty: add images or change the validation share`, panel: 'data' };
   if (s.tlPlan?.error) return { text: s.tlPlan.error, panel: 'strategy' };

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { loadDatasetFiles, loadDatasetZip, loadManifest, preparedDatasets, type PreparedDataset } from '../../state/transferActions';
 import { useStore } from '../../state/store';
-import { PANEL_TITLE } from '../../state/trainBlocker';
+import { PANEL_HEADING, PANEL_TITLE } from '../../state/trainBlocker';
 
 export function DatasetPanel() {
   const ds = useStore((s) => s.tlDataset);
@@ -20,8 +20,8 @@ export function DatasetPanel() {
   const sample = prepared.find((d) => d.sample);
   const others = prepared.filter((d) => !d.sample);
   return (
-    <section className="panel" aria-labelledby="data-h">
-      <h2 id="data-h" tabIndex={-1}>
+    <section className="panel" aria-labelledby={PANEL_HEADING.data}>
+      <h2 id={PANEL_HEADING.data} tabIndex={-1}>
         {PANEL_TITLE.data}
       </h2>
       {sample && (

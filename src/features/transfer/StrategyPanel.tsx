@@ -2,8 +2,7 @@
 import { STRATEGIES, strategyLabel, type Strategy } from '../../ml/core/vocab';
 import { setStrategy } from '../../state/transferActions';
 import { useStore } from '../../state/store';
-import { PANEL_TITLE } from '../../state/trainBlocker';
-
+import { PANEL_HEADING, PANEL_TITLE } from '../../state/trainBlocker';
 
 export function StrategyPanel() {
   const model = useStore((s) => s.tlModel);
@@ -13,8 +12,8 @@ export function StrategyPanel() {
   const lecture = useStore((s) => s.lecture);
   const trained = plan?.rows.filter((r) => r.status === 'new' || r.status === 'trainable').length ?? 0;
   return (
-    <section className="panel" aria-labelledby="strategy-h">
-      <h2 id="strategy-h" tabIndex={-1}>
+    <section className="panel" aria-labelledby={PANEL_HEADING.strategy}>
+      <h2 id={PANEL_HEADING.strategy} tabIndex={-1}>
         {PANEL_TITLE.strategy}
       </h2>
       <label>

@@ -6,7 +6,7 @@ import { useFocusNext } from '../shared/useFocusNext';
 import { clearFeatureCache, loadSampleDataset, pauseTraining, preparedDatasets, setConfig, startTraining, stopTraining } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import type { EpochAt } from '../../state/slices/transfer';
-import { PANEL_TITLE, trainBlocker, type Blocker, type BlockerPanel } from '../../state/trainBlocker';
+import { PANEL_HEADING, PANEL_TITLE, trainBlocker, type Blocker } from '../../state/trainBlocker';
 import { useShallow } from 'zustand/react/shallow';
 
 const PHASE = { download: 'Downloading images', features: 'Running the frozen trunk (feature cache)', train: 'Training the head' } as const;
@@ -19,8 +19,6 @@ function counts(p: { phase: keyof typeof PHASE; done: number; total: number; at?
 
 const showResults = () => showPanel('results-h');
 
-const PANELS: Record<BlockerPanel, string> = { data: 'data-h', strategy: 'strategy-h' };
-
 /** The reason Train waits; the panel it names is a link there (in lecture mode that panel sits below the results). */
 function BlockerText({ blocker }: { blocker: Blocker }) {
   const { text, panel } = blocker;
@@ -28,7 +26,7 @@ function BlockerText({ blocker }: { blocker: Blocker }) {
   return (
     <>
       {text} (
-      <button type="button" className="link inline" data-testid="blocker-panel" onClick={() => showPanel(PANELS[panel])}>
+      <button type="button" className="link inline" data-testid="blocker-panel" onClick={() => showPanel(PANEL_HEADING[panel])}>
         {PANEL_TITLE[panel]} ↓
       </button>
       )

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, datasetWarnings, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, classesWithImages, datasetWarnings, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -29,6 +29,12 @@ describe('datasets', () => {
     expect(classesOf(['photos/2019/cats/1.jpg', 'photos/2019/dogs/2.jpg'])).toEqual(['photos/2019/cats/1.jpg→cats', 'photos/2019/dogs/2.jpg→dogs']);
     // Windows separators, as a zip made there lists them.
     expect(classesOf(['art\\Baroque\\a.jpg', 'art\\Symbolism\\b.jpg'])).toEqual(['art\\Baroque\\a.jpg→Baroque', 'art\\Symbolism\\b.jpg→Symbolism']);
+  });
+
+  it('counts the classes that have images (a class folder with none does not count)', () => {
+    expect(classesWithImages([3, 0, 1])).toBe(2);
+    expect(classesWithImages([0, 0])).toBe(0);
+    expect(classesWithImages(classCounts(fromPaths(['x/A/1.jpg', 'x/A/2.jpg'])))).toBe(1);
   });
 
   it('warns about a single class, tiny classes and duplicates', () => {

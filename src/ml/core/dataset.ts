@@ -232,11 +232,16 @@ export function classCounts(ds: Dataset): number[] {
   return counts;
 }
 
+/** How many classes have at least one image: a classifier needs two (the page, the worker and the CLIs all ask). */
+export function classesWithImages(counts: readonly number[]): number {
+  return counts.filter((c) => c > 0).length;
+}
+
 /** Problems a student should see before training. */
 export function datasetWarnings(ds: Dataset): string[] {
   const w: string[] = [];
   const counts = classCounts(ds);
-  const used = counts.filter((c) => c > 0).length;
+  const used = classesWithImages(counts);
   if (ds.items.length === 0) w.push('no images found: the dataset needs one sub-folder of images per class');
   else if (used < 2) w.push(`only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two`);
   counts.forEach((c, i) => {
