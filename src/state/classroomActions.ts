@@ -8,7 +8,8 @@ import { goTo, onModelLoaded } from './actions';
 import { notify } from './notify';
 import { replayDuration } from './replay';
 import { samplePhotos } from './modelIndex';
-import { addSample, addSampleUrl, pickClass, setSalParams, stepImage } from './saliencyActions';
+import { addSample, pickClass, setSalParams, stepImage } from './saliencyActions';
+import { samplesOnOffer } from './sampleOffer';
 import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
 import type { SavedRun } from './slices/transfer';
@@ -245,10 +246,7 @@ export function cycleMethod(): SaliencyMethod {
  * Try it's held-back paintings — so a lecturer steps through them from the keyboard. False: none.
  */
 async function stepSample(dir: 1 | -1): Promise<boolean> {
-  const offered = get().salSampleSet;
-  const list = offered
-    ? offered.items.map((i) => ({ name: i.name, add: () => addSampleUrl(i.url, i.name) }))
-    : (await samplePhotos()).map((p) => ({ name: p.file, add: () => addSample(p.file) }));
+  const list = samplesOnOffer(get().salSampleSet, get().salSampleSet ? [] : await samplePhotos());
   if (list.length === 0) return false;
   const current = get().salImages.find((i) => i.id === get().salActive)?.name;
   const k = list.findIndex((x) => x.name === current);

@@ -1,7 +1,8 @@
 /** File picker, sample strip; drop and paste are handled page-wide by the screen. */
 import { useEffect, useRef, useState } from 'react';
 import { samplePhotos, type SamplePhoto } from '../../state/modelIndex';
-import { addImageFiles, addSample, addSampleUrl } from '../../state/saliencyActions';
+import { addImageFiles } from '../../state/saliencyActions';
+import { samplesOnOffer } from '../../state/sampleOffer';
 import { useStore } from '../../state/store';
 import { WebcamCapture } from './WebcamCapture';
 
@@ -10,6 +11,7 @@ export function ImageInput() {
   const input = useRef<HTMLInputElement>(null);
   const [samples, setSamples] = useState<SamplePhoto[]>([]);
   const sampleSet = useStore((s) => s.salSampleSet);
+  const offered = samplesOnOffer(sampleSet, samples);
   useEffect(() => {
     void samplePhotos().then(setSamples);
   }, []);
@@ -35,22 +37,12 @@ export function ImageInput() {
         />
       </div>
       <WebcamCapture />
-      {sampleSet && <p className="small samples-label">{sampleSet.label}: click one to see the style the model predicts, and why.</p>}
-      {sampleSet && (
-        <div className="samples" role="group" aria-label={sampleSet.label} data-testid="painting-samples">
-          {sampleSet.items.map((s) => (
-            <button key={s.url} type="button" className="sample" onClick={() => void addSampleUrl(s.url, s.name)} title={s.name}>
-              <img src={s.url} alt={s.name} loading="lazy" />
-            </button>
-          ))}
-        </div>
-      )}
-      {!sampleSet && samples.length > 0 && <p className="small samples-label">Or try a sample photo:</p>}
-      {!sampleSet && samples.length > 0 && (
-        <div className="samples" role="group" aria-label="Sample images">
-          {samples.map((s) => (
-            <button key={s.file} type="button" className="sample" onClick={() => void addSample(s.file)} data-testid={`sample-${s.file}`} title={s.subject}>
-              <img src={s.url} alt={s.subject} loading="lazy" />
+      {offered.length > 0 && <p className="small samples-label">{sampleSet ? `${sampleSet.label}: click one to see the style the model predicts, and why.` : 'Or try a sample photo:'}</p>}
+      {offered.length > 0 && (
+        <div className="samples" role="group" aria-label={sampleSet?.label ?? 'Sample images'} data-testid={sampleSet ? 'painting-samples' : undefined}>
+          {offered.map((s) => (
+            <button key={s.url} type="button" className="sample" onClick={() => void s.add()} data-testid={s.testId} title={s.title}>
+              <img src={s.url} alt={s.title} loading="lazy" />
             </button>
           ))}
         </div>
