@@ -25,33 +25,11 @@ export function startTransfer(): Promise<void> {
   });
 }
 import { useStore } from './store';
-import type { EpochAt, SavedRun } from './slices/transfer';
+import type { SavedRun } from './slices/transfer';
+import { bufferBatch, bufferEpoch, flush } from './liveBuffer';
 
 const set = useStore.setState;
 const get = useStore.getState;
-
-const FLUSH_MS = 150;
-let pendingLosses: number[] = [];
-let pendingProgress: { done: number; total: number; at: EpochAt } | null = null;
-let flushTimer: ReturnType<typeof setTimeout> | null = null;
-
-function flush(): void {
-  if (flushTimer) clearTimeout(flushTimer);
-  flushTimer = null;
-  const live = get().tlLive;
-  if (!live || (pendingLosses.length === 0 && !pendingProgress)) return;
-  const p = get().tlProgress;
-  set({
-    tlLive: { ...live, batchLosses: [...live.batchLosses, ...pendingLosses] },
-    ...(pendingProgress ? { tlProgress: { phase: 'train' as const, ...pendingProgress, startedAt: p?.phase === 'train' ? p.startedAt : performance.now() } } : {}),
-  });
-  pendingLosses = [];
-  pendingProgress = null;
-}
-
-function flushSoon(): void {
-  flushTimer ??= setTimeout(flush, FLUSH_MS);
-}
 
 export async function refreshPlan(): Promise<void> {
   if (!get().tlModel) return;
@@ -188,15 +166,9 @@ export async function runTraining(strategy: Strategy, config: TrainConfig, attem
         const p = get().tlProgress;
         set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
       } else if (ev.type === 'batch') {
-        // Batches can arrive hundreds of times a second: buffer them and re-render at most
-        // every FLUSH_MS, so the page stays responsive however small the batch.
-        pendingLosses.push(ev.loss);
-        pendingProgress = { done: (ev.epoch - 1) * ev.batches + ev.batch, total: config.epochs * ev.batches, at: { epoch: ev.epoch, epochs: config.epochs, batch: ev.batch, batches: ev.batches } };
-        flushSoon();
+        bufferBatch(ev.loss, { done: (ev.epoch - 1) * ev.batches + ev.batch, total: config.epochs * ev.batches, at: { epoch: ev.epoch, epochs: config.epochs, batch: ev.batch, batches: ev.batches } });
       } else if (ev.type === 'epoch') {
-        flush();
-        const live = get().tlLive!;
-        set({ tlLive: { ...live, epochs: [...live.epochs, ev.stats] } });
+        bufferEpoch(ev.stats);
       } else if (ev.type === 'checkpoint') {
         session.checkpoint = ev.checkpoint;
       }

@@ -38,6 +38,8 @@ function axes(fs: number) {
 const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Epoch curves are measurements: straight segments, each epoch a dot (so the first epoch shows at all), never dashed. */
 const EPOCH_DOT = { r: 2.5, strokeDasharray: '0' } as const;
+/** A dot per epoch while they can be told apart (and drawn quickly): a long run is a line. */
+const dotsFor = (epochs: number) => (epochs <= 60 ? EPOCH_DOT : false);
 
 function PngButton({ target, name }: { target: React.RefObject<HTMLElement | null>; name: string }) {
   return (
@@ -155,9 +157,9 @@ export function Charts() {
               {/* Named in the caption: a "chance" label inside the plot sat on the curves that start there. */}
               {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" />}
               {shown.map((r, i) => (
-                <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={EPOCH_DOT} isAnimationActive={false} />
+                <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={dotsFor(accData.length)} isAnimationActive={false} />
               ))}
-              {status !== 'idle' && <Line type="linear" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={EPOCH_DOT} isAnimationActive={false} />}
+              {status !== 'idle' && <Line type="linear" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={dotsFor(accData.length)} isAnimationActive={false} />}
             </LineChart>
           </ResponsiveContainer>
         )}
@@ -206,10 +208,10 @@ export function Charts() {
             <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
             <Legend verticalAlign="top" height={ax.legend} />
-            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={EPOCH_DOT} isAnimationActive={false} />
-            <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={EPOCH_DOT} isAnimationActive={false} />
-            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={EPOCH_DOT} isAnimationActive={false} />
-            <Line yAxisId="acc" type="linear" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={EPOCH_DOT} isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length)} isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={dotsFor(epochs.length)} isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={dotsFor(epochs.length)} isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={dotsFor(epochs.length)} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
         )}

@@ -5,6 +5,9 @@ import { EmbeddingPlot } from './EmbeddingPlot';
 import { deleteRun, exportModel, exportRuns, imageUrl, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 
+/** The table's rows: the last ones of a long run (a thousand rows redrawn each epoch held the page up); the charts and the CSV have every epoch. */
+const ROWS = 100;
+
 export function Results() {
   const live = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);
@@ -33,7 +36,7 @@ export function Results() {
             </tr>
           </thead>
           <tbody>
-            {epochs.map((e) => (
+            {epochs.slice(-ROWS).map((e) => (
               <tr key={e.epoch} data-testid="epoch-row" data-val-acc={e.valAcc.toFixed(4)}>
                 <td>{e.epoch}</td>
                 <td>{e.trainLoss.toFixed(3)}</td>
@@ -45,6 +48,11 @@ export function Results() {
             ))}
           </tbody>
         </table>
+      )}
+      {epochs.length > ROWS && (
+        <p className="small" data-testid="epoch-rows-note">
+          The last {ROWS} of {epochs.length} epochs; the charts above and Runs as CSV have every one.
+        </p>
       )}
       {run && status === 'idle' && (
         <>
