@@ -82,6 +82,10 @@ test('a text file among several photos is named in the message; the photos still
   await dropFiles(page, [join(SHARED, 'images/owl.jpg'), join(FIXTURES, 'not-an-image.jpg'), join(SHARED, 'images/flamingo.jpg')]);
   await expect(page.getByTestId('error-message')).toContainText('not-an-image.jpg');
   await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(2);
+  // Two bad files: one line each under a count (they ran together as one sentence).
+  await dropFiles(page, [join(FIXTURES, 'not-an-image.jpg'), join(FIXTURES, 'strip-5000x1.png')]);
+  await expect(page.getByTestId('error-message')).toHaveText(/^2 files were left out:\s+• not-an-image\.jpg .*\s+• strip-5000x1\.png is too elongated/);
+  await expect(page.getByTestId('error-message')).toHaveCSS('white-space', 'pre-line');
 });
 
 test('studio: a non-zip picked as a zip, and numbers out of range, each get one clear note', async ({ page }) => {
@@ -105,6 +109,20 @@ test('studio: a non-zip picked as a zip, and numbers out of range, each get one 
   await expect(page.getByTestId('epochs-input')).toHaveValue('10000');
   await page.getByLabel('Dropout', { exact: true }).fill('1.5');
   await expect(page.getByTestId('recipe-note').last()).toContainText('using 0.95');
+  // A learning rate below the field's step is still a learning rate (Adam's usual 1e-4): kept, no note (it became 0.001).
+  const lr = page.getByLabel('Learning rate', { exact: true });
+  await lr.fill('0.0001');
+  await lr.blur();
+  await expect(lr).toHaveValue('0.0001');
+  await expect(page.getByTestId('recipe-note').filter({ hasText: 'Learning rate' })).toHaveCount(0);
+  // A fraction where a whole number is needed is said as such (it said "2.5 is outside [1, 10000]").
+  const epochNote = page.getByTestId('recipe-note').filter({ hasText: 'Epochs' });
+  await page.getByTestId('epochs-input').fill('2.5');
+  await expect(epochNote).toHaveText('Epochs: 2.5 is not a whole number; using 3');
+  // Back in the field, its note goes: it explained the last value typed, not the next.
+  await page.getByTestId('epochs-input').blur();
+  await page.getByTestId('epochs-input').focus();
+  await expect(epochNote).toHaveCount(0);
 });
 
 test('soak: 15 saliency maps and 3 training runs with export leave tensors and heap flat in both workers', async ({ page }) => {

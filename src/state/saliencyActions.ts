@@ -10,7 +10,7 @@ import { notify } from './notify';
 import { backendsAfter, isRecoverable } from './recovery';
 import { cachedMap, forgetAllMaps, forgetImage, mapKey, rememberMap } from './saliencyCache';
 import { useStore, type SalImage, type SaliencySlice } from './store';
-import { errorText as message } from '../lib/errorText';
+import { errorText as message, filesLeftOut } from '../lib/errorText';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -80,7 +80,7 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   // Input problems stay on screen while the good images get their maps (a new map clears only map errors).
   inputError = errors.length > 0;
   if (get().salBusy?.phase === 'decode') set({ salBusy: null });
-  set({ salError: errors.length ? errors.join(' ') : null });
+  set({ salError: filesLeftOut(errors) });
   if (added.length === 0) return;
   set((s) => ({ salImages: [...s.salImages, ...added], salActive: added[0]!.id }));
   pending.push(...added.map((a) => a.id));

@@ -29,10 +29,14 @@ function Num({ label, value, step, range, onChange, testId }: { label: string; v
           const v = Number(e.target.value);
           if (!Number.isFinite(v)) return setNote(`${label}: "${e.target.value}" is not a number; keeping ${value}`);
           const c = clampToRange(v, range, step);
-          setNote(c.clamped ? `${label}: ${v} is outside ${range.exclusiveMin ? '(' : '['}${range.min}, ${range.max}${range.exclusiveMax ? ')' : ']'}; using ${c.value}` : null);
+          const bounds = `${range.exclusiveMin ? '(' : '['}${range.min}, ${range.max}${range.exclusiveMax ? ')' : ']'}`;
+          const why = range.integer && c.value === Math.round(v) ? 'is not a whole number' : `is outside ${bounds}`;
+          setNote(c.clamped ? `${label}: ${v} ${why}; using ${c.value}` : null);
           onChange(c.value);
         }}
         onBlur={() => setDraft(null)}
+        // The note explained the last value typed; back in the field, the student is typing another.
+        onFocus={() => setNote(null)}
       />
       {note && (
         <span id={noteId} className="field-note" role="status" data-testid="recipe-note">

@@ -96,12 +96,15 @@ export const RECIPE_RANGES = {
   valFraction: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
 } satisfies Record<string, NumberRange>;
 
-/** The nearest allowed value (exclusive bounds move in by `step`), and whether it had to move. */
+/**
+ * The nearest allowed value, and whether it had to move. A value on or past an exclusive bound moves
+ * `step` inside it; anything strictly inside is kept as typed (a learning rate of 1e-4 is fine: it
+ * once became 0.001, the bound plus the field's step).
+ */
 export function clampToRange(v: number, r: NumberRange, step = 0.001): { value: number; clamped: boolean } {
   let x = r.integer ? Math.round(v) : v;
-  const lo = r.exclusiveMin ? r.min + step : r.min;
-  const hi = r.exclusiveMax ? r.max - step : r.max;
-  x = Math.min(hi, Math.max(lo, x));
+  if (r.exclusiveMin ? x <= r.min : x < r.min) x = r.exclusiveMin ? r.min + step : r.min;
+  if (r.exclusiveMax ? x >= r.max : x > r.max) x = r.exclusiveMax ? r.max - step : r.max;
   return { value: x, clamped: x !== v };
 }
 
