@@ -320,3 +320,19 @@ for (const size of SIZES)
     }
     expect(problems).toEqual([]);
   });
+
+test('a window narrower than a projector (800 px, 600 px): the header wraps, nothing runs off the side', async ({ page }) => {
+  for (const width of [800, 600]) {
+    await page.setViewportSize({ width, height: 700 });
+    for (const screen of ['saliency', 'transfer', 'models']) {
+      await page.goto(`./?screen=${screen}`);
+      await expect(page.getByTestId('backend-chip')).toBeVisible({ timeout: 60_000 });
+      await page.waitForTimeout(500);
+      // At 800 px the one-row header was 986 px wide: Copy link, ? and the chip off screen, the page scrolling sideways.
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide, `${screen} at ${width} px`).toBeLessThanOrEqual(width);
+      const chip = (await page.getByTestId('backend-chip').boundingBox())!;
+      expect(chip.x + chip.width, `the backend chip on ${screen} at ${width} px`).toBeLessThanOrEqual(width);
+    }
+  }
+});
