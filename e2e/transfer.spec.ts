@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, SHARED, useBackend } from './helpers';
 
@@ -218,6 +220,27 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
   await expect(page.getByTestId('same-curve')).toContainText('the same seed and settings', { timeout: 60_000 });
 });
 
+
+test('an unbalanced dataset: the warning and the chart name the score to beat (always the largest class), not only chance', async ({ page }) => {
+  // 24 Baroque and 5 Symbolism paintings: always answering Baroque scores 24/29 ≈ 0.83, far above chance (1/2).
+  const root = join(mkdtempSync(join(tmpdir(), 'tl-unbalanced-')), 'unbalanced');
+  for (const [style, n] of [['Baroque', 24], ['Symbolism', 5]] as const) {
+    mkdirSync(join(root, style), { recursive: true });
+    const files = readdirSync(join(SHARED, 'datasets/wikiart7', style)).filter((f) => f.endsWith('.jpg')).slice(0, n);
+    for (const f of files) copyFileSync(join(SHARED, 'datasets/wikiart7', style, f), join(root, style, f));
+  }
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('dataset-input').setInputFiles(root);
+  await expect(page.getByTestId('dataset-summary')).toContainText('29 images in 2 classes');
+  await expect(page.getByTestId('dataset-warnings')).toContainText('unbalanced classes: "Baroque" has 83 % of the images, so always answering Baroque scores about 0.83');
+  await page.getByTestId('epochs-input').fill('1');
+  await page.getByLabel('Batch', { exact: true }).fill('8');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('epoch-row')).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByTestId('acc-chart')).toContainText('dashed: always the largest class (0.83)');
+  await expect(page.getByTestId('acc-chart').locator('.majority-line')).toHaveCount(1);
+});
 
 test('a text file named .jpg inside a class folder is skipped at training, and named', async ({ page }) => {
   const { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } = await import('node:fs');

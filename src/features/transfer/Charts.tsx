@@ -5,6 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
+import { majorityShare, unbalanced } from '../../ml/core/dataset';
 import { accuracyRows, defaultRuns, lossRows, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
@@ -108,6 +109,8 @@ export function Charts() {
     ...(status !== 'idle' && live ? [{ id: 'current', valAcc: live.epochs.map((e) => e.valAcc) }] : []),
   ]);
   // Chance (and the course band) only where every curve on the chart has the same number of classes.
+  // On an unbalanced dataset the score to beat is always answering its largest class, not chance: drawn when every curve is on it.
+  const majority = dataset && unbalanced(dataset.counts) && shown.every((r) => r.dataset === dataset.name) ? majorityShare(dataset.counts) : 0;
   const classes = sharedClassCount([...shown.map((r) => r.classes.length), ...(status !== 'idle' && dataset ? [dataset.classes.length] : [])], dataset?.classes.length ?? last?.classes.length ?? 0);
   const toggle = (id: string) => setPicked(() => {
     const next = new Set(shownIds);
@@ -141,6 +144,7 @@ export function Charts() {
       <figure data-testid="acc-chart" ref={accRef}>
         <figcaption>
           Validation accuracy per epoch{classes > 1 ? ` · dotted: chance (1/${classes})` : ''}
+          {majority ? ` · dashed: always the largest class (${majority.toFixed(2)})` : ''}
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>
         {candidates.length === 0 && status === 'idle' ? (
@@ -156,6 +160,7 @@ export function Charts() {
               {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
               {/* Named in the caption: a "chance" label inside the plot sat on the curves that start there. */}
               {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" />}
+              {majority > 0 && <ReferenceLine y={majority} stroke="#b45309" strokeWidth={2} strokeDasharray="8 4" className="majority-line" />}
               {shown.map((r, i) => (
                 <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={dotsFor(accData.length)} isAnimationActive={false} />
               ))}

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, classesWithImages, datasetWarnings, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, classesWithImages, datasetWarnings, majorityShare, unbalanced, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -35,6 +35,18 @@ describe('datasets', () => {
     expect(classesWithImages([3, 0, 1])).toBe(2);
     expect(classesWithImages([0, 0])).toBe(0);
     expect(classesWithImages(classCounts(fromPaths(['x/A/1.jpg', 'x/A/2.jpg'])))).toBe(1);
+  });
+
+  it('says when the classes are unbalanced enough that always answering the largest beats chance by 25 points', () => {
+    expect(majorityShare([100, 3, 1])).toBeCloseTo(100 / 104);
+    expect(unbalanced([100, 3, 1])).toBe(true);
+    expect(unbalanced([75, 25])).toBe(true);
+    expect(unbalanced([70, 30])).toBe(false);
+    expect(unbalanced([572, 572, 572, 572, 572, 572, 572])).toBe(false);
+    expect(unbalanced([5, 0])).toBe(false); // one class: said otherwise
+    const paths = [...Array.from({ length: 20 }, (_, i) => `x/Baroque/${i}.jpg`), 'x/Symbolism/1.jpg', 'x/Symbolism/2.jpg', 'x/Symbolism/3.jpg', 'x/Symbolism/4.jpg', 'x/Symbolism/5.jpg'];
+    expect(datasetWarnings(fromPaths(paths))).toContain('unbalanced classes: "Baroque" has 80 % of the images, so always answering Baroque scores about 0.80: beat that, not chance (1/2)');
+    expect(datasetWarnings(fromPaths(paths.slice(10))).join(' ')).not.toMatch(/unbalanced/); // 10 / 5
   });
 
   it('warns about a single class, tiny classes and duplicates', () => {

@@ -237,6 +237,21 @@ export function classesWithImages(counts: readonly number[]): number {
   return counts.filter((c) => c > 0).length;
 }
 
+/**
+ * The largest class's share of the images: the accuracy of always answering that class. On an
+ * unbalanced dataset that, not chance (1/classes), is the score to beat.
+ */
+export function majorityShare(counts: readonly number[]): number {
+  const total = counts.reduce((a, c) => a + c, 0);
+  return total ? Math.max(...counts) / total : 0;
+}
+
+/** Unbalanced enough to mislead: always answering the largest class beats chance by 25 points or more (75/25 of two classes). */
+export function unbalanced(counts: readonly number[]): boolean {
+  const used = classesWithImages(counts);
+  return used >= 2 && majorityShare(counts) - 1 / used >= 0.25 - 1e-9;
+}
+
 /** Problems a student should see before training. */
 export function datasetWarnings(ds: Dataset): string[] {
   const w: string[] = [];
@@ -244,6 +259,11 @@ export function datasetWarnings(ds: Dataset): string[] {
   const used = classesWithImages(counts);
   if (ds.items.length === 0) w.push('no images found: the dataset needs one sub-folder of images per class');
   else if (used < 2) w.push(`only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two`);
+  if (unbalanced(counts)) {
+    const big = ds.classes[counts.indexOf(Math.max(...counts))];
+    const share = majorityShare(counts);
+    w.push(`unbalanced classes: "${big}" has ${Math.round(100 * share)} % of the images, so always answering ${big} scores about ${share.toFixed(2)}: beat that, not chance (1/${used})`);
+  }
   counts.forEach((c, i) => {
     if (c > 0 && c < 5) w.push(`class "${ds.classes[i]}" has only ${c} image${c === 1 ? '' : 's'} (fewer than 5)`);
     if (c === 0) w.push(`class "${ds.classes[i]}" has no images`);
