@@ -213,10 +213,10 @@ export function Charts() {
             <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
             <Legend verticalAlign="top" height={ax.legend} />
-            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length)} isAnimationActive={false} />
-            <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={dotsFor(epochs.length)} isAnimationActive={false} />
-            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={dotsFor(epochs.length)} isAnimationActive={false} />
-            <Line yAxisId="acc" type="linear" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={dotsFor(epochs.length)} isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
         )}
