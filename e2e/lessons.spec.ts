@@ -57,6 +57,7 @@ test('the studio opened on a projector offers the missing step where Train waits
   const offer = page.getByTestId('train-sample-dataset');
   await expect(page.getByTestId('train-blocked')).toContainText('Choose the paintings first');
   // The panel it names is a link there: in lecture mode "1 · Paintings" sits below the results.
+  await expect(page.getByTestId('blocker-panel')).toHaveText('1 · Paintings ↓');
   await page.getByTestId('blocker-panel').click();
   await expect(page.locator('#data-h')).toBeFocused();
   const top = (await page.locator('#data-h').boundingBox())!.y;
@@ -70,4 +71,15 @@ test('the studio opened on a projector offers the missing step where Train waits
   await expect(page.getByTestId('dataset-summary')).toContainText(/280 images in 7 classes/, { timeout: 60_000 });
   await expect(offer).toBeHidden();
   await expect(page.getByTestId('train-start')).toBeEnabled();
+});
+
+test('in light mode the link where Train waits points up: the Paintings panel is above Train there', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('./?screen=transfer&lecture=0');
+  const link = page.getByTestId('blocker-panel');
+  await expect(link).toHaveText('1 · Paintings ↑', { timeout: 60_000 });
+  const pageY = async (sel: string) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+  expect(await pageY('#data-h')).toBeLessThan(await pageY('[data-testid="blocker-panel"]'));
+  await link.click();
+  await expect(page.locator('#data-h')).toBeFocused();
 });

@@ -19,15 +19,16 @@ function counts(p: { phase: keyof typeof PHASE; done: number; total: number; at?
 
 const showResults = () => showPanel('results-h');
 
-/** The reason Train waits; the panel it names is a link there (in lecture mode that panel sits below the results). */
+/** The reason Train waits; the panel it names is a link there, its arrow pointing where that panel is (lecture mode puts it below the results, light mode above Train). */
 function BlockerText({ blocker }: { blocker: Blocker }) {
   const { text, panel } = blocker;
+  const lecture = useStore((s) => s.lecture);
   if (!panel) return <>{text}</>;
   return (
     <>
       {text} (
       <button type="button" className="link inline" data-testid="blocker-panel" onClick={() => showPanel(PANEL_HEADING[panel])}>
-        {PANEL_TITLE[panel]} ↓
+        {PANEL_TITLE[panel]} {lecture ? '↓' : '↑'}
       </button>
       )
     </>
