@@ -31,6 +31,22 @@ describe('datasets', () => {
     expect(classesOf(['art\\Baroque\\a.jpg', 'art\\Symbolism\\b.jpg'])).toEqual(['art\\Baroque\\a.jpg→Baroque', 'art\\Symbolism\\b.jpg→Symbolism']);
   });
 
+  it('a folder with class folders and loose images besides: the class folders are the classes, the loose images are left out and counted', () => {
+    const ds = fromPaths(['paintings/0.jpg', 'paintings/Baroque/1.jpg', 'paintings/Symbolism/2.jpg', 'paintings/x.jpg']);
+    expect(ds.classes).toEqual(['Baroque', 'Symbolism']);
+    expect(ds.items.map((it) => it.source)).toEqual(['paintings/Baroque/1.jpg', 'paintings/Symbolism/2.jpg']);
+    expect(ds.skipped).toEqual([{ reason: 'image not inside a class folder', count: 2 }]);
+    // Deeper down, too; and one sub-folder beside loose images is still one class of them all.
+    expect(fromPaths(['me/art/0.jpg', 'me/art/A/1.jpg', 'me/art/B/2.jpg']).classes).toEqual(['A', 'B']);
+    expect(fromPaths(['art/0.jpg', 'art/A/1.jpg']).classes).toEqual(['art']);
+  });
+
+  it('a folder of loose images is one class: the warning says how to lay the folder out', () => {
+    const w = datasetWarnings(fromPaths(['paintings/1.jpg', 'paintings/2.jpg'])).join(' ');
+    expect(w).toMatch(/only one class \(paintings\): a classifier needs at least two/);
+    expect(w).toMatch(/one sub-folder of images per class \(paintings\/Baroque\/…, paintings\/Symbolism\/…\)/);
+  });
+
   it('counts the classes that have images (a class folder with none does not count)', () => {
     expect(classesWithImages([3, 0, 1])).toBe(2);
     expect(classesWithImages([0, 0])).toBe(0);

@@ -69,6 +69,14 @@ export function fromPaths(paths: string[], name = 'dataset'): Dataset {
   // Folders every image sits in (each keeping a class folder and a file below it) wrap the classes.
   let depth = 0;
   while (images.length && images.every((im) => im.parts.length >= depth + 3 && im.parts[depth] === images[0]!.parts[depth])) depth++;
+  // One folder holding class folders and some loose images besides: it wraps the classes, and its
+  // loose images are in no class (not one class of everything).
+  const below = new Set(images.filter((im) => im.parts.length >= depth + 3).map((im) => im.parts[depth + 1]));
+  if (below.size >= 2 && images.every((im) => im.parts[depth] === images[0]!.parts[depth])) {
+    for (const im of images) if (im.parts.length < depth + 3) skip('image not inside a class folder');
+    images.splice(0, images.length, ...images.filter((im) => im.parts.length >= depth + 3));
+    depth++;
+  }
   const byClass = new Map<string, string[]>();
   for (const { raw, parts } of images) {
     const cls = parts[depth]!;
@@ -258,7 +266,10 @@ export function datasetWarnings(ds: Dataset): string[] {
   const counts = classCounts(ds);
   const used = classesWithImages(counts);
   if (ds.items.length === 0) w.push('no images found: the dataset needs one sub-folder of images per class');
-  else if (used < 2) w.push(`only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two`);
+  else if (used < 2)
+    w.push(
+      `only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two. Choose a folder that holds one sub-folder of images per class (paintings/Baroque/…, paintings/Symbolism/…), or drop two or more class folders at once`,
+    );
   if (unbalanced(counts)) {
     const big = ds.classes[counts.indexOf(Math.max(...counts))];
     const share = majorityShare(counts);
