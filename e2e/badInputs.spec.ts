@@ -77,6 +77,46 @@ test('the model worker throws where nothing catches it: it is started again with
   await expect(page.getByTestId('saliency-map')).toBeVisible();
 });
 
+/** Drops what a drag from another page brings when it brings no file: a link (text/uri-list) or text, on `target` (the page by default). */
+async function dropData(page: Page, data: Record<string, string>, target = 'body') {
+  await page.locator(target).evaluate((el, data) => {
+    const dt = new DataTransfer();
+    for (const [type, v] of Object.entries(data)) dt.setData(type, v);
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, data);
+}
+
+test('a picture dragged from another page brings only its link: fetched and mapped; a dead link, a web page or text get one clear message', async ({ page }) => {
+  await saliencyScreen(page);
+  const owl = new URL('embedded/sample-images/owl.jpg', page.url()).href;
+  await dropData(page, { 'text/uri-list': owl, 'text/plain': owl });
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  await dropData(page, { 'text/uri-list': 'http://127.0.0.1:1/cat.jpg' });
+  await expect(page.getByTestId('error-message')).toContainText('could not load http://127.0.0.1:1/cat.jpg: its site does not let other pages fetch its images, or it cannot be reached. Save the image');
+  await dropData(page, { 'text/uri-list': new URL('./', page.url()).href });
+  await expect(page.getByTestId('error-message')).toContainText('is a web page, not an image');
+  await dropData(page, { 'text/plain': 'a flamingo' });
+  await expect(page.getByTestId('error-message')).toHaveText('That was text (“a flamingo”), not an image: drop a photo, or a link to one');
+  // The owl's map is still there, and a copied image address pasted on the page is fetched too.
+  await expect(page.getByTestId('saliency-map')).toBeVisible();
+  const cat = new URL('embedded/sample-images/cat.jpg', page.url()).href;
+  await page.evaluate((cat) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', cat);
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+  }, cat);
+  await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(2);
+  // On the models screen, a link dropped on "Try the model" is classified like a file.
+  await page.goto('./?screen=models');
+  await expect(page.getByTestId('classify-drop').getByRole('button')).toBeEnabled({ timeout: 60_000 });
+  await dropData(page, { 'text/uri-list': owl }, '[data-testid="classify-drop"]');
+  await expect(page.getByTestId('predictions').locator('li').first()).toContainText('owl', { timeout: 60_000 });
+  await dropData(page, { 'text/uri-list': 'http://127.0.0.1:1/cat.jpg' }, '[data-testid="classify-drop"]');
+  await expect(page.getByTestId('classify-error')).toContainText('could not load http://127.0.0.1:1/cat.jpg');
+});
+
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {
   await saliencyScreen(page);
   await dropFiles(page, [join(SHARED, 'images/owl.jpg'), join(FIXTURES, 'not-an-image.jpg'), join(SHARED, 'images/flamingo.jpg')]);
@@ -123,6 +163,20 @@ test('studio: a non-zip picked as a zip, and numbers out of range, each get one 
   await page.getByTestId('epochs-input').blur();
   await page.getByTestId('epochs-input').focus();
   await expect(epochNote).toHaveCount(0);
+});
+
+test('studio: a folder of loose images is told to make one sub-folder per class', async ({ page }) => {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  const { copyFileSync, mkdirSync, mkdtempSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = join(mkdtempSync(join(tmpdir(), 'tl-loose-')), 'paintings');
+  mkdirSync(dir);
+  const baroque = join(ROOT, 'public/datasets/sample-paintings/Baroque');
+  for (const f of readdirSync(baroque).slice(0, 6)) copyFileSync(join(baroque, f), join(dir, f));
+  await page.getByTestId('dataset-input').setInputFiles(dir);
+  await expect(page.getByTestId('dataset-warnings')).toContainText('only one class (paintings): a classifier needs at least two. Choose a folder that holds one sub-folder of images per class');
+  await expect(page.getByTestId('train-start')).toBeDisabled();
 });
 
 test('soak: 15 saliency maps and 3 training runs with export leave tensors and heap flat in both workers', async ({ page }) => {

@@ -2,6 +2,7 @@
  * Classroom features: lecture mode, keyboard shortcuts, shareable links and persistent
  * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
  */
+import { takesText } from '../lib/textEntry';
 import { SALIENCY_METHOD_INFO, SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
@@ -135,9 +136,8 @@ export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
     closeLearn();
     return true;
   }
-  const t = e.target as HTMLElement | null;
-  const tag = t?.tagName?.toLowerCase();
-  if (tag === 'input' || tag === 'textarea' || tag === 'select' || t?.isContentEditable) return false;
+  if (takesText(e.target)) return false;
+  const tag = (e.target as HTMLElement | null)?.tagName?.toLowerCase();
   const s = get();
   switch (e.key) {
     case ' ':

@@ -11,6 +11,7 @@ import { backendsAfter, isRecoverable } from './recovery';
 import { cachedMap, forgetAllMaps, forgetImage, mapKey, rememberMap } from './saliencyCache';
 import { useStore, type SalImage, type SaliencySlice } from './store';
 import { errorText as message, filesLeftOut } from '../lib/errorText';
+import { fetchImageFile } from '../lib/imageLink';
 
 const set = useStore.setState;
 const get = useStore.getState;
@@ -87,29 +88,25 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   void pump();
 }
 
-/** A sample given by URL (a painting of the dataset while a fine-tuned model is tried). */
-export async function addSampleUrl(url: string, name: string): Promise<void> {
+/** An image given by its address: a link dropped or pasted on the page, a painting of the dataset while a fine-tuned model is tried, a sample photo. */
+export async function addImageUrl(url: string, name?: string, sample?: string): Promise<void> {
+  // Fetching a large photo from another site takes a moment: the decode progress shows meanwhile.
+  const mine = !get().salBusy;
+  if (mine) set({ salBusy: { imageId: '', done: 0, total: 0, method: '', phase: 'decode' } });
   try {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`${name}: HTTP ${res.status}`);
-    const blob = await res.blob();
-    await addImageFiles([new File([blob], name, { type: blob.type })]);
+    const file = await fetchImageFile(url, name);
+    if (mine) set({ salBusy: null });
+    await addImageFiles([file], sample);
   } catch (e) {
+    if (mine && get().salBusy?.phase === 'decode') set({ salBusy: null });
     set({ salError: message(e) });
   }
 }
 
 export async function addSample(name: string): Promise<void> {
-  try {
-    const photo = (await samplePhotos()).find((p) => p.file === name);
-    if (!photo) throw new Error(`there is no sample photo called "${name}"`);
-    const res = await fetch(photo.url);
-    if (!res.ok) throw new Error(`sample ${name}: HTTP ${res.status}`);
-    const blob = await res.blob();
-    await addImageFiles([new File([blob], name, { type: blob.type })], name);
-  } catch (e) {
-    set({ salError: message(e) });
-  }
+  const photo = (await samplePhotos()).find((p) => p.file === name);
+  if (photo) await addImageUrl(photo.url, name, name);
+  else set({ salError: `there is no sample photo called "${name}"` });
 }
 
 export function selectImage(id: string): void {

@@ -4,7 +4,7 @@
  * ←/→ step through it (with one image or none), so both always agree on what comes next.
  */
 import type { SamplePhoto } from './modelIndex';
-import { addSample, addSampleUrl } from './saliencyActions';
+import { addSample, addImageUrl } from './saliencyActions';
 import type { SaliencySlice } from './slices/saliency';
 
 export interface OfferedSample {
@@ -17,6 +17,6 @@ export interface OfferedSample {
 }
 
 export function samplesOnOffer(set: SaliencySlice['salSampleSet'], photos: readonly SamplePhoto[]): OfferedSample[] {
-  if (set) return set.items.map((i) => ({ name: i.name, url: i.url, title: i.name, add: () => addSampleUrl(i.url, i.name) }));
+  if (set) return set.items.map((i) => ({ name: i.name, url: i.url, title: i.name, add: () => addImageUrl(i.url, i.name) }));
   return photos.map((p) => ({ name: p.file, url: p.url, title: p.subject, testId: `sample-${p.file}`, add: () => addSample(p.file) }));
 }

@@ -5,7 +5,7 @@
 import { strategyLabel } from '../ml/core/vocab';
 import { goTo, loadModel } from './actions';
 import { lessonModel } from './lessonModels';
-import { addSampleUrl } from './saliencyActions';
+import { addImageUrl } from './saliencyActions';
 import { useStore } from './store';
 import { message, need } from './trainWorker';
 
@@ -27,7 +27,7 @@ export async function tryFineTuned(): Promise<void> {
     await loadModel({ kind: 'files', files: asFiles }, label);
     // "Try it" shows it at once: the first held-back painting gets its prediction and map.
     const first = items[0];
-    if (first && /fine-tuned/.test(get().current?.label ?? '')) await addSampleUrl(first.url, first.name);
+    if (first && /fine-tuned/.test(get().current?.label ?? '')) await addImageUrl(first.url, first.name);
   } catch (e) {
     set({ tlError: message(e) });
   }

@@ -3,6 +3,8 @@ import { useRef } from 'react';
 import { Predictions } from '../shared/Predictions';
 import { useDropzone } from '../shared/useDropzone';
 import { formatMs } from '../../lib/format';
+import { errorText } from '../../lib/errorText';
+import { fetchImageFile, type Dropped } from '../../lib/imageLink';
 import { classifyFile } from '../../state/actions';
 import { lessonModel } from '../../state/lessonModels';
 import { ensureSaliencyModel } from '../../state/saliencyActions';
@@ -46,7 +48,16 @@ export function ClassifyPanel() {
     if (useStore.getState().current) await classifyFile(f);
     else useStore.setState({ classifyError: 'no model could be loaded for it: open one on the left' });
   };
-  const drop = useDropzone((files) => void classify(files[0]!), disabled);
+  // A picture dragged from another page brings its link: fetched, then classified like a file.
+  const classifyLink = async (d: Dropped) => {
+    if (d.kind === 'text') return void useStore.setState({ classifyError: `That was text (“${d.text}”), not an image: drop a photo, or a link to one` });
+    try {
+      await classify(await fetchImageFile(d.url));
+    } catch (e) {
+      useStore.setState({ classifyError: errorText(e), predictions: null });
+    }
+  };
+  const drop = useDropzone((files) => void classify(files[0]!), disabled, (d) => void classifyLink(d));
 
   return (
     <section className="panel" aria-labelledby="classify-h">

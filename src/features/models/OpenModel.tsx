@@ -1,7 +1,9 @@
 /** "Open model…": model.json + weight shards, picked or dropped. */
 import { useRef } from 'react';
 import { useDropzone } from '../shared/useDropzone';
+import { linkName } from '../../lib/imageLink';
 import { loadModel } from '../../state/actions';
+import { useStore } from '../../state/store';
 
 export function OpenModel({ disabled }: { disabled: boolean }) {
   const input = useRef<HTMLInputElement>(null);
@@ -11,7 +13,11 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
     const json = files.find((f) => f.name.endsWith('.json'));
     void loadModel({ kind: 'files', files }, json?.name.replace(/\.json$/, '') ?? 'local model');
   };
-  const drop = useDropzone(open, disabled);
+  // A model.json link dragged from another page (or the address bar) loads from there, as "Open from URL" would.
+  const drop = useDropzone(open, disabled, (d) => {
+    if (d.kind === 'link') void loadModel({ kind: 'url', url: d.url }, linkName(d.url).replace(/\.json$/, ''));
+    else useStore.setState({ loadError: `That was text (“${d.text}”), not a model: drop model.json with its weight files, or a link to a model.json` });
+  });
   return (
     <div {...drop}>
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>

@@ -2,7 +2,9 @@
 import { useDeferredValue, useEffect } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { backToImageNet } from '../../state/transferActions';
-import { addImageFiles, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
+import { droppedLink } from '../../lib/imageLink';
+import { takesText } from '../../lib/textEntry';
+import { addImageFiles, addImageUrl, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { CourseModelOffer } from '../models/CourseModelOffer';
 import { LoadProgress } from '../models/LoadProgress';
@@ -57,13 +59,22 @@ export function SaliencyScreen() {
     const drop = (e: DragEvent) => {
       e.preventDefault();
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) void addImageFiles(files);
+      if (files.length) return void addImageFiles(files);
+      // A picture dragged from another page often brings only its link; text brings no image at all.
+      const d = e.dataTransfer && droppedLink(e.dataTransfer);
+      if (d?.kind === 'link') void addImageUrl(d.url);
+      else if (d) useStore.setState({ salError: `That was text (“${d.text}”), not an image: drop a photo, or a link to one` });
     };
     const paste = (e: ClipboardEvent) => {
       const files = Array.from(e.clipboardData?.files ?? []);
+      // A copied image address, pasted outside a text field: fetched like a dropped link.
+      const d = files.length || !e.clipboardData || takesText(e.target) ? null : droppedLink(e.clipboardData);
       if (files.length) {
         e.preventDefault();
         void addImageFiles(files);
+      } else if (d?.kind === 'link') {
+        e.preventDefault();
+        void addImageUrl(d.url);
       }
     };
     window.addEventListener('dragover', over);

@@ -1,7 +1,9 @@
 /** Drag-over highlighting and a drop handler for a drop zone; the zone's button is the keyboard path. */
 import { useState, type DragEvent } from 'react';
+import { droppedLink, type Dropped } from '../../lib/imageLink';
 
-export function useDropzone(onFiles: (files: FileList) => void, disabled = false) {
+/** `onLink`: what a drop that brought no file carried (a link dragged from another page, or text); without it such a drop is ignored. */
+export function useDropzone(onFiles: (files: FileList) => void, disabled = false, onLink?: (d: Dropped) => void) {
   const [over, setOver] = useState(false);
   return {
     className: `dropzone ${over ? 'over' : ''}`,
@@ -13,7 +15,10 @@ export function useDropzone(onFiles: (files: FileList) => void, disabled = false
     onDrop: (e: DragEvent) => {
       e.preventDefault();
       setOver(false);
-      if (!disabled && e.dataTransfer.files.length) onFiles(e.dataTransfer.files);
+      if (disabled) return;
+      if (e.dataTransfer.files.length) return onFiles(e.dataTransfer.files);
+      const d = onLink && droppedLink(e.dataTransfer);
+      if (d) onLink!(d);
     },
   };
 }
