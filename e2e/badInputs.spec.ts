@@ -117,6 +117,28 @@ test('a picture dragged from another page brings only its link: fetched and mapp
   await expect(page.getByTestId('classify-error')).toContainText('could not load http://127.0.0.1:1/cat.jpg');
 });
 
+test('a panorama is centre-cropped with a word: the note says how little of it the network sees', async ({ page }) => {
+  await saliencyScreen(page);
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('crop-note')).toHaveCount(0);
+  // A 6000×300 strip (20:1), drawn in the page and dropped as a PNG file.
+  await page.evaluate(async () => {
+    const c = new OffscreenCanvas(6000, 300);
+    const g = c.getContext('2d')!;
+    const grad = g.createLinearGradient(0, 0, 6000, 0);
+    grad.addColorStop(0, '#1b4f72');
+    grad.addColorStop(1, '#f5b041');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 6000, 300);
+    const dt = new DataTransfer();
+    dt.items.add(new File([await c.convertToBlob({ type: 'image/png' })], 'panorama.png', { type: 'image/png' }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('map-info')).toContainText('panorama.png', { timeout: 60_000 });
+  await expect(page.getByTestId('crop-note')).toHaveText('The network sees only the middle 4 % of this 20:1 image (a square from its centre): crop the part you mean and drop that.');
+});
+
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {
   await saliencyScreen(page);
   await dropFiles(page, [join(SHARED, 'images/owl.jpg'), join(FIXTURES, 'not-an-image.jpg'), join(SHARED, 'images/flamingo.jpg')]);

@@ -1,6 +1,7 @@
 /** The overlay and the grayscale map first (what a projected lesson needs), then the original and the network input; display controls and PNG downloads. */
 import { forwardRef, memo, useMemo, useRef, type ReactNode } from 'react';
 import { formatMs } from '../../lib/format';
+import { cropNote } from '../../ml/core/imageHeader';
 import { setDisplay } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
 import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '../../viz/colormap';
@@ -34,7 +35,7 @@ export const MapPanels = memo(MapPanelsView);
  * `progress`: the next map's progress, laid over the top of the pictures (not over the heading: its
  * method select and top-5 stay usable); `stale`: the pictures are dimmed, being replaced.
  */
-function MapPanelsView({ result, thumb, name, progress, stale }: { result: SaliencyResult; thumb: string; name: string; progress?: ReactNode; stale?: boolean }) {
+function MapPanelsView({ result, thumb, name, imageSize, progress, stale }: { result: SaliencyResult; thumb: string; name: string; imageSize: { width: number; height: number }; progress?: ReactNode; stale?: boolean }) {
   const d = useStore((s) => s.salDisplay);
   // A held-back painting (Try it) knows its style: said beside the prediction, right or wrong.
   const truth = useStore((s) => s.salSampleSet?.items.find((i) => i.name === name)?.truth);
@@ -43,6 +44,7 @@ function MapPanelsView({ result, thumb, name, progress, stale }: { result: Salie
   const refs = { input: useRef<PixelCanvasHandle>(null), gray: useRef<PixelCanvasHandle>(null), overlay: useRef<PixelCanvasHandle>(null) };
   const base = `${name.replace(/\.\w+$/, '')}-${result.method}-class${result.classIndex}`;
   const { width: w, height: h } = result;
+  const crop = cropNote(imageSize.width, imageSize.height);
   return (
     <section aria-labelledby="maps-h">
       <div className="map-head">
@@ -72,6 +74,12 @@ function MapPanelsView({ result, thumb, name, progress, stale }: { result: Salie
           <TopPredictions result={result} />
         </section>
       </div>
+      {/* A panorama's map covers only its middle: said across the maps' width (two lines on the projector), not left to be guessed from the network input far below. */}
+      {crop && (
+        <p className="small warning crop-note" data-testid="crop-note">
+          {crop}
+        </p>
+      )}
       <div className="maps-stage" data-stale={stale || undefined} data-testid="maps-stage">
       {progress}
       <div className="maps">

@@ -137,7 +137,7 @@ export function SaliencyScreen() {
         )}
         <div className="map-stage">
             {shown && shownImage ? (
-              <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} progress={progress} stale={!!busy && busy.phase !== 'decode' && busy.imageId === shownImage.id} />
+              <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} imageSize={shownImage} progress={progress} stale={!!busy && busy.phase !== 'decode' && busy.imageId === shownImage.id} />
             ) : (
               (progress ?? (
                 <p className="small" data-testid="maps-empty">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elongationProblem, imageSizeProblem } from './imageHeader';
+import { centreCropShare, cropNote, elongationProblem, imageSizeProblem } from './imageHeader';
 
 describe('elongationProblem', () => {
   const MP50 = 50_000_000;
@@ -23,5 +23,23 @@ describe('imageSizeProblem', () => {
     expect(imageSizeProblem(4000, 3000, 50e6)).toBeNull();
     expect(imageSizeProblem(8000, 7000, 50e6)).toBe('too large: 8000×7000 pixels (56 MP; the limit is 50 MP). Scale it down and try again.');
     expect(imageSizeProblem(100000, 10, 50e6)).toMatch(/^too elongated: 100000×10 pixels/);
+  });
+});
+
+describe('cropNote', () => {
+  it('the centre crop keeps (224/256)² of a square and less as the image widens', () => {
+    expect(centreCropShare(500, 500)).toBeCloseTo(0.7656, 4);
+    expect(centreCropShare(1920, 1080)).toBeCloseTo(0.7656 * 0.5625, 4);
+    expect(centreCropShare(300, 20000)).toBeCloseTo(0.7656 * 0.015, 4);
+    expect(centreCropShare(0, 0)).toBe(1);
+  });
+
+  it('is said for a panorama, not for ordinary photos', () => {
+    expect(cropNote(640, 480)).toBeNull();
+    expect(cropNote(1920, 1080)).toBeNull();
+    expect(cropNote(2400, 1000)).toBeNull(); // 2.4:1
+    expect(cropNote(2500, 1000)).toBe('The network sees only the middle 31 % of this 2.5:1 image (a square from its centre): crop the part you mean and drop that.');
+    expect(cropNote(300, 20000)).toBe('The network sees only the middle 1 % of this 67:1 image (a square from its centre): crop the part you mean and drop that.');
+    expect(cropNote(100, 20000)).toMatch(/middle under 1 % of this 200:1 image/);
   });
 });

@@ -52,6 +52,24 @@ export function readImageHeader(b: Uint8Array): HeaderInfo | null {
 /** The shorter side an image is scaled to before the network's centre crop (torchvision's 256 for 224; preprocess.ts's RESIZE_RATIO). */
 export const WORKING_SHORT_SIDE = 256;
 
+/** The share of an image's area the network's centre crop keeps: 77 % of a square photo, 1 % of a 67:1 panorama (any input size: the ratio is 224:256). */
+export function centreCropShare(width: number, height: number): number {
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  return long > 0 ? Math.min(1, (224 / WORKING_SHORT_SIDE) ** 2 * (short / long)) : 1;
+}
+
+/** From this shape on (under 31 % seen), the crop is said beside the map: a panorama's map covers only its middle. */
+export const CROP_NOTE_RATIO = 2.5;
+
+/** What a map of a very elongated image leaves out, in a sentence; null for ordinary photos (a 16:9 one keeps 43 %). */
+export function cropNote(width: number, height: number): string | null {
+  const ratio = Math.max(width, height) / Math.min(width, height);
+  if (!(ratio >= CROP_NOTE_RATIO)) return null;
+  const pct = 100 * centreCropShare(width, height);
+  return `The network sees only the middle ${pct < 1 ? 'under 1' : Math.round(pct)} % of this ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}:1 image (a square from its centre): crop the part you mean and drop that.`;
+}
+
 /**
  * Why an image of this shape cannot go through the network, or null. A strip of a few pixels is
  * scaled up until its shorter side is 256 px: a 100000×1 image would become 25600000×256, which
