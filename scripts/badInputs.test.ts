@@ -196,10 +196,15 @@ describe('bad inputs: nothing hangs or reads outside its folder', () => {
       for (const f of readdirSync(sharedFile(`datasets/wikiart7/${style}`)).slice(0, 6)) copyFileSync(sharedFile(`datasets/wikiart7/${style}/${f}`), join(data, style, f));
     }
     copyFileSync(bomb, join(data, 'Baroque', 'bomb.png'));
+    // A text file named like a painting is left out before the split, from its first bytes.
+    writeFileSync(join(data, 'Symbolism', 'notes.jpg'), 'not a painting');
     const r = cli('train.ts', ['--model', model, '--data', data, '--epochs', '1', '--batch', '4', '--out', join(tmp, 'trained'), '--json']);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out.split('\n').at(-1)!).images.unreadable).toBe(1);
+    const j = JSON.parse(r.out.split('\n').at(-1)!) as { images: { train: number; val: number; unreadable: number } };
+    expect(j.images.unreadable).toBe(1);
+    expect(j.images.train + j.images.val).toBe(12); // the paintings read (bomb.png is counted unreadable)
     expect(r.err).toMatch(/skipped: .*bomb\.png is too large/);
+    expect(r.err).toContain('warning: 1 skipped: not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP)');
   });
 
   it('train on a manifest whose every download fails says so, not that a split is empty', () => {

@@ -4,8 +4,9 @@
  * its folder and name regular files of sane size; downloads have connect and idle timeouts.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { classCounts, classesWithImages, fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
+import { classCounts, classesWithImages, fromPaths, leaveOutNonImages, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
 import { fetchAll } from '../../src/ml/runtime/download';
 import type { RgbImage } from '../../src/ml/runtime/preprocess';
 import { decodeImageBytes, MAX_IMAGE_BYTES } from './nodeImage';
@@ -48,6 +49,22 @@ function emptyClassFolders(root: string, ds: Dataset): string[] {
     .sort();
 }
 
+/** A file's first 12 bytes (null when it cannot be read: training says so for that file). */
+async function fileHead(path: string): Promise<Uint8Array | null> {
+  try {
+    const f = await open(path, 'r');
+    try {
+      const b = new Uint8Array(12);
+      const { bytesRead } = await f.read(b, 0, 12, 0);
+      return b.subarray(0, bytesRead);
+    } finally {
+      await f.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
 function readManifestFile(path: string): Buffer {
   const st = statSync(path);
   if (!st.isFile()) throw new Error(`${path} is not a regular file`);
@@ -66,7 +83,7 @@ export async function loadDataset(data: string, opts: { baseUrl?: string; log?: 
   if (!existsSync(data)) throw new UsageError(`no such dataset: ${data}`);
   if (statSync(data).isDirectory()) {
     const root = realpathSync(data);
-    const ds = fromPaths(walk(root).map((p) => relative(root, p)), basename(root));
+    const ds = await leaveOutNonImages(fromPaths(walk(root).map((p) => relative(root, p)), basename(root)), (p) => fileHead(join(root, p)));
     const empty = emptyClassFolders(root, ds);
     if (empty.length) opts.log?.(`warning: class folder${empty.length > 1 ? 's' : ''} ${empty.join(', ')} ${empty.length > 1 ? 'have' : 'has'} no images and ${empty.length > 1 ? 'were' : 'was'} left out`);
     return { ...ds, items: ds.items.map((it) => ({ ...it, source: join(root, it.source) })) };

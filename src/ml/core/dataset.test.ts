@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, classesWithImages, datasetWarnings, majorityShare, unbalanced, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, classesWithImages, datasetWarnings, leaveOutNonImages, NOT_AN_IMAGE_INSIDE, majorityShare, unbalanced, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -45,6 +45,23 @@ describe('datasets', () => {
     const w = datasetWarnings(fromPaths(['paintings/1.jpg', 'paintings/2.jpg'])).join(' ');
     expect(w).toMatch(/only one class \(paintings\): a classifier needs at least two/);
     expect(w).toMatch(/one sub-folder of images per class \(paintings\/Baroque\/…, paintings\/Symbolism\/…\)/);
+  });
+
+  it('files named like images whose bytes are none are left out and counted before the split; unreadable ones stay for training to name', async () => {
+    const bytes: Record<string, Uint8Array | null> = {
+      'd/A/1.jpg': new Uint8Array([0xff, 0xd8, 0xff, 0xe0]),
+      'd/A/notes.jpg': new TextEncoder().encode('just some text'),
+      'd/B/2.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+      'd/B/page.png': new TextEncoder().encode('<html>404</html>'),
+      'd/B/gone.png': null,
+    };
+    const ds = fromPaths(Object.keys(bytes));
+    const kept = await leaveOutNonImages(ds, async (s) => bytes[s] ?? null, 2);
+    expect(kept.items.map((it) => it.source)).toEqual(['d/A/1.jpg', 'd/B/2.png', 'd/B/gone.png']);
+    expect(kept.skipped).toEqual([{ reason: NOT_AN_IMAGE_INSIDE, count: 2 }]);
+    expect(datasetWarnings(kept)).toContain(`2 skipped: ${NOT_AN_IMAGE_INSIDE}`);
+    // Nothing to leave out: the same dataset back.
+    expect(await leaveOutNonImages(kept, async () => new Uint8Array([0xff, 0xd8, 0xff]))).toBe(kept);
   });
 
   it('counts the classes that have images (a class folder with none does not count)', () => {

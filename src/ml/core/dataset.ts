@@ -4,6 +4,7 @@
  */
 import { gunzipSync } from 'fflate';
 import Papa from 'papaparse';
+import { looksLikeImage } from './imageHeader';
 import { mulberry32 } from './random';
 
 export type Split = 'train' | 'val';
@@ -86,6 +87,25 @@ export function fromPaths(paths: string[], name = 'dataset'): Dataset {
   const classes = [...byClass.keys()].sort((a, b) => a.localeCompare(b));
   const items = classes.flatMap((c, label) => byClass.get(c)!.sort().map((source) => ({ source, label })));
   return { name, classes, items, skipped: count(skipped) };
+}
+
+/** The reason a file whose bytes are no image is left out under (its name said image). */
+export const NOT_AN_IMAGE_INSIDE = 'not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP)';
+
+/**
+ * Items whose first bytes are no image format (a text file named .jpg, a web page saved as one)
+ * are left out and counted before the split, which counted them until training read them. `head`
+ * gives an item's first 12 bytes or more (null: unreadable, left in for training to say). Damage
+ * further into a file is found when it is decoded.
+ */
+export async function leaveOutNonImages(ds: Dataset, head: (source: string) => Promise<Uint8Array | null>, concurrency = 32): Promise<Dataset> {
+  const bad = new Set<number>();
+  for (let i = 0; i < ds.items.length; i += concurrency) {
+    const heads = await Promise.all(ds.items.slice(i, i + concurrency).map((it) => head(it.source)));
+    heads.forEach((h, k) => h && !looksLikeImage(h) && bad.add(i + k));
+  }
+  if (bad.size === 0) return ds;
+  return { ...ds, items: ds.items.filter((_, i) => !bad.has(i)), skipped: [...ds.skipped, { reason: NOT_AN_IMAGE_INSIDE, count: bad.size }] };
 }
 
 /** `{ "classes": [...], "items": [{ "url", "label", "split"? }] }`, URLs relative to the manifest. */

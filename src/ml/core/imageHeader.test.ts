@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centreCropShare, cropNote, elongationProblem, imageSizeProblem } from './imageHeader';
+import { centreCropShare, cropNote, elongationProblem, imageSizeProblem, looksLikeImage } from './imageHeader';
 
 describe('elongationProblem', () => {
   const MP50 = 50_000_000;
@@ -41,5 +41,22 @@ describe('cropNote', () => {
     expect(cropNote(2500, 1000)).toBe('The network sees only the middle 31 % of this 2.5:1 image (a square from its centre): crop the part you mean and drop that.');
     expect(cropNote(300, 20000)).toBe('The network sees only the middle 1 % of this 67:1 image (a square from its centre): crop the part you mean and drop that.');
     expect(cropNote(100, 20000)).toMatch(/middle under 1 % of this 200:1 image/);
+  });
+});
+
+describe('looksLikeImage', () => {
+  const b = (...v: number[]) => new Uint8Array(v);
+  const ascii = (t: string) => new TextEncoder().encode(t);
+  it('knows the five formats by their first bytes, and nothing else', () => {
+    expect(looksLikeImage(b(0xff, 0xd8, 0xff, 0xe1))).toBe(true);
+    expect(looksLikeImage(b(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a))).toBe(true);
+    expect(looksLikeImage(ascii('GIF89a'))).toBe(true);
+    expect(looksLikeImage(ascii('BM6\u0000'))).toBe(true);
+    expect(looksLikeImage(ascii('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '))).toBe(true);
+    expect(looksLikeImage(ascii('RIFF\u0000\u0000\u0000\u0000WAVEfmt '))).toBe(false); // a sound
+    expect(looksLikeImage(ascii('not an image'))).toBe(false);
+    expect(looksLikeImage(ascii('<!DOCTYPE html>'))).toBe(false);
+    expect(looksLikeImage(b())).toBe(false);
+    expect(looksLikeImage(b(0xff, 0xd8))).toBe(false); // cut before the third byte
   });
 });

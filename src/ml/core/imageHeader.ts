@@ -8,6 +8,12 @@ export interface HeaderInfo {
   height: number;
 }
 
+/** Whether the first bytes are one of the formats read (JPEG, PNG, GIF, WebP, BMP): 12 bytes decide. A text file named .jpg is not. */
+export function looksLikeImage(b: Uint8Array): boolean {
+  const at = (i: number, ...v: number[]) => v.every((x, k) => b[i + k] === x);
+  return at(0, 0xff, 0xd8, 0xff) || at(0, 0x89, 0x50, 0x4e, 0x47) || at(0, 0x47, 0x49, 0x46, 0x38) || at(0, 0x42, 0x4d) || (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50));
+}
+
 export function readImageHeader(b: Uint8Array): HeaderInfo | null {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47)

@@ -4,7 +4,7 @@
  * item list and a reader for one item's bytes; plus the summary the studio shows.
  */
 import { unzipSync } from 'fflate';
-import { classCounts, datasetWarnings, fromPaths, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../ml/core/dataset';
+import { classCounts, datasetWarnings, fromPaths, leaveOutNonImages, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../ml/core/dataset';
 import { fetchAll } from '../../ml/runtime/download';
 import type { DatasetSource, DatasetSummary } from './protocol';
 
@@ -46,12 +46,16 @@ export async function openDatasetSource(src: DatasetSource, o: SourceOptions): P
         if (e instanceof ZipBudgetError) throw e;
         throw new Error(`${zip.name} is not a readable zip: ${(e as Error).message}`);
       }
-      const ds = fromPaths(Object.keys(entries).filter((k) => !k.endsWith('/')), zip.name.replace(/\.zip$/i, ''));
+      const ds = await leaveOutNonImages(fromPaths(Object.keys(entries).filter((k) => !k.endsWith('/')), zip.name.replace(/\.zip$/i, '')), async (s) => entries[s] ?? null);
       return { ds, bytes: async (i) => entries[ds.items[i]!.source] ?? null };
     }
     const byPath = new Map(src.paths.map((p, i) => [p, src.files[i]!]));
     const root = src.paths[0]?.split('/')[0] ?? 'dataset';
-    const ds = fromPaths(src.paths, src.paths.every((p) => p.startsWith(`${root}/`)) ? root : 'dataset');
+    const head = async (s: string) => {
+      const f = byPath.get(s);
+      return f ? f.slice(0, 12).arrayBuffer().then((b) => new Uint8Array(b), () => null) : null;
+    };
+    const ds = await leaveOutNonImages(fromPaths(src.paths, src.paths.every((p) => p.startsWith(`${root}/`)) ? root : 'dataset'), head);
     return { ds, bytes: async (i) => byPath.get(ds.items[i]!.source) ?? null };
   }
   const fetchFn = o.fetchFn; // called bare: a browser's fetch refuses another `this`

@@ -45,9 +45,12 @@ function paintings(perClass: number) {
       files.push(new File([readFileSync(join(root, style, f))], f));
       paths.push(`mini/${style}/${f}`);
     }
-  // One text file among the paintings: skipped and counted, never fatal.
+  // A text file named .jpg among the paintings: left out when the dataset is read, and counted.
   files.push(new File(['not an image'], 'notes.jpg'));
   paths.push('mini/Baroque/notes.jpg');
+  // A JPEG broken after its first bytes: only decoding finds it, so training skips and counts it, never fatal.
+  files.push(new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 7, 7, 7])], 'broken.jpg'));
+  paths.push('mini/Baroque/broken.jpg');
   return { files, paths };
 }
 
@@ -96,9 +99,10 @@ describe('training worker handler', () => {
     const model = (await send({ type: 'loadModel', url: `${base}/sq/model.json` })).result as { strategies: string[]; arch: string };
     expect(model.arch).toBe('squeezenet1_1');
     expect(model.strategies).toContain('fc8');
-    const summary = (await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(8) }, valFraction: 0.25, seed: 1 })).result as { classes: string[]; train: number; val: number };
+    const summary = (await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(8) }, valFraction: 0.25, seed: 1 })).result as { classes: string[]; train: number; val: number; warnings: string[] };
     expect(summary.classes).toEqual(['Baroque', 'Impressionism', 'Symbolism']);
-    expect(summary.train + summary.val).toBe(25);
+    expect(summary.train + summary.val).toBe(25); // 24 paintings and broken.jpg; notes.jpg is not in the split
+    expect(summary.warnings).toContain('1 skipped: not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP)');
     const plan = (await send({ type: 'plan', strategy: 'fc8' })).result as { rows: { name: string; status: string }[] };
     expect(plan.rows.some((r) => r.status === 'new')).toBe(true);
 
@@ -109,7 +113,7 @@ describe('training worker handler', () => {
     expect(r.epochs).toHaveLength(2);
     expect(r.fromCache).toBe(false);
     expect(r.unreadable).toBe(1);
-    expect(r.unreadableNames).toEqual(['notes.jpg']); // named, so the page can say which
+    expect(r.unreadableNames).toEqual(['broken.jpg']); // named, so the page can say which
     expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     const kinds = new Set(run.live.map((e) => e.type));
     for (const k of ['phase', 'batch', 'epoch', 'checkpoint']) expect(kinds).toContain(k);
