@@ -80,6 +80,14 @@ test('paste, samples and several images at once (grid); SmoothGrad shows progres
   await expect(page.getByTestId('map-info')).toContainText('smoothgrad', { timeout: 120_000 });
   await page.getByTestId('saliency-progress').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('saliency-progress')).toBeHidden();
+  // A second batch joins the grid; Remove all starts again, and the next photo is mapped alone.
+  await expect(page.getByTestId('grid-clear')).toBeVisible();
+  await page.getByTestId('grid-clear').click();
+  await expect(page.getByTestId('batch-grid')).toHaveCount(0);
+  await expect(page.getByTestId('saliency-map')).toHaveCount(0);
+  await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
+  await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('batch-grid')).toHaveCount(0);
 });
 
 test('class model visualisation evolves live and stops on request', async ({ page }) => {

@@ -132,6 +132,11 @@ export function removeImage(id: string): void {
   });
 }
 
+/** The grid emptied at once (a second batch is added to the first; this starts again). */
+export function removeAllImages(): void {
+  for (const img of get().salImages) removeImage(img.id);
+}
+
 function enqueue(id: string, first = false): void {
   pending = pending.filter((p) => p !== id);
   if (first) pending.unshift(id);

@@ -1,6 +1,6 @@
 /** Several images: one map each. */
 import { useDeferredValue, useMemo } from 'react';
-import { removeImage, selectImage } from '../../state/saliencyActions';
+import { removeAllImages, removeImage, selectImage } from '../../state/saliencyActions';
 import { useStore, type SalImage } from '../../state/store';
 import { normalizedMap, overlay } from '../../viz/colormap';
 import { PixelCanvas } from './PixelCanvas';
@@ -34,6 +34,13 @@ export function BatchGrid() {
   if (images.length < 2) return null;
   return (
     <section aria-label="All images">
+      {/* A second batch joins the first: this is the way back to an empty page. */}
+      <p className="small grid-head">
+        {images.length} images{' '}
+        <button type="button" className="link" data-testid="grid-clear" onClick={removeAllImages}>
+          Remove all
+        </button>
+      </p>
       <ul className="grid" data-testid="batch-grid">
         {images.map((img) => (
           <Card key={img.id} img={img} />
