@@ -336,3 +336,22 @@ test('a window narrower than a projector (800 px, 600 px): the header wraps, not
     }
   }
 });
+
+test('a new image is brought into view where the maps sit below the inputs (800 px), and nothing moves where they sit beside them', async ({ page }) => {
+  const mapsTop = () => page.locator('.sal-maps').evaluate((e) => e.getBoundingClientRect().top);
+  await page.setViewportSize({ width: 800, height: 700 });
+  await page.goto('./?screen=saliency');
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await expect(page.getByTestId('maps-empty')).toBeAttached();
+  expect(await mapsTop()).toBeGreaterThan(700); // stacked under the inputs: a new map would appear unseen
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  const top = await mapsTop();
+  expect(top).toBeGreaterThanOrEqual(-1);
+  expect(top).toBeLessThan(100);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByTestId('sample-cat.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+});

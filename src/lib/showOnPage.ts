@@ -20,3 +20,27 @@ export function showTrain(): boolean {
   b.focus({ preventScroll: true });
   return true;
 }
+
+let revealPending = false;
+
+const mapsPanel = () => document.querySelector<HTMLElement>('.sal-maps');
+
+/**
+ * The saliency maps brought into view when the user gives a new image and the maps panel starts
+ * in the window's lower 200 px or below it: a narrow window (under 960 px) stacks it under the
+ * inputs, where a new map appeared unseen. Wide, the panel sits beside the inputs and nothing moves.
+ * Scrolled at once (the progress shows there) and again by `mapShown` once the map has made the
+ * panel tall enough to come to the top (an empty panel near the page's end cannot).
+ */
+export function revealMaps(): void {
+  const maps = mapsPanel();
+  revealPending = !!maps && maps.getBoundingClientRect().top > window.innerHeight - 200;
+  if (revealPending) maps!.scrollIntoView({ block: 'start' });
+}
+
+/** A new map or message is on the page: a reveal the user asked for ends there. */
+export function mapShown(): void {
+  if (!revealPending) return;
+  revealPending = false;
+  mapsPanel()?.scrollIntoView({ block: 'start' });
+}

@@ -1,6 +1,7 @@
 /** File picker, sample strip; drop and paste are handled page-wide by the screen. */
 import { useEffect, useRef, useState } from 'react';
 import { samplePhotos, type SamplePhoto } from '../../state/modelIndex';
+import { revealMaps } from '../../lib/showOnPage';
 import { addImageFiles } from '../../state/saliencyActions';
 import { samplesOnOffer } from '../../state/sampleOffer';
 import { useStore } from '../../state/store';
@@ -31,7 +32,9 @@ export function ImageInput() {
           data-testid="saliency-input"
           aria-label="Images for saliency maps"
           onChange={(e) => {
-            void addImageFiles(Array.from(e.target.files ?? []));
+            const files = Array.from(e.target.files ?? []);
+            if (files.length) revealMaps();
+            void addImageFiles(files);
             e.target.value = '';
           }}
         />
@@ -41,7 +44,10 @@ export function ImageInput() {
       {offered.length > 0 && (
         <div className="samples" role="group" aria-label={sampleSet?.label ?? 'Sample images'} data-testid={sampleSet ? 'painting-samples' : undefined}>
           {offered.map((s) => (
-            <button key={s.url} type="button" className="sample" onClick={() => void s.add()} data-testid={s.testId} title={s.title}>
+            <button key={s.url} type="button" className="sample" onClick={() => {
+                revealMaps();
+                void s.add();
+              }} data-testid={s.testId} title={s.title}>
               <img src={s.url} alt={s.title} loading="lazy" />
             </button>
           ))}

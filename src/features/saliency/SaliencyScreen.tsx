@@ -2,7 +2,8 @@
 import { useDeferredValue, useEffect } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { backToImageNet } from '../../state/transferActions';
-import { droppedLink } from '../../lib/imageLink';
+import { droppedLink, type Dropped } from '../../lib/imageLink';
+import { mapShown, revealMaps } from '../../lib/showOnPage';
 import { takesText } from '../../lib/textEntry';
 import { addImageFiles, addImageUrl, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -52,30 +53,34 @@ export function SaliencyScreen() {
   useEffect(() => {
     void ensureSaliencyModel();
   }, [backend, indexState]);
+  // The map (or the message) the user's new image brought, now on the page: in view where the panel sits below the inputs.
+  useEffect(() => {
+    if (shown || error) mapShown();
+  }, [shown, error]);
 
   // Drop anywhere on the page, or paste.
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();
+    /** Files, else a link (a picture dragged from another page often brings only its link): true when there was an image to add. */
+    const give = (files: File[], d: Dropped | null): boolean => {
+      const link = d?.kind === 'link' ? d.url : null;
+      if (!files.length && !link) return false;
+      revealMaps();
+      void (link ? addImageUrl(link) : addImageFiles(files));
+      return true;
+    };
     const drop = (e: DragEvent) => {
       e.preventDefault();
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) return void addImageFiles(files);
-      // A picture dragged from another page often brings only its link; text brings no image at all.
-      const d = e.dataTransfer && droppedLink(e.dataTransfer);
-      if (d?.kind === 'link') void addImageUrl(d.url);
-      else if (d) useStore.setState({ salError: `That was text (“${d.text}”), not an image: drop a photo, or a link to one` });
+      const d = files.length || !e.dataTransfer ? null : droppedLink(e.dataTransfer);
+      // Text brings no image at all: said, not ignored.
+      if (!give(files, d) && d?.kind === 'text') useStore.setState({ salError: `That was text (“${d.text}”), not an image: drop a photo, or a link to one` });
     };
     const paste = (e: ClipboardEvent) => {
       const files = Array.from(e.clipboardData?.files ?? []);
-      // A copied image address, pasted outside a text field: fetched like a dropped link.
+      // A copied image address is fetched like a dropped link, unless it is pasted into a text field.
       const d = files.length || !e.clipboardData || takesText(e.target) ? null : droppedLink(e.clipboardData);
-      if (files.length) {
-        e.preventDefault();
-        void addImageFiles(files);
-      } else if (d?.kind === 'link') {
-        e.preventDefault();
-        void addImageUrl(d.url);
-      }
+      if (give(files, d)) e.preventDefault();
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);

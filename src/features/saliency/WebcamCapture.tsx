@@ -4,6 +4,7 @@
  * model worker of this tab and nowhere else — and the camera is released on Close or on leaving.
  */
 import { useEffect, useRef, useState } from 'react';
+import { revealMaps } from '../../lib/showOnPage';
 import { addImageFiles } from '../../state/saliencyActions';
 
 function cameraError(e: unknown): string {
@@ -49,6 +50,7 @@ export function WebcamCapture() {
       (blob) => {
         if (!blob) return setError('The frame could not be captured.');
         const t = new Date().toLocaleTimeString([], { hour12: false });
+        revealMaps();
         void addImageFiles([new File([blob], `camera ${t}.jpg`, { type: 'image/jpeg' })]);
       },
       'image/jpeg',
