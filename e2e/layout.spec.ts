@@ -279,6 +279,9 @@ for (const size of SIZES)
     for (const lecture of [false, true]) {
       await setLecture(page, lecture);
       await check(`studio ${lecture ? 'lecture' : 'light'}`, lecture ? ['loss-chart'] : []);
+      // Each chart's plot keeps room for its curves whatever the type size (at a fixed 240 px, lecture mode's axes left 120 px).
+      const plots = await page.locator('.charts figure').evaluateAll((figs) => figs.map((f) => [f.getAttribute('data-testid'), Math.round(f.querySelector('.recharts-cartesian-grid')?.getBoundingClientRect().height ?? 0)] as const));
+      for (const [id, h] of plots) if (h < 150) problems.push(`studio ${lecture ? 'lecture' : 'light'}: the ${id}'s plot is ${h} px tall (under 150)`);
       if (lecture) {
         // The page's order is the screen's: from the top, Tab reaches Train first (CSS order once sent it 1,300 px down, to the paintings).
         await page.evaluate(() => document.getElementById('main')!.focus());

@@ -33,7 +33,10 @@ function axes(fs: number) {
     width: Math.round(4.2 * fs),
     label: { value, angle: right ? 90 : -90, position: right ? 'insideRight' : 'insideLeft', style: { textAnchor: 'middle' } } as const,
   });
-  return { x, y, margin: { top: Math.round(0.6 * fs), right: Math.round(fs), bottom: Math.round(0.4 * fs), left: 0 }, legend: Math.round(1.9 * fs) };
+  // Taller with the type, so the plot keeps its height: at a fixed 240 px, lecture mode's axes and legend left a 120 px plot.
+  // The two live charts grow by what their text grows (they stay on a 1280×720 projector's first screen); the epoch chart, below them, by more.
+  const height = Math.max(240, Math.round(240 + 8 * (fs - 16)));
+  return { x, y, margin: { top: Math.round(0.6 * fs), right: Math.round(fs), bottom: Math.round(0.4 * fs), left: 0 }, legend: Math.round(1.9 * fs), height, tall: Math.max(240, Math.round(15 * fs)) };
 }
 /** Accuracy ticks: every quarter, all of them shown. */
 const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
@@ -127,7 +130,7 @@ export function Charts() {
         {losses.length === 0 ? (
           <p className="small chart-empty">No run yet: the loss of each batch appears here as it trains.</p>
         ) : (
-          <ResponsiveContainer width="100%" height={240}>
+          <ResponsiveContainer width="100%" height={ax.height}>
             <LineChart data={lossData} margin={ax.margin} title="Training loss per batch">
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
@@ -151,7 +154,7 @@ export function Charts() {
           // No run on the chart yet: a sentence, not empty axes (and no chart to draw on a first visit: the studio opens faster).
           <p className="small chart-empty">No run yet: each epoch's validation accuracy appears here{classes > 1 ? `, above chance (1/${classes})` : ''}.</p>
         ) : (
-          <ResponsiveContainer width="100%" height={240}>
+          <ResponsiveContainer width="100%" height={ax.height}>
             <LineChart data={accData} margin={ax.margin} title="Validation accuracy per epoch">
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
@@ -196,7 +199,7 @@ export function Charts() {
       </figure>
       <figure data-testid="epoch-chart" ref={epochRef}>
         <figcaption>
-          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'}: training and validation loss (left) and accuracy (right) per epoch{' '}
+          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'} per epoch: loss (left axis), accuracy (right){' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         {epochs.length === 0 ? (
@@ -205,7 +208,7 @@ export function Charts() {
             No run yet: each epoch's losses and accuracies appear here as it ends.
           </p>
         ) : (
-        <ResponsiveContainer width="100%" height={240}>
+        <ResponsiveContainer width="100%" height={ax.tall}>
           <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }} title="Training and validation loss and accuracy per epoch">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
