@@ -246,7 +246,7 @@ export function cycleMethod(): SaliencyMethod {
  * Try it's held-back paintings — so a lecturer steps through them from the keyboard. False: none.
  */
 async function stepSample(dir: 1 | -1): Promise<boolean> {
-  const list = samplesOnOffer(get().salSampleSet, get().salSampleSet ? [] : await samplePhotos());
+  const list = samplesOnOffer(get().salSampleSet, await samplePhotos()); // fetched once, kept: no cost when the paintings are on offer
   if (list.length === 0) return false;
   const current = get().salImages.find((i) => i.id === get().salActive)?.name;
   const k = list.findIndex((x) => x.name === current);

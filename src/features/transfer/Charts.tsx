@@ -178,22 +178,25 @@ export function Charts() {
                 <span className="swatch" style={{ background: '#111827' }} /> {currentLabel}
               </li>
             )}
-            {candidates.map((r) => (
-              <li key={r.id}>
-                <label>
-                  <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {r.label}
-                  {datasets.size > 1 ? ` · ${r.dataset}` : ''}
-                </label>
-                {repeats.has(r.id) && (
-                  <span className="small" data-testid="same-curve">
-                    {' '}
-                    · the same line as <span className="swatch" style={{ background: colour(repeats.get(r.id)!.of) }} />
-                    <span className="sr-only">{labelOf(repeats.get(r.id)!.of)}</span>
-                    {repeats.get(r.id)!.sameSettings ? ' (the same seed and settings: another seed shows how much runs vary)' : ''}
-                  </span>
-                )}
-              </li>
-            ))}
+            {candidates.map((r) => {
+              const same = repeats.get(r.id);
+              return (
+                <li key={r.id}>
+                  <label>
+                    <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {r.label}
+                    {datasets.size > 1 ? ` · ${r.dataset}` : ''}
+                  </label>
+                  {same && (
+                    <span className="small" data-testid="same-curve">
+                      {' '}
+                      · the same line as <span className="swatch" style={{ background: colour(same.of) }} />
+                      <span className="sr-only">{labelOf(same.of)}</span>
+                      {same.sameSettings ? ' (the same seed and settings: another seed shows how much runs vary)' : ''}
+                    </span>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         )}
       </figure>

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, classesWithImages, datasetWarnings, leaveOutNonImages, NOT_AN_IMAGE_INSIDE, majorityShare, unbalanced, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, classesWithImages, datasetWarnings, largestClass, leaveOutNonImages, NOT_AN_IMAGE_INSIDE, majorityShare, unbalanced, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -72,6 +72,8 @@ describe('datasets', () => {
 
   it('says when the classes are unbalanced enough that always answering the largest beats chance by 25 points', () => {
     expect(majorityShare([100, 3, 1])).toBeCloseTo(100 / 104);
+    expect([largestClass([3, 100, 1]), largestClass([5, 5]), largestClass([])]).toEqual([1, 0, 0]);
+    expect(majorityShare([0, 0])).toBe(0);
     expect(unbalanced([100, 3, 1])).toBe(true);
     expect(unbalanced([75, 25])).toBe(true);
     expect(unbalanced([70, 30])).toBe(false);

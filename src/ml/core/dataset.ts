@@ -271,7 +271,12 @@ export function classesWithImages(counts: readonly number[]): number {
  */
 export function majorityShare(counts: readonly number[]): number {
   const total = counts.reduce((a, c) => a + c, 0);
-  return total ? Math.max(...counts) / total : 0;
+  return total ? counts[largestClass(counts)]! / total : 0;
+}
+
+/** The index of the class with the most images (the first of equals). */
+export function largestClass(counts: readonly number[]): number {
+  return counts.reduce((best, c, i) => (c > counts[best]! ? i : best), 0);
 }
 
 /** Unbalanced enough to mislead: always answering the largest class beats chance by 25 points or more (75/25 of two classes). */
@@ -291,7 +296,7 @@ export function datasetWarnings(ds: Dataset): string[] {
       `only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two. Choose a folder that holds one sub-folder of images per class (paintings/Baroque/…, paintings/Symbolism/…), or drop two or more class folders at once`,
     );
   if (unbalanced(counts)) {
-    const big = ds.classes[counts.indexOf(Math.max(...counts))];
+    const big = ds.classes[largestClass(counts)];
     const share = majorityShare(counts);
     w.push(`unbalanced classes: "${big}" has ${Math.round(100 * share)} % of the images, so always answering ${big} scores about ${share.toFixed(2)}: beat that, not chance (1/${used})`);
   }
