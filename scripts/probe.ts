@@ -6,7 +6,8 @@
  * average-pooled where spatial), same split and seed. Prints
  * {"layers":[{"layer","dim","valAcc","ms"}],"chance"} with --json; progress on stderr.
  */
-import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { datasetWarnings } from '../src/ml/core/datasetChecks';
 import { RECIPE_RANGES } from '../src/ml/core/vocab';
 import { layerProbe } from '../src/ml/training/probe';
 import { checkFlags, missingFlags, num, parseArgs, runCli, str, UsageError } from './lib/args';

@@ -6,7 +6,8 @@
  * Progress goes to stderr; with --json the last stdout line is the run as JSON. Unreadable images are
  * skipped and counted; every number is checked against its range (exit 2).
  */
-import { datasetWarnings, limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { limitPerClass, stratifiedSplit } from '../src/ml/core/dataset';
+import { datasetWarnings } from '../src/ml/core/datasetChecks';
 import { planFor, SurgeryError } from '../src/ml/core/surgery';
 import { buildFineTunedModel, fineTunedFiles } from '../src/ml/training/export';
 import { fineTune, withBlockWeights } from '../src/ml/training/pipeline';

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { classCounts, classesWithImages, fromPaths, leaveOutNonImages, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
+import { fromPaths, leaveOutNonImages, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../src/ml/core/dataset';
+import { classCounts, classesWithImages } from '../../src/ml/core/datasetChecks';
 import { fetchAll } from '../../src/ml/runtime/download';
 import type { RgbImage } from '../../src/ml/runtime/preprocess';
 import { decodeImageBytes, MAX_IMAGE_BYTES } from './nodeImage';

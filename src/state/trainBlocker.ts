@@ -4,7 +4,7 @@
  * is screens below it, so a greyed-out Train would otherwise go unexplained on the projector.
  * Likewise for resuming a run a reload cut off.
  */
-import { classesWithImages } from '../ml/core/dataset';
+import { classesWithImages } from '../ml/core/datasetChecks';
 import type { TransferSlice } from './slices/transfer';
 
 /** The studio panel where a blocker is mended: the page makes it a link there. */

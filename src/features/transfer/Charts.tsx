@@ -5,7 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
-import { majorityShare, unbalanced } from '../../ml/core/dataset';
+import { majorityShare, unbalanced } from '../../ml/core/datasetChecks';
 import { accuracyRows, defaultRuns, lossRows, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';

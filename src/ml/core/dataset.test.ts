@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../../test/shared';
-import { classCounts, classesWithImages, datasetWarnings, largestClass, leaveOutNonImages, NOT_AN_IMAGE_INSIDE, majorityShare, unbalanced, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { EMPTY_FILE, leaveOutNonImages, NOT_AN_IMAGE_INSIDE, evenQuota, fromPaths, limitPerClass, parseJsonManifest, parseWikiartCsv, rebase, splitRows, stratifiedSplit, WIKIART_CLASSES } from './dataset';
+import { classCounts, classesWithImages, datasetWarnings, largestClass, majorityShare, unbalanced } from './datasetChecks';
 import { fetchAll } from '../runtime/download';
 
 describe('datasets', () => {
@@ -12,8 +13,8 @@ describe('datasets', () => {
     expect(ds.classes).toEqual(['Baroque', 'Symbolism']);
     expect(classCounts(ds)).toEqual([2, 1]);
     expect(ds.skipped).toEqual([
-      { reason: 'not an image', count: 1 },
-      { reason: 'image not inside a class folder', count: 1 },
+      { reason: 'not an image', count: 1, examples: ['art/Symbolism/notes.txt'] },
+      { reason: 'image not inside a class folder', count: 1, examples: ['loose.jpg'] },
     ]);
   });
 
@@ -35,7 +36,9 @@ describe('datasets', () => {
     const ds = fromPaths(['paintings/0.jpg', 'paintings/Baroque/1.jpg', 'paintings/Symbolism/2.jpg', 'paintings/x.jpg']);
     expect(ds.classes).toEqual(['Baroque', 'Symbolism']);
     expect(ds.items.map((it) => it.source)).toEqual(['paintings/Baroque/1.jpg', 'paintings/Symbolism/2.jpg']);
-    expect(ds.skipped).toEqual([{ reason: 'image not inside a class folder', count: 2 }]);
+    expect(ds.skipped).toEqual([{ reason: 'image not inside a class folder', count: 2, examples: ['paintings/0.jpg', 'paintings/x.jpg'] }]);
+    // Named in the warning, at most three and an ellipsis, so a student can find them.
+    expect(datasetWarnings(fromPaths(['p/A/1.jpg', 'p/B/2.jpg', ...['a', 'b', 'c', 'd'].map((x) => `p/${x}.jpg`)]))).toContain('4 skipped: image not inside a class folder: p/a.jpg, p/b.jpg, p/c.jpg, …');
     // Deeper down, too; and one sub-folder beside loose images is still one class of them all.
     expect(fromPaths(['me/art/0.jpg', 'me/art/A/1.jpg', 'me/art/B/2.jpg']).classes).toEqual(['A', 'B']);
     expect(fromPaths(['art/0.jpg', 'art/A/1.jpg']).classes).toEqual(['art']);
@@ -54,12 +57,17 @@ describe('datasets', () => {
       'd/B/2.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
       'd/B/page.png': new TextEncoder().encode('<html>404</html>'),
       'd/B/gone.png': null,
+      'd/B/empty.png': new Uint8Array(0),
     };
     const ds = fromPaths(Object.keys(bytes));
     const kept = await leaveOutNonImages(ds, async (s) => bytes[s] ?? null, 2);
     expect(kept.items.map((it) => it.source)).toEqual(['d/A/1.jpg', 'd/B/2.png', 'd/B/gone.png']);
-    expect(kept.skipped).toEqual([{ reason: NOT_AN_IMAGE_INSIDE, count: 2 }]);
-    expect(datasetWarnings(kept)).toContain(`2 skipped: ${NOT_AN_IMAGE_INSIDE}`);
+    expect(kept.skipped).toEqual([
+      { reason: NOT_AN_IMAGE_INSIDE, count: 2, examples: ['d/A/notes.jpg', 'd/B/page.png'] },
+      { reason: EMPTY_FILE, count: 1, examples: ['d/B/empty.png'] },
+    ]);
+    expect(datasetWarnings(kept)).toContain(`2 skipped: ${NOT_AN_IMAGE_INSIDE}: d/A/notes.jpg, d/B/page.png`);
+    expect(datasetWarnings(kept)).toContain('1 skipped: empty file (0 bytes): d/B/empty.png');
     // Nothing to leave out: the same dataset back.
     expect(await leaveOutNonImages(kept, async () => new Uint8Array([0xff, 0xd8, 0xff]))).toBe(kept);
   });

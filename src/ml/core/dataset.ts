@@ -20,8 +20,8 @@ export interface Dataset {
   name: string;
   classes: string[];
   items: DatasetItem[];
-  /** Entries left out, with why (non-images, unknown labels…). */
-  skipped: { reason: string; count: number }[];
+  /** Entries left out, with why (non-images, unknown labels…) and the first few by name, so a student can find them. */
+  skipped: { reason: string; count: number; examples?: string[] }[];
 }
 
 /** The course's ten styles, in the order of wikiart.csv's `label` column. */
@@ -44,8 +44,18 @@ export class DatasetError extends Error {
   override name = 'DatasetError';
 }
 
-function count(skipped: Map<string, number>): Dataset['skipped'] {
-  return [...skipped].map(([reason, count]) => ({ reason, count }));
+/** Left-out entries counted by reason, the first three of each named. */
+function skips() {
+  const m = new Map<string, { count: number; examples: string[] }>();
+  return {
+    add(reason: string, example?: string): void {
+      const e = m.get(reason) ?? { count: 0, examples: [] };
+      e.count++;
+      if (example !== undefined && e.examples.length < 3) e.examples.push(example);
+      m.set(reason, e);
+    },
+    list: (): Dataset['skipped'] => [...m].map(([reason, { count, examples }]) => ({ reason, count, ...(examples.length ? { examples } : {}) })),
+  };
 }
 
 /**
@@ -56,15 +66,14 @@ function count(skipped: Map<string, number>): Dataset['skipped'] {
  * dropped folders simply contribute their class folders.
  */
 export function fromPaths(paths: string[], name = 'dataset'): Dataset {
-  const skipped = new Map<string, number>();
-  const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
+  const skipped = skips();
   const images: { raw: string; parts: string[] }[] = [];
   for (const raw of paths) {
     const parts = raw.replace(/\\/g, '/').replace(/^\/+/, '').split('/').filter(Boolean);
     const file = parts.at(-1) ?? '';
     if (file.startsWith('.') || parts.some((x) => x === '__MACOSX')) continue; // OS metadata, not data
-    if (!IMAGE_FILE.test(file)) skip('not an image');
-    else if (parts.length < 2) skip('image not inside a class folder');
+    if (!IMAGE_FILE.test(file)) skipped.add('not an image', raw);
+    else if (parts.length < 2) skipped.add('image not inside a class folder', raw);
     else images.push({ raw, parts });
   }
   // Folders every image sits in (each keeping a class folder and a file below it) wrap the classes.
@@ -74,7 +83,7 @@ export function fromPaths(paths: string[], name = 'dataset'): Dataset {
   // loose images are in no class (not one class of everything).
   const below = new Set(images.filter((im) => im.parts.length >= depth + 3).map((im) => im.parts[depth + 1]));
   if (below.size >= 2 && images.every((im) => im.parts[depth] === images[0]!.parts[depth])) {
-    for (const im of images) if (im.parts.length < depth + 3) skip('image not inside a class folder');
+    for (const im of images) if (im.parts.length < depth + 3) skipped.add('image not inside a class folder', im.raw);
     images.splice(0, images.length, ...images.filter((im) => im.parts.length >= depth + 3));
     depth++;
   }
@@ -86,11 +95,12 @@ export function fromPaths(paths: string[], name = 'dataset'): Dataset {
   }
   const classes = [...byClass.keys()].sort((a, b) => a.localeCompare(b));
   const items = classes.flatMap((c, label) => byClass.get(c)!.sort().map((source) => ({ source, label })));
-  return { name, classes, items, skipped: count(skipped) };
+  return { name, classes, items, skipped: skipped.list() };
 }
 
 /** The reason a file whose bytes are no image is left out under (its name said image). */
 export const NOT_AN_IMAGE_INSIDE = 'not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP)';
+export const EMPTY_FILE = 'empty file (0 bytes)';
 
 /**
  * Items whose first bytes are no image format (a text file named .jpg, a web page saved as one)
@@ -100,12 +110,17 @@ export const NOT_AN_IMAGE_INSIDE = 'not an image inside (named like one; its byt
  */
 export async function leaveOutNonImages(ds: Dataset, head: (source: string) => Promise<Uint8Array | null>, concurrency = 32): Promise<Dataset> {
   const bad = new Set<number>();
+  const skipped = skips();
   for (let i = 0; i < ds.items.length; i += concurrency) {
     const heads = await Promise.all(ds.items.slice(i, i + concurrency).map((it) => head(it.source)));
-    heads.forEach((h, k) => h && !looksLikeImage(h) && bad.add(i + k));
+    heads.forEach((h, k) => {
+      if (!h || looksLikeImage(h)) return;
+      bad.add(i + k);
+      skipped.add(h.length === 0 ? EMPTY_FILE : NOT_AN_IMAGE_INSIDE, ds.items[i + k]!.source);
+    });
   }
   if (bad.size === 0) return ds;
-  return { ...ds, items: ds.items.filter((_, i) => !bad.has(i)), skipped: [...ds.skipped, { reason: NOT_AN_IMAGE_INSIDE, count: bad.size }] };
+  return { ...ds, items: ds.items.filter((_, i) => !bad.has(i)), skipped: [...ds.skipped, ...skipped.list()] };
 }
 
 /** `{ "classes": [...], "items": [{ "url", "label", "split"? }] }`, URLs relative to the manifest. */
@@ -129,20 +144,20 @@ export function parseJsonManifest(text: string, manifestUrl?: string, name = 'ma
   const classes = m.classes as string[];
   const twice = classes.find((c, i) => classes.indexOf(c) !== i);
   if (twice !== undefined) throw new DatasetError(`the manifest lists class "${twice}" twice: each class once, please`);
-  const skipped = new Map<string, number>();
+  const skipped = skips();
   const items: DatasetItem[] = [];
   for (const it of m.items as ({ url?: unknown; label?: unknown; split?: unknown } | null)[]) {
     // A label is a class name or its index; anything else (null, true, an object) is a bad entry.
     const label = !it || typeof it !== 'object' ? NaN : typeof it.label === 'string' ? classes.indexOf(it.label) : typeof it.label === 'number' ? it.label : NaN;
     if (!it || typeof it.url !== 'string' || !Number.isInteger(label) || label < 0 || label >= classes.length) {
-      skipped.set('bad manifest entry', (skipped.get('bad manifest entry') ?? 0) + 1);
+      skipped.add('bad manifest entry');
       continue;
     }
     const source = manifestUrl ? new URL(it.url, manifestUrl).href : it.url;
     const split = it.split === 'val' || it.split === 'test' ? 'val' : it.split === 'train' ? 'train' : undefined;
     items.push({ source, label, split });
   }
-  return { name, classes, items, skipped: count(skipped) };
+  return { name, classes, items, skipped: skipped.list() };
 }
 
 /** Replace scheme and host of an image URL by `base`, keeping the path (a mirror or a local server). */
@@ -171,12 +186,12 @@ export function parseWikiartCsv(data: string | Uint8Array, opts: { baseUrl?: str
   const need = ['image_url', 'label'];
   const fields = parsed.meta.fields ?? [];
   for (const f of need) if (!fields.includes(f)) throw new DatasetError(`the CSV has no "${f}" column (columns: ${fields.join(', ')})`);
-  const skipped = new Map<string, number>();
+  const skipped = skips();
   const items: DatasetItem[] = [];
   for (const row of parsed.data) {
     const label = Number(row.label);
     if (!row.image_url || !Number.isInteger(label) || label < 0 || label >= WIKIART_CLASSES.length) {
-      skipped.set('bad CSV row', (skipped.get('bad CSV row') ?? 0) + 1);
+      skipped.add('bad CSV row');
       continue;
     }
     const split = row._split === 'test' || row._split === 'val' ? 'val' : row._split === 'train' ? 'train' : undefined;
@@ -184,13 +199,14 @@ export function parseWikiartCsv(data: string | Uint8Array, opts: { baseUrl?: str
     try {
       source = rebase(row.image_url, opts.baseUrl);
     } catch {
-      skipped.set('relative image URL (give a base URL)', (skipped.get('relative image URL (give a base URL)') ?? 0) + 1);
+      skipped.add('relative image URL (give a base URL)');
       continue;
     }
     items.push({ source, label, split });
   }
-  if (items.length === 0) throw new DatasetError(`the CSV has no usable rows${skipped.size ? ` (${[...skipped].map(([k, n]) => `${n} × ${k}`).join(', ')})` : ''}`);
-  return { name: 'wikiart', classes: [...WIKIART_CLASSES], items, skipped: count(skipped) };
+  const left = skipped.list();
+  if (items.length === 0) throw new DatasetError(`the CSV has no usable rows${left.length ? ` (${left.map((x) => `${x.count} × ${x.reason}`).join(', ')})` : ''}`);
+  return { name: 'wikiart', classes: [...WIKIART_CLASSES], items, skipped: left };
 }
 
 /**
@@ -252,65 +268,4 @@ export function splitRows(ds: Dataset, used: number[]): { tr: number[]; va: numb
   if (used.length === 0) throw new Error(`none of the ${n} images could be read (failed downloads, or files that are not images): nothing to train on`);
   const unread = n - used.length;
   throw new Error(`the ${tr.length === 0 ? 'training' : 'validation'} split has no image that could be read${unread ? ` (${unread} of ${n} could not be read)` : ''}: add images or change the validation share`);
-}
-
-export function classCounts(ds: Dataset): number[] {
-  const counts = new Array<number>(ds.classes.length).fill(0);
-  for (const it of ds.items) counts[it.label]!++;
-  return counts;
-}
-
-/** How many classes have at least one image: a classifier needs two (the page, the worker and the CLIs all ask). */
-export function classesWithImages(counts: readonly number[]): number {
-  return counts.filter((c) => c > 0).length;
-}
-
-/**
- * The largest class's share of the images: the accuracy of always answering that class. On an
- * unbalanced dataset that, not chance (1/classes), is the score to beat.
- */
-export function majorityShare(counts: readonly number[]): number {
-  const total = counts.reduce((a, c) => a + c, 0);
-  return total ? counts[largestClass(counts)]! / total : 0;
-}
-
-/** The index of the class with the most images (the first of equals). */
-export function largestClass(counts: readonly number[]): number {
-  return counts.reduce((best, c, i) => (c > counts[best]! ? i : best), 0);
-}
-
-/** Unbalanced enough to mislead: always answering the largest class beats chance by 25 points or more (75/25 of two classes). */
-export function unbalanced(counts: readonly number[]): boolean {
-  const used = classesWithImages(counts);
-  return used >= 2 && majorityShare(counts) - 1 / used >= 0.25 - 1e-9;
-}
-
-/** Problems a student should see before training. */
-export function datasetWarnings(ds: Dataset): string[] {
-  const w: string[] = [];
-  const counts = classCounts(ds);
-  const used = classesWithImages(counts);
-  if (ds.items.length === 0) w.push('no images found: the dataset needs one sub-folder of images per class');
-  else if (used < 2)
-    w.push(
-      `only one class (${ds.classes[counts.findIndex((c) => c > 0)]}): a classifier needs at least two. Choose a folder that holds one sub-folder of images per class (paintings/Baroque/…, paintings/Symbolism/…), or drop two or more class folders at once`,
-    );
-  if (unbalanced(counts)) {
-    const big = ds.classes[largestClass(counts)];
-    const share = majorityShare(counts);
-    w.push(`unbalanced classes: "${big}" has ${Math.round(100 * share)} % of the images, so always answering ${big} scores about ${share.toFixed(2)}: beat that, not chance (1/${used})`);
-  }
-  counts.forEach((c, i) => {
-    if (c > 0 && c < 5) w.push(`class "${ds.classes[i]}" has only ${c} image${c === 1 ? '' : 's'} (fewer than 5)`);
-    if (c === 0) w.push(`class "${ds.classes[i]}" has no images`);
-  });
-  const seen = new Set<string>();
-  let dup = 0;
-  for (const it of ds.items) {
-    if (seen.has(it.source)) dup++;
-    seen.add(it.source);
-  }
-  if (dup) w.push(`${dup} duplicate entr${dup === 1 ? 'y' : 'ies'}`);
-  for (const s of ds.skipped) w.push(`${s.count} skipped: ${s.reason}`);
-  return w;
 }

@@ -4,7 +4,8 @@
  * item list and a reader for one item's bytes; plus the summary the studio shows.
  */
 import { unzipSync } from 'fflate';
-import { classCounts, datasetWarnings, fromPaths, leaveOutNonImages, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../ml/core/dataset';
+import { fromPaths, leaveOutNonImages, parseJsonManifest, parseWikiartCsv, type Dataset } from '../../ml/core/dataset';
+import { classCounts, datasetWarnings } from '../../ml/core/datasetChecks';
 import { fetchAll } from '../../ml/runtime/download';
 import type { DatasetSource, DatasetSummary } from './protocol';
 

@@ -102,7 +102,7 @@ describe('training worker handler', () => {
     const summary = (await send({ type: 'loadDataset', source: { kind: 'files', ...paintings(8) }, valFraction: 0.25, seed: 1 })).result as { classes: string[]; train: number; val: number; warnings: string[] };
     expect(summary.classes).toEqual(['Baroque', 'Impressionism', 'Symbolism']);
     expect(summary.train + summary.val).toBe(25); // 24 paintings and broken.jpg; notes.jpg is not in the split
-    expect(summary.warnings).toContain('1 skipped: not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP)');
+    expect(summary.warnings).toContain('1 skipped: not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP): mini/Baroque/notes.jpg');
     const plan = (await send({ type: 'plan', strategy: 'fc8' })).result as { rows: { name: string; status: string }[] };
     expect(plan.rows.some((r) => r.status === 'new')).toBe(true);
 

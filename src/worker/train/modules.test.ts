@@ -1,7 +1,7 @@
 /** The training worker's parts, without a worker: dataset sources, the feature cache, run summaries. */
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { fromPaths, stratifiedSplit } from '../../ml/core/dataset';
+import { EMPTY_FILE, fromPaths, NOT_AN_IMAGE_INSIDE, stratifiedSplit } from '../../ml/core/dataset';
 import type { FineTuneResult } from '../../ml/training/pipeline';
 import { datasetSummary, MAX_ZIP_ENTRY_BYTES, openDatasetSource } from './datasetSource';
 import { FEATURE_PREFIX, featureCache, featureKey, META_PREFIX, type KeyValueStore } from './featureCache';
@@ -9,24 +9,30 @@ import { CELL_LIMIT, MISTAKE_LIMIT, runSummary } from './runSummary';
 
 const noFetch = (() => Promise.reject(new Error('no network'))) as unknown as typeof fetch;
 const file = (name: string, text = name) => new File([text], name);
+/** A JPEG's first bytes, then text: read as an image by its head (a text file named .jpg is left out). */
+const jpeg = (text: string) => new Uint8Array([0xff, 0xd8, 0xff, ...new TextEncoder().encode(text)]);
+const afterHead = (b: Uint8Array) => new TextDecoder().decode(b.subarray(3));
 
 describe('openDatasetSource', () => {
   it('class folders: classes from the paths, each item reads its own file', async () => {
     const paths = ['art/Baroque/a.jpg', 'art/Baroque/b.jpg', 'art/Symbolism/c.jpg'];
-    const { ds, bytes } = await openDatasetSource({ kind: 'files', files: paths.map((p) => file(p.split('/').pop()!, p)), paths }, { fetchFn: noFetch });
+    const files = paths.map((p) => new File([jpeg(p)], p.split('/').pop()!));
+    const { ds, bytes } = await openDatasetSource({ kind: 'files', files: [...files, file('d.jpg', 'notes')], paths: [...paths, 'art/Symbolism/d.jpg'] }, { fetchFn: noFetch });
     expect(ds.name).toBe('art');
     expect(ds.classes).toEqual(['Baroque', 'Symbolism']);
+    expect(ds.items).toHaveLength(3); // d.jpg is text: left out, and named
+    expect(ds.skipped).toEqual([{ reason: NOT_AN_IMAGE_INSIDE, count: 1, examples: ['art/Symbolism/d.jpg'] }]);
     const c = ds.items.findIndex((i) => i.source.endsWith('c.jpg'));
-    expect(await ((await bytes(c)) as Blob).text()).toBe('art/Symbolism/c.jpg');
+    expect(afterHead(new Uint8Array(await ((await bytes(c)) as Blob).arrayBuffer()))).toBe('art/Symbolism/c.jpg');
   });
 
   it('a zip: entries become items, the zip name the dataset name; a non-zip says so', async () => {
-    const enc = (s: string) => new TextEncoder().encode(s);
-    const zip = zipSync({ 'x/A/1.jpg': enc('one'), 'x/B/2.jpg': enc('two') });
+    const zip = zipSync({ 'x/A/1.jpg': jpeg('one'), 'x/B/2.jpg': jpeg('two'), 'x/B/3.jpg': new Uint8Array(0) });
     const { ds, bytes } = await openDatasetSource({ kind: 'files', files: [new File([zip as BlobPart], 'paintings.zip')], paths: ['paintings.zip'] }, { fetchFn: noFetch });
     expect(ds.name).toBe('paintings');
     expect(ds.classes).toEqual(['A', 'B']);
-    expect(new TextDecoder().decode((await bytes(1)) as Uint8Array)).toBe('two');
+    expect(afterHead((await bytes(1)) as Uint8Array)).toBe('two');
+    expect(ds.skipped).toEqual([{ reason: EMPTY_FILE, count: 1, examples: ['x/B/3.jpg'] }]);
     await expect(openDatasetSource({ kind: 'files', files: [file('notes.zip', 'just text')], paths: ['notes.zip'] }, { fetchFn: noFetch })).rejects.toThrow(/notes\.zip is not a readable zip/);
   });
 
