@@ -98,6 +98,12 @@ test('a picture dragged from another page brings only its link: fetched and mapp
   await expect(page.getByTestId('error-message')).toContainText('is a web page, not an image');
   await dropData(page, { 'text/plain': 'a flamingo' });
   await expect(page.getByTestId('error-message')).toHaveText('That was text (“a flamingo”), not an image: drop a photo, or a link to one');
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', 'an owl');
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+  });
+  await expect(page.getByTestId('error-message')).toHaveText('That was text (“an owl”), not an image: paste a photo, or a link to one');
   // The owl's map is still there, and a copied image address pasted on the page is fetched too.
   await expect(page.getByTestId('saliency-map')).toBeVisible();
   const cat = new URL('embedded/sample-images/cat.jpg', page.url()).href;
@@ -107,7 +113,7 @@ test('a picture dragged from another page brings only its link: fetched and mapp
     document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
   }, cat);
   await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
-  await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('batch-grid')).toHaveCount(0); // in the owl's place
   // On the models screen, a link dropped on "Try the model" is classified like a file.
   await page.goto('./?screen=models');
   await expect(page.getByTestId('classify-drop').getByRole('button')).toBeEnabled({ timeout: 60_000 });
@@ -115,6 +121,16 @@ test('a picture dragged from another page brings only its link: fetched and mapp
   await expect(page.getByTestId('predictions').locator('li').first()).toContainText('owl', { timeout: 60_000 });
   await dropData(page, { 'text/uri-list': 'http://127.0.0.1:1/cat.jpg' }, '[data-testid="classify-drop"]');
   await expect(page.getByTestId('classify-error')).toContainText('could not load http://127.0.0.1:1/cat.jpg');
+  // A photo's link on Open model is not read as a model (it said "model.json is not valid JSON (Unexpected token '�'…").
+  await dropData(page, { 'text/uri-list': owl }, '.dropzone:has([data-testid="open-model-input"])');
+  await expect(page.getByText('owl.jpg is not a model.json: drop the link of a TF.js model\'s model.json here, and a photo on Try the model')).toBeVisible();
+  // On the studio's dataset zone, a manifest's link loads it; another link is answered.
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await dropData(page, { 'text/uri-list': owl }, '.dropzone:has([data-testid="dataset-input"])');
+  await expect(page.getByTestId('dataset-error')).toContainText('owl.jpg is not a dataset manifest: drop a folder of class folders or a .zip');
+  await dropData(page, { 'text/uri-list': new URL('datasets/sample-paintings/manifest.json', page.url()).href }, '.dropzone:has([data-testid="dataset-input"])');
+  await expect(page.getByTestId('dataset-summary')).toContainText('280 images in 7 classes', { timeout: 60_000 });
 });
 
 test('a panorama is centre-cropped with a word: the note says how little of it the network sees', async ({ page }) => {

@@ -66,13 +66,16 @@ test('a .txt renamed to .jpg, a 12000×12000 PNG, an empty file and a 5000×1 st
   await expect(page.getByTestId('saliency-map')).toBeVisible();
 });
 
-test('paste, samples and several images at once (grid); SmoothGrad shows progress', async ({ page }) => {
+test('paste, samples and several images at once (grid); what is given last takes the place of what was there; SmoothGrad shows progress', async ({ page }) => {
   await dropFiles(page, [join(SHARED, 'images/cat.jpg')], 'paste');
   await expect(page.getByTestId('saliency-predictions')).toContainText(/cat/);
+  // A sample after a photo takes its place (it made a grid of two, and every click after grew it).
   await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg');
+  await expect(page.getByTestId('batch-grid')).toHaveCount(0);
   await page.getByTestId('saliency-input').setInputFiles([join(SHARED, 'images/tabby.jpg'), join(SHARED, 'images/husky.jpg')]);
-  await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(4);
-  await expect(page.getByTestId('batch-grid').locator('canvas')).toHaveCount(4);
+  await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('batch-grid').locator('canvas')).toHaveCount(2);
 
   await page.getByTestId('method-select').selectOption('smoothgrad');
   await expect(page.getByTestId('saliency-progress')).toBeVisible();
@@ -80,11 +83,13 @@ test('paste, samples and several images at once (grid); SmoothGrad shows progres
   await expect(page.getByTestId('map-info')).toContainText('smoothgrad', { timeout: 120_000 });
   await page.getByTestId('saliency-progress').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('saliency-progress')).toBeHidden();
-  // A second batch joins the grid; Remove all starts again, and the next photo is mapped alone.
-  await expect(page.getByTestId('grid-clear')).toBeVisible();
+  // Remove all empties the page and brings its top back, where images are given; the next photo is mapped alone.
   await page.getByTestId('grid-clear').click();
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);
   await expect(page.getByTestId('saliency-map')).toHaveCount(0);
+  await expect(page.getByTestId('maps-empty')).toBeVisible();
+  await expect(page.locator('#sal-h')).toBeFocused();
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg', { timeout: 60_000 });
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);

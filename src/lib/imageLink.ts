@@ -55,7 +55,7 @@ export async function fetchImageFile(url: string, name = linkName(url), fetchFn:
   }
   if (!res.ok) throw new Error(`could not load ${shortLink(url)}: the server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   if (/^text\/html\b/i.test(res.headers.get('content-type') ?? ''))
-    throw new Error(`${shortLink(url)} is a web page, not an image: drag the picture itself, or save it and drop the file`);
+    throw new Error(`${shortLink(url)} is a web page, not an image: check the address, or drag the picture itself, or save it and drop the file`);
   const blob = await res.blob();
   return new File([blob], name, { type: blob.type });
 }

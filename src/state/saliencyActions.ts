@@ -56,7 +56,6 @@ let inputError = false;
 /** Bumped when settings change, so a result computed with the old ones is dropped. */
 let generation = 0;
 
-
 /** The model a link asked for, else the lesson's starting model (the smallest installed one that serves it). */
 export async function ensureSaliencyModel(): Promise<void> {
   const s = get();
@@ -82,7 +81,9 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   inputError = errors.length > 0;
   if (get().salBusy?.phase === 'decode') set({ salBusy: null });
   set({ salError: filesLeftOut(errors) });
+  // What was given last takes the place of the images before (a grid comes from several at once).
   if (added.length === 0) return;
+  removeAllImages();
   set((s) => ({ salImages: [...s.salImages, ...added], salActive: added[0]!.id }));
   pending.push(...added.map((a) => a.id));
   void pump();
@@ -111,11 +112,9 @@ export async function addSample(name: string): Promise<void> {
 
 export function selectImage(id: string): void {
   set({ salActive: id });
-  if (!get().salResults[id]) enqueue(id, true);
-  else {
-    queueCompare(id);
-    void pump();
-  }
+  if (!get().salResults[id]) return enqueue(id, true);
+  queueCompare(id);
+  void pump();
 }
 
 export function removeImage(id: string): void {
@@ -132,7 +131,7 @@ export function removeImage(id: string): void {
   });
 }
 
-/** The grid emptied at once (a second batch is added to the first; this starts again). */
+/** Every image gone: the grid's Remove all, and a new image or batch taking their place. */
 export function removeAllImages(): void {
   for (const img of get().salImages) removeImage(img.id);
 }

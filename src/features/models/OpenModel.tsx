@@ -2,6 +2,7 @@
 import { useRef } from 'react';
 import { useDropzone } from '../shared/useDropzone';
 import { linkName } from '../../lib/imageLink';
+import { IMAGE_FILE } from '../../ml/core/dataset';
 import { loadModel } from '../../state/actions';
 import { useStore } from '../../state/store';
 
@@ -15,7 +16,11 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
   };
   // A model.json link dragged from another page (or the address bar) loads from there, as "Open from URL" would.
   const drop = useDropzone(open, disabled, (d) => {
-    if (d.kind === 'link') void loadModel({ kind: 'url', url: d.url }, linkName(d.url).replace(/\.json$/, ''));
+    const name = d.kind === 'link' ? linkName(d.url) : '';
+    // A photo's link read as JSON gave "model.json is not valid JSON (Unexpected token '�'…)".
+    if (d.kind === 'link' && !/\.json$/i.test(name))
+      useStore.setState({ loadError: `${name} is not a model.json: drop the link of a TF.js model's model.json here${IMAGE_FILE.test(name) ? ', and a photo on Try the model' : ''}` });
+    else if (d.kind === 'link') void loadModel({ kind: 'url', url: d.url }, name.replace(/\.json$/i, ''));
     else useStore.setState({ loadError: `That was text (“${d.text}”), not a model: drop model.json with its weight files, or a link to a model.json` });
   });
   return (

@@ -34,10 +34,14 @@ export function BatchGrid() {
   if (images.length < 2) return null;
   return (
     <section aria-label="All images">
-      {/* A second batch joins the first: this is the way back to an empty page. */}
+      {/* Back to an empty page, at its top where new images are given (the grid's height gone, the window was left halfway down a blank page). */}
       <p className="small grid-head">
         {images.length} images{' '}
-        <button type="button" className="link" data-testid="grid-clear" onClick={removeAllImages}>
+        <button type="button" className="link" data-testid="grid-clear" onClick={() => {
+            removeAllImages();
+            window.scrollTo(0, 0);
+            document.getElementById('sal-h')?.focus({ preventScroll: true });
+          }}>
           Remove all
         </button>
       </p>

@@ -69,18 +69,20 @@ export function SaliencyScreen() {
       void (link ? addImageUrl(link) : addImageFiles(files));
       return true;
     };
+    // Text brings no image at all: said, not ignored.
+    const notText = (text: string, how: 'drop' | 'paste') => useStore.setState({ salError: `That was text (“${text}”), not an image: ${how} a photo, or a link to one` });
     const drop = (e: DragEvent) => {
       e.preventDefault();
       const files = Array.from(e.dataTransfer?.files ?? []);
       const d = files.length || !e.dataTransfer ? null : droppedLink(e.dataTransfer);
-      // Text brings no image at all: said, not ignored.
-      if (!give(files, d) && d?.kind === 'text') useStore.setState({ salError: `That was text (“${d.text}”), not an image: drop a photo, or a link to one` });
+      if (!give(files, d) && d?.kind === 'text') notText(d.text, 'drop');
     };
     const paste = (e: ClipboardEvent) => {
       const files = Array.from(e.clipboardData?.files ?? []);
       // A copied image address is fetched like a dropped link, unless it is pasted into a text field.
       const d = files.length || !e.clipboardData || takesText(e.target) ? null : droppedLink(e.clipboardData);
       if (give(files, d)) e.preventDefault();
+      else if (d?.kind === 'text') notText(d.text, 'paste');
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);
@@ -96,7 +98,9 @@ export function SaliencyScreen() {
     <div className="saliency" data-testid="screen-saliency">
       <div className="sal-left">
       <section className="panel sal-intro" aria-labelledby="sal-h">
-        <h2 id="sal-h">Saliency maps</h2>
+        <h2 id="sal-h" tabIndex={-1}>
+          Saliency maps
+        </h2>
         <p className="small secondary">
           Which pixels would change the class score S_c most if they changed? The map is |∂S_c/∂I|, the gradient of the unnormalised score with respect to the
           image, taken at your image (Simonyan, Vedaldi &amp; Zisserman, 2014).

@@ -1,5 +1,6 @@
 /** Folder, zip, or manifest URL in; counts, warnings and thumbnails out. */
 import { useEffect, useState } from 'react';
+import { droppedLink, linkName } from '../../lib/imageLink';
 import { loadDatasetFiles, loadDatasetZip, loadManifest, preparedDatasets, type PreparedDataset } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import { PANEL_HEADING, PANEL_TITLE } from '../../state/trainBlocker';
@@ -158,7 +159,7 @@ async function dropped(dt: DataTransfer): Promise<void> {
   const entries = Array.from(dt.items)
     .map((i) => i.webkitGetAsEntry?.())
     .filter((e): e is FileSystemEntry => !!e);
-  if (entries.length === 0) return;
+  if (entries.length === 0) return droppedNoFolder(dt);
   const files: File[] = [];
   const paths: string[] = [];
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
@@ -178,4 +179,15 @@ async function dropped(dt: DataTransfer): Promise<void> {
   for (const e of entries) await walk(e, '');
   if (files.length === 1 && /\.zip$/i.test(files[0]!.name)) return loadDatasetFiles(files, [files[0]!.name]);
   return loadDatasetFiles(files, paths);
+}
+
+/** A drop that brought no file (a link dragged from another page, text): a manifest's link loads, anything else is answered (it was ignored). */
+function droppedNoFolder(dt: DataTransfer): Promise<void> {
+  const d = droppedLink(dt);
+  if (d?.kind === 'link' && /\.(json|csv|csv\.gz)$/i.test(new URL(d.url).pathname)) return loadManifest(d.url);
+  if (d)
+    useStore.setState({
+      tlDatasetError: `${d.kind === 'link' ? `${linkName(d.url)} is not a dataset manifest` : `That was text (“${d.text}”), not a folder`}: drop a folder of class folders or a .zip, or give a manifest (.json) or the course's wikiart.csv(.gz) by its address`,
+    });
+  return Promise.resolve();
 }
