@@ -136,7 +136,8 @@ export function Charts() {
               <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
               <YAxis {...ax.y('loss')} />
               <Tooltip />
-              <Legend verticalAlign="top" height={ax.legend} />
+              {/* One line (a short run) is what the caption says: no legend over it. */}
+              {k > 0 && <Legend verticalAlign="top" height={ax.legend} />}
               {/* A third of an epoch of one or two batches is one batch: then the average is the raw line, drawn once. */}
               {k > 0 && <Line type="linear" dataKey="loss" className="raw" stroke="#6b7280" dot={false} legendType="plainline" isAnimationActive={false} name="each batch" />}
               <Line type="linear" dataKey={k > 0 ? 'smoothed' : 'loss'} stroke="#1f5fbf" strokeWidth={2} dot={false} legendType="plainline" isAnimationActive={false} name={k > 0 ? 'average (⅓ epoch)' : 'each batch'} />

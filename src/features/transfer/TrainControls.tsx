@@ -130,7 +130,8 @@ export function TrainControls() {
       {progress && (
         <div className="progress" aria-live="polite" data-testid="train-progress">
           <span>
-            {PHASE[progress.phase]} {progress.total ? counts(progress) : '…'}
+            {PHASE[progress.phase]}
+            {progress.total ? `: ${counts(progress)}` : '…'}
             {progress.note ? ` (${progress.note})` : ''}
             {eta !== null ? ` · about ${formatMs(eta)} left` : ''}
             {status === 'paused' ? ' · paused' : ''}
