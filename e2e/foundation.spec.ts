@@ -68,6 +68,8 @@ test('broken models and bad images get clear messages and the app keeps working'
     ['e2e-fixtures/bad-json/model.json', /not valid JSON/],
     ['e2e-fixtures/wrong-shapes/model.json', /do not match|shape/i],
     ['e2e-fixtures/nowhere/model.json', /404|web page/],
+    // A photo's address given for a model (it said: not valid JSON (Unexpected token '�', "����JFIF"…).
+    ['embedded/sample-images/owl.jpg', /owl\.jpg is not model\.json text: it looks like a binary file/],
   ];
   for (const [path, msg] of cases) {
     await url.fill(new URL(path, page.url()).href);

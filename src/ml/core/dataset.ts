@@ -6,6 +6,7 @@ import { gunzipSync } from 'fflate';
 import Papa from 'papaparse';
 import { looksLikeImage } from './imageHeader';
 import { mulberry32 } from './random';
+import { looksBinary } from './text';
 
 export type Split = 'train' | 'val';
 
@@ -124,11 +125,6 @@ export async function leaveOutNonImages(ds: Dataset, head: (source: string) => P
 }
 
 /** `{ "classes": [...], "items": [{ "url", "label", "split"? }] }`, URLs relative to the manifest. */
-/** Control bytes or undecodable ones near the start: an image or archive given where text was wanted. */
-function looksBinary(text: string): boolean {
-  return /[\u0000-\u0008\u000e-\u001a\ufffd]/.test(text.slice(0, 1024));
-}
-
 export function parseJsonManifest(text: string, manifestUrl?: string, name = 'manifest'): Dataset {
   if (looksBinary(text)) throw new DatasetError('the manifest is not JSON text: it looks like a binary file (an image or an archive?)');
   let j: unknown;

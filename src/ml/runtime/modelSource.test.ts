@@ -61,5 +61,8 @@ describe('readModelFiles: a model from picked files, with the same checks as a U
   it('parseModelJson names the file it read', () => {
     expect(() => parseModelJson('nope', 'alexnet.json')).toThrow(/^alexnet\.json is not valid JSON/);
     expect(() => parseModelJson('{"modelTopology":{}}')).toThrow('model.json has no weightsManifest');
+    // A photo's bytes read as text (its address given for a model): said as such, not as a JSON parser's garble.
+    const jpeg = new TextDecoder().decode(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]));
+    expect(() => parseModelJson(jpeg, 'owl.jpg')).toThrow('owl.jpg is not model.json text: it looks like a binary file (an image, or a weight file?)');
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { storedBytes } from './leanLoad';
+import { looksBinary } from '../core/text';
 
 export type Progress = (loaded: number, total: number) => void;
 
@@ -64,11 +65,13 @@ export async function fetchModelJson(url: string, fetchFn: typeof fetch = fetch)
   if (!res.ok) throw new FetchError(`${url}: HTTP ${res.status} ${res.statusText || ''}`.trim());
   const text = await res.text();
   if (/^\s*<(!doctype|html)/i.test(text)) throw new FetchError(`${url} returned a web page, not model.json: check the address`);
-  return { json: parseModelJson(text), text };
+  return { json: parseModelJson(text, url.split(/[?#]/)[0]!.split('/').pop() || 'model.json'), text };
 }
 
 /** model.json's text → its JSON, or one sentence on what is wrong with it (for a URL and for picked files alike). */
 export function parseModelJson(text: string, name = 'model.json'): tf.io.ModelJSON {
+  // A photo's or a weight file's bytes: said as such, not as JSON's "Unexpected token '�', "����JFIF"…".
+  if (looksBinary(text)) throw new FetchError(`${name} is not model.json text: it looks like a binary file (an image, or a weight file?)`);
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(text) as tf.io.ModelJSON;
