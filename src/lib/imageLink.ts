@@ -25,6 +25,11 @@ export function droppedLink(data: Pick<DataTransfer, 'getData'>): Dropped | null
   return { kind: 'text', text: first.length > 60 ? `${first.slice(0, 57)}…` : first };
 }
 
+/** The answer to text dropped or pasted where a photo was wanted (the saliency screen, Try the model). */
+export function textNotImage(text: string, how: 'drop' | 'paste' = 'drop'): string {
+  return `That was text (“${text}”), not an image: ${how} a photo, or a link to one`;
+}
+
 /** A link as the user would recognise it in a message (a data: URL is kilobytes of base64). */
 function shortLink(url: string): string {
   if (url.startsWith('data:')) return 'the dropped image data';

@@ -84,7 +84,7 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   // What was given last takes the place of the images before (a grid comes from several at once).
   if (added.length === 0) return;
   removeAllImages();
-  set((s) => ({ salImages: [...s.salImages, ...added], salActive: added[0]!.id }));
+  set({ salImages: added, salActive: added[0]!.id });
   pending.push(...added.map((a) => a.id));
   void pump();
 }
@@ -95,9 +95,8 @@ export async function addImageUrl(url: string, name?: string, sample?: string): 
   const mine = !get().salBusy;
   if (mine) set({ salBusy: { imageId: '', done: 0, total: 0, method: '', phase: 'decode' } });
   try {
-    const file = await fetchImageFile(url, name);
-    if (mine) set({ salBusy: null });
-    await addImageFiles([file], sample);
+    // addImageFiles keeps the decode progress on and ends it.
+    await addImageFiles([await fetchImageFile(url, name)], sample);
   } catch (e) {
     if (mine && get().salBusy?.phase === 'decode') set({ salBusy: null });
     set({ salError: message(e) });

@@ -4,7 +4,7 @@ import { Predictions } from '../shared/Predictions';
 import { useDropzone } from '../shared/useDropzone';
 import { formatMs } from '../../lib/format';
 import { errorText } from '../../lib/errorText';
-import { fetchImageFile, type Dropped } from '../../lib/imageLink';
+import { fetchImageFile, textNotImage, type Dropped } from '../../lib/imageLink';
 import { classifyFile } from '../../state/actions';
 import { lessonModel } from '../../state/lessonModels';
 import { ensureSaliencyModel } from '../../state/saliencyActions';
@@ -50,7 +50,7 @@ export function ClassifyPanel() {
   };
   // A picture dragged from another page brings its link: fetched, then classified like a file.
   const classifyLink = async (d: Dropped) => {
-    if (d.kind === 'text') return void useStore.setState({ classifyError: `That was text (“${d.text}”), not an image: drop a photo, or a link to one` });
+    if (d.kind === 'text') return void useStore.setState({ classifyError: textNotImage(d.text) });
     try {
       await classify(await fetchImageFile(d.url));
     } catch (e) {

@@ -2,7 +2,7 @@
 import { useDeferredValue, useEffect } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { backToImageNet } from '../../state/transferActions';
-import { droppedLink, type Dropped } from '../../lib/imageLink';
+import { droppedLink, textNotImage, type Dropped } from '../../lib/imageLink';
 import { mapShown, revealMaps } from '../../lib/showOnPage';
 import { takesText } from '../../lib/textEntry';
 import { addImageFiles, addImageUrl, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
@@ -70,7 +70,7 @@ export function SaliencyScreen() {
       return true;
     };
     // Text brings no image at all: said, not ignored.
-    const notText = (text: string, how: 'drop' | 'paste') => useStore.setState({ salError: `That was text (“${text}”), not an image: ${how} a photo, or a link to one` });
+    const notText = (text: string, how: 'drop' | 'paste') => useStore.setState({ salError: textNotImage(text, how) });
     const drop = (e: DragEvent) => {
       e.preventDefault();
       const files = Array.from(e.dataTransfer?.files ?? []);

@@ -17,8 +17,8 @@ export function useDropzone(onFiles: (files: FileList) => void, disabled = false
       setOver(false);
       if (disabled) return;
       if (e.dataTransfer.files.length) return onFiles(e.dataTransfer.files);
-      const d = onLink && droppedLink(e.dataTransfer);
-      if (d) onLink!(d);
+      const d = onLink ? droppedLink(e.dataTransfer) : null;
+      if (d) onLink?.(d);
     },
   };
 }
