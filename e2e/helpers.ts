@@ -1,8 +1,38 @@
-import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, type Page } from '@playwright/test';
 
 export const SHARED = resolve(process.env.SHARED_DIR ?? resolve(import.meta.dirname, '../../shared'));
 export const FIXTURES = resolve(import.meta.dirname, '../dist/e2e-fixtures');
+
+/**
+ * A fresh folder `name` of class folders holding the first `perStyle[style]` WikiArt paintings of
+ * each style (from ../shared): what a student picks with "Choose a folder…". Returns its path.
+ */
+export function paintingsFolder(name: string, perStyle: Record<string, number>): string {
+  const root = join(mkdtempSync(join(tmpdir(), `tl-${name}-`)), name);
+  for (const [style, n] of Object.entries(perStyle)) {
+    mkdirSync(join(root, style), { recursive: true });
+    const files = readdirSync(join(SHARED, 'datasets/wikiart7', style)).filter((f) => f.endsWith('.jpg')).sort().slice(0, n);
+    for (const f of files) copyFileSync(join(SHARED, 'datasets/wikiart7', style, f), join(root, style, f));
+  }
+  return root;
+}
+
+/** The studio opened with the built-in model, then `root` picked with "Choose a folder…". */
+export async function pickFolder(page: Page, root: string): Promise<void> {
+  await page.goto('./?screen=transfer');
+  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  await page.getByTestId('dataset-input').setInputFiles(root);
+}
+
+/** One epoch at this batch size, started. */
+export async function trainOneEpoch(page: Page, batch: number): Promise<void> {
+  await page.getByTestId('epochs-input').fill('1');
+  await page.getByLabel('Batch', { exact: true }).fill(String(batch));
+  await page.getByTestId('train-start').click();
+}
 
 /** Pin the backend before the app starts (the choice the backend chip persists). */
 export async function useBackend(page: Page, backend: 'wasm' | 'webgpu' | 'webgl' | 'cpu' | 'auto'): Promise<void> {

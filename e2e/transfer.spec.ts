@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, SHARED, useBackend } from './helpers';
+import { FIXTURES, paintingsFolder, pickFolder, SHARED, trainOneEpoch, useBackend } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useBackend(page, 'wasm');
@@ -223,45 +221,27 @@ test('a folder of class folders and a .zip load as datasets; non-images are skip
 
 test('an unbalanced dataset: the warning and the chart name the score to beat (always the largest class), not only chance', async ({ page }) => {
   // 24 Baroque and 5 Symbolism paintings: always answering Baroque scores 24/29 ≈ 0.83, far above chance (1/2).
-  const root = join(mkdtempSync(join(tmpdir(), 'tl-unbalanced-')), 'unbalanced');
-  for (const [style, n] of [['Baroque', 24], ['Symbolism', 5]] as const) {
-    mkdirSync(join(root, style), { recursive: true });
-    const files = readdirSync(join(SHARED, 'datasets/wikiart7', style)).filter((f) => f.endsWith('.jpg')).slice(0, n);
-    for (const f of files) copyFileSync(join(SHARED, 'datasets/wikiart7', style, f), join(root, style, f));
-  }
-  await page.goto('./?screen=transfer');
-  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
-  await page.getByTestId('dataset-input').setInputFiles(root);
+  const root = paintingsFolder('unbalanced', { Baroque: 24, Symbolism: 5 });
+  await pickFolder(page, root);
   await expect(page.getByTestId('dataset-summary')).toContainText('29 images in 2 classes');
   await expect(page.getByTestId('dataset-warnings')).toContainText('unbalanced classes: "Baroque" has 83 % of the images, so always answering Baroque scores about 0.83');
-  await page.getByTestId('epochs-input').fill('1');
-  await page.getByLabel('Batch', { exact: true }).fill('8');
-  await page.getByTestId('train-start').click();
+  await trainOneEpoch(page, 8);
   await expect(page.getByTestId('epoch-row')).toHaveCount(1, { timeout: 120_000 });
   await expect(page.getByTestId('acc-chart')).toContainText('dashed: always the largest class (0.83)');
   await expect(page.getByTestId('acc-chart').locator('.majority-line')).toHaveCount(1);
 });
 
 test('a text file named .jpg is left out when the folder is read; a JPEG broken further in is skipped at training, and named', async ({ page }) => {
-  const { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const root = join(mkdtempSync(join(tmpdir(), 'tl-bad-folder-')), 'styles');
-  for (const style of ['Baroque', 'Symbolism']) {
-    mkdirSync(join(root, style), { recursive: true });
-    for (const f of readdirSync(join(SHARED, 'datasets/wikiart7', style)).sort().slice(0, 6)) copyFileSync(join(SHARED, 'datasets/wikiart7', style, f), join(root, style, f));
-  }
+  const { writeFileSync } = await import('node:fs');
+  const root = paintingsFolder('styles', { Baroque: 6, Symbolism: 6 });
   writeFileSync(join(root, 'Baroque', 'notes.jpg'), 'not a painting');
   // A JPEG's first bytes, then nothing a decoder can use: only decoding finds it.
   writeFileSync(join(root, 'Symbolism', 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 7, 7, 7]));
-  await page.goto('./?screen=transfer');
-  await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
-  await page.getByTestId('dataset-input').setInputFiles(root);
+  await pickFolder(page, root);
   // notes.jpg is not counted in the split (it was, until Train read it).
   await expect(page.getByTestId('dataset-summary')).toContainText('13 images in 2 classes');
   await expect(page.getByTestId('dataset-warnings')).toContainText('1 skipped: not an image inside (named like one; its bytes are not JPEG, PNG, GIF, WebP or BMP)');
-  await page.getByTestId('epochs-input').fill('1');
-  await page.getByLabel('Batch', { exact: true }).fill('4');
-  await page.getByTestId('train-start').click();
+  await trainOneEpoch(page, 4);
   await expect(page.getByTestId('last-run-info')).toContainText('1 unreadable image skipped (broken.jpg)', { timeout: 120_000 });
 });
 
