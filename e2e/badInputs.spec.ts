@@ -152,7 +152,7 @@ test('a panorama is centre-cropped with a word: the note says how little of it t
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   });
   await expect(page.getByTestId('map-info')).toContainText('panorama.png', { timeout: 60_000 });
-  await expect(page.getByTestId('crop-note')).toHaveText('The network sees only the middle 4 % of this 20:1 image (a square from its centre): crop the part you mean and drop that.');
+  await expect(page.getByTestId('crop-note')).toHaveText('The network sees only the middle 4 % of this 20:1 image (a square from its centre, less a thin border): crop the part you mean and drop that.');
 });
 
 test('a text file among several photos is named in the message; the photos still get their maps', async ({ page }) => {

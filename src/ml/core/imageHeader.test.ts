@@ -38,9 +38,9 @@ describe('cropNote', () => {
     expect(cropNote(640, 480)).toBeNull();
     expect(cropNote(1920, 1080)).toBeNull();
     expect(cropNote(2400, 1000)).toBeNull(); // 2.4:1
-    expect(cropNote(2500, 1000)).toBe('The network sees only the middle 31 % of this 2.5:1 image (a square from its centre): crop the part you mean and drop that.');
+    expect(cropNote(2500, 1000)).toBe('The network sees only the middle 31 % of this 2.5:1 image (a square from its centre, less a thin border): crop the part you mean and drop that.');
     expect(cropNote(20000, 300)).toMatch(/middle 1 % of this 67:1 image/);
-    expect(cropNote(300, 20000)).toBe('The network sees only the middle 1 % of this 1:67 image (a square from its centre): crop the part you mean and drop that.');
+    expect(cropNote(300, 20000)).toBe('The network sees only the middle 1 % of this 1:67 image (a square from its centre, less a thin border): crop the part you mean and drop that.');
     expect(cropNote(100, 20000)).toMatch(/middle under 1 % of this 1:200 image/);
   });
 });

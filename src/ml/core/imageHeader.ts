@@ -74,7 +74,7 @@ export function cropNote(width: number, height: number): string | null {
   if (!(ratio >= CROP_NOTE_RATIO)) return null;
   const pct = 100 * centreCropShare(width, height);
   const r = ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1);
-  return `The network sees only the middle ${pct < 1 ? 'under 1' : Math.round(pct)} % of this ${width >= height ? `${r}:1` : `1:${r}`} image (a square from its centre): crop the part you mean and drop that.`;
+  return `The network sees only the middle ${pct < 1 ? 'under 1' : Math.round(pct)} % of this ${width >= height ? `${r}:1` : `1:${r}`} image (a square from its centre, less a thin border): crop the part you mean and drop that.`;
 }
 
 /**
