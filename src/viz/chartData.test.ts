@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyRows, debiasedSmooth, defaultRuns, lossRows, repeatedCurves, sharedClassCount, smoothingFor } from './chartData';
+import { accuracyRows, countTicks, debiasedSmooth, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from './chartData';
 
 describe('chart data', () => {
   it('debiased smoothing starts on the data (no lag on a short run) and follows a step', () => {
@@ -90,5 +90,35 @@ describe('repeatedCurves', () => {
   it('says nothing of runs with no epochs yet, or of a single run', () => {
     expect(repeatedCurves([{ id: 'a', valAcc: [], settings: '' }, { id: 'b', valAcc: [], settings: '' }]).size).toBe(0);
     expect(repeatedCurves([{ id: 'a', valAcc: [0.5], settings: '' }]).size).toBe(0);
+  });
+
+  it('a loss axis goes from 0 in four round steps, the smallest that reach the largest loss', () => {
+    expect(lossTicks(3.3)).toEqual([0, 1, 2, 3, 4]); // Recharts' own: 0, 0.85, 1.7, 2.55, 3.4
+    expect(lossTicks(2.3026)).toEqual([0, 0.6, 1.2, 1.8, 2.4]);
+    expect(lossTicks(2.4)).toEqual([0, 0.6, 1.2, 1.8, 2.4]); // exactly on a step: no fifth interval
+    expect(lossTicks(0.07)).toEqual([0, 0.02, 0.04, 0.06, 0.08]);
+    expect(lossTicks(0.3)).toEqual([0, 0.08, 0.16, 0.24, 0.32]);
+    expect(lossTicks(14)).toEqual([0, 4, 8, 12, 16]);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(lossTicks(bad)).toBeUndefined();
+  });
+
+  it('the largest loss on show ignores a diverged batch (NaN, Infinity)', () => {
+    expect(finiteMax([{ a: 1, b: Number.NaN }, { a: Number.POSITIVE_INFINITY, b: 2.5 }], ['a', 'b'])).toBe(2.5);
+    expect(finiteMax([{ a: Number.NaN }], ['a'])).toBe(0);
+  });
+
+  it('a count axis labels every 1, 2, 5, 10, … on their multiples, at most as many as asked', () => {
+    expect(countTicks(1, 4, 10)).toEqual([1, 2, 3, 4]);
+    expect(countTicks(1, 8, 6)).toEqual([2, 4, 6, 8]); // Recharts' own: 1, 3, 5, 7, 8
+    expect(countTicks(1, 56, 6)).toEqual([10, 20, 30, 40, 50]);
+    expect(countTicks(3, 1200, 6)).toEqual([200, 400, 600, 800, 1000, 1200]);
+    expect(countTicks(1, 1, 6)).toEqual([1]);
+    expect(countTicks(1, 30, 10)).toEqual([5, 10, 15, 20, 25, 30]);
+    for (const [lo, hi, most] of [[1, 97, 6], [1, 4004, 6], [7, 13, 3]] as const) {
+      const t = countTicks(lo, hi, most);
+      expect(t.length).toBeGreaterThan(0);
+      expect(t.length).toBeLessThanOrEqual(most);
+      expect(t.every((x) => x >= lo && x <= hi)).toBe(true);
+    }
   });
 });

@@ -78,3 +78,43 @@ export function repeatedCurves(runs: readonly { id: string; valAcc: readonly num
   });
   return out;
 }
+
+/** Steps a reader counts in at a glance: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten. */
+const ROUND_STEPS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+
+/**
+ * Ticks for a loss axis from 0: `intervals` equal, round steps, the smallest reaching `max`
+ * (Recharts' own split a maximum of 3.4 into 0.85s). Undefined when there is no finite loss to
+ * show (a diverged run): Recharts' own axis then.
+ */
+export function lossTicks(max: number, intervals = 4): number[] | undefined {
+  if (!(max > 0) || !Number.isFinite(max)) return undefined;
+  const raw = max / intervals;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = ROUND_STEPS.find((m) => m * p >= raw * (1 - 1e-9))! * p;
+  return Array.from({ length: intervals + 1 }, (_, i) => +(i * step).toPrecision(12));
+}
+
+/** The largest finite value of these fields over the rows (0 when there is none). */
+export function finiteMax<R>(rows: readonly R[], keys: readonly (keyof R)[]): number {
+  let m = 0;
+  for (const r of rows)
+    for (const k of keys) {
+      const v = r[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v > m) m = v;
+    }
+  return m;
+}
+
+/**
+ * Whole-number ticks on a count axis (batches, epochs) from `min` to `max`: every 1, 2, 5, 10, …,
+ * at most `most` of them, on the step's multiples (Recharts' own left 1, 3, 5, 7, 8).
+ */
+export function countTicks(min: number, max: number, most: number): number[] {
+  if (!(max >= min) || !Number.isFinite(max)) return [];
+  let step = 1;
+  for (let i = 0; Math.floor(max / step) - Math.ceil(min / step) + 1 > most; i++) step = [1, 2, 5][(i + 1) % 3]! * 10 ** Math.floor((i + 1) / 3);
+  const out: number[] = [];
+  for (let t = Math.ceil(min / step) * step; t <= max; t += step) out.push(t);
+  return out;
+}

@@ -6,16 +6,24 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
 import { majorityShare, unbalanced } from '../../ml/core/datasetChecks';
-import { accuracyRows, defaultRuns, lossRows, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
+import { accuracyRows, countTicks, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
 
 /**
- * Batches and epochs on a number axis: a few round ticks. As categories, Recharts thinned the
- * labels by their width at its own font size, and lecture mode's larger type ran them together.
+ * Batches and epochs on a number axis: a few round ticks (every 1, 2, 5, 10, …). As categories,
+ * Recharts thinned the labels by their width at its own font size, and lecture mode's larger type
+ * ran them together; left to itself on a number axis it gave 1, 3, 5, 7, 8.
  */
-const COUNT_AXIS = { type: 'number', domain: ['dataMin', 'dataMax'], allowDecimals: false } as const;
+function countAxis(min: number, max: number, most: number) {
+  return { type: 'number', domain: [min, max], ticks: countTicks(min, max, most), interval: 0, allowDecimals: false } as const;
+}
+/** A loss axis from 0 in four round steps (Recharts' own: 0, 0.85, 1.7, 2.55, 3.4). */
+function lossAxis(max: number) {
+  const ticks = lossTicks(max);
+  return ticks ? { domain: [0, ticks.at(-1)!], ticks, interval: 0 } : {};
+}
 
 /** The page's type size, which the charts' text inherits (main.tsx sets lecture mode's on <html> before a render). */
 function rootFontSize(): number {
@@ -42,8 +50,8 @@ function axes(fs: number) {
 const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Epoch curves are measurements: straight segments, each epoch a dot (so the first epoch shows at all), never dashed. */
 const EPOCH_DOT = { r: 2.5, strokeDasharray: '0' } as const;
-/** A dot per epoch while they can be told apart (and drawn quickly): a long run is a line. */
-const dotsFor = (epochs: number) => (epochs <= 60 ? EPOCH_DOT : false);
+/** A dot per epoch while they can be told apart (and drawn quickly): a long run is a line. Filled (`fill`: the line's colour) or hollow. */
+const dotsFor = (epochs: number, fill?: string) => (epochs <= 60 ? (fill ? { ...EPOCH_DOT, fill } : EPOCH_DOT) : false);
 
 function PngButton({ target, name }: { target: React.RefObject<HTMLElement | null>; name: string }) {
   return (
@@ -133,8 +141,8 @@ export function Charts() {
           <ResponsiveContainer width="100%" height={ax.height}>
             <LineChart data={lossData} margin={ax.margin} title="Training loss per batch">
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="step" {...COUNT_AXIS} {...ax.x('batch')} />
-              <YAxis {...ax.y('loss')} />
+              <XAxis dataKey="step" {...countAxis(lossData[0]?.step ?? 1, lossData.at(-1)?.step ?? 1, 6)} {...ax.x('batch')} />
+              <YAxis {...lossAxis(finiteMax(lossData, ['loss', 'smoothed']))} {...ax.y('loss')} />
               <Tooltip />
               {/* One line (a short run) is what the caption says: no legend over it. */}
               {k > 0 && <Legend verticalAlign="top" height={ax.legend} />}
@@ -158,7 +166,7 @@ export function Charts() {
           <ResponsiveContainer width="100%" height={ax.height}>
             <LineChart data={accData} margin={ax.margin} title="Validation accuracy per epoch">
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
+              <XAxis dataKey="epoch" {...countAxis(1, accData.length, 10)} {...ax.x('epoch')} />
               <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
               <Tooltip />
               {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
@@ -203,7 +211,7 @@ export function Charts() {
       </figure>
       <figure data-testid="epoch-chart" ref={epochRef}>
         <figcaption>
-          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'} per epoch: loss (left axis), accuracy (right){' '}
+          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'} per epoch: loss (left axis), accuracy (right) · solid: training, dashed: validation{' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         {epochs.length === 0 ? (
@@ -215,14 +223,14 @@ export function Charts() {
         <ResponsiveContainer width="100%" height={ax.tall}>
           <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }} title="Training and validation loss and accuracy per epoch">
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" {...COUNT_AXIS} {...ax.x('epoch')} />
-            <YAxis yAxisId="loss" {...ax.y('loss')} />
+            <XAxis dataKey="epoch" {...countAxis(epochs[0]!.epoch, epochs.at(-1)!.epoch, 10)} {...ax.x('epoch')} />
+            <YAxis yAxisId="loss" {...lossAxis(finiteMax(epochs, ['trainLoss', 'valLoss']))} {...ax.y('loss')} />
             <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
             <Legend verticalAlign="top" height={ax.legend} />
-            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
+            <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length, '#c2410c')} legendType="plainline" isAnimationActive={false} />
             <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
-            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
+            <Line yAxisId="acc" type="linear" dataKey="trainAcc" name="train acc" stroke="#15803d" dot={dotsFor(epochs.length, '#15803d')} legendType="plainline" isAnimationActive={false} />
             <Line yAxisId="acc" type="linear" dataKey="valAcc" name="val acc" stroke="#15803d" strokeDasharray="5 3" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
