@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canvasPixels, dropFiles, FIXTURES, SHARED, stdDev, useBackend } from './helpers';
 
@@ -52,13 +53,16 @@ test('drop doberman.png → Doberman in the predictions, a non-uniform map; anot
   await expect(page.getByTestId('map-info')).not.toContainText('class 281');
 });
 
-test('a .txt renamed to .jpg, a 12000×12000 PNG, an empty file and a 5000×1 strip get clear messages; the page keeps working', async ({ page }) => {
+test('a .txt renamed to .jpg, a 12000×12000 PNG, an empty file, a JPEG cut short and a 5000×1 strip get clear messages; the page keeps working', async ({ page }) => {
   await dropFiles(page, [join(FIXTURES, 'not-an-image.jpg')]);
   await expect(page.getByTestId('error-message')).toContainText('not an image');
   await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'huge-12000.png'));
   await expect(page.getByTestId('error-message')).toContainText('too large: 12000×12000');
   await page.getByTestId('saliency-input').setInputFiles({ name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) });
   await expect(page.getByTestId('error-message')).toContainText('empty.jpg is empty (0 bytes): nothing to read');
+  // A JPEG cut off after 100 bytes is a JPEG by its first bytes: damaged, not "not an image".
+  await page.getByTestId('saliency-input').setInputFiles({ name: 'cut.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(SHARED, 'images/cat.jpg')).subarray(0, 100) });
+  await expect(page.getByTestId('error-message')).toContainText('cut.jpg could not be decoded: the JPEG file is damaged or cut short');
   await page.getByTestId('saliency-input').setInputFiles(join(FIXTURES, 'strip-5000x1.png'));
   await expect(page.getByTestId('error-message')).toContainText('strip-5000x1.png is too elongated: 5000×1 pixels (5000:1; the limit is 762:1)');
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));

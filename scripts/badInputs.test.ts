@@ -416,7 +416,10 @@ describe('bad inputs: messages that say what is wrong', () => {
     expect(r.err).toMatch(/warning: weights .* hold NaN or infinite values/);
   });
 
-  it('a non-image as --image, in one line', () => {
+  it('a non-image as --image, and a JPEG cut short, in one line each', () => {
     expectOneLine(cli('predict.ts', ['--model', model, '--image', join(ROOT, 'README.md')]), 1, /README\.md is not an image TransferLens can read \(JPEG, PNG, GIF, WebP or BMP\)/);
+    const cut = join(tmp, 'cut.jpg');
+    writeFileSync(cut, readFileSync(photo).subarray(0, 100));
+    expectOneLine(cli('predict.ts', ['--model', model, '--image', cut]), 1, /cut\.jpg could not be decoded: the JPEG file is damaged or cut short/);
   });
 });

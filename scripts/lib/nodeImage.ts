@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import bmp from 'bmp-js';
 import sharp from 'sharp';
-import { imageSizeProblem, readImageHeader } from '../../src/ml/core/imageHeader';
+import { damagedImage, imageFormat, imageSizeProblem, readImageHeader } from '../../src/ml/core/imageHeader';
 import { ImageError, MAX_IMAGE_PIXELS, type RgbImage } from '../../src/ml/runtime/preprocess';
 import { namedWrong } from './args';
 
@@ -19,7 +19,11 @@ const FORMATS = 'JPEG, PNG, GIF, WebP or BMP';
 export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbImage> {
   if (bytes.length === 0) throw new ImageError(`${name} is empty (0 bytes): nothing to read`);
   const head = readImageHeader(bytes);
-  if (!head) throw new ImageError(`${name} is not an image TransferLens can read (${FORMATS})`);
+  if (!head) {
+    // A JPEG cut off before its size is still a JPEG by its first bytes: damaged, not "not an image".
+    const format = imageFormat(bytes);
+    throw new ImageError(format ? damagedImage(name, format) : `${name} is not an image TransferLens can read (${FORMATS})`);
+  }
   const size = imageSizeProblem(head.width, head.height, MAX_IMAGE_PIXELS);
   if (size) throw new ImageError(`${name} is ${size}`);
   if (head.format === 'bmp') return decodeBmp(bytes, name);
@@ -32,7 +36,7 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
       .toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
   } catch (e) {
-    throw new ImageError(`${name} could not be decoded: the ${head.format.toUpperCase()} file is damaged (${(e as Error).message.split('\n')[0]})`);
+    throw new ImageError(`${damagedImage(name, head.format)} (${(e as Error).message.split('\n')[0]})`);
   }
 }
 
@@ -42,7 +46,7 @@ function decodeBmp(bytes: Uint8Array, name: string): RgbImage {
   try {
     img = bmp.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    throw new ImageError(`${name} could not be decoded: the BMP file is damaged (${(e as Error).message})`);
+    throw new ImageError(`${damagedImage(name, 'bmp')} (${(e as Error).message})`);
   }
   const n = img.width * img.height;
   const out = new Uint8Array(n * 3);

@@ -2,7 +2,7 @@
  * Browser image decoding (page and workers) with size checks before any pixels are allocated;
  * EXIF orientation honoured (createImageBitmap's default), transparency over white.
  */
-import { imageSizeProblem, readImageHeader } from '../ml/core/imageHeader';
+import { damagedImage, imageFormat, imageSizeProblem, readImageHeader } from '../ml/core/imageHeader';
 import { MAX_IMAGE_PIXELS } from '../config';
 import type { ImagePixels } from '../worker/model/protocol';
 
@@ -34,9 +34,11 @@ export async function decodeImageFile(file: Blob & { name?: string }, o: DecodeO
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    if (!header)
+    // A JPEG cut off before its size is still a JPEG by its first bytes: damaged, not "not an image".
+    const format = header?.format ?? imageFormat(head);
+    if (!format)
       throw new ImageFileError(`${name} is not an image TransferLens can read: its content is not JPEG, PNG, GIF, WebP or BMP, whatever its name says`);
-    throw new ImageFileError(`${name} could not be decoded: the ${header.format.toUpperCase()} file is damaged`);
+    throw new ImageFileError(damagedImage(name, format));
   }
   try {
     const { width: ow, height: oh } = bitmap;

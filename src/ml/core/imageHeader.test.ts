@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centreCropShare, cropNote, elongationProblem, imageSizeProblem, looksLikeImage } from './imageHeader';
+import { centreCropShare, cropNote, elongationProblem, imageFormat, imageSizeProblem, looksLikeImage, readImageHeader } from './imageHeader';
 
 describe('elongationProblem', () => {
   const MP50 = 50_000_000;
@@ -59,5 +59,13 @@ describe('looksLikeImage', () => {
     expect(looksLikeImage(ascii('<!DOCTYPE html>'))).toBe(false);
     expect(looksLikeImage(b())).toBe(false);
     expect(looksLikeImage(b(0xff, 0xd8))).toBe(false); // cut before the third byte
+  });
+  it('names the format of a file cut off before its size (no header to read: damaged, not "not an image")', () => {
+    const cutJpeg = b(0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01);
+    expect(readImageHeader(cutJpeg)).toBeNull();
+    expect(imageFormat(cutJpeg)).toBe('jpeg');
+    expect(imageFormat(ascii('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '))).toBe('webp');
+    expect(imageFormat(ascii('BM6\u0000'))).toBe('bmp');
+    expect(imageFormat(ascii('not an image'))).toBeNull();
   });
 });

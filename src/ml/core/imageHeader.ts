@@ -8,10 +8,25 @@ export interface HeaderInfo {
   height: number;
 }
 
-/** Whether the first bytes are one of the formats read (JPEG, PNG, GIF, WebP, BMP): 12 bytes decide. A text file named .jpg is not. */
-export function looksLikeImage(b: Uint8Array): boolean {
+/** The format the first bytes announce (JPEG, PNG, GIF, WebP, BMP): 12 bytes decide. A text file named .jpg has none. */
+export function imageFormat(b: Uint8Array): HeaderInfo['format'] | null {
   const at = (i: number, ...v: number[]) => v.every((x, k) => b[i + k] === x);
-  return at(0, 0xff, 0xd8, 0xff) || at(0, 0x89, 0x50, 0x4e, 0x47) || at(0, 0x47, 0x49, 0x46, 0x38) || at(0, 0x42, 0x4d) || (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50));
+  if (at(0, 0xff, 0xd8, 0xff)) return 'jpeg';
+  if (at(0, 0x89, 0x50, 0x4e, 0x47)) return 'png';
+  if (at(0, 0x47, 0x49, 0x46, 0x38)) return 'gif';
+  if (at(0, 0x42, 0x4d)) return 'bmp';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'webp';
+  return null;
+}
+
+/** Whether the first bytes are one of the formats read. */
+export function looksLikeImage(b: Uint8Array): boolean {
+  return imageFormat(b) !== null;
+}
+
+/** Why a file that starts like an image (`format`) gives no picture: its bytes end early or are garbled. */
+export function damagedImage(name: string, format: HeaderInfo['format']): string {
+  return `${name} could not be decoded: the ${format.toUpperCase()} file is damaged or cut short`;
 }
 
 export function readImageHeader(b: Uint8Array): HeaderInfo | null {
