@@ -1,6 +1,7 @@
 /** A run's live events on their way to the store: buffered, and drawn at a pace the page can keep. */
 import type { EpochStats } from '../ml/training/loop';
 import type { EpochAt } from './slices/transfer';
+import { progressNow } from './progress';
 import { useStore } from './store';
 
 const set = useStore.setState;
@@ -29,7 +30,7 @@ export function flush(): void {
   const t0 = performance.now();
   set({
     tlLive: { ...live, batchLosses: [...live.batchLosses, ...pendingLosses], epochs: pendingEpochs.length ? [...live.epochs, ...pendingEpochs] : live.epochs },
-    ...(pendingProgress ? { tlProgress: { phase: 'train' as const, ...pendingProgress, startedAt: p?.phase === 'train' ? p.startedAt : performance.now() } } : {}),
+    ...(pendingProgress ? { tlProgress: progressNow(p, { phase: 'train', ...pendingProgress }, performance.now()) } : {}),
   });
   pendingLosses = [];
   pendingEpochs = [];

@@ -10,6 +10,7 @@ import type { DatasetSource } from '../worker/train/protocol';
 import { BACKEND_FALLBACK, isRecoverable } from './recovery';
 import { formatBytes } from '../lib/format';
 import { download, runsCsv } from './downloads';
+import { progressNow } from './progress';
 import { notify } from './notify';
 import { localFile, setLocalFiles } from './itemUrls';
 import { message, moveToNextBackend, need, RUNS_KEY, session, startTransfer as startWorker } from './trainWorker';
@@ -163,8 +164,7 @@ export async function runTraining(strategy: Strategy, config: TrainConfig, attem
     const from = session.checkpoint ? { resume: session.checkpoint } : stored ? { resumeStored: true } : {};
     const summary = await need().request<'train'>({ type: 'train', strategy, config, ...from }, (ev) => {
       if (ev.type === 'phase') {
-        const p = get().tlProgress;
-        set({ tlProgress: { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note, startedAt: p && p.phase === ev.phase ? p.startedAt : performance.now() } });
+        set({ tlProgress: progressNow(get().tlProgress, { phase: ev.phase, done: ev.done, total: ev.total, note: ev.note }, performance.now()) });
       } else if (ev.type === 'batch') {
         bufferBatch(ev.loss, { done: (ev.epoch - 1) * ev.batches + ev.batch, total: config.epochs * ev.batches, at: { epoch: ev.epoch, epochs: config.epochs, batch: ev.batch, batches: ev.batches } });
       } else if (ev.type === 'epoch') {

@@ -32,7 +32,9 @@ export function Results() {
               <th scope="col">Train acc</th>
               <th scope="col">Val loss</th>
               <th scope="col">Val acc</th>
-              <th scope="col">Time</th>
+              <th scope="col" title="The epoch's computing time: a paced run's wait for its second is not counted">
+                Compute
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -4,6 +4,7 @@ import { showPanel } from '../../lib/showOnPage';
 import { useEffect, useRef, useState } from 'react';
 import { useFocusNext } from '../shared/useFocusNext';
 import { clearFeatureCache, loadSampleDataset, pauseTraining, preparedDatasets, setConfig, startTraining, stopTraining } from '../../state/transferActions';
+import { etaMs } from '../../state/progress';
 import { useStore } from '../../state/store';
 import type { EpochAt } from '../../state/slices/transfer';
 import { PANEL_HEADING, PANEL_TITLE, trainBlocker, type Blocker } from '../../state/trainBlocker';
@@ -44,8 +45,7 @@ export function TrainControls() {
   const error = useStore((s) => s.tlError);
   const lastRun = useStore((s) => s.tlRuns.at(-1));
   const yielding = useStore((s) => s.tlYielding);
-  const elapsed = progress ? performance.now() - progress.startedAt : 0;
-  const eta = progress && progress.done > 0 && progress.total > progress.done ? (elapsed / progress.done) * (progress.total - progress.done) : null;
+  const eta = etaMs(progress, performance.now());
   const batch = useStore((s) => s.tlConfig.batchSize);
   // With no paintings yet, the one step missing is offered where Train waits: in lecture mode this
   // panel comes first and "1 · Paintings" sits a screen and a half below it.

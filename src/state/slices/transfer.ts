@@ -40,8 +40,11 @@ export interface TransferSlice {
   tlConfig: TrainConfig;
   tlValFraction: number;
   tlStatus: 'idle' | 'running' | 'paused' | 'stopping';
-  /** The work in progress; while the head trains, also where in which epoch (as the worker counts, not re-derived). */
-  tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; note?: string; at?: EpochAt } | null;
+  /**
+   * The work in progress; while the head trains, also where in which epoch (as the worker counts, not re-derived).
+   * `startedAt`: when this phase began here; `from`: its count then (a resumed run starts at epoch 15, not 1).
+   */
+  tlProgress: { phase: 'download' | 'features' | 'train'; done: number; total: number; startedAt: number; from?: number; note?: string; at?: EpochAt } | null;
   tlLive: { batchLosses: number[]; epochs: EpochStats[]; strategy: Strategy } | null;
   tlRuns: SavedRun[];
   /** The run whose trained head the training worker holds (Try it, Export); null after a reload or a new worker. */
