@@ -167,10 +167,14 @@ test('a text file among several photos is named in the message; the photos still
 });
 
 test('studio: a non-zip picked as a zip, and numbers out of range, each get one clear note', async ({ page }) => {
-  await page.goto('./?screen=transfer');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('./?screen=transfer&lecture=1');
   await expect(page.getByTestId('transfer-model')).toContainText('SqueezeNet', { timeout: 60_000 });
+  // Picked where a student sees the button: the answer, under the manifest fields, comes into view (it sat below the window's edge).
+  await page.getByText('or a .zip…').scrollIntoViewIfNeeded();
   await page.getByTestId('dataset-zip').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from('just some text') });
   await expect(page.getByTestId('dataset-error')).toContainText('notes.zip is not a .zip archive');
+  await expect(page.getByTestId('dataset-error')).toBeInViewport();
   // An empty folder (the picker hands over no files at all) gets an answer, not silence.
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');

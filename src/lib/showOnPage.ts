@@ -44,3 +44,17 @@ export function mapShown(): void {
   revealPending = false;
   mapsPanel()?.scrollIntoView({ block: 'start' });
 }
+
+/**
+ * The paintings' summary, or why there is none, brought into view after a pick in its panel: it
+ * sits under the manifest fields, below the window's edge at 1280×720 in lecture mode, where a
+ * refused .zip looked like nothing had happened. Where it already shows, nothing moves.
+ */
+export function showDatasetResult(): void {
+  requestAnimationFrame(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="dataset-error"], [data-testid="dataset-summary"]');
+    if (!el) return;
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 160) el.scrollIntoView({ block: 'start' });
+  });
+}

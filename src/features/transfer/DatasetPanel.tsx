@@ -4,6 +4,10 @@ import { droppedLink, linkName } from '../../lib/imageLink';
 import { loadDatasetFiles, loadDatasetZip, loadManifest, preparedDatasets, type PreparedDataset } from '../../state/transferActions';
 import { useStore } from '../../state/store';
 import { PANEL_HEADING, PANEL_TITLE } from '../../state/trainBlocker';
+import { showDatasetResult } from '../../lib/showOnPage';
+
+/** A pick made in this panel: its answer is brought into view when it comes (a pick from the resume offer stays where it is). */
+const pick = (loading: Promise<void>) => void loading.finally(showDatasetResult);
 
 export function DatasetPanel() {
   const ds = useStore((s) => s.tlDataset);
@@ -27,7 +31,7 @@ export function DatasetPanel() {
       </h2>
       {sample && (
         <p>
-          <button type="button" className="primary" data-testid="sample-dataset" disabled={busy || running} onClick={() => void loadManifest(sample.url)}>
+          <button type="button" className="primary" data-testid="sample-dataset" disabled={busy || running} onClick={() => pick(loadManifest(sample.url))}>
             Use the sample paintings
           </button>{' '}
           <span className="small">
@@ -40,7 +44,7 @@ export function DatasetPanel() {
         onDragOver={(e) => e.preventDefault()}
         onDrop={(e) => {
           e.preventDefault();
-          void dropped(e.dataTransfer);
+          pick(dropped(e.dataTransfer));
         }}
       >
         <label className="filebutton">
@@ -55,7 +59,7 @@ export function DatasetPanel() {
             onChange={(e) => {
               const files = Array.from(e.target.files ?? []);
               // An empty folder still deserves an answer.
-              void loadDatasetFiles(files);
+              pick(loadDatasetFiles(files));
               e.target.value = '';
             }}
           />
@@ -69,7 +73,7 @@ export function DatasetPanel() {
             disabled={running}
             onChange={(e) => {
               const f = e.target.files?.[0];
-              if (f) void loadDatasetZip(f);
+              if (f) pick(loadDatasetZip(f));
               e.target.value = '';
             }}
           />
@@ -80,7 +84,7 @@ export function DatasetPanel() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (url.trim()) void loadManifest(url.trim(), base.trim());
+          if (url.trim()) pick(loadManifest(url.trim(), base.trim()));
         }}
       >
         <label>
@@ -99,7 +103,7 @@ export function DatasetPanel() {
         <div className="row" data-testid="prepared-datasets">
           <span>Prepared on this server:</span>
           {others.map((d) => (
-            <button key={d.url} type="button" disabled={busy || running} onClick={() => void loadManifest(d.url)}>
+            <button key={d.url} type="button" disabled={busy || running} onClick={() => pick(loadManifest(d.url))}>
               {d.name} ({d.images} images)
             </button>
           ))}
