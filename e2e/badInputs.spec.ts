@@ -164,6 +164,9 @@ test('a text file among several photos is named in the message; the photos still
   await dropFiles(page, [join(FIXTURES, 'not-an-image.jpg'), join(FIXTURES, 'strip-5000x1.png')]);
   await expect(page.getByTestId('error-message')).toHaveText(/^2 files were left out:\s+• not-an-image\.jpg .*\s+• strip-5000x1\.png is too elongated/);
   await expect(page.getByTestId('error-message')).toHaveCSS('white-space', 'pre-line');
+  // Read, then put away: the list no longer pushes the map down.
+  await page.getByTestId('error-dismiss').click();
+  await expect(page.getByTestId('error-message')).toBeHidden();
 });
 
 test('studio: a non-zip picked as a zip, and numbers out of range, each get one clear note', async ({ page }) => {

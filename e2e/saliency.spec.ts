@@ -77,9 +77,20 @@ test('paste, samples and several images at once (grid); what is given last takes
   await page.getByTestId('sample-owl.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('owl.jpg');
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);
+  // The strip marks the sample on show, and only it.
+  await expect(page.getByTestId('sample-owl.jpg')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('.samples [aria-pressed="true"]')).toHaveCount(1);
   await page.getByTestId('saliency-input').setInputFiles([join(SHARED, 'images/tabby.jpg'), join(SHARED, 'images/husky.jpg')]);
   await expect(page.getByTestId('batch-grid').locator('li')).toHaveCount(2);
   await expect(page.getByTestId('batch-grid').locator('canvas')).toHaveCount(2);
+  // Beside the map, the grid's place: "1 of 2 ↓" brings it, a screen down, into view with the shown card focused; each card names its file.
+  await expect(page.getByTestId('grid-jump')).toHaveText('1 of 2 ↓');
+  await page.getByTestId('grid-jump').click();
+  await expect(page.getByTestId('batch-grid')).toBeInViewport();
+  await expect(page.locator('#sal-grid .card.active .card-main')).toBeFocused();
+  await expect(page.getByTestId('batch-grid').locator('.card-name')).toHaveText(['tabby.jpg', 'husky.jpg']);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('grid-jump')).toHaveText('2 of 2 ↓');
 
   await page.getByTestId('method-select').selectOption('smoothgrad');
   await expect(page.getByTestId('saliency-progress')).toBeVisible();

@@ -58,3 +58,9 @@ export function showDatasetResult(): void {
     if (top < 0 || top > window.innerHeight - 160) el.scrollIntoView({ block: 'start' });
   });
 }
+
+/** The grid of every image given, a screen or more below the map ("2 of 3 ↓" beside the map's file name): its head at the top, the active card focused. */
+export function showGrid(): void {
+  document.getElementById('sal-grid')?.scrollIntoView({ block: 'start' });
+  document.querySelector<HTMLElement>('#sal-grid .card.active .card-main')?.focus({ preventScroll: true });
+}

@@ -21,6 +21,10 @@ function Card({ img }: { img: SalImage }) {
           <img src={img.thumb} alt={img.name} className="pixels" />
         )}
         <span className="small">{result ? result.label.split(',')[0] : busy ? 'computing…' : 'waiting…'}</span>
+        {/* Two cats both read "Egyptian cat": the file tells them apart. */}
+        <span className="small card-name" title={img.name}>
+          {img.name}
+        </span>
       </button>
       <button type="button" className="link" aria-label={`Remove ${img.name}`} onClick={() => removeImage(img.id)}>
         remove
@@ -33,7 +37,7 @@ export function BatchGrid() {
   const images = useStore((s) => s.salImages);
   if (images.length < 2) return null;
   return (
-    <section aria-label="All images">
+    <section aria-label="All images" id="sal-grid">
       {/* Back to an empty page, at its top where new images are given (the grid's height gone, the window was left halfway down a blank page). */}
       <p className="small grid-head">
         {images.length} images{' '}

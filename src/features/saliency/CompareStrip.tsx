@@ -21,7 +21,7 @@ function Item({ method, result: latest }: { method: SaliencyMethod; result: Sali
         <button type="button" className="link" onClick={() => setSalParams({ method })} title={`Show ${name} above`}>
           {name}
         </button>
-        {/* No " · " separator: in a narrow column the time wraps to a line of its own, which began with a stray dot. */}
+        {/* The time on a line of its own under every name (in a narrow column one wrapped there and the others did not). */}
         {result && <span className="small">{formatMs(result.ms)}</span>}
       </figcaption>
     </figure>

@@ -13,6 +13,11 @@ export function ImageInput() {
   const [samples, setSamples] = useState<SamplePhoto[]>([]);
   const sampleSet = useStore((s) => s.salSampleSet);
   const offered = samplesOnOffer(sampleSet, samples);
+  // The sample on show is marked in the strip (a student saw five alike and could not tell which was mapped).
+  const shown = useStore((s) => {
+    const img = s.salImages.find((i) => i.id === s.salActive);
+    return img ? (img.sample ?? (s.salSampleSet ? img.name : null)) : null;
+  });
   useEffect(() => {
     void samplePhotos().then(setSamples);
   }, []);
@@ -44,7 +49,7 @@ export function ImageInput() {
       {offered.length > 0 && (
         <div className="samples" role="group" aria-label={sampleSet?.label ?? 'Sample images'} data-testid={sampleSet ? 'painting-samples' : undefined}>
           {offered.map((s) => (
-            <button key={s.url} type="button" className="sample" onClick={() => {
+            <button key={s.url} type="button" className="sample" aria-pressed={shown === s.name} onClick={() => {
                 revealMaps();
                 void s.add();
               }} data-testid={s.testId} title={s.title}>

@@ -7,6 +7,7 @@ import { useStore } from '../../state/store';
 import { COLORMAPS, colorize, normalizedMap, overlayOf, type Colormap } from '../../viz/colormap';
 import type { SaliencyResult } from '../../worker/model/protocol';
 import { shortLabel } from '../../lib/classNames';
+import { showGrid } from '../../lib/showOnPage';
 import { TopPredictions } from './ClassPanel';
 import { MethodQuickSelect } from './MethodPanel';
 import { PixelCanvas, type PixelCanvasHandle } from './PixelCanvas';
@@ -45,6 +46,7 @@ function MapPanelsView({ result, thumb, name, imageSize, progress, stale }: { re
   const base = `${name.replace(/\.\w+$/, '')}-${result.method}-class${result.classIndex}`;
   const { width: w, height: h } = result;
   const crop = cropNote(imageSize.width, imageSize.height);
+  const of = useStore((s) => (s.salImages.length > 1 ? `${s.salImages.findIndex((i) => i.id === s.salActive) + 1} of ${s.salImages.length}` : null));
   return (
     <section aria-labelledby="maps-h">
       <div className="map-head">
@@ -55,6 +57,15 @@ function MapPanelsView({ result, thumb, name, imageSize, progress, stale }: { re
           {/* On the projector one line (the backend is on the chip): a long file name is cut short (…), not the time after it. */}
           <p className="small map-info" data-testid="map-info" title={name}>
             <span className="file">{name}</span> ·{' '}
+            {/* One of a grid: where it sits below, a screen or more down (dropping two photos showed one, and no sign of the other). */}
+            {of && (
+              <>
+                <button type="button" className="link inline" data-testid="grid-jump" onClick={showGrid}>
+                  {of} ↓
+                </button>{' '}
+                ·{' '}
+              </>
+            )}
             {/* The numbers are for the curious: hidden on the projector, where they wrapped over five lines (the method shows in the select below). */}
             <span className="secondary">
               {result.method} · class {result.classIndex} · score S_c = {result.score.toFixed(2)}

@@ -141,6 +141,8 @@ export function SaliencyScreen() {
       <div className="panel sal-maps">
         {error && (
           <p className="error" role="alert" data-testid="error-message">
+            {/* Read, then put away: a list of files left out pushed the map down the projector's screen. Its ✕ is drawn by CSS, so the message's text is the message. */}
+            <button type="button" className="link dismiss" data-testid="error-dismiss" aria-label="Dismiss this message" onClick={() => useStore.setState({ salError: null })} />
             {error}
           </p>
         )}
