@@ -110,6 +110,27 @@ test('paste, samples and several images at once (grid); what is given last takes
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);
 });
 
+test("a reload gives the user's own photos back (a sample comes back by its link); Remove all forgets them", async ({ page }) => {
+  await dropFiles(page, [join(SHARED, 'images/tabby.jpg'), join(SHARED, 'images/husky.jpg')]);
+  await expect(page.getByTestId('batch-grid').locator('canvas')).toHaveCount(2, { timeout: 60_000 });
+  await page.reload();
+  await expect(page.getByTestId('batch-grid').locator('.card-name')).toHaveText(['tabby.jpg', 'husky.jpg'], { timeout: 60_000 });
+  await expect(page.getByTestId('map-info')).toContainText('tabby.jpg', { timeout: 60_000 });
+  await page.getByTestId('grid-clear').click();
+  await page.reload();
+  await expect(page.getByTestId('maps-empty')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('saliency-model')).toContainText('SqueezeNet');
+  await expect(page.getByTestId('batch-grid')).toHaveCount(0);
+  // A sample takes their place, and is not kept as a file: the reload brings it back by its name.
+  await dropFiles(page, [join(SHARED, 'images/cat.jpg')]);
+  await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
+  await page.getByTestId('sample-owl.jpg').click();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  await page.reload();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('batch-grid')).toHaveCount(0);
+});
+
 test('class model visualisation evolves live and stops on request', async ({ page }) => {
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
   await expect(page.getByTestId('saliency-map')).toBeVisible();

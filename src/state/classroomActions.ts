@@ -10,6 +10,7 @@ import { notify } from './notify';
 import { replayDuration } from './replay';
 import { samplePhotos } from './modelIndex';
 import { addSample, pickClass, setSalParams, stepImage } from './saliencyActions';
+import { keepImages } from './keptImages';
 import { samplesOnOffer } from './sampleOffer';
 import { useStore, type AppState } from './store';
 import { pauseTraining, RUNS_KEY, setConfig, setStrategy, startTraining } from './transferActions';
@@ -65,6 +66,8 @@ export function startClassroom(): void {
   paceForLecture(get().lecture);
   if (syncing) return;
   syncing = true;
+  // The user's own images come back after a reload, unless the link asked for a sample.
+  keepImages(!(st.sample && st.screen === 'saliency'));
   let last = '';
   useStore.subscribe((s, prev) => {
     if (s.lecture !== prev.lecture) paceForLecture(s.lecture);

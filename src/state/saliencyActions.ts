@@ -72,7 +72,7 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   for (const file of files) {
     try {
       const px = await decodeOffThread(file);
-      added.push({ id: `img${nextImage++}`, name: file.name || 'pasted image', width: px.width, height: px.height, pixels: px.data, thumb: URL.createObjectURL(px.thumb ?? file), ...(sample ? { sample } : {}) });
+      added.push({ id: `img${nextImage++}`, name: file.name || 'pasted image', width: px.width, height: px.height, pixels: px.data, thumb: URL.createObjectURL(px.thumb ?? file), ...(sample ? { sample } : { file }) });
     } catch (e) {
       errors.push(message(e));
     }

@@ -13,6 +13,8 @@ export interface SalImage {
   thumb: string;
   /** The sample image's file name, when it came from the app's samples (for links). */
   sample?: string;
+  /** The file as given (not a sample's): kept so a reload gives it back (keptImages.ts). */
+  file?: Blob;
 }
 
 export interface SaliencySlice {

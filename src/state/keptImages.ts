@@ -1,0 +1,59 @@
+/**
+ * The user's own images survive a reload: while they are on the saliency screen their files are
+ * kept in IndexedDB (idb-keyval, as the runs are), and given again on the next visit to the screen.
+ * A sample is not kept: the link's ?sample= brings it back. Before, a reload emptied the screen
+ * without a word ("The map and the network's top-5 appear here…").
+ */
+import { del, get as idbGet, set as idbSet } from 'idb-keyval';
+import { addImageFiles } from './saliencyActions';
+import { useStore } from './store';
+import type { SalImage } from './slices/saliency';
+
+const KEY = 'transferlens.salImages';
+/** More than this is not kept (the origin's quota is shared with the models and the feature cache). */
+export const KEEP_MAX_BYTES = 64 * 1024 * 1024;
+
+export interface KeptImage {
+  name: string;
+  file: Blob;
+}
+
+/** What a reload should give back: the user's own images (not samples), or none when they are over `max` bytes in all. */
+export function toKeep(images: readonly Pick<SalImage, 'name' | 'sample' | 'file'>[], max = KEEP_MAX_BYTES): KeptImage[] {
+  const own = images.filter((i) => !i.sample && i.file).map((i) => ({ name: i.name, file: i.file! }));
+  return own.reduce((n, i) => n + i.file.size, 0) <= max ? own : [];
+}
+
+let restored = false;
+let saving: Promise<unknown> = Promise.resolve();
+
+/** The images a reload left, given again; once per page, and only where the screen is still empty. */
+async function restore(): Promise<void> {
+  restored = true;
+  let kept: KeptImage[] | undefined;
+  try {
+    kept = await idbGet<KeptImage[]>(KEY);
+  } catch {
+    return; // storage blocked (a private window): nothing was kept
+  }
+  if (!kept?.length || useStore.getState().salImages.length) return;
+  await addImageFiles(kept.map((k) => new File([k.file], k.name, { type: k.file.type })));
+}
+
+/**
+ * Keeps the screen's images from now on, and gives back the last visit's the first time the
+ * saliency screen shows (`restore` false: a link asked for a sample, which takes their place).
+ */
+export function keepImages(restoreKept: boolean): void {
+  restored = !restoreKept;
+  if (!restored && useStore.getState().screen === 'saliency') void restore();
+  useStore.subscribe((s, prev) => {
+    if (!restored && s.screen === 'saliency') void restore();
+    if (s.salImages === prev.salImages) return;
+    const ids = (list: readonly SalImage[]) => list.map((i) => i.id).join();
+    if (ids(s.salImages) === ids(prev.salImages)) return; // the same images
+    // A fine-tuned model's paintings (Try it) are not kept: after a reload the ImageNet model would map them.
+    const keep = s.salSampleSet ? [] : toKeep(s.salImages);
+    saving = saving.then(() => (keep.length ? idbSet(KEY, keep) : del(KEY))).catch(() => undefined);
+  });
+}
