@@ -106,7 +106,12 @@ test('paste, samples and several images at once (grid); what is given last takes
   await expect(page.locator('#sal-h')).toBeFocused();
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
+  // While its first map (SmoothGrad, seconds) is computed, the panel shows the photo and its name under the progress, not a bare bar.
+  await expect(page.getByTestId('map-pending')).toContainText('flamingo.jpg');
+  await expect(page.getByTestId('map-pending').getByRole('img', { name: 'flamingo.jpg' })).toBeVisible();
+  await expect(page.getByTestId('map-pending').getByTestId('saliency-progress')).toBeVisible();
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('map-pending')).toHaveCount(0);
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);
 });
 

@@ -149,6 +149,15 @@ export function SaliencyScreen() {
         <div className="map-stage">
             {shown && shownImage ? (
               <MapPanels result={shown} thumb={shownImage.thumb} name={shownImage.name} imageSize={shownImage} progress={progress} stale={!!busy && busy.phase !== 'decode' && busy.imageId === shownImage.id} />
+            ) : shownImage ? (
+              // The next image, while its first map is computed: its name and picture where the map will be (the panel shrank to a progress bar, and the page jumped).
+              <section className="map-pending" data-testid="map-pending" aria-label={`${shownImage.name}: its map is being computed`}>
+                <p className="small map-info">
+                  <span className="file">{shownImage.name}</span>
+                </p>
+                {progress}
+                <img src={shownImage.thumb} alt={shownImage.name} />
+              </section>
             ) : (
               (progress ?? (
                 <p className="small" data-testid="maps-empty">
