@@ -229,6 +229,11 @@ test('an unbalanced dataset: the warning and the chart name the score to beat (a
   await expect(page.getByTestId('epoch-row')).toHaveCount(1, { timeout: 120_000 });
   await expect(page.getByTestId('acc-chart')).toContainText('dashed: always the largest class (0.83)');
   await expect(page.getByTestId('acc-chart').locator('.majority-line')).toHaveCount(1);
+  // Other paintings picked after the run: its line and its score are said to be the other dataset's.
+  await page.getByTestId('dataset-input').setInputFiles(paintingsFolder('three', { Baroque: 6, Symbolism: 6, Romanticism: 6 }));
+  await expect(page.getByTestId('dataset-summary')).toContainText('18 images in 3 classes');
+  await expect(page.getByTestId('last-run-info')).toContainText('Last run (on unbalanced, not three):');
+  await expect(page.getByTestId('acc-chart')).toContainText('Validation accuracy per epoch of earlier runs on unbalanced (none yet on three)');
 });
 
 test('a text file named .jpg is left out when the folder is read; a JPEG broken further in is skipped at training, and named', async ({ page }) => {

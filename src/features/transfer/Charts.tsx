@@ -123,6 +123,8 @@ export function Charts() {
   // On an unbalanced dataset the score to beat is always answering its largest class, not chance: drawn when every curve is on it.
   const majority = dataset && unbalanced(dataset.counts) && shown.every((r) => r.dataset === dataset.name) ? majorityShare(dataset.counts) : 0;
   const classes = sharedClassCount([...shown.map((r) => r.classes.length), ...(status !== 'idle' && dataset ? [dataset.classes.length] : [])], dataset?.classes.length ?? last?.classes.length ?? 0);
+  // Every curve drawn is another dataset's (the paintings were changed since): the caption says whose.
+  const elsewhere = dataset && shown.length && status === 'idle' && shown.every((r) => r.dataset !== dataset.name) ? [...new Set(shown.map((r) => r.dataset))].join(', ') : '';
   const toggle = (id: string) => setPicked(() => {
     const next = new Set(shownIds);
     if (next.has(id)) next.delete(id);
@@ -155,7 +157,8 @@ export function Charts() {
       </figure>
       <figure data-testid="acc-chart" ref={accRef}>
         <figcaption>
-          Validation accuracy per epoch{classes > 1 ? ` · dotted: chance (1/${classes})` : ''}
+          Validation accuracy per epoch{elsewhere ? ` of earlier runs on ${elsewhere} (none yet on ${dataset!.name})` : ''}
+          {classes > 1 ? ` · dotted: chance (1/${classes})` : ''}
           {majority ? ` · dashed: always the largest class (${majority.toFixed(2)})` : ''}
           {classes === COURSE_CLASSES ? ' · shaded: the course\'s results, 0.37–0.41 (10 styles)' : ''} <PngButton target={accRef} name="transferlens-accuracy.png" />
         </figcaption>

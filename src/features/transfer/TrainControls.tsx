@@ -142,7 +142,8 @@ export function TrainControls() {
       )}
       {lastRun && status === 'idle' && (
         <p className="small" data-testid="last-run-info">
-          Last run: features {lastRun.summary.fromCache ? 'from the cache (trunk not recomputed)' : `computed in ${formatMs(lastRun.summary.featureMs)} (${lastRun.summary.imagesPerSecond.toFixed(1)} images/s)`}
+          {/* A run on other paintings than those loaded now (its accuracy and chance are not this dataset's): said. */}
+          Last run{dataset && lastRun.dataset !== dataset.name ? ` (on ${lastRun.dataset}, not ${dataset.name})` : ''}: features {lastRun.summary.fromCache ? 'from the cache (trunk not recomputed)' : `computed in ${formatMs(lastRun.summary.featureMs)} (${lastRun.summary.imagesPerSecond.toFixed(1)} images/s)`}
           {lastRun.summary.unreadable
             ? ` · ${lastRun.summary.unreadable} unreadable image${lastRun.summary.unreadable === 1 ? '' : 's'} skipped${lastRun.summary.unreadableNames?.length ? ` (${lastRun.summary.unreadableNames.join(', ')}${lastRun.summary.unreadable > lastRun.summary.unreadableNames.length ? ', …' : ''})` : ''}`
             : ''}
