@@ -75,7 +75,10 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await page.getByTestId('try-model').click();
   await expect(page.getByTestId('saliency-model')).toContainText('fine-tuned on wikiart-mini (New conv10 only)', { timeout: 60_000 });
   // At once, a held-back painting (named by its true style) with the styles predicted and a map.
-  await expect(page.getByTestId('map-info')).toContainText(/(Baroque|Impressionism|Symbolism) · /, { timeout: 60_000 });
+  await expect(page.getByTestId('map-truth')).toContainText(/True style: (Baroque|Impressionism|Symbolism) · /, { timeout: 60_000 });
+  // Its file beside the map (its style is on the line below: "Baroque · …" did not fit the projector's line); the whole name on hover.
+  await expect(page.getByTestId('map-info').locator('.file')).toHaveText(/^[^·]+\.jpg$/);
+  await expect(page.getByTestId('map-info')).toHaveAttribute('title', /^(Baroque|Impressionism|Symbolism) · .+\.jpg$/);
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'datasets/wikiart7/Baroque/1_0.jpg'));
   await expect(page.getByTestId('saliency-predictions').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('saliency-predictions')).toContainText(/Baroque|Impressionism|Symbolism/);
@@ -84,7 +87,7 @@ test('fine-tune on a loopback manifest in the worker: live curves, a responsive 
   await expect(page.getByTestId('painting-samples').locator('button')).toHaveCount(6);
   await expect(page.getByTestId('painting-samples')).toHaveAttribute('aria-label', /^Held-back paintings of .* \(not trained on\)$/);
   await page.getByTestId('painting-samples').locator('button').first().click();
-  await expect(page.getByTestId('map-info')).toContainText('Baroque ·');
+  await expect(page.getByTestId('map-info')).toHaveAttribute('title', /^Baroque · /);
   // Its true style beside the prediction, marked right or wrong against the top-1 shown.
   const truth = page.getByTestId('map-truth');
   await expect(truth).toContainText('True style: Baroque · ');

@@ -56,7 +56,8 @@ function MapPanelsView({ result, thumb, name, imageSize, progress, stale }: { re
           </h3>
           {/* On the projector one line (the backend is on the chip): a long file name is cut short (…), not the time after it. */}
           <p className="small map-info" data-testid="map-info" title={name}>
-            <span className="file">{name}</span> ·{' '}
+            {/* A held-back painting's style is said on the line below: its file alone fits the projector's line ("Art_Nouveau · …" did not). */}
+            <span className="file">{truth && name.startsWith(`${truth} · `) ? name.slice(truth.length + 3) : name}</span> ·{' '}
             {/* One of a grid: where it sits below, a screen or more down (dropping two photos showed one, and no sign of the other). */}
             {of && (
               <>
