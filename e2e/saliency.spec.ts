@@ -136,6 +136,31 @@ test("a reload gives the user's own photos back (a sample comes back by its link
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);
 });
 
+test('files dragged over the page: it says where they go; leaving takes the word away, and the drop maps them', async ({ page }) => {
+  const enter = () =>
+    page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'owl.jpg', { type: 'image/jpeg' }));
+      document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+    });
+  await enter();
+  await expect(page.getByTestId('drop-overlay')).toHaveText('Drop to see its saliency map');
+  await page.evaluate(() => document.body.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
+  await expect(page.getByTestId('drop-overlay')).toBeHidden();
+  // Text dragged over the page is not offered a map.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', 'a flamingo');
+    document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+  });
+  await expect(page.getByTestId('drop-overlay')).toBeHidden();
+  await enter();
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
+  await dropFiles(page, [join(SHARED, 'images/owl.jpg')]);
+  await expect(page.getByTestId('drop-overlay')).toBeHidden();
+  await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+});
+
 test('class model visualisation evolves live and stops on request', async ({ page }) => {
   await page.getByTestId('saliency-input').setInputFiles(join(SHARED, 'images/flamingo.jpg'));
   await expect(page.getByTestId('saliency-map')).toBeVisible();

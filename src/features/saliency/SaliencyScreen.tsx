@@ -1,5 +1,5 @@
 /** Lesson B: drop photos, pick a class and a method, see the maps. */
-import { useDeferredValue, useEffect } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { backToImageNet } from '../../state/transferActions';
 import { droppedLink, textNotImage, type Dropped } from '../../lib/imageLink';
@@ -58,6 +58,36 @@ export function SaliencyScreen() {
     if (shown || error) mapShown();
   }, [shown, error]);
 
+  // Files or a link dragged over the page: it says where they go (nothing showed until the drop).
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    let depth = 0;
+    const carries = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].some((t) => t === 'Files' || t === 'text/uri-list');
+    const enter = (e: DragEvent) => {
+      if (!carries(e)) return;
+      depth++;
+      setDragging(true);
+    };
+    const leave = () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const end = () => {
+      depth = 0;
+      setDragging(false);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', end);
+    window.addEventListener('dragend', end);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', end);
+      window.removeEventListener('dragend', end);
+    };
+  }, []);
+
   // Drop anywhere on the page, or paste.
   useEffect(() => {
     const over = (e: DragEvent) => e.preventDefault();
@@ -96,6 +126,11 @@ export function SaliencyScreen() {
 
   return (
     <div className="saliency" data-testid="screen-saliency">
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+          <p>Drop to see its saliency map</p>
+        </div>
+      )}
       <div className="sal-left">
       <section className="panel sal-intro" aria-labelledby="sal-h">
         <h2 id="sal-h" tabIndex={-1}>
