@@ -300,6 +300,10 @@ for (const size of SIZES)
         await expect(page.locator('#results-h')).toBeFocused();
         const top = (await page.locator('#results-h').boundingBox())!.y;
         if (top < -2 || top > size.height / 2) problems.push(`studio lecture: "See the results" left the Results heading at y = ${Math.round(top)}`);
+        // The confusion matrix is what it lands on, above the per-epoch table (ten rows of it, a screen tall here, pushed the matrix below the window).
+        const cmTop = (await page.getByTestId('confusion-matrix').boundingBox())!.y;
+        const tableTop = (await page.locator('table.epochs').boundingBox())!.y;
+        if (cmTop > size.height * 0.6 || cmTop > tableTop) problems.push(`studio lecture: "See the results" left the confusion matrix at y = ${Math.round(cmTop)} (the per-epoch table at ${Math.round(tableTop)})`);
         const cm = await page.getByTestId('confusion-matrix').evaluate((t) => [t.parentElement!.scrollWidth, t.parentElement!.clientWidth]);
         if (size.width >= 1280 && cm[0]! > cm[1]! + 1) problems.push(`studio lecture: the confusion matrix scrolls sideways (${cm[0]} px in ${cm[1]})`);
         await page.evaluate(() => window.scrollTo(0, 0));

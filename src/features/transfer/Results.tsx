@@ -18,11 +18,10 @@ export function Results() {
   const held = useStore((s) => !!run && s.tlHeldRun === run.id);
   const [which, setWhich] = useState<'best' | 'last'>('best');
   const epochs = status !== 'idle' ? (live?.epochs ?? []) : (run?.epochs ?? []);
-  return (
-    <section className="panel" aria-labelledby="results-h">
-      <h2 id="results-h" tabIndex={-1}>
-        4 · Results
-      </h2>
+  // After a run the confusion matrix comes first ("See the results" lands on it; the per-epoch table, a screen tall on a projector, pushed it below), then Try it and Export, then the table.
+  const afterRun = !!run && status === 'idle';
+  const epochTable = (
+    <>
       {epochs.length > 0 && (
         <table className="epochs">
           <thead>
@@ -56,7 +55,15 @@ export function Results() {
           The last {ROWS} of {epochs.length} epochs; the charts above and Runs as CSV have every one.
         </p>
       )}
-      {run && status === 'idle' && (
+    </>
+  );
+  return (
+    <section className="panel" aria-labelledby="results-h">
+      <h2 id="results-h" tabIndex={-1}>
+        4 · Results
+      </h2>
+      {!afterRun && epochTable}
+      {afterRun && (
         <>
           <h3>Confusion matrix (rows: true style, columns: predicted; each row sums to 1)</h3>
           <div className="table-scroll" tabIndex={0} aria-label="Confusion matrix (scrolls sideways)">
@@ -155,6 +162,7 @@ export function Results() {
           </div>
         </>
       )}
+      {afterRun && epochTable}
       {held && <EmbeddingPlot />}
       {runs.length > 0 && (
         <details>
