@@ -1,6 +1,6 @@
 /** Several images: one map each. */
 import { useDeferredValue, useMemo } from 'react';
-import { removeAllImages, removeImage, selectImage } from '../../state/saliencyActions';
+import { cancelSaliency, removeAllImages, removeImage, selectImage } from '../../state/saliencyActions';
 import { useStore, type SalImage } from '../../state/store';
 import { normalizedMap, overlay } from '../../viz/colormap';
 import { PixelCanvas } from './PixelCanvas';
@@ -9,7 +9,7 @@ function Card({ img }: { img: SalImage }) {
   // Drawn in React's background lane, as the main panels (SaliencyScreen): no long task on arrival.
   const result = useDeferredValue(useStore((s) => s.salResults[img.id]) ?? null, null);
   const active = useStore((s) => s.salActive === img.id);
-  const busy = useStore((s) => s.salBusy?.imageId === img.id);
+  const busy = useStore((s) => (s.salBusy?.imageId === img.id ? s.salBusy : null));
   const cm = useStore((s) => s.salDisplay.colormap);
   const pixels = useMemo(() => (result ? overlay(result.input, normalizedMap(result.map, 99), cm, 0.8) : null), [result, cm]);
   return (
@@ -20,12 +20,18 @@ function Card({ img }: { img: SalImage }) {
         ) : (
           <img src={img.thumb} alt={img.name} className="pixels" />
         )}
-        <span className="small">{result ? result.label.split(',')[0] : busy ? 'computing…' : 'waiting…'}</span>
+        <span className="small" data-testid="card-status">{busy ? `computing…${busy.total > 1 ? ` ${busy.done}/${busy.total}` : ''}` : result ? result.label.split(',')[0] : 'waiting…'}</span>
         {/* Two cats both read "Egyptian cat": the file tells them apart. */}
         <span className="small card-name" title={img.name}>
           {img.name}
         </span>
       </button>
+      {/* Its job's Cancel sits here, with its count: the map above shows another image. */}
+      {busy && (
+        <button type="button" className="link" data-testid="card-cancel" aria-label={`Cancel the maps still to compute (${img.name} first)`} onClick={cancelSaliency}>
+          cancel
+        </button>
+      )}
       <button type="button" className="link" aria-label={`Remove ${img.name}`} onClick={() => removeImage(img.id)}>
         remove
       </button>

@@ -37,7 +37,9 @@ export function SaliencyScreen() {
   const shown = useDeferredValue(result ?? null, null);
   const shownImage = useDeferredValue(active ?? null, null);
   const fineTuned = !!current && /fine-tuned/.test(current.label);
-  const progress = busy ? (
+  // Progress over the map only for the image on show (or a decode): another grid image's job greyed out a finished map, its count on that image's card instead.
+  const forShown = !!busy && (busy.phase === 'decode' || !busy.imageId || busy.imageId === (shownImage ?? active)?.id);
+  const progress = busy && forShown ? (
     <div className={shown ? 'progress overlay' : 'progress'} aria-live="polite" data-testid="saliency-progress">
       <span>
         {busy.phase === 'decode' ? 'Decoding image…' : SALIENCY_METHOD_INFO[busy.method as SaliencyMethod]?.short ?? busy.method}
