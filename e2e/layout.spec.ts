@@ -116,13 +116,13 @@ function tickOverlaps(page: Page): Promise<string[]> {
       for (let i = 1; i < ticks.length; i++)
         if (ticks[i]!.r.left < ticks[i - 1]!.r.right + 4) out.push(`axis labels "${ticks[i - 1]!.t}" and "${ticks[i]!.t}" run together`);
     }
-    // Every number axis counts in one round step: 0, 1, 2, 3, 4, not 0, 0.85, 1.7 or 1, 3, 5, 7, 8.
+    // Every number axis counts in one round step (1, 2, 2.5 or 5 × 10^k): 0, 1, 2, 3, 4, not 0, 0.85, 1.7, nor 0, 0.8, 1.6, nor 1, 3, 5, 7, 8.
     for (const axis of document.querySelectorAll('main .recharts-cartesian-axis-tick-labels')) {
       const v = [...axis.querySelectorAll('text')].map((t) => Number(t.textContent)).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
       const step = v.length > 1 ? v[1]! - v[0]! : 0;
       const m = step > 0 ? +(step / 10 ** Math.floor(Math.log10(step))).toPrecision(6) : 1;
       const even = v.every((x, i) => i === 0 || Math.abs(x - v[i - 1]! - step) < 1e-9 * Math.max(1, x));
-      if (!even || ![1, 1.5, 2, 2.5, 3, 4, 5, 6, 8].includes(m)) out.push(`axis ticks ${v.join(', ')} are not in one round step`);
+      if (!even || ![1, 2, 2.5, 5].includes(m)) out.push(`axis ticks ${v.join(', ')} are not in one round step`);
     }
     return out.slice(0, 6);
   });

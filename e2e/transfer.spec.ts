@@ -237,6 +237,8 @@ test('an unbalanced dataset: the warning and the chart name the score to beat (a
   await expect(page.getByTestId('dataset-summary')).toContainText('18 images in 3 classes');
   await expect(page.getByTestId('last-run-info')).toContainText('Last run (on unbalanced, not three):');
   await expect(page.getByTestId('acc-chart')).toContainText('Validation accuracy per epoch of earlier runs on unbalanced (none yet on three)');
+  await expect(page.getByTestId('loss-chart')).toContainText('Training loss per batch · the last run, on unbalanced');
+  await expect(page.getByTestId('epoch-chart')).toContainText('Last run (on unbalanced) per epoch');
 });
 
 test('a text file named .jpg is left out when the folder is read; a JPEG broken further in is skipped at training, and named', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyRows, countTicks, debiasedSmooth, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from './chartData';
+import { accuracyRows, accuracyTicks, countTicks, debiasedSmooth, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from './chartData';
 
 describe('chart data', () => {
   it('debiased smoothing starts on the data (no lag on a short run) and follows a step', () => {
@@ -92,14 +92,29 @@ describe('repeatedCurves', () => {
     expect(repeatedCurves([{ id: 'a', valAcc: [0.5], settings: '' }]).size).toBe(0);
   });
 
-  it('a loss axis goes from 0 in four round steps, the smallest that reach the largest loss', () => {
+  it('a loss axis goes from 0 in four or five round steps (1, 2, 2.5, 5 × 10^k), the lowest top that reaches the largest loss', () => {
     expect(lossTicks(3.3)).toEqual([0, 1, 2, 3, 4]); // Recharts' own: 0, 0.85, 1.7, 2.55, 3.4
-    expect(lossTicks(2.3026)).toEqual([0, 0.6, 1.2, 1.8, 2.4]);
-    expect(lossTicks(2.4)).toEqual([0, 0.6, 1.2, 1.8, 2.4]); // exactly on a step: no fifth interval
+    expect(lossTicks(3.2)).toEqual([0, 1, 2, 3, 4]); // not 0, 0.8, 1.6, 2.4, 3.2
+    expect(lossTicks(2.3026)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    expect(lossTicks(2)).toEqual([0, 0.5, 1, 1.5, 2]); // exactly on a step: no fifth interval
+    expect(lossTicks(1.2)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
     expect(lossTicks(0.07)).toEqual([0, 0.02, 0.04, 0.06, 0.08]);
-    expect(lossTicks(0.3)).toEqual([0, 0.08, 0.16, 0.24, 0.32]);
-    expect(lossTicks(14)).toEqual([0, 4, 8, 12, 16]);
+    expect(lossTicks(14)).toEqual([0, 5, 10, 15, 20]);
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(lossTicks(bad)).toBeUndefined();
+    // Any maximum: 5 or 6 ticks, each step one of the round ones, the top at most 1.6× the maximum.
+    for (let max = 0.013; max < 500; max *= 1.37) {
+      const t = lossTicks(max)!;
+      const step = t[1]!;
+      expect([5, 6]).toContain(t.length);
+      expect([1, 2, 2.5, 5]).toContain(+(step / 10 ** Math.floor(Math.log10(step))).toPrecision(6));
+      expect(t.at(-1)!).toBeGreaterThanOrEqual(max);
+      expect(t.at(-1)! / max).toBeLessThan(1.6);
+    }
+  });
+
+  it('accuracy ticks match the loss axis beside them: quarters or fifths', () => {
+    expect(accuracyTicks(4)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(accuracyTicks(5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });
 
   it('the largest loss on show ignores a diverged batch (NaN, Infinity)', () => {

@@ -79,20 +79,30 @@ export function repeatedCurves(runs: readonly { id: string; valAcc: readonly num
   return out;
 }
 
-/** Steps a reader counts in at a glance: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten. */
-const ROUND_STEPS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+/** Steps a reader counts in at a glance: 1, 2, 2.5 or 5 × a power of ten (0.8s and 0.6s read slowly). */
+const ROUND_STEPS = [1, 2, 2.5, 5, 10];
 
 /**
- * Ticks for a loss axis from 0: `intervals` equal, round steps, the smallest reaching `max`
+ * Ticks for a loss axis from 0: four or five equal, round steps, the lowest top that reaches `max`
  * (Recharts' own split a maximum of 3.4 into 0.85s). Undefined when there is no finite loss to
- * show (a diverged run): Recharts' own axis then.
+ * show (a diverged run): Recharts' own axis then. An axis beside it (accuracy) takes as many steps,
+ * so both draw their ticks at the gridlines' heights.
  */
-export function lossTicks(max: number, intervals = 4): number[] | undefined {
+export function lossTicks(max: number): number[] | undefined {
   if (!(max > 0) || !Number.isFinite(max)) return undefined;
-  const raw = max / intervals;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = ROUND_STEPS.find((m) => m * p >= raw * (1 - 1e-9))! * p;
-  return Array.from({ length: intervals + 1 }, (_, i) => +(i * step).toPrecision(12));
+  let best: { top: number; step: number; n: number } | null = null;
+  for (const n of [4, 5]) {
+    const raw = max / n;
+    const p = 10 ** Math.floor(Math.log10(raw));
+    const step = ROUND_STEPS.find((m) => m * p >= raw * (1 - 1e-9))! * p;
+    if (!best || step * n < best.top - 1e-12) best = { top: step * n, step, n };
+  }
+  return Array.from({ length: best!.n + 1 }, (_, i) => +(i * best!.step).toPrecision(12));
+}
+
+/** Accuracy ticks from 0 to 1 in `intervals` equal steps (quarters, or fifths beside a five-step loss axis). */
+export function accuracyTicks(intervals: number): number[] {
+  return Array.from({ length: intervals + 1 }, (_, i) => +(i / intervals).toPrecision(12));
 }
 
 /** The largest finite value of these fields over the rows (0 when there is none). */

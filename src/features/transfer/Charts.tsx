@@ -6,7 +6,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMemo, useRef, useState } from 'react';
 import { majorityShare, unbalanced } from '../../ml/core/datasetChecks';
-import { accuracyRows, countTicks, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
+import { accuracyRows, accuracyTicks, countTicks, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
 import { useStore } from '../../state/store';
@@ -19,8 +19,8 @@ import { useStore } from '../../state/store';
 function countAxis(min: number, max: number, most: number) {
   return { type: 'number', domain: [min, max], ticks: countTicks(min, max, most), interval: 0, allowDecimals: false } as const;
 }
-/** A loss axis from 0 in four round steps (Recharts' own: 0, 0.85, 1.7, 2.55, 3.4). */
-function lossAxis(max: number) {
+/** A loss axis from 0 in four or five round steps (Recharts' own: 0, 0.85, 1.7, 2.55, 3.4). */
+function lossAxis(max: number): { domain?: [number, number]; ticks?: number[]; interval?: 0 } {
   const ticks = lossTicks(max);
   return ticks ? { domain: [0, ticks.at(-1)!], ticks, interval: 0 } : {};
 }
@@ -123,6 +123,9 @@ export function Charts() {
   // On an unbalanced dataset the score to beat is always answering its largest class, not chance: drawn when every curve is on it.
   const majority = dataset && unbalanced(dataset.counts) && shown.every((r) => r.dataset === dataset.name) ? majorityShare(dataset.counts) : 0;
   const classes = sharedClassCount([...shown.map((r) => r.classes.length), ...(status !== 'idle' && dataset ? [dataset.classes.length] : [])], dataset?.classes.length ?? last?.classes.length ?? 0);
+  // Idle, the loss and epoch charts draw the last run: named when its paintings are not those loaded now (the accuracy chart beside them draws this dataset's runs).
+  const lastElsewhere = status === 'idle' && !drawn && last && dataset && last.dataset !== dataset.name ? last.dataset : '';
+  const epochLoss = lossAxis(finiteMax(epochs, ['trainLoss', 'valLoss']));
   // Every curve drawn is another dataset's (the paintings were changed since): the caption says whose.
   const elsewhere = dataset && shown.length && status === 'idle' && shown.every((r) => r.dataset !== dataset.name) ? [...new Set(shown.map((r) => r.dataset))].join(', ') : '';
   const toggle = (id: string) => setPicked(() => {
@@ -135,7 +138,7 @@ export function Charts() {
     <div className="charts">
       <figure data-testid="loss-chart" data-points={losses.length} ref={lossRef}>
         <figcaption>
-          Training loss per batch <PngButton target={lossRef} name="transferlens-loss.png" />
+          Training loss per batch{lastElsewhere ? ` · the last run, on ${lastElsewhere}` : ''} <PngButton target={lossRef} name="transferlens-loss.png" />
         </figcaption>
         {losses.length === 0 ? (
           <p className="small chart-empty">No run yet: the loss of each batch appears here as it trains.</p>
@@ -214,7 +217,7 @@ export function Charts() {
       </figure>
       <figure data-testid="epoch-chart" ref={epochRef}>
         <figcaption>
-          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : 'Last run'} per epoch: loss (left axis), accuracy (right) · solid: training, dashed: validation{' '}
+          {replayed ? 'Replay' : drawn && !frame ? 'The cut-off run' : status !== 'idle' ? 'This run' : lastElsewhere ? `Last run (on ${lastElsewhere})` : 'Last run'} per epoch: loss (left axis), accuracy (right) · solid: training, dashed: validation{' '}
           <PngButton target={epochRef} name="transferlens-epochs.png" />
         </figcaption>
         {epochs.length === 0 ? (
@@ -227,8 +230,9 @@ export function Charts() {
           <LineChart data={epochs} margin={{ ...ax.margin, right: 0 }} title="Training and validation loss and accuracy per epoch">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="epoch" {...countAxis(epochs[0]!.epoch, epochs.at(-1)!.epoch, 10)} {...ax.x('epoch')} />
-            <YAxis yAxisId="loss" {...lossAxis(finiteMax(epochs, ['trainLoss', 'valLoss']))} {...ax.y('loss')} />
-            <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
+            <YAxis yAxisId="loss" {...epochLoss} {...ax.y('loss')} />
+            {/* As many steps as the loss axis (quarters or fifths): its ticks on the same gridlines. */}
+            <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={epochLoss.ticks ? accuracyTicks(epochLoss.ticks.length - 1) : ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
             <Legend verticalAlign="top" height={ax.legend} />
             <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length, '#c2410c')} legendType="plainline" isAnimationActive={false} />
