@@ -352,7 +352,7 @@ test('a window narrower than a projector (800 px, 600 px): the header wraps, not
   }
 });
 
-test('a new image is brought into view where the maps sit below the inputs (800 px), and nothing moves where they sit beside them', async ({ page }) => {
+test('a new image is brought into view where the maps sit below the inputs (800 px), and nothing moves where they sit beside them; a class explained from below brings its map back', async ({ page }) => {
   const mapsTop = () => page.locator('.sal-maps').evaluate((e) => e.getBoundingClientRect().top);
   await page.setViewportSize({ width: 800, height: 700 });
   await page.goto('./?screen=saliency');
@@ -369,4 +369,14 @@ test('a new image is brought into view where the maps sit below the inputs (800 
   await page.getByTestId('sample-cat.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  // Lecture mode, another class typed in "Explain another class" far down the left column: the map it explains comes back into view (it stayed above the window).
+  await page.keyboard.press('l');
+  await page.getByTestId('class-picker').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 400));
+  expect(await mapsTop()).toBeLessThan(-40);
+  await page.getByTestId('class-picker').fill('tabby');
+  await page.getByTestId('class-picker').press('Enter');
+  await expect(page.getByTestId('map-info')).toContainText('class 281', { timeout: 60_000 });
+  await expect.poll(mapsTop).toBeGreaterThanOrEqual(-1);
+  expect(await mapsTop()).toBeLessThan(100);
 });

@@ -26,15 +26,17 @@ let revealPending = false;
 const mapsPanel = () => document.querySelector<HTMLElement>('.sal-maps');
 
 /**
- * The saliency maps brought into view when the user gives a new image and the maps panel starts
- * in the window's lower 200 px or below it: a narrow window (under 960 px) stacks it under the
+ * The saliency maps brought into view when the user gives a new image, another class or the next
+ * image, and the maps panel starts in the window's lower 200 px, below it, or above it (scrolled past): a narrow window (under 960 px) stacks it under the
  * inputs, where a new map appeared unseen. Wide, the panel sits beside the inputs and nothing moves.
  * Scrolled at once (the progress shows there) and again by `mapShown` once the map has made the
  * panel tall enough to come to the top (an empty panel near the page's end cannot).
  */
 export function revealMaps(): void {
   const maps = mapsPanel();
-  revealPending = !!maps && maps.getBoundingClientRect().top > window.innerHeight - 200;
+  const top = maps?.getBoundingClientRect().top ?? 0;
+  // Or scrolled past, above the window: "Explain another class" typed lower down, ←/→ pressed there.
+  revealPending = !!maps && (top > window.innerHeight - 200 || top < -40);
   if (revealPending) maps!.scrollIntoView({ block: 'start' });
 }
 

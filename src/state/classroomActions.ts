@@ -3,6 +3,7 @@
  * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
  */
 import { takesText } from '../lib/textEntry';
+import { revealMaps } from '../lib/showOnPage';
 import { SALIENCY_METHOD_INFO, SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
@@ -157,6 +158,7 @@ export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
     case 'ArrowRight':
       if (s.screen !== 'saliency') return false;
       e.preventDefault();
+      revealMaps();
       // With fewer than two images: the next sample on offer (the key did nothing before); with none, say why.
       if (s.salImages.length < 2) void stepSample(e.key === 'ArrowLeft' ? -1 : 1).then((ok) => ok || notify('No sample to step to: drop or choose an image'));
       else stepImage(e.key === 'ArrowLeft' ? -1 : 1);

@@ -3,6 +3,7 @@ import { memo, useMemo, useState } from 'react';
 import { findClass, shortLabel } from '../../lib/classNames';
 import { Predictions } from '../shared/Predictions';
 import { pickClass } from '../../state/saliencyActions';
+import { revealMaps } from '../../lib/showOnPage';
 import { useStore } from '../../state/store';
 import type { SaliencyResult } from '../../worker/model/protocol';
 
@@ -67,6 +68,7 @@ function ClassPanelView() {
   const choose = (value: string) => {
     const found = findClass(labels, value);
     if (typeof found === 'number') {
+      revealMaps();
       pickClass(found);
       setText('');
       setMiss(null);
