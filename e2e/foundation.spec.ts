@@ -57,10 +57,16 @@ test('the Models page opened first classifies at once: the built-in model loads 
 
 test('broken models and bad images get clear messages and the app keeps working', async ({ page }) => {
   await useBackend(page, 'wasm');
-  await page.goto('./?screen=models');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('./?screen=models&lecture=1');
   await page.getByTestId('model-select').selectOption('squeezenet1_1-caffe');
-  await page.getByTestId('model-load').click();
+  // From the keyboard on a projector: the loaded model's details come into view with the focus (it fell to the page, the details below the window).
+  await expect(page.getByTestId('model-load')).toBeEnabled({ timeout: 60_000 }); // once the backend is up
+  await page.getByTestId('model-load').focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('model-info')).toBeVisible();
+  await expect(page.locator('#model-info-h')).toBeFocused();
+  await expect(page.locator('#model-info-h')).toBeInViewport();
 
   const url = page.getByTestId('model-url-input');
   const cases: [string, RegExp][] = [
@@ -84,6 +90,8 @@ test('broken models and bad images get clear messages and the app keeps working'
   const shard = readFileSync(join(dir, 'group1-shard1of1.bin'));
   const pick = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
   const picked: [ReturnType<typeof pick>[], RegExp][] = [
+    // A photo picked for a model is named.
+    [[pick('owl.jpg', Buffer.from([0xff, 0xd8, 0xff]))], /The model could not be loaded: owl\.jpg is not a TF\.js model: pick the model\.json together with its weight files/],
     [[pick('model.json', json.subarray(0, 40)), pick('group1-shard1of1.bin', shard)], /model\.json is not valid JSON/],
     [[pick('model.json', Buffer.from('{"hello":1}')), pick('group1-shard1of1.bin', shard)], /model\.json has no modelTopology: not a TF\.js layers model/],
     [[pick('model.json', json)], /weight file group1-shard1of1\.bin was not picked/],
@@ -92,6 +100,7 @@ test('broken models and bad images get clear messages and the app keeps working'
   for (const [files, msg] of picked) {
     await page.getByTestId('open-model-input').setInputFiles(files);
     await expect(page.getByTestId('model-error')).toContainText(msg);
+    await expect(page.getByTestId('model-error')).toBeFocused();
     await expect(page.getByTestId('model-error')).toContainText(/SqueezeNet 1\.1.* is still loaded and in use/);
   }
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm');

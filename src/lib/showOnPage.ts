@@ -66,3 +66,16 @@ export function showGrid(): void {
   document.getElementById('sal-grid')?.scrollIntoView({ block: 'start' });
   document.querySelector<HTMLElement>('#sal-grid .card.active .card-main')?.focus({ preventScroll: true });
 }
+
+/**
+ * After a model load asked for on the Models screen: its outcome (the model's details, or why not)
+ * in view and focused. The button pressed is disabled while it loads, which dropped the focus to
+ * the page, and at 1280×720 in lecture mode the details began below the window's edge.
+ */
+export function showModelOutcome(): void {
+  requestAnimationFrame(() => {
+    const t = document.querySelector<HTMLElement>('[data-testid="model-error"]') ?? document.getElementById('model-info-h');
+    t?.scrollIntoView({ block: 'nearest' });
+    t?.focus({ preventScroll: true });
+  });
+}

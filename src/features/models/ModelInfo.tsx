@@ -10,7 +10,9 @@ export function ModelInfo() {
   const m = info.meta;
   return (
     <div className="model-info" data-testid="model-info">
-      <h3>{m.name || label}</h3>
+      <h3 id="model-info-h" tabIndex={-1}>
+        {m.name || label}
+      </h3>
       <dl>
         <dt>Architecture</dt>
         <dd data-testid="model-arch">{m.arch}</dd>

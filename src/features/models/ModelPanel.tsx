@@ -1,6 +1,7 @@
 /** Pick a bundled model, open one from disk, or load one from a URL. */
 import { useState } from 'react';
 import { formatBytes } from '../../lib/format';
+import { showModelOutcome } from '../../lib/showOnPage';
 import { clearModelCache, loadModel } from '../../state/actions';
 import { useStore } from '../../state/store';
 import { LoadProgress } from './LoadProgress';
@@ -47,7 +48,7 @@ export function ModelPanel() {
             type="button"
             data-testid="model-load"
             disabled={!chosen || !!loading || !backend}
-            onClick={() => chosen && void loadModel({ kind: 'url', url: chosen.url, name: chosen.name }, chosen.name)}
+            onClick={() => chosen && void loadModel({ kind: 'url', url: chosen.url, name: chosen.name }, chosen.name).then(showModelOutcome)}
           >
             Load
           </button>
@@ -63,7 +64,7 @@ export function ModelPanel() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (url.trim()) void loadModel({ kind: 'url', url: url.trim() }, url.trim());
+          if (url.trim()) void loadModel({ kind: 'url', url: url.trim() }, url.trim()).then(showModelOutcome);
         }}
       >
         <label>
@@ -83,8 +84,8 @@ export function ModelPanel() {
       </form>
       {loading && <LoadProgress {...loading} />}
       {loadError && (
-        <div className="error" role="alert" data-testid="model-error">
-          <strong>The model could not be loaded.</strong> {loadError}
+        <div className="error" role="alert" data-testid="model-error" tabIndex={-1}>
+          <strong>The model could not be loaded:</strong> {loadError}
           {current && <div className="small">{current.label} is still loaded and in use.</div>}
         </div>
       )}

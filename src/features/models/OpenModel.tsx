@@ -2,6 +2,7 @@
 import { useRef } from 'react';
 import { useDropzone } from '../shared/useDropzone';
 import { linkName } from '../../lib/imageLink';
+import { showModelOutcome } from '../../lib/showOnPage';
 import { IMAGE_FILE } from '../../ml/core/dataset';
 import { loadModel } from '../../state/actions';
 import { useStore } from '../../state/store';
@@ -12,7 +13,7 @@ export function OpenModel({ disabled }: { disabled: boolean }) {
     const files = list ? Array.from(list) : [];
     if (files.length === 0) return;
     const json = files.find((f) => f.name.endsWith('.json'));
-    void loadModel({ kind: 'files', files }, json?.name.replace(/\.json$/, '') ?? 'local model');
+    void loadModel({ kind: 'files', files }, json?.name.replace(/\.json$/, '') ?? 'local model').then(showModelOutcome);
   };
   // A model.json link dragged from another page (or the address bar) loads from there, as "Open from URL" would.
   const drop = useDropzone(open, disabled, (d) => {

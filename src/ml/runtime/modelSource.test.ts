@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfReady } from '../../../test/tfSetup';
 import { layersModelFromArtifacts } from './leanLoad';
-import { parseModelJson, readModelFiles } from './modelSource';
+import { fetchModelJson, parseModelJson, readModelFiles } from './modelSource';
 
 beforeAll(tfReady);
 
@@ -55,7 +55,16 @@ describe('readModelFiles: a model from picked files, with the same checks as a U
     longer.set(shard);
     await expect(readModelFiles([file('model.json', json), file('group1-shard1of1.bin', longer)])).rejects.toThrow(`the weight files hold ${shard.length + 1000} bytes but model.json describes ${shard.length}`);
     await expect(readModelFiles([file('model.json', json), file('other.json', json), bin])).rejects.toThrow(/pick one model\.json at a time/);
-    await expect(readModelFiles([bin])).rejects.toThrow('pick the model.json together with its weight files');
+    await expect(readModelFiles([bin])).rejects.toThrow('group1-shard1of1.bin is not a TF.js model: pick the model.json together with its weight files');
+    // A photo picked by mistake is named.
+    await expect(readModelFiles([file('owl.jpg', new Uint8Array([0xff, 0xd8, 0xff]))])).rejects.toThrow('owl.jpg is not a TF.js model: pick the model.json together with its weight files');
+  });
+
+  it('a server that cannot be reached is named, with what to check', async () => {
+    const dead = (() => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch;
+    await expect(fetchModelJson('http://127.0.0.1:9/model.json', dead)).rejects.toThrow(
+      'could not reach http://127.0.0.1:9/model.json (Failed to fetch): check the address, and that its server is running and lets other pages fetch from it',
+    );
   });
 
   it('parseModelJson names the file it read', () => {

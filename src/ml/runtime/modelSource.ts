@@ -60,7 +60,7 @@ export async function fetchModelJson(url: string, fetchFn: typeof fetch = fetch)
   try {
     res = await fetchFn(url);
   } catch (e) {
-    throw new FetchError(`could not reach ${url}: ${(e as Error).message}`);
+    throw new FetchError(`could not reach ${url} (${(e as Error).message}): check the address, and that its server is running and lets other pages fetch from it`);
   }
   if (!res.ok) throw new FetchError(`${url}: HTTP ${res.status} ${res.statusText || ''}`.trim());
   const text = await res.text();
@@ -120,7 +120,11 @@ function declaredBytes(json: tf.io.ModelJSON): number {
  */
 export async function readModelFiles(files: readonly File[], onProgress?: Progress): Promise<FetchedModel> {
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
-  if (jsons.length === 0) throw new FetchError('pick the model.json together with its weight files');
+  if (jsons.length === 0) {
+    // Name what was picked: a photo or a painting chosen by mistake is recognised at once.
+    const names = files.slice(0, 3).map((f) => f.name).join(', ') + (files.length > 3 ? `, … (${files.length} files)` : '');
+    throw new FetchError(`${names || 'nothing'} ${files.length === 1 ? 'is' : 'are'} not a TF.js model: pick the model.json together with its weight files`);
+  }
   if (jsons.length > 1) throw new FetchError(`pick one model.json at a time (got ${jsons.map((f) => f.name).join(', ')})`);
   const file = jsons[0]!;
   const text = await file.text();
