@@ -310,6 +310,8 @@ for (const size of SIZES)
       }
       // The studio's Learn: the fine-tuning guide's table and the architecture.
       await page.getByTestId('learn-toggle').click();
+      // Opened, the focus is in it, at its heading (Close was four Tabs away).
+      await expect(page.locator('#learn-h')).toBeFocused();
       for (const p of await drawerProblems(page)) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
       for (const p of await underDrawer(page, ['train-start', 'loss-chart'])) problems.push(`studio ${lecture ? 'lecture' : 'light'} + Learn: ${p}`);
       await page.screenshot({ path: test.info().outputPath(`studio-learn-${lecture ? 'lecture' : 'light'}-${size.width}x${size.height}.png`) });

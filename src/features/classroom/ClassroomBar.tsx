@@ -16,7 +16,11 @@ export function ClassroomBar() {
         className="toggle"
         aria-expanded={learnOpen}
         aria-controls="learn"
-        onClick={() => useStore.setState({ learnOpen: !learnOpen })}
+        onClick={() => {
+          useStore.setState({ learnOpen: !learnOpen });
+          // Opened: the focus goes into it, at its heading (Close was four Tabs away, past the header's other buttons).
+          if (!learnOpen) setTimeout(() => document.getElementById('learn-h')?.focus());
+        }}
         data-testid="learn-toggle"
       >
         Learn

@@ -151,7 +151,9 @@ export function LearnPanel() {
   return (
     <aside className="panel learn" data-testid="learn-panel" aria-labelledby="learn-h">
       <div className="row learn-head">
-        <h2 id="learn-h">Learn</h2>
+        <h2 id="learn-h" tabIndex={-1}>
+          Learn
+        </h2>
         <button type="button" className="toggle" onClick={closeLearn} data-testid="learn-close" aria-label="Close the Learn panel">
           Close ✕
         </button>
