@@ -142,7 +142,7 @@ test("a reload gives the user's own photos back (a sample comes back by its link
   await expect(page.getByTestId('batch-grid')).toHaveCount(0);
 });
 
-test('files dragged over the page: it says where they go; leaving takes the word away, and the drop maps them', async ({ page }) => {
+test('files dragged over the page: it says where they go; leaving takes the word away, and the drop maps them; a method\'s number out of range is said', async ({ page }) => {
   const enter = () =>
     page.evaluate(() => {
       const dt = new DataTransfer();
@@ -165,6 +165,13 @@ test('files dragged over the page: it says where they go; leaving takes the word
   await dropFiles(page, [join(SHARED, 'images/owl.jpg')]);
   await expect(page.getByTestId('drop-overlay')).toBeHidden();
   await expect(page.getByTestId('map-info')).toContainText('owl.jpg', { timeout: 60_000 });
+  // A method's number out of range is said beside it (an unreadable entry became 1 sample, silently).
+  await page.getByTestId('method-select').selectOption('smoothgrad');
+  await page.getByTestId('samples-input').fill('0');
+  await expect(page.getByTestId('method-note')).toHaveText('Samples: 0 is outside [1, 200]; using 1');
+  await page.getByTestId('samples-input').fill('');
+  await page.getByTestId('samples-input').blur();
+  await expect(page.getByTestId('samples-input')).toHaveValue('1'); // an emptied field keeps the value in use
 });
 
 test('class model visualisation evolves live and stops on request', async ({ page }) => {

@@ -2,6 +2,7 @@
 import { SALIENCY_METHOD_INFO, SALIENCY_METHODS } from '../../ml/core/vocab';
 import { setSalParams } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
+import { Num } from '../shared/Num';
 import type { SaliencyParams } from '../../worker/model/protocol';
 
 /** A stable empty list: a selector must not return a new array each render. */
@@ -31,19 +32,14 @@ export function MethodPanel() {
       <p className="small">{m.note}</p>
       {p.method === 'smoothgrad' && (
         <div className="row">
-          <label>
-            Samples <input type="number" min={1} max={200} value={p.samples} onChange={(e) => setSalParams({ samples: clampInt(e.target.value, 1, 200) })} />
-          </label>
-          <label>
-            Noise σ (% of range) <input type="number" min={0} max={100} value={p.noisePct} onChange={(e) => setSalParams({ noisePct: clampInt(e.target.value, 0, 100) })} />
-          </label>
+          {/* Typed letters, or a number out of range, are said beside the field (letters became 1 sample, silently). */}
+          <Num label="Samples" value={p.samples} step={1} range={{ min: 1, max: 200, integer: true }} onChange={(v) => setSalParams({ samples: v })} testId="samples-input" noteTestId="method-note" />
+          <Num label="Noise σ (% of range)" value={p.noisePct} step={1} range={{ min: 0, max: 100, integer: true }} onChange={(v) => setSalParams({ noisePct: v })} noteTestId="method-note" />
         </div>
       )}
       {p.method === 'integrated-gradients' && (
         <div className="row">
-          <label>
-            Steps <input type="number" min={1} max={300} value={p.steps} onChange={(e) => setSalParams({ steps: clampInt(e.target.value, 1, 300) })} />
-          </label>
+          <Num label="Steps" value={p.steps} step={1} range={{ min: 1, max: 300, integer: true }} onChange={(v) => setSalParams({ steps: v })} noteTestId="method-note" />
           <label>
             Baseline{' '}
             <select value={p.baseline} onChange={(e) => setSalParams({ baseline: e.target.value as 'black' | 'blur' })}>
@@ -113,9 +109,4 @@ export function MethodQuickSelect() {
       </select>
     </label>
   );
-}
-
-function clampInt(v: string, lo: number, hi: number): number {
-  const n = Math.round(Number(v));
-  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
 }

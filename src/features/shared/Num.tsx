@@ -6,7 +6,7 @@ import { clampToRange, type NumberRange } from '../../ml/core/vocab';
  * A number field that never silently keeps an old value: what is typed is used when it is in
  * range, clamped to the nearest allowed value otherwise — and the note says so.
  */
-export function Num({ label, value, step, range, onChange, testId }: { label: string; value: number; step: number; range: NumberRange; onChange: (v: number) => void; testId?: string }) {
+export function Num({ label, value, step, range, onChange, testId, noteTestId = 'recipe-note' }: { label: string; value: number; step: number; range: NumberRange; onChange: (v: number) => void; testId?: string; noteTestId?: string }) {
   const [draft, setDraft] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const noteId = useId();
@@ -37,7 +37,7 @@ export function Num({ label, value, step, range, onChange, testId }: { label: st
         onFocus={() => setNote(null)}
       />
       {note && (
-        <span id={noteId} className="field-note" role="status" data-testid="recipe-note">
+        <span id={noteId} className="field-note" role="status" data-testid={noteTestId}>
           {note}
         </span>
       )}
