@@ -5,23 +5,26 @@
  * without a word ("The map and the network's top-5 appear here…").
  */
 import { del, get as idbGet, set as idbSet } from 'idb-keyval';
+import { formatBytes } from '../lib/format';
+import { notify } from './notify';
 import { addImageFiles } from './saliencyActions';
 import { useStore } from './store';
 import type { SalImage } from './slices/saliency';
 
 const KEY = 'transferlens.salImages';
 /** More than this is not kept (the origin's quota is shared with the models and the feature cache). */
-export const KEEP_MAX_BYTES = 64 * 1024 * 1024;
+export const KEEP_MAX_BYTES = 64e6;
 
 export interface KeptImage {
   name: string;
   file: Blob;
 }
 
-/** What a reload should give back: the user's own images (not samples), or none when they are over `max` bytes in all. */
-export function toKeep(images: readonly Pick<SalImage, 'name' | 'sample' | 'file'>[], max = KEEP_MAX_BYTES): KeptImage[] {
+/** What a reload should give back: the user's own images (not samples), or none when they are over `max` bytes in all (`over`: their size then, else 0). */
+export function toKeep(images: readonly Pick<SalImage, 'name' | 'sample' | 'file'>[], max = KEEP_MAX_BYTES): { keep: KeptImage[]; over: number } {
   const own = images.filter((i) => !i.sample && i.file).map((i) => ({ name: i.name, file: i.file! }));
-  return own.reduce((n, i) => n + i.file.size, 0) <= max ? own : [];
+  const bytes = own.reduce((n, i) => n + i.file.size, 0);
+  return bytes <= max ? { keep: own, over: 0 } : { keep: [], over: bytes };
 }
 
 let restored = false;
@@ -53,7 +56,9 @@ export function keepImages(restoreKept: boolean): void {
     const ids = (list: readonly SalImage[]) => list.map((i) => i.id).join();
     if (ids(s.salImages) === ids(prev.salImages)) return; // the same images
     // A fine-tuned model's paintings (Try it) are not kept: after a reload the ImageNet model would map them.
-    const keep = s.salSampleSet ? [] : toKeep(s.salImages);
+    const { keep, over } = s.salSampleSet ? { keep: [], over: 0 } : toKeep(s.salImages);
+    // Said, not left to a reload to find out.
+    if (over) notify(`These photos (${formatBytes(over)}) are more than the ${formatBytes(KEEP_MAX_BYTES)} kept for a reload: after one, give them again`);
     saving = saving.then(() => (keep.length ? idbSet(KEY, keep) : del(KEY))).catch(() => undefined);
   });
 }
