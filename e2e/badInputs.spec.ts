@@ -114,6 +114,14 @@ test('a picture dragged from another page brings only its link: fetched and mapp
   }, cat);
   await expect(page.getByTestId('map-info')).toContainText('cat.jpg', { timeout: 60_000 });
   await expect(page.getByTestId('batch-grid')).toHaveCount(0); // in the owl's place
+  // A pasted list of addresses, one per line, makes a grid; a dead one among them is named with the others mapped.
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+  }, `${owl}\n${cat}\nhttp://127.0.0.1:1/gone.jpg`);
+  await expect(page.getByTestId('batch-grid').locator('.card-name')).toHaveText(['owl.jpg', 'cat.jpg'], { timeout: 60_000 });
+  await expect(page.getByTestId('error-message')).toContainText('could not load http://127.0.0.1:1/gone.jpg');
   // On the models screen, a link dropped on "Try the model" is classified like a file.
   await page.goto('./?screen=models');
   await expect(page.getByTestId('classify-drop').getByRole('button')).toBeEnabled({ timeout: 60_000 });

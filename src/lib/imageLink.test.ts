@@ -5,9 +5,16 @@ const carrying = (data: Record<string, string>) => ({ getData: (type: string) =>
 
 describe('links dropped or pasted instead of files', () => {
   it('finds the link a drop carried: the uri-list first (comments skipped), else plain text that is an address', () => {
-    expect(droppedLink(carrying({ 'text/uri-list': '# from a page\r\nhttps://upload.example.org/a/Flamingo.jpg\r\nhttps://other/b.jpg', 'text/plain': 'x' }))).toEqual({ kind: 'link', url: 'https://upload.example.org/a/Flamingo.jpg' });
+    expect(droppedLink(carrying({ 'text/uri-list': '# from a page\r\nhttps://upload.example.org/a/Flamingo.jpg\r\nhttps://other/b.jpg', 'text/plain': 'x' }))).toEqual({ kind: 'link', url: 'https://upload.example.org/a/Flamingo.jpg', more: ['https://other/b.jpg'] });
     expect(droppedLink(carrying({ 'text/plain': '  https://example.org/owl.png \n' }))).toEqual({ kind: 'link', url: 'https://example.org/owl.png' });
     expect(droppedLink(carrying({ 'text/plain': 'data:image/png;base64,iVBORw0KGgo=' }))?.kind).toBe('link');
+  });
+
+  it('a list of links (a uri-list, or addresses pasted one per line) is every link; a list with a word in it is text', () => {
+    expect(droppedLink(carrying({ 'text/uri-list': 'https://a.org/1.jpg\r\nhttps://b.org/2.jpg' }))).toEqual({ kind: 'link', url: 'https://a.org/1.jpg', more: ['https://b.org/2.jpg'] });
+    // Read as one before: the URL parser drops line breaks, so it fetched "1.jpghttps://b.org/2.jpg".
+    expect(droppedLink(carrying({ 'text/plain': 'https://a.org/1.jpg\nhttps://b.org/2.jpg\n' }))).toEqual({ kind: 'link', url: 'https://a.org/1.jpg', more: ['https://b.org/2.jpg'] });
+    expect(droppedLink(carrying({ 'text/plain': 'https://a.org/1.jpg\nmy cat' }))?.kind).toBe('text');
   });
 
   it('text that is no address, or an address the page cannot fetch (file:, javascript:), is text; nothing at all is null', () => {

@@ -4,23 +4,36 @@
  * as a dropped photo; a site that refuses, a web page instead of a picture, or a dead host is said in words.
  */
 
-/** What a drop or paste carried when it brought no file: a link to fetch, or bare text (no image at all). */
-export type Dropped = { kind: 'link'; url: string } | { kind: 'text'; text: string };
+/** What a drop or paste carried when it brought no file: a link to fetch (`more`: the others of a list), or bare text (no image at all). */
+export type Dropped = { kind: 'link'; url: string; more?: string[] } | { kind: 'text'; text: string };
 
-/** The link a drop or paste carried (text/uri-list first, then plain text that is an address); null when it carried nothing. */
-export function droppedLink(data: Pick<DataTransfer, 'getData'>): Dropped | null {
-  const uris = data
-    .getData('text/uri-list')
-    .split(/\r?\n/)
-    .map((s) => s.trim())
-    .filter((s) => s && !s.startsWith('#'));
-  const first = uris[0] ?? data.getData('text/plain').trim();
-  if (!first) return null;
+/** `s` as an address the page can fetch, or null. */
+function fetchable(s: string): string | null {
+  if (/\s/.test(s)) return null; // lines of text: the URL parser would drop the breaks and make one address of them
   try {
-    const u = new URL(first);
-    if (/^(https?|data|blob):$/.test(u.protocol)) return { kind: 'link', url: u.href };
+    const u = new URL(s);
+    return /^(https?|data|blob):$/.test(u.protocol) ? u.href : null;
   } catch {
-    // not an address: bare text
+    return null; // not an address: bare text
+  }
+}
+
+/**
+ * The link a drop or paste carried (text/uri-list first, then plain text that is an address, or a
+ * list of them one per line: each is a link); null when it carried nothing.
+ */
+export function droppedLink(data: Pick<DataTransfer, 'getData'>): Dropped | null {
+  const lines = (text: string) => text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+  const uris = lines(data.getData('text/uri-list'));
+  const plain = data.getData('text/plain').trim();
+  // A pasted list of addresses was read as one (the URL parser drops line breaks: a.jpghttps://…).
+  const list = uris.length ? uris : lines(plain).length > 1 && lines(plain).every((l) => fetchable(l)) ? lines(plain) : [plain];
+  const first = list[0];
+  if (!first) return null;
+  const url = fetchable(first);
+  if (url) {
+    const more = list.slice(1).map(fetchable).filter((x): x is string => x !== null);
+    return more.length ? { kind: 'link', url, more } : { kind: 'link', url };
   }
   return { kind: 'text', text: first.length > 60 ? `${first.slice(0, 57)}…` : first };
 }

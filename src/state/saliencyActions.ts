@@ -65,8 +65,8 @@ export async function ensureSaliencyModel(): Promise<void> {
   await loadModel({ kind: 'url', url: first.url, name: first.name }, first.name);
 }
 
-export async function addImageFiles(files: File[], sample?: string): Promise<void> {
-  const errors: string[] = [];
+export async function addImageFiles(files: File[], sample?: string, earlier: string[] = []): Promise<void> {
+  const errors = [...earlier];
   const added: SalImage[] = [];
   if (!get().salBusy) set({ salBusy: { imageId: '', done: 0, total: 0, method: '', phase: 'decode' } });
   for (const file of files) {
@@ -89,18 +89,18 @@ export async function addImageFiles(files: File[], sample?: string): Promise<voi
   void pump();
 }
 
-/** An image given by its address: a link dropped or pasted on the page, a painting of the dataset while a fine-tuned model is tried, a sample photo. */
-export async function addImageUrl(url: string, name?: string, sample?: string): Promise<void> {
+/** An image given by its address (or several: a pasted list, a grid): a link dropped or pasted on the page, a painting while a fine-tuned model is tried, a sample photo. */
+export async function addImageUrl(url: string | string[], name?: string, sample?: string): Promise<void> {
   // Fetching a large photo from another site takes a moment: the decode progress shows meanwhile.
   const mine = !get().salBusy;
   if (mine) set({ salBusy: { imageId: '', done: 0, total: 0, method: '', phase: 'decode' } });
-  try {
-    // addImageFiles keeps the decode progress on and ends it.
-    await addImageFiles([await fetchImageFile(url, name)], sample);
-  } catch (e) {
-    if (mine && get().salBusy?.phase === 'decode') set({ salBusy: null });
-    set({ salError: message(e) });
-  }
+  const got = await Promise.allSettled([url].flat().map((u) => fetchImageFile(u, name)));
+  const failed = got.flatMap((g) => (g.status === 'rejected' ? [message(g.reason)] : []));
+  const files = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
+  // addImageFiles keeps the decode progress on and ends it; the links that failed are named with its files left out.
+  if (files.length) return addImageFiles(files, sample, failed);
+  if (mine && get().salBusy?.phase === 'decode') set({ salBusy: null });
+  set({ salError: filesLeftOut(failed) });
 }
 
 export async function addSample(name: string): Promise<void> {

@@ -98,7 +98,8 @@ export function SaliencyScreen() {
       const link = d?.kind === 'link' ? d.url : null;
       if (!files.length && !link) return false;
       revealMaps();
-      void (link ? addImageUrl(link) : addImageFiles(files));
+      // A pasted list of addresses makes a grid, as several files do.
+      void (link ? addImageUrl(d?.kind === 'link' && d.more ? [link, ...d.more] : link) : addImageFiles(files));
       return true;
     };
     // Text brings no image at all: said, not ignored.
