@@ -47,7 +47,7 @@ function axes(fs: number) {
   return { x, y, margin: { top: Math.round(0.6 * fs), right: Math.round(fs), bottom: Math.round(0.4 * fs), left: 0 }, legend: Math.round(1.9 * fs), height, tall: Math.max(240, Math.round(15 * fs)) };
 }
 /** Accuracy ticks: every quarter, all of them shown. */
-const ACC_TICKS = [0, 0.25, 0.5, 0.75, 1];
+const ACC_TICKS = accuracyTicks(4);
 /** Epoch curves are measurements: straight segments, each epoch a dot (so the first epoch shows at all), never dashed. */
 const EPOCH_DOT = { r: 2.5, strokeDasharray: '0' } as const;
 /** A dot per epoch while they can be told apart (and drawn quickly): a long run is a line. Filled (`fill`: the line's colour) or hollow. */
@@ -232,7 +232,7 @@ export function Charts() {
             <XAxis dataKey="epoch" {...countAxis(epochs[0]!.epoch, epochs.at(-1)!.epoch, 10)} {...ax.x('epoch')} />
             <YAxis yAxisId="loss" {...epochLoss} {...ax.y('loss')} />
             {/* As many steps as the loss axis (quarters or fifths): its ticks on the same gridlines. */}
-            <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={epochLoss.ticks ? accuracyTicks(epochLoss.ticks.length - 1) : ACC_TICKS} interval={0} {...ax.y('accuracy', true)} />
+            <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={accuracyTicks((epochLoss.ticks?.length ?? 5) - 1)} interval={0} {...ax.y('accuracy', true)} />
             <Tooltip />
             <Legend verticalAlign="top" height={ax.legend} />
             <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length, '#c2410c')} legendType="plainline" isAnimationActive={false} />
