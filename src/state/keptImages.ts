@@ -29,6 +29,9 @@ export function toKeep(images: readonly Pick<SalImage, 'name' | 'sample' | 'file
 
 let restored = false;
 let saving: Promise<unknown> = Promise.resolve();
+/** What IndexedDB holds now (names and sizes): the images a reload gave back are not written again (up to 64 MB on every reload). */
+let stored: string | null = null; // unknown until read or written
+const signature = (list: readonly KeptImage[]) => list.map((k) => `${k.name}:${k.file.size}`).join('\n');
 
 /** The images a reload left, given again; once per page, and only where the screen is still empty. */
 async function restore(): Promise<void> {
@@ -40,6 +43,7 @@ async function restore(): Promise<void> {
     return; // storage blocked (a private window): nothing was kept
   }
   if (!kept?.length || useStore.getState().salImages.length) return;
+  stored = signature(kept);
   await addImageFiles(kept.map((k) => new File([k.file], k.name, { type: k.file.type })));
 }
 
@@ -59,6 +63,8 @@ export function keepImages(restoreKept: boolean): void {
     const { keep, over } = s.salSampleSet ? { keep: [], over: 0 } : toKeep(s.salImages);
     // Said, not left to a reload to find out.
     if (over) notify(`These photos (${formatBytes(over)}) are more than the ${formatBytes(KEEP_MAX_BYTES)} kept for a reload: after one, give them again`);
+    if (signature(keep) === stored) return;
+    stored = signature(keep);
     saving = saving.then(() => (keep.length ? idbSet(KEY, keep) : del(KEY))).catch(() => undefined);
   });
 }
