@@ -29,15 +29,26 @@ const mapsPanel = () => document.querySelector<HTMLElement>('.sal-maps');
  * The saliency maps brought into view when the user gives a new image, another class or the next
  * image, and the maps panel starts in the window's lower 200 px, below it, or above it (scrolled past): a narrow window (under 960 px) stacks it under the
  * inputs, where a new map appeared unseen. Wide, the panel sits beside the inputs and nothing moves.
- * Scrolled at once (the progress shows there) and again by `mapShown` once the map has made the
- * panel tall enough to come to the top (an empty panel near the page's end cannot).
+ * Scrolled at once (the progress shows there), and again by `mapShown` where the user has
+ * scrolled away meanwhile.
  */
 export function revealMaps(): void {
   const maps = mapsPanel();
   const top = maps?.getBoundingClientRect().top ?? 0;
   // Or scrolled past, above the window: "Explain another class" typed lower down, ←/→ pressed there.
   revealPending = !!maps && (top > window.innerHeight - 200 || top < -40);
-  if (revealPending) maps!.scrollIntoView({ block: 'start' });
+  if (!revealPending) return;
+  // Stacked under the inputs, the panel keeps a window's height from now until its images are
+  // removed, so this first scroll already brings it to the top: an empty panel near the page's
+  // end stopped short, and the page scrolled a second time once the map was drawn.
+  const left = document.querySelector<HTMLElement>('.sal-left');
+  if (left && Math.abs(left.getBoundingClientRect().left - maps!.getBoundingClientRect().left) < 1) maps!.style.minHeight = '100vh';
+  maps!.scrollIntoView({ block: 'start' });
+}
+
+/** The maps panel back to its own height (its images removed): the space revealMaps kept is no longer needed. */
+export function releaseMapsSpace(): void {
+  mapsPanel()?.style.removeProperty('min-height');
 }
 
 /** A new map or message is on the page: a reveal the user asked for ends there. */

@@ -3,7 +3,7 @@ import { useDeferredValue, useEffect, useState } from 'react';
 import { SALIENCY_METHOD_INFO, type SaliencyMethod } from '../../ml/core/vocab';
 import { backToImageNet } from '../../state/transferActions';
 import { droppedLink, textNotImage, type Dropped } from '../../lib/imageLink';
-import { mapShown, revealMaps } from '../../lib/showOnPage';
+import { mapShown, releaseMapsSpace, revealMaps } from '../../lib/showOnPage';
 import { takesText } from '../../lib/textEntry';
 import { addImageFiles, addImageUrl, cancelSaliency, ensureSaliencyModel } from '../../state/saliencyActions';
 import { useStore } from '../../state/store';
@@ -59,6 +59,11 @@ export function SaliencyScreen() {
   useEffect(() => {
     if (shown || error) mapShown();
   }, [shown, error]);
+  // The window's height a reveal kept for the maps is given back once no image is left.
+  const holding = useStore((s) => s.salImages.length > 0 || !!s.salBusy);
+  useEffect(() => {
+    if (!holding) releaseMapsSpace();
+  }, [holding]);
 
   // Files or a link dragged over the page: it says where they go (nothing showed until the drop).
   const [dragging, setDragging] = useState(false);
