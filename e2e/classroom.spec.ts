@@ -58,6 +58,13 @@ test('keyboard: ? lists the shortcuts, Escape closes popovers, ←/→ change th
   await page.getByTestId('saliency-model').click();
   await expect(details).not.toHaveAttribute('open');
 
+  // No map yet: M's echo is shown (nothing on the page says it).
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('notice')).toContainText('Method: SmoothGrad');
+  await expect(page.getByTestId('notice')).not.toHaveClass(/quiet/);
+  await expect(page.getByTestId('notice')).toBeInViewport();
+  await page.getByTestId('method-select').selectOption('vanilla');
   await page.getByTestId('sample-flamingo.jpg').click();
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
   // One image: the arrows step on through the samples (they did nothing), each in the last one's place.
@@ -74,7 +81,11 @@ test('keyboard: ? lists the shortcuts, Escape closes popovers, ←/→ change th
   await expect(page.getByTestId('map-info')).toContainText('flamingo.jpg');
   await page.keyboard.press('m');
   await expect(page.getByTestId('method-select')).toHaveValue('smoothgrad');
+  // The map's own method menu shows it: announced, not drawn over the map (it covered the colormap and clip controls).
+  await expect(page.getByTestId('map-method')).toHaveValue('smoothgrad');
   await expect(page.getByTestId('notice')).toContainText('SmoothGrad');
+  await expect(page.getByTestId('notice')).toHaveClass(/quiet/);
+  expect((await page.getByTestId('notice').boundingBox())!.height).toBeLessThanOrEqual(1);
   // Typing into a field is not a shortcut.
   await page.getByTestId('class-picker').fill('m');
   await expect(page.getByTestId('method-select')).toHaveValue('smoothgrad');

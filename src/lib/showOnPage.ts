@@ -90,3 +90,15 @@ export function showModelOutcome(): void {
     t?.focus({ preventScroll: true });
   });
 }
+
+/**
+ * A control flashed (a ring that fades in a second) where it is in the window: what a shortcut
+ * changed, shown where it is. False where it is not on the page or not in the window.
+ */
+export function flashInView(selector: string): boolean {
+  const el = document.querySelector<HTMLElement>(selector);
+  const r = el?.getBoundingClientRect();
+  if (!el || !r || r.height === 0 || r.bottom < 0 || r.top > window.innerHeight) return false;
+  el.animate?.([{ boxShadow: '0 0 0 4px var(--accent)' }, { boxShadow: '0 0 0 4px transparent' }], { duration: 1200, easing: 'ease-out' });
+  return true;
+}

@@ -3,7 +3,7 @@
  * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
  */
 import { takesText } from '../lib/textEntry';
-import { revealMaps } from '../lib/showOnPage';
+import { flashInView, revealMaps } from '../lib/showOnPage';
 import { SALIENCY_METHOD_INFO, SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
@@ -166,7 +166,9 @@ export function handleShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
     case 'm':
     case 'M':
       if (s.screen !== 'saliency') return false;
-      notify(`Method: ${SALIENCY_METHOD_INFO[cycleMethod()].short}`);
+      // With a map in view its own method menu shows the change, flashed (a toast there covered
+      // the colormap and clip controls for its seconds): announced only. Elsewhere it is shown.
+      notify(`Method: ${SALIENCY_METHOD_INFO[cycleMethod()].short}`, flashInView('[data-testid="map-method"]'));
       return true;
     case 'f':
     case 'F':

@@ -38,6 +38,7 @@ export function ClassroomBar() {
 /** Messages about what the app did on its own; they fade after a while. */
 export function Notice() {
   const notice = useStore((s) => s.notice);
+  const quiet = useStore((s) => s.noticeQuiet);
   useEffect(() => {
     if (!notice) return;
     // A shortcut's echo ("Method: SmoothGrad") goes quickly: it covered the map for 8 s. What
@@ -46,7 +47,7 @@ export function Notice() {
     return () => clearTimeout(t);
   }, [notice]);
   return (
-    <div className="notice" role="status" aria-live="polite" data-testid="notice">
+    <div className={quiet ? 'notice quiet' : 'notice'} role="status" aria-live="polite" data-testid="notice">
       {notice}
     </div>
   );

@@ -13,8 +13,10 @@ export interface UiSlice {
   preferredModel: string | null;
   /** A one-line message about something the app did on its own (e.g. a backend switch). */
   notice: string | null;
+  /** The notice is for screen readers only: what it says already shows where the user looks. */
+  noticeQuiet: boolean;
   /** Replay of a saved run on the charts. */
   replay: { runId: string; speed: number; step: number; playing: boolean } | null;
 }
 
-export const initialUi = (): UiSlice => ({ screen: 'home', lecture: false, shortcutsOpen: false, learnOpen: false, preferredModel: null, notice: null, replay: null });
+export const initialUi = (): UiSlice => ({ screen: 'home', lecture: false, shortcutsOpen: false, learnOpen: false, preferredModel: null, notice: null, noticeQuiet: false, replay: null });
