@@ -219,6 +219,8 @@ test('studio: a non-zip picked as a zip, and numbers out of range, each get one 
   await expect(page.getByTestId('epochs-input')).toHaveValue('10000');
   await page.getByLabel('Dropout', { exact: true }).fill('1.5');
   await expect(page.getByTestId('recipe-note').last()).toContainText('using 0.95');
+  // The note describes the field; its name stays "Dropout" (it became "Dropout Dropout: 1.5 is outside…").
+  await expect(page.getByRole('spinbutton', { name: 'Dropout', exact: true })).toHaveAccessibleDescription(/^Dropout: 1\.5 is outside .*; using 0\.95$/);
   // A learning rate below the field's step is still a learning rate (Adam's usual 1e-4): kept, no note (it became 0.001).
   const lr = page.getByLabel('Learning rate', { exact: true });
   await lr.fill('0.0001');

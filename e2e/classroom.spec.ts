@@ -105,6 +105,12 @@ test('keyboard: ? lists the shortcuts, Escape closes popovers, ←/→ change th
   await expect(page.getByTestId('train-progress')).toContainText('paused');
   await page.keyboard.press(' ');
   await expect(page.getByTestId('train-progress')).not.toContainText('paused');
+  // L mid-run flips the layout (lecture mode puts training first): the curves stay on screen both ways.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (const mode of ['lecture', 'light']) {
+    await page.keyboard.press('l');
+    await expect(page.getByTestId('loss-chart'), mode).toBeInViewport();
+  }
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('last-run-info')).toContainText('stopped early', { timeout: 60_000 });
 });
@@ -119,8 +125,15 @@ test('replay: a saved run plays back on the charts at 20×, and a run file expor
   const total = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   expect(total).toBeGreaterThan(0);
 
-  await page.getByTestId('replay-speed').selectOption('1');
+  // A run of a few seconds replays at 1× unless another speed is chosen (a flat 10× played it in a blink).
+  await expect(page.getByTestId('replay-speed')).toHaveValue('1');
+  // Started from its panel under the charts, the replay brings them into view.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByTestId('replay-panel').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 400));
+  await expect(page.getByTestId('loss-chart')).not.toBeInViewport();
   await page.getByTestId('replay-start').click();
+  await expect(page.getByTestId('loss-chart')).toBeInViewport();
   await expect(page.getByTestId('replay-progress')).toContainText('Replaying');
   // It starts empty (the trunk's feature pass), then the batches come back in order.
   await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeLessThan(total);
@@ -129,6 +142,14 @@ test('replay: a saved run plays back on the charts at 20×, and a run file expor
   await expect(page.getByTestId('replay-progress')).toContainText('finished');
   await expect(page.getByTestId('epoch-chart').locator('path.recharts-curve')).toHaveCount(4);
   await page.getByTestId('replay-stop').click();
+  // A second run that differs only in its batch: the legend and the replay menu say so (both read "New conv10 only · sgd lr 0.01 · <time>").
+  await page.getByLabel('Batch', { exact: true }).fill('4');
+  await page.getByTestId('epochs-input').fill('1');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run-legend').locator('li')).toHaveCount(2, { timeout: 120_000 });
+  await expect(page.getByTestId('run-legend')).toContainText(/sgd lr 0\.01 · batch 8 · 3 epochs · /);
+  await expect(page.getByTestId('run-legend')).toContainText(/sgd lr 0\.01 · batch 4 · 1 epoch · /);
+  await expect(page.getByTestId('replay-run').locator('option').last()).toContainText('batch 4 · 1 epoch');
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Runs as JSON' }).click();
@@ -139,7 +160,11 @@ test('replay: a saved run plays back on the charts at 20×, and a run file expor
   await other.goto(new URL('./?screen=transfer', page.url()).href);
   await expect(other.getByTestId('replay-start')).toBeDisabled();
   await other.getByTestId('replay-import').setInputFiles(file);
-  await expect(other.getByTestId('notice')).toContainText('1 run imported');
+  await expect(other.getByTestId('notice')).toContainText('2 runs imported');
+  // A notice over the page is closed with its ✕ (it covered a button for its seconds).
+  await other.getByTestId('notice-dismiss').click();
+  await expect(other.getByTestId('notice')).toBeEmpty();
+  await other.getByTestId('replay-run').selectOption({ index: 0 });
   await other.getByTestId('replay-speed').selectOption('20');
   await other.getByTestId('replay-start').click();
   await expect.poll(async () => Number(await other.getByTestId('loss-chart').getAttribute('data-points')), { timeout: 30_000 }).toBe(total);

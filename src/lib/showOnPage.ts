@@ -102,3 +102,13 @@ export function flashInView(selector: string): boolean {
   el.animate?.([{ boxShadow: '0 0 0 4px var(--accent)' }, { boxShadow: '0 0 0 4px transparent' }], { duration: 1200, easing: 'ease-out' });
   return true;
 }
+
+/**
+ * The training charts brought to the top of the window, unless the loss chart is in view: a
+ * replay started from its panel below them played where nobody saw it.
+ */
+export function showCharts(): void {
+  const chart = document.querySelector<HTMLElement>('[data-testid="loss-chart"]');
+  const r = chart?.getBoundingClientRect();
+  if (chart && r && (r.top < 0 || r.bottom > window.innerHeight)) chart.scrollIntoView({ block: 'start' });
+}

@@ -93,7 +93,11 @@ function safeStorage(): Storage | undefined {
 }
 
 export function setLecture(on: boolean): void {
+  const s = get();
   set({ lecture: on });
+  // Mid-run on the studio the curves stay on screen: the layout flips (lecture mode puts training
+  // first, light mode under the paintings) and left the window on the paintings' panel.
+  if (s.screen === 'transfer' && s.tlStatus !== 'idle') requestAnimationFrame(() => document.getElementById('train-h')?.scrollIntoView({ block: 'start' }));
 }
 
 /**

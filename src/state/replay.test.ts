@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunFile, replayDuration, replayFrame } from './replay';
+import { parseRunFile, replayDuration, replayFrame, replaySpeedFor } from './replay';
 import type { SavedRun } from './slices/transfer';
 
 const epoch = (i: number, ms: number) => ({ epoch: i, trainLoss: 1 / i, trainAcc: 0.1 * i, valLoss: 1.1 / i, valAcc: 0.1 * i, ms });
@@ -28,6 +28,16 @@ describe('replay', () => {
     // Epoch 2 takes twice as long: halfway through it, 2 of its 4 batches.
     expect(replayFrame(r, 6000)).toMatchObject({ phase: 'train', batchLosses: [5, 4, 3, 2, 1, 0.5], epochs: [r.epochs[0]] });
     expect(replayFrame(r, 7000)).toMatchObject({ phase: 'done', batchLosses: r.batchLosses, epochs: r.epochs });
+  });
+
+  it('starts at the fastest speed that still lasts 15 s: 1× for a short run, 20× for a long one', () => {
+    const r = run(false); // 7 s
+    expect(replaySpeedFor(r)).toBe(1);
+    const long = (ms: number) => ({ ...r, epochs: [epoch(1, ms - 4000)] }) as SavedRun;
+    expect(replaySpeedFor(long(40_000))).toBe(2);
+    expect(replaySpeedFor(long(160_000))).toBe(10);
+    expect(replaySpeedFor(long(149_000))).toBe(5);
+    expect(replaySpeedFor(long(3_600_000))).toBe(20);
   });
 
   it('a run trained from the feature cache still shows a short feature phase', () => {

@@ -19,6 +19,20 @@ export interface ReplayFrame {
 const MIN_FEATURES_MS = 500;
 const MIN_EPOCH_MS = 300;
 
+/** The replay speeds on offer. */
+export const REPLAY_SPEEDS = [1, 2, 5, 10, 20] as const;
+/** A replay a class can follow lasts at least this long where the run allows. */
+const WATCHABLE_MS = 15_000;
+
+/**
+ * The speed a replay starts at unless one was chosen: the fastest that still lasts 15 s (1× for
+ * a shorter run). A flat 10× played a 20-second run in 2 s, over before anyone looked up.
+ */
+export function replaySpeedFor(run: SavedRun): number {
+  const d = replayDuration(run);
+  return [...REPLAY_SPEEDS].reverse().find((s) => d / s >= WATCHABLE_MS) ?? 1;
+}
+
 export function replayDuration(run: SavedRun): number {
   return featuresMs(run) + run.epochs.reduce((a, e) => a + epochMs(e), 0);
 }

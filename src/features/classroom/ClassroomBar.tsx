@@ -48,6 +48,7 @@ export function Notice() {
   }, [notice]);
   return (
     <div className={quiet ? 'notice quiet' : 'notice'} role="status" aria-live="polite" data-testid="notice">
+      {notice && !quiet && <button type="button" className="link dismiss" aria-label="Close this message" data-testid="notice-dismiss" onClick={() => notify(null)} />}
       {notice}
     </div>
   );

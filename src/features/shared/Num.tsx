@@ -10,10 +10,13 @@ export function Num({ label, value, step, range, onChange, testId, noteTestId = 
   const [draft, setDraft] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const noteId = useId();
+  const nameId = useId();
   return (
     <label>
-      {label}{' '}
+      <span id={nameId}>{label}</span>{' '}
       <input
+        // Named by its label's words alone: the note inside the label made the name "Learning rate Learning rate: 0 is outside…"; it describes the field instead.
+        aria-labelledby={nameId}
         type="number"
         value={draft ?? value}
         step={step}

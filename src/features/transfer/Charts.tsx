@@ -9,6 +9,7 @@ import { majorityShare, unbalanced } from '../../ml/core/datasetChecks';
 import { accuracyRows, accuracyTicks, countTicks, defaultRuns, finiteMax, lossRows, lossTicks, repeatedCurves, sharedClassCount, smoothingFor } from '../../viz/chartData';
 import { downloadSvgAsPng } from '../../lib/svgPng';
 import { replayFrame } from '../../state/replay';
+import { runNames } from '../../state/runNames';
 import { useStore } from '../../state/store';
 
 /**
@@ -74,6 +75,14 @@ const NO_LOSSES: number[] = [];
 const RECENT = 3;
 const COURSE_CLASSES = 10;
 
+/** A tooltip in the axis' words, values to three decimals (it read "19" and "each batch : 1.8939443826675415"). */
+function tip(unit: string) {
+  return {
+    labelFormatter: (l: unknown) => `${unit} ${String(l)}`,
+    formatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v)),
+  };
+}
+
 export function Charts() {
   const liveRun = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);
@@ -87,12 +96,15 @@ export function Charts() {
   const ax = useMemo(() => axes(rootFontSize()), [lecture]);
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const replayed = replay ? runs.find((r) => r.id === replay.runId) : undefined;
+  // Named by what sets them apart (runs that differed only in their batch had one name).
+  const names = useMemo(() => runNames(runs), [runs]);
+  const nameOf = (r: { id: string; label: string }) => names.get(r.id) ?? r.label;
   const frame = replay && replayed ? replayFrame(replayed, replay.step) : null;
   // A replay draws like a live run, from the saved run's record; so does a cut-off run, from what it kept.
   const drawn = frame ?? (cut && !liveRun ? cut : null);
   const live = drawn ? { batchLosses: drawn.batchLosses, epochs: drawn.epochs } : liveRun;
   const status = drawn ? 'running' : trainStatus;
-  const currentLabel = replayed ? `replay: ${replayed.label}` : frame ? 'replay' : cut && !liveRun ? `cut-off run (epochs 1–${cut.epoch})` : 'this run';
+  const currentLabel = replayed ? `replay: ${nameOf(replayed)}` : frame ? 'replay' : cut && !liveRun ? `cut-off run (epochs 1–${cut.epoch})` : 'this run';
   const lossRef = useRef<HTMLElement>(null);
   const accRef = useRef<HTMLElement>(null);
   const epochRef = useRef<HTMLElement>(null);
@@ -113,7 +125,7 @@ export function Charts() {
   const shown = candidates.filter((r) => shownIds.has(r.id));
   // A run with another's seed and settings draws the same line, exactly on it: the legend says whose.
   const repeats = repeatedCurves(shown.map((r) => ({ id: r.id, valAcc: r.epochs.map((e) => e.valAcc), settings: JSON.stringify([r.model, r.dataset, r.strategy, r.config]) })));
-  const labelOf = (id: string) => runs.find((r) => r.id === id)?.label ?? id;
+  const labelOf = (id: string) => names.get(id) ?? id;
   const colour = (id: string) => COLORS[Math.max(0, candidates.findIndex((r) => r.id === id)) % COLORS.length]!;
   const accData = accuracyRows([
     ...shown.map((r) => ({ id: r.id, valAcc: r.epochs.map((e) => e.valAcc) })),
@@ -148,7 +160,7 @@ export function Charts() {
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="step" {...countAxis(lossData[0]?.step ?? 1, lossData.at(-1)?.step ?? 1, 6)} {...ax.x('batch')} />
               <YAxis {...lossAxis(finiteMax(lossData, ['loss', 'smoothed']))} {...ax.y('loss')} />
-              <Tooltip />
+              <Tooltip {...tip('batch')} />
               {/* One line (a short run) is what the caption says: no legend over it. */}
               {k > 0 && <Legend verticalAlign="top" height={ax.legend} />}
               {/* A third of an epoch of one or two batches is one batch: then the average is the raw line, drawn once. */}
@@ -174,13 +186,13 @@ export function Charts() {
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="epoch" {...countAxis(1, accData.length, 10)} {...ax.x('epoch')} />
               <YAxis domain={[0, 1]} ticks={ACC_TICKS} interval={0} {...ax.y('accuracy')} />
-              <Tooltip />
+              <Tooltip {...tip('epoch')} />
               {classes === COURSE_CLASSES && <ReferenceArea y1={0.37} y2={0.41} fill="#f59e0b" fillOpacity={0.25} label="course" />}
               {/* Named in the caption: a "chance" label inside the plot sat on the curves that start there. */}
               {classes > 1 && <ReferenceLine y={1 / classes} stroke="#6b7280" strokeDasharray="2 4" />}
               {majority > 0 && <ReferenceLine y={majority} stroke="#b45309" strokeWidth={2} strokeDasharray="8 4" className="majority-line" />}
               {shown.map((r, i) => (
-                <Line key={r.id} type="linear" dataKey={r.id} name={r.label} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={dotsFor(accData.length)} isAnimationActive={false} />
+                <Line key={r.id} type="linear" dataKey={r.id} name={nameOf(r)} stroke={colour(r.id)} strokeDasharray={i % 2 ? '5 3' : undefined} dot={dotsFor(accData.length)} isAnimationActive={false} />
               ))}
               {status !== 'idle' && <Line type="linear" dataKey="current" name={currentLabel} stroke="#111827" strokeWidth={2} dot={dotsFor(accData.length)} isAnimationActive={false} />}
             </LineChart>
@@ -198,7 +210,7 @@ export function Charts() {
               return (
                 <li key={r.id}>
                   <label>
-                    <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {r.label}
+                    <input type="checkbox" checked={shownIds.has(r.id)} onChange={() => toggle(r.id)} /> <span className="swatch" style={{ background: colour(r.id) }} /> {nameOf(r)}
                     {datasets.size > 1 ? ` · ${r.dataset}` : ''}
                   </label>
                   {same && (
@@ -233,7 +245,7 @@ export function Charts() {
             <YAxis yAxisId="loss" {...epochLoss} {...ax.y('loss')} />
             {/* As many steps as the loss axis (quarters or fifths): its ticks on the same gridlines. */}
             <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} ticks={accuracyTicks((epochLoss.ticks?.length ?? 5) - 1)} interval={0} {...ax.y('accuracy', true)} />
-            <Tooltip />
+            <Tooltip {...tip('epoch')} />
             <Legend verticalAlign="top" height={ax.legend} />
             <Line yAxisId="loss" type="linear" dataKey="trainLoss" name="train loss" stroke="#c2410c" dot={dotsFor(epochs.length, '#c2410c')} legendType="plainline" isAnimationActive={false} />
             <Line yAxisId="loss" type="linear" dataKey="valLoss" name="val loss" stroke="#c2410c" strokeDasharray="5 3" dot={dotsFor(epochs.length)} legendType="plainline" isAnimationActive={false} />

@@ -1,9 +1,10 @@
 /** Epoch table, confusion matrix (cells open their images), precision/recall, mistakes, export. */
 import { formatMs } from '../../lib/format';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { EmbeddingPlot } from './EmbeddingPlot';
 import { deleteRun, exportModel, exportRuns, imageUrl, openCell, tryFineTuned } from '../../state/transferActions';
 import { useStore } from '../../state/store';
+import { runNames } from '../../state/runNames';
 
 /** The table's rows: the last ones of a long run (a thousand rows redrawn each epoch held the page up); the charts and the CSV have every epoch. */
 const ROWS = 100;
@@ -11,6 +12,7 @@ const ROWS = 100;
 export function Results() {
   const live = useStore((s) => s.tlLive);
   const runs = useStore((s) => s.tlRuns);
+  const names = useMemo(() => runNames(runs), [runs]);
   const status = useStore((s) => s.tlStatus);
   const cell = useStore((s) => s.tlCell);
   const run = runs.at(-1);
@@ -170,7 +172,7 @@ export function Results() {
           <ul data-testid="saved-runs">
             {runs.map((r) => (
               <li key={r.id}>
-                {r.label} — best {r.summary.best.valAcc.toFixed(3)}{' '}
+                {names.get(r.id) ?? r.label} — best {r.summary.best.valAcc.toFixed(3)}{' '}
                 <button type="button" className="link" onClick={() => void deleteRun(r.id)} disabled={status !== 'idle'}>
                   delete
                 </button>
