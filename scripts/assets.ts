@@ -17,6 +17,7 @@ import { checkFlags, choice, parseArgs, runCli, str, UsageError } from './lib/ar
 import { writeDatasetIndex } from './lib/datasetIndex';
 import { download } from './lib/download';
 import { writeModelDir } from './lib/fsModel';
+import { checkWritable, writeFileAtomic } from './lib/outputs';
 import { trimBlackPadding } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -109,8 +110,19 @@ function writeIndex(): number {
   // VGG16 first: the saliency screen's default.
   const order = ['vgg16', 'alexnet', 'squeezenet1_1', 'squeezenet1_1-caffe'];
   models.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
-  writeFileSync(join(MODELS, 'index.json'), JSON.stringify({ generatedBy: 'npm run assets', models }, null, 2));
+  writeFileAtomic(join(MODELS, 'index.json'), JSON.stringify({ generatedBy: INDEX_BY, models }, null, 2));
   return models.length;
+}
+
+const INDEX_BY = 'npm run assets';
+
+/** Whether index.json is one this command wrote (it names itself). */
+function ownIndex(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { generatedBy?: unknown }).generatedBy === INDEX_BY;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -164,10 +176,19 @@ await runCli(async () => {
   if (from !== undefined && (!existsSync(from) || !statSync(from).isDirectory())) throw new UsageError(`--from ${from} is not a folder: give the folder that holds the checkpoints`);
   if (existsSync(MODELS) && !statSync(MODELS).isDirectory()) throw new UsageError(`--to ${to ?? MODELS} exists and is not a folder`);
   if (from !== undefined) {
-    const [a, b] = [realpathSync(from), resolve(MODELS)];
-    const rel = relative(a, b);
-    if (a === b || (!rel.startsWith('..') && !isAbsolute(rel))) throw new UsageError(`--to ${to ?? MODELS} is inside --from ${from}: refusing to write into an input`);
+    const [a, b] = [realpathSync(from), existsSync(MODELS) ? realpathSync(MODELS) : resolve(MODELS)];
+    const within = (x: string, y: string) => {
+      const rel = relative(y, x);
+      return x === y || (!rel.startsWith('..') && !isAbsolute(rel));
+    };
+    if (within(b, a)) throw new UsageError(`--to ${to ?? MODELS} is inside --from ${from}: refusing to write into an input`);
+    // The other way round, a model's conversion would replace the folder its checkpoint is read from.
+    if (within(a, b)) throw new UsageError(`--from ${from} is inside --to ${to ?? MODELS}: a conversion there would replace its own input; give a --from outside it`);
   }
+  checkWritable(MODELS, '--to');
+  // index.json is ours to rewrite: one the user wrote is left alone unless --force.
+  const indexPath = join(MODELS, 'index.json');
+  if (!force && existsSync(indexPath) && !ownIndex(indexPath)) throw new UsageError(`--to ${to ?? MODELS} holds an index.json not written by npm run assets: add --force to replace it`);
   await initNodeBackend();
   mkdirSync(MODELS, { recursive: true });
   const labelsPath = await obtain(LABELS.file, LABELS.url);
@@ -189,6 +210,12 @@ await runCli(async () => {
     const stampPath = join(out, 'SOURCE.json');
     if (!force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf(path)) {
       console.log(`✓ ${c.id}: up to date`);
+      continue;
+    }
+    // A folder of that name that is no model (no model.json, no SOURCE.json of ours) is the user's.
+    if (!force && existsSync(out) && !existsSync(stampPath) && !existsSync(join(out, 'model.json')) && readdirSync(out).length > 0) {
+      failed++;
+      console.log(`✗ ${c.id}: ${out} holds files not made by npm run assets: left alone (--force replaces it)`);
       continue;
     }
     const t0 = performance.now();

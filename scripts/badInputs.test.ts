@@ -145,6 +145,28 @@ describe('bad inputs: nothing a user owns is lost', () => {
     expect(treeHash(join(to, 'alexnet'))).toBe(before);
   });
 
+  it('assets never deletes what it did not make: a folder of notes where a model goes, a --from inside --to, a user\'s index.json, /proc', () => {
+    const from = join(tmp, 'ckpts');
+    const to = join(tmp, 'models-of-mine');
+    mkdirSync(from);
+    writeFileSync(join(from, 'alexnet-owt-7be5be79.pth'), 'PK\u0003\u0004 not really a zip');
+    mkdirSync(join(to, 'alexnet'), { recursive: true });
+    writeFileSync(join(to, 'alexnet', 'notes.txt'), 'mine');
+    const r = cli('assets.ts', ['--from', from, '--to', to]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ alexnet: .*models-of-mine\/alexnet holds files not made by npm run assets: left alone \(--force replaces it\)/);
+    expect(readdirSync(join(to, 'alexnet'))).toEqual(['notes.txt']);
+    // Its checkpoint inside the models folder: converting it would replace the folder it is read from (it did, and the checkpoint was gone).
+    mkdirSync(join(to, 'vgg16'));
+    writeFileSync(join(to, 'vgg16', 'vgg16-397923af.pth'), 'PK\u0003\u0004');
+    expectOneLine(cli('assets.ts', ['--from', join(to, 'vgg16'), '--to', to]), 2, /--from .*vgg16 is inside --to .*: a conversion there would replace its own input/);
+    expect(readdirSync(join(to, 'vgg16'))).toEqual(['vgg16-397923af.pth']);
+    writeFileSync(join(to, 'index.json'), '{"mine": 1}');
+    expectOneLine(cli('assets.ts', ['--from', from, '--to', to]), 2, /holds an index\.json not written by npm run assets: add --force to replace it/);
+    expect(readFileSync(join(to, 'index.json'), 'utf8')).toBe('{"mine": 1}');
+    expectOneLine(cli('assets.ts', ['--from', from, '--to', '/proc/models']), 2, /--to \/proc\/models: cannot write in \/proc/);
+  });
+
   it('wikiart with a CSV of relative URLs says so in one line; the parent folder is not written to', () => {
     const csv = join(tmp, 'relative.csv');
     writeFileSync(csv, 'image_id,page_url,image_url,label,_split\n1,p,images/a.jpg,0,train\n2,p,images/b.jpg,1,test\n');

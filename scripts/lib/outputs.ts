@@ -40,7 +40,7 @@ export function checkOutput(out: string, r: OutputRule): string {
     if (inputIsDir && inside(target, inp)) throw new UsageError(`${flag} ${out} is inside ${input.flag} ${input.path}: refusing to write into an input`);
     if (r.kind === 'dir' && inside(inp, target)) throw new UsageError(`${flag} ${out} contains ${input.flag} ${input.path}: replacing it would delete an input`);
   }
-  checkParent(out, target, flag);
+  checkWritable(out, flag);
   if (existsSync(target)) {
     const st = lstatSync(target);
     if (r.kind === 'dir') {
@@ -64,7 +64,10 @@ export function checkOutput(out: string, r: OutputRule): string {
  * training run (a file where a folder is needed, /proc, a read-only disk). The nearest existing
  * folder above it is tried with an empty temporary folder, removed at once.
  */
-function checkParent(out: string, target: string, flag: string): void {
+export function checkWritable(out: string, flag: string): void {
+  const target = real(out);
+  // Node 20's mkdirSync(…, { recursive: true }) never returns under /proc: said before it is tried.
+  if (/^\/(proc|sys)(\/|$)/.test(target)) throw new UsageError(`${flag} ${out}: cannot write in ${target.split('/').slice(0, 2).join('/')}`);
   let dir = dirname(target);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} ${out}: ${dir} is a file, not a folder`);
@@ -116,7 +119,12 @@ export async function writeDirAtomic<T>(dir: string, fill: (tmp: string) => T | 
     if (existsSync(abs)) {
       const old = `${tmp}.old`;
       renameSync(abs, old);
-      renameSync(tmp, abs);
+      try {
+        renameSync(tmp, abs);
+      } catch (e) {
+        renameSync(old, abs); // the old output back where it was, not hidden beside it
+        throw e;
+      }
       rmSync(old, { recursive: true, force: true });
     } else renameSync(tmp, abs);
     return result;
