@@ -180,6 +180,9 @@ describe('bad inputs: nothing a user owns is lost', () => {
     expectOneLine(cli('wikiart.ts', ['--csv', csv, '--base-url', 'notaurl', '--out', join(parent, 'z')]), 2, /--base-url "notaurl" is not an absolute http\(s\) URL/);
     expectOneLine(cli('train.ts', ['--model', join(tmp, 'nope'), '--data', csv, '--base-url', 'ftp://mirror/', '--out', join(parent, 'w')]), 2, /--base-url "ftp:\/\/mirror\/" is not an absolute http\(s\) URL/);
     expect(existsSync(join(parent, 'z'))).toBe(false);
+    // An --out it cannot write is refused before any download (it fetched all, then blamed them: "were not images"), and /proc too (it hung).
+    expectOneLine(cli('wikiart.ts', ['--csv', csv, '--base-url', 'http://127.0.0.1:9/', '--out', join(photo, 'sub')]), 2, /--out .*photo\.jpg\/sub: .*photo\.jpg is a file, not a folder/);
+    expectOneLine(cli('wikiart.ts', ['--csv', csv, '--base-url', 'http://127.0.0.1:9/', '--out', '/proc/wk']), 2, /cannot write in \/proc/);
   });
 });
 

@@ -244,6 +244,16 @@ describe('npm run wikiart', () => {
       const fewSummary = JSON.parse(few.out.split('\n').at(-1)!) as { images: number; failed: number };
       expect(fewSummary.images + fewSummary.failed).toBe(3);
       expect(few.err).toMatch(/warning: --limit 3 is fewer than the 10 styles: 7 styles get no painting/);
+      // Two artists' "self-portrait" in one style, one for training and one for validation: two files (they were one file, listed under both splits).
+      const twins = join(tmp, 'twins.csv');
+      const row = (artist: string, label: number, split: string) => `${artist}_self-portrait,http://www.wikiart.org/en/${artist}/self-portrait,http://uploads.wikiart.org/images/${artist}/self-portrait.jpg,${label},${split}`;
+      writeFileSync(twins, [lines[0], row('rembrandt', 0, 'train'), row('rubens', 0, 'test'), row('picasso', 1, 'train')].join('\n'));
+      const tw = await cliAsync('wikiart.ts', ['--csv', twins, '--base-url', base, '--out', join(tmp, 'twins')]);
+      expect(tw.code, tw.err).toBe(0);
+      const twm = JSON.parse(readFileSync(join(tmp, 'twins', 'manifest.json'), 'utf8')) as { items: { url: string; split: string }[] };
+      expect(twm.items).toHaveLength(3);
+      expect(new Set(twm.items.map((i) => i.url)).size).toBe(3);
+      for (const i of twm.items) expect(existsSync(join(tmp, 'twins', i.url)), i.url).toBe(true);
     } finally {
       server.close();
     }

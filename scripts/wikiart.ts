@@ -9,7 +9,7 @@
  * of this command (its manifest says so; it resumes) or needs --force.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { evenQuota, limitPerClass, parseWikiartCsv } from '../src/ml/core/dataset';
@@ -17,7 +17,8 @@ import { fetchAll } from '../src/ml/runtime/download';
 import { imageToTensor } from '../src/ml/runtime/preprocess';
 import { checkFlags, missingFlags, num, parseArgs, runCli, str, urlArg, UsageError } from './lib/args';
 import { writeDatasetIndex } from './lib/datasetIndex';
-import { writeFileAtomic } from './lib/outputs';
+import { checkWritable, writeFileAtomic } from './lib/outputs';
+import { uniqueTargets } from './lib/wikiartNames';
 import { decodeImageBytes } from './lib/nodeImage';
 import { initNodeBackend } from './lib/nodeTf';
 
@@ -75,6 +76,8 @@ await runCli(async () => {
   if (existsSync(out) && readdirSync(out).length > 0 && !ownManifest(join(out, 'manifest.json')) && !args.has('force'))
     throw new UsageError(`--out ${out} is not empty and is not an earlier download of this command (its manifest.json would be replaced); add --force to write into it`);
   if (resolve(csv).startsWith(`${out}/`)) throw new UsageError('--csv is inside --out: keep the CSV elsewhere');
+  // Before any download: a file on the way or /proc (it blamed the downloads, or hung).
+  checkWritable(out, '--out');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   await initNodeBackend();
   let ds: ReturnType<typeof parseWikiartCsv>;
@@ -87,11 +90,12 @@ await runCli(async () => {
   // --limit is the total (it was rounded up to a multiple of the styles: --limit 3 gave 10 paintings).
   if (limit < ds.classes.length) log(`warning: --limit ${limit} is fewer than the ${ds.classes.length} styles: ${ds.classes.length - limit} styles get no painting`);
   ds = limitPerClass(ds, evenQuota(limit, ds.classes.length), seed);
-  const target = ds.items.map((it) => join(out, slug(ds.classes[it.label]!), basename(new URL(it.source).pathname).replace(/\.\w+$/, '') + '.jpg'));
+  const target = uniqueTargets(ds.items.map((it) => ({ dir: join(out, slug(ds.classes[it.label]!)), path: new URL(it.source).pathname })));
   // An empty file (an earlier run cut short before atomic writes) is fetched again.
   const missing = ds.items.map((_, i) => i).filter((i) => !existsSync(target[i]!) || statSync(target[i]!).size === 0);
   log(`${ds.items.length} paintings in ${ds.classes.length} styles; ${ds.items.length - missing.length} already on disk, ${missing.length} to download`);
   let bad = 0;
+  let firstBad = '';
   let saved = 0;
   // Each painting is saved as it arrives (atomically): a Ctrl-C keeps what came, and the next run resumes.
   const r = await fetchAll(
@@ -109,8 +113,9 @@ await runCli(async () => {
           mkdirSync(dirname(path), { recursive: true });
           writeFileAtomic(path, jpg);
           saved++;
-        } catch {
+        } catch (e) {
           bad++;
+          firstBad ||= `${ds.items[missing[k]!]!.source}: ${(e as Error).message}`;
         }
       },
     },
@@ -120,7 +125,7 @@ await runCli(async () => {
     .filter(({ path }) => existsSync(path))
     .map(({ it, path }) => ({ url: path.slice(out.length + 1), label: it.label, split: it.split }));
   if (items.length === 0) {
-    const why = r.failed[0] ? `${r.failed.length} downloads failed (first: ${r.failed[0].url}: ${r.failed[0].error})` : `${bad} downloads were not images`;
+    const why = r.failed[0] ? `${r.failed.length} downloads failed (first: ${r.failed[0].url}: ${r.failed[0].error})` : `${bad} downloads could not be read or saved (first: ${firstBad})`;
     throw new Error(`no painting could be had: ${why}; check --base-url and the network`);
   }
   mkdirSync(out, { recursive: true });
@@ -130,6 +135,6 @@ await runCli(async () => {
   if (root === DATASETS) writeDatasetIndex(root);
   const result = { images: items.length, downloaded: saved, failed: r.failed.length, unreadable: bad, out };
   const first = r.failed[0] ? `; first failure: ${r.failed[0].url}: ${r.failed[0].error}` : '';
-  log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable${first})`);
+  log(`${items.length} paintings in ${out} (${result.failed} downloads failed, ${bad} unreadable${first}${firstBad ? `; first unreadable: ${firstBad}` : ''})`);
   console.log(JSON.stringify(result));
 });
