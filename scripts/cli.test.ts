@@ -53,6 +53,40 @@ await runCli(() => writeDirAtomic(${JSON.stringify(out)}, async (dir) => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
+  it('Ctrl-C during a long synchronous write lands after it: the output is whole, and said to be (it said "nothing was written" beside it)', async () => {
+    const out = join(tmp, 'whole');
+    const script = join(tmp, 'late.mts');
+    writeFileSync(
+      script,
+      `import { writeDirAtomic } from ${JSON.stringify(join(ROOT, 'scripts/lib/outputs.ts'))};
+import { runCli } from ${JSON.stringify(join(ROOT, 'scripts/lib/args.ts'))};
+import { writeFileSync } from 'node:fs';
+await runCli(async () => {
+  await writeDirAtomic(${JSON.stringify(out)}, (dir) => {
+    writeFileSync(dir + '/model.json', '{}');
+    console.log('writing');
+    const t = Date.now();
+    while (Date.now() - t < 1500); // a big model's synchronous shards
+  });
+  await new Promise((r) => setTimeout(r, 60_000));
+});`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && resolve()));
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))).toBe(130);
+    expect(err.trim()).toBe(`interrupted (SIGINT): ${out} was written in full`);
+    expect(readdirSync(join(out))).toEqual(['model.json']);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.whole'))).toEqual([]);
+  }, 60_000);
+
+  it('npm runs the CLIs with node --import tsx: the tsx command relays a Ctrl-C and kills a busy child 30 ms later, so its clean-up never ran (a 234 MB .name.tmp-PID stayed)', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['convert', 'make-random', 'predict', 'assets', 'saliency', 'train', 'wikiart', 'probe', 'bench']) expect(scripts[name], name).toMatch(/^node --import tsx /);
+  });
+
   it('Ctrl-C before any write says so too (it exited 130 in silence)', async () => {
     const script = join(tmp, 'early.mts');
     writeFileSync(script, `import { runCli } from ${JSON.stringify(join(ROOT, 'scripts/lib/args.ts'))};

@@ -193,6 +193,12 @@ export function onInterrupt(fn: () => boolean): void {
   cleanups.push(fn);
 }
 
+/** Outputs complete on disk: a Ctrl-C that lands after one was written says so. */
+const written: string[] = [];
+export function noteWritten(path: string): void {
+  written.push(path);
+}
+
 /**
  * Ctrl-C (or a kill) at any moment says what happened, from the first instant (before, a command
  * stopped before its first write exited 130 in silence), and removes any partial output.
@@ -201,7 +207,10 @@ function hookInterrupts(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     process.once(sig, () => {
       const removed = cleanups.map((f) => f()).some(Boolean);
-      process.stderr.write(`\ninterrupted (${sig}): nothing was written${removed ? '; the partial output was removed' : ''}\n`);
+      // A signal is handled once the work gives way: after a long synchronous write it can come
+      // when the output is already whole (it said "nothing was written" beside the finished model).
+      const done = written.length === 0 ? 'nothing was written' : written.length <= 2 ? `${written.join(', ')} ${written.length === 1 ? 'was' : 'were'} written in full` : `${written.length} files were written in full (the last: ${written.at(-1)})`;
+      process.stderr.write(`\ninterrupted (${sig}): ${done}${removed ? '; the partial output was removed' : ''}\n`);
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
 }

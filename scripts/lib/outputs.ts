@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { onInterrupt, UsageError } from './args';
+import { noteWritten, onInterrupt, UsageError } from './args';
 
 /** The real path of `p`, or of its nearest existing parent joined with the rest. */
 function real(p: string): string {
@@ -98,6 +98,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
+    noteWritten(path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
@@ -127,6 +128,7 @@ export async function writeDirAtomic<T>(dir: string, fill: (tmp: string) => T | 
       }
       rmSync(old, { recursive: true, force: true });
     } else renameSync(tmp, abs);
+    noteWritten(dir);
     return result;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
