@@ -1,6 +1,6 @@
 /** Flag parsing: a command's flags are the ones its usage names, in that order. */
 import { describe, expect, it } from 'vitest';
-import { checkFlags, exitCodeOf, flagsIn, missingFlags, namedWrong, parseArgs, UsageError, urlArg } from './args';
+import { checkFlags, exitCodeOf, flagsIn, missingFlags, namedWrong, parseArgs, switchesIn, UsageError, urlArg } from './args';
 
 describe('CLI flags', () => {
   it('a usage text names the flags, once each, in order', () => {
@@ -19,6 +19,15 @@ describe('CLI flags', () => {
     expect(check(['--out', 'o.png', 'extra', 'positional'])).toThrow(new UsageError('unexpected arguments "extra", "positional": every value follows its flag (--help for usage)'));
     expect(check(['--class', '5', '--class=6', '--out', 'o'])).toThrow(new UsageError('--class given more than once: which one was meant?'));
     expect(check(['--out', 'o', '--class', '-3', '--', '-h'])).not.toThrow();
+  });
+
+  it('a switch given a value is refused: --force=no forced, and --json yes was taken for --json', () => {
+    const usage = 'usage: --out <f> [--class N] [--json] [--force]';
+    expect(switchesIn(usage)).toEqual(['json', 'force']);
+    const check = (argv: string[]) => () => checkFlags(argv, parseArgs(argv), usage);
+    expect(check(['--out', 'o', '--force=no'])).toThrow(new UsageError('--force takes no value (got "no"): give --force alone, or leave it out'));
+    expect(check(['--out', 'o', '--json', 'yes'])).toThrow(new UsageError('--json takes no value (got "yes"): give --json alone, or leave it out'));
+    expect(check(['--json', '--out', 'o', '--force'])).not.toThrow();
   });
 
   it('missing flags are named, and the usage goes under the message', () => {

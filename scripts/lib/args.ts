@@ -80,6 +80,11 @@ export function flagsIn(usage: string): string[] {
   return [...new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!))];
 }
 
+/** The flags a usage shows bare, "[--force]": on or off, with no value. */
+export function switchesIn(usage: string): string[] {
+  return [...new Set([...usage.matchAll(/\[--([a-z][a-z0-9-]*)\]/g)].map((m) => m[1]!))];
+}
+
 /**
  * A CLI's flags checked before any work (those its usage names): --help (or -h) prints `usage` and says to stop (exit 0,
  * nothing touched); a flag the command does not know is a usage error naming the known ones, so a
@@ -97,6 +102,11 @@ export function checkFlags(argv: string[], args: Args, usage: string, known: rea
   // A word that follows no flag was meant for one (a quoted path split at a space, a value after a bare flag): not ignored.
   if (words.length) throw new UsageError(`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => JSON.stringify(w)).join(', ')}: every value follows its flag (--help for usage)`);
   if (repeated.length) throw new UsageError(`${repeated.map((k) => `--${k}`).join(', ')} given more than once: which one was meant?`);
+  // A switch with a value: "--force=no" forced, "--json yes" was taken for JSON.
+  for (const k of switchesIn(usage)) {
+    const v = args.get(k);
+    if (typeof v === 'string') throw new UsageError(`--${k} takes no value (got ${JSON.stringify(v)}): give --${k} alone, or leave it out`);
+  }
   return true;
 }
 
