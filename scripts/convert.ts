@@ -28,7 +28,8 @@ await runCli(async () => {
   const arch = choice(args, 'arch', ARCHS, 'vgg16');
   const preprocess = choice(args, 'preprocess', ['torch', 'caffe'] as const, 'torch');
   const quantize = choice(args, 'quantize', QUANTIZE_MODES, 'none');
-  if (!existsSync(weights) || !statSync(weights).isFile()) throw new UsageError(`no such checkpoint file: ${weights}`);
+  if (!existsSync(weights)) throw new UsageError(`no such checkpoint file: ${weights}`);
+  if (!statSync(weights).isFile()) throw new UsageError(`--weights ${weights} is a folder, not a file: give the .pth checkpoint itself`);
   if (statSync(weights).size > MAX_CHECKPOINT_BYTES) throw new UsageError(`${weights} is ${(statSync(weights).size / 1e9).toFixed(1)} GB: not a checkpoint of ${ARCHS.join(', ')}`);
   const labelsPath = str(args, 'labels');
   if (labelsPath && !existsSync(labelsPath)) throw new UsageError(`no such labels file: ${labelsPath}`);

@@ -32,6 +32,8 @@ const ONLY_FOR: Record<string, readonly string[]> = {
   baseline: ['integrated-gradients'],
   batch: ['smoothgrad', 'integrated-gradients'],
   layer: ['gradcam'],
+  // Grad-CAM weighs a layer's channels; the colour channels are never summed or maxed (it took --aggregate sum in silence).
+  aggregate: ['vanilla', 'smoothgrad', 'integrated-gradients', 'gradient-x-input'],
 };
 
 await runCli(async () => {
