@@ -373,6 +373,7 @@ describe('bad inputs: flags', () => {
     expectOneLine(sal('--class', '5', '--class', '6'), 2, /--class given more than once/);
     expectOneLine(sal('--samples', '5'), 2, /--samples applies to smoothgrad only; the method is vanilla/);
     expectOneLine(sal('--method', 'smoothgrad', '--steps', '8'), 2, /--steps applies to integrated-gradients only; the method is smoothgrad/);
+    expectOneLine(sal('--force=no'), 2, /--force takes no value \(got "no"\): give --force alone, or leave it out/);
     expectOneLine(sal('--method', 'gradcam', '--aggregate', 'sum'), 2, /--aggregate applies to vanilla and smoothgrad and integrated-gradients and gradient-x-input only; the method is gradcam/);
     expectOneLine(cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', tmp, '--out', join(tmp, 'never-conv')]), 2, /--weights .* is a folder, not a file: give the \.pth checkpoint itself/);
     expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', join(tmp, 'map.jpg')]), 2, /the map is written as PNG; name it \.png/);

@@ -25,6 +25,15 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** A script run as the CLIs run, once it has printed `word`; its stderr so far, read when asked. */
+async function startScript(script: string, word: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes(word) && resolve()));
+  return { child, err: () => err };
+}
+
 describe('outputs on Ctrl-C', () => {
   it('an interrupted write removes its temporary folder and exits 130 (it left .name.tmp-PID behind)', async () => {
     const out = join(tmp, 'interrupted');
@@ -40,15 +49,12 @@ await runCli(() => writeDirAtomic(${JSON.stringify(out)}, async (dir) => {
   await new Promise((r) => setTimeout(r, 60_000));
 }));`,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && resolve()));
+    const { child, err } = await startScript(script, 'writing');
     expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted.tmp-'))).toHaveLength(1);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
-    expect(err).toMatch(/interrupted \(SIGINT\): nothing was written; the partial output was removed/);
+    expect(err()).toMatch(/interrupted \(SIGINT\): nothing was written; the partial output was removed/);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
@@ -71,13 +77,10 @@ await runCli(async () => {
   await new Promise((r) => setTimeout(r, 60_000));
 });`,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && resolve()));
+    const { child, err } = await startScript(script, 'writing');
     child.kill('SIGINT');
     expect(await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))).toBe(130);
-    expect(err.trim()).toBe(`interrupted (SIGINT): ${out} was written in full`);
+    expect(err().trim()).toBe(`interrupted (SIGINT): ${out} was written in full`);
     expect(readdirSync(join(out))).toEqual(['model.json']);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.whole'))).toEqual([]);
   }, 60_000);
@@ -91,13 +94,10 @@ await runCli(async () => {
     const script = join(tmp, 'early.mts');
     writeFileSync(script, `import { runCli } from ${JSON.stringify(join(ROOT, 'scripts/lib/args.ts'))};
 await runCli(async () => { console.log('working'); await new Promise((r) => setTimeout(r, 60_000)); });`);
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('working') && resolve()));
+    const { child, err } = await startScript(script, 'working');
     child.kill('SIGINT');
     expect(await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))).toBe(130);
-    expect(err.trim()).toBe('interrupted (SIGINT): nothing was written');
+    expect(err().trim()).toBe('interrupted (SIGINT): nothing was written');
   }, 60_000);
 });
 
