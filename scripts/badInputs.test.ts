@@ -376,6 +376,7 @@ describe('bad inputs: flags', () => {
     expectOneLine(sal('--force=no'), 2, /--force takes no value \(got "no"\): give --force alone, or leave it out/);
     expectOneLine(sal('--method', 'gradcam', '--aggregate', 'sum'), 2, /--aggregate applies to vanilla and smoothgrad and integrated-gradients and gradient-x-input only; the method is gradcam/);
     expectOneLine(cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', tmp, '--out', join(tmp, 'never-conv')]), 2, /--weights .* is a folder, not a file: give the \.pth checkpoint itself/);
+    expectOneLine(cli('convert.ts', ['--arch', 'squeezenet1_1', '--weights', photo, '--name', ' ', '--out', join(tmp, 'never-conv')]), 2, /--name is empty: give the model a name, or leave --name out/);
     expectOneLine(cli('saliency.ts', ['--model', model, '--image', photo, '--out', join(tmp, 'map.jpg')]), 2, /the map is written as PNG; name it \.png/);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(tmp, 'map.jpg'))).toBe(false);

@@ -34,6 +34,9 @@ await runCli(async () => {
   const labelsPath = str(args, 'labels');
   if (labelsPath && !existsSync(labelsPath)) throw new UsageError(`no such labels file: ${labelsPath}`);
   if (labelsPath && !statSync(labelsPath).isFile()) throw new UsageError(`--labels ${labelsPath} is not a file: give a text file with one class name per line`);
+  // An empty name showed as "(, wasm, 282 ms)" wherever the model is named.
+  const name = str(args, 'name');
+  if (name !== undefined && !name.trim()) throw new UsageError('--name is empty: give the model a name, or leave --name out');
   const inputs = [{ flag: '--weights', path: weights }, ...(labelsPath ? [{ flag: '--labels', path: labelsPath }] : [])];
   checkOutput(out, { inputs, kind: 'dir', force: args.has('force') });
 
@@ -44,7 +47,7 @@ await runCli(async () => {
     preprocess,
     quantize,
     labels: labelsPath ? parseLabels(readFileSync(labelsPath, 'utf8')) : undefined,
-    name: str(args, 'name'),
+    name,
     source: `torchvision checkpoint ${basename(weights)}`,
     onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
   });

@@ -1,4 +1,4 @@
-/** npm run make-random -- --arch vgg16 --seed 1 --out <dir> [--quantize none|float16|uint8] [--classes N] [--preprocess torch|caffe|unit] [--force] */
+/** npm run make-random -- --arch vgg16 [--seed 1] --out <dir> [--quantize none|float16|uint8] [--classes N] [--preprocess torch|caffe|unit] [--force] */
 import { ARCHS } from '../src/ml/convert/archs';
 import { describeFormats, QUANTIZE_MODES } from '../src/ml/convert/artifacts';
 import { makeRandomModelFiles } from '../src/ml/convert/checkpoint';
@@ -7,7 +7,7 @@ import { writeModelDir } from './lib/fsModel';
 import { initNodeBackend } from './lib/nodeTf';
 import { checkOutput, writeDirAtomic } from './lib/outputs';
 
-const USAGE = 'usage: npm run make-random -- --arch <alexnet|vgg16|squeezenet1_1> --seed 1 --out <dir> [--quantize none|float16|uint8] [--classes N] [--preprocess torch|caffe|unit] [--force]';
+const USAGE = 'usage: npm run make-random -- --arch <alexnet|vgg16|squeezenet1_1> [--seed 1] --out <dir> [--quantize none|float16|uint8] [--classes N] [--preprocess torch|caffe|unit] [--force]';
 
 await runCli(async () => {
   const argv = process.argv.slice(2);
