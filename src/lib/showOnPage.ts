@@ -1,10 +1,10 @@
 /** Bringing one place of the page to the user: a heading or a control, scrolled to and focused. */
 
-/** A panel's heading (tabIndex -1) at the top of the window, focused: "See the results ↓", "(1 · Paintings ↓)". */
-export function showPanel(id: string): void {
+/** A panel's heading (tabIndex -1) at the top of the window, focused unless `focus` is false: "See the results ↓", "(1 · Paintings ↓)". */
+export function showPanel(id: string, focus = true): void {
   const h = document.getElementById(id);
   h?.scrollIntoView({ block: 'start' });
-  h?.focus({ preventScroll: true });
+  if (focus) h?.focus({ preventScroll: true });
 }
 
 /**

@@ -3,7 +3,7 @@
  * settings (URL ⇄ store ⇄ localStorage), and replaying saved runs.
  */
 import { takesText } from '../lib/textEntry';
-import { flashInView, revealMaps } from '../lib/showOnPage';
+import { flashInView, revealMaps, showPanel } from '../lib/showOnPage';
 import { SALIENCY_METHOD_INFO, SALIENCY_METHODS, type SaliencyMethod } from '../ml/core/vocab';
 import { set as idbSet } from 'idb-keyval';
 import { goTo, onModelLoaded } from './actions';
@@ -97,7 +97,7 @@ export function setLecture(on: boolean): void {
   set({ lecture: on });
   // Mid-run on the studio the curves stay on screen: the layout flips (lecture mode puts training
   // first, light mode under the paintings) and left the window on the paintings' panel.
-  if (s.screen === 'transfer' && s.tlStatus !== 'idle') requestAnimationFrame(() => document.getElementById('train-h')?.scrollIntoView({ block: 'start' }));
+  if (s.screen === 'transfer' && s.tlStatus !== 'idle') requestAnimationFrame(() => showPanel('train-h', false));
 }
 
 /**

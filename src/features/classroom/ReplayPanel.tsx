@@ -7,7 +7,6 @@ import { runNames } from '../../state/runNames';
 import { useStore } from '../../state/store';
 import { showCharts } from '../../lib/showOnPage';
 
-
 /** A run in the menu: its short name, with its epochs unless the name gives them (where runs differ in them). */
 const menuName = (name: string, epochs: number) => (/ epochs? · /.test(name) ? name : `${name} · ${epochs} epoch${epochs === 1 ? '' : 's'}`);
 
